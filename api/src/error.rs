@@ -1,0 +1,117 @@
+//! The error body every failed API call returns. The server sends a stable `code`; the
+//! client owns the words shown to people (see the app's message table).
+
+use serde::{Deserialize, Serialize};
+
+/// Stable, machine-readable error codes. Adding one is a contract change: the client's
+/// message table must give it words in every language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The body is not valid JSON or not the expected shape.
+    BadRequest,
+    /// A field failed validation; `field` names it.
+    Invalid,
+    /// No valid session.
+    NotSignedIn,
+    /// Signed in, but this role may not do this here.
+    Forbidden,
+    /// No such thing, or it lies outside the caller's region.
+    NotFound,
+    /// It already exists (e.g. a mobile number already registered).
+    Conflict,
+    /// Too many attempts; wait and try again.
+    RateLimited,
+    /// Mobile number and password do not match an account.
+    BadCredentials,
+    /// The invite code is unknown, used up, revoked or expired.
+    InviteInvalid,
+    /// The password reset code is unknown, used or expired.
+    ResetCodeInvalid,
+    /// A mutating request without the JSON content type or the CSRF header.
+    CsrfRejected,
+    /// The request body is too large.
+    TooLarge,
+    /// Something failed on the server; details are in its log, not here.
+    Internal,
+}
+
+/// One rejected row of a bulk import.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct RowError {
+    /// 1-based line number in the uploaded file, counting the header line.
+    pub row: u32,
+    pub field: String,
+    pub code: FieldError,
+}
+
+/// Why a field was refused. The client turns each into words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum FieldError {
+    Required,
+    TooLong,
+    TooShort,
+    BadFormat,
+    Duplicate,
+    WrongLevel,
+    OutOfRange,
+    NotInRegion,
+}
+
+/// The JSON body of every error response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct ErrorBody {
+    pub code: ErrorCode,
+    /// A short English explanation for developers and logs; people see the client's words.
+    pub message: String,
+    /// The field that failed, for `invalid`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub field: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<FieldError>,
+    /// Every bad row of a bulk import, for `invalid`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<RowError>,
+    /// Seconds to wait, for `rate_limited`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_after: Option<u32>,
+}
+
+impl ErrorBody {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        ErrorBody {
+            code,
+            message: message.into(),
+            field: None,
+            reason: None,
+            rows: Vec::new(),
+            retry_after: None,
+        }
+    }
+}
+
+/// A field that failed to parse: which one and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Invalid {
+    pub field: &'static str,
+    pub reason: FieldError,
+}
+
+impl Invalid {
+    pub fn new(field: &'static str, reason: FieldError) -> Self {
+        Invalid { field, reason }
+    }
+}
+
+impl std::fmt::Display for Invalid {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} is invalid ({:?})", self.field, self.reason)
+    }
+}
+
+impl std::error::Error for Invalid {}

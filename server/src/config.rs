@@ -1,0 +1,99 @@
+//! Configuration, from flags or environment variables.
+
+use std::{net::IpAddr, path::PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::db;
+
+#[derive(Parser, Debug)]
+#[command(name = "sunlight", version, about = "阳光村务 Sunlight: village affairs in the open")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+    #[command(flatten)]
+    pub config: Config,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Serve the API and the built client.
+    Serve {
+        /// Load the demo regions, households and accounts first (idempotent).
+        #[arg(long)]
+        demo: bool,
+    },
+    /// Load the demo data (idempotent) and exit.
+    Demo,
+    /// Apply database migrations and exit.
+    Migrate,
+}
+
+#[derive(Args, Clone)]
+pub struct Config {
+    /// Address to listen on.
+    #[arg(long, env = "SUNLIGHT_BIND", default_value = "127.0.0.1:8080", global = true)]
+    pub bind: String,
+    /// `sqlite://…` or `postgres://…`; default: an SQLite file in the data directory.
+    #[arg(long = "database", env = "DATABASE_URL", global = true)]
+    pub database_url: Option<String>,
+    /// Where the SQLite file and uploaded files live.
+    #[arg(long, env = "SUNLIGHT_DATA_DIR", default_value = "data", global = true)]
+    pub data_dir: PathBuf,
+    /// The built client (Trunk's `dist/`).
+    #[arg(long, env = "SUNLIGHT_DIST", default_value = "dist", global = true)]
+    pub dist: PathBuf,
+    /// The path prefix the page is served under, e.g. `/cunwu/` behind a proxy.
+    #[arg(long, env = "SUNLIGHT_BASE_PATH", default_value = "/", global = true)]
+    pub base_path: String,
+    /// Mark the session cookie `Secure` (set this when served over HTTPS).
+    #[arg(long, env = "SUNLIGHT_SECURE_COOKIES", default_value_t = false, global = true)]
+    pub secure_cookies: bool,
+    /// The reverse proxy whose `X-Forwarded-For` is believed.
+    #[arg(long, env = "SUNLIGHT_TRUSTED_PROXY", global = true)]
+    pub trusted_proxy: Option<IpAddr>,
+}
+
+impl Config {
+    /// The database URL in force.
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| db::default_sqlite_url(&self.data_dir))
+    }
+
+    /// The base path, normalised to start and end with `/`.
+    pub fn base_path(&self) -> String {
+        let trimmed = self.base_path.trim_matches('/');
+        if trimmed.is_empty() { "/".to_owned() } else { format!("/{trimmed}/") }
+    }
+}
+
+// Hand-written so that a database password never reaches a log line.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("bind", &self.bind)
+            .field("database_url", &db::redact_url(&self.database_url()))
+            .field("data_dir", &self.data_dir)
+            .field("dist", &self.dist)
+            .field("base_path", &self.base_path())
+            .field("secure_cookies", &self.secure_cookies)
+            .field("trusted_proxy", &self.trusted_proxy)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_paths_normalise_and_debug_hides_passwords() {
+        let mut c = Cli::parse_from(["sunlight", "serve", "--database", "postgres://u:hunter2@h/db"]).config;
+        assert_eq!(c.base_path(), "/");
+        c.base_path = "cunwu".into();
+        assert_eq!(c.base_path(), "/cunwu/");
+        assert!(!format!("{c:?}").contains("hunter2"));
+    }
+}

@@ -1,0 +1,289 @@
+//! People's accounts (users) and the roles they hold (grants).
+
+use chrono::{DateTime, Utc};
+use sunlight_api::{
+    RegionCode, RegionLevel, Role,
+    dto::{Account, Grant, Me},
+    fields::mask_mobile,
+};
+use uuid::Uuid;
+
+use super::{Db, cursor, now, on_pool, to_wire};
+
+/// A new account's identity; the password arrives already hashed.
+pub struct NewUser<'a> {
+    pub name: &'a str,
+    pub mobile: &'a str,
+    pub password_hash: &'a str,
+}
+
+#[derive(Debug)]
+pub enum AccountError {
+    MobileTaken,
+    /// The invite code is unknown, revoked, expired or used up.
+    InviteInvalid,
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for AccountError {
+    fn from(e: sqlx::Error) -> Self {
+        if super::is_unique_violation(&e, "users_mobile_key") {
+            AccountError::MobileTaken
+        } else {
+            AccountError::Db(e)
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct GrantRow {
+    role: String,
+    region_code: String,
+    region_name: String,
+    region_level: String,
+    household_id: Option<Uuid>,
+}
+
+impl GrantRow {
+    fn into_wire(self) -> Option<Grant> {
+        Some(Grant {
+            role: Role::from_str(&self.role)?,
+            region: RegionCode::parse(&self.region_code).ok()?,
+            region_name: self.region_name,
+            region_level: RegionLevel::from_str(&self.region_level)?,
+            household: self.household_id,
+        })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct AccountRow {
+    id: Uuid,
+    name: String,
+    mobile: String,
+    role: String,
+    household_number: Option<String>,
+    created_at: DateTime<Utc>,
+}
+
+/// Inserts a user and returns their id (inside a caller's transaction or on a pool).
+macro_rules! insert_user {
+    ($exec:expr, $user:expr, $at:expr) => {{
+        let id = Uuid::new_v4();
+        sqlx::query(
+            "INSERT INTO users (id, name, mobile, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind($user.name)
+        .bind($user.mobile)
+        .bind($user.password_hash)
+        .bind($at)
+        .execute($exec)
+        .await
+        .map(|_| id)
+    }};
+}
+
+macro_rules! insert_grant {
+    ($exec:expr, $user:expr, $role:expr, $region:expr, $household:expr, $at:expr) => {
+        sqlx::query(
+            "INSERT INTO grants (id, user_id, role, region_code, household_id, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6)
+             ON CONFLICT (user_id, role, region_code) DO NOTHING",
+        )
+        .bind(Uuid::new_v4())
+        .bind($user)
+        .bind($role.as_str())
+        .bind($region.as_str())
+        .bind($household)
+        .bind($at)
+        .execute($exec)
+        .await
+        .map(|_| ())
+    };
+}
+
+impl Db {
+    /// The id and password hash of the account with this mobile number.
+    pub async fn credentials(&self, mobile: &str) -> Result<Option<(Uuid, String)>, sqlx::Error> {
+        on_pool!(self, p => sqlx::query_as("SELECT id, password_hash FROM users WHERE mobile = $1")
+            .bind(mobile)
+            .fetch_optional(p)
+            .await)
+    }
+
+    pub async fn user_id_by_mobile(&self, mobile: &str) -> Result<Option<Uuid>, sqlx::Error> {
+        on_pool!(self, p => sqlx::query_scalar("SELECT id FROM users WHERE mobile = $1")
+            .bind(mobile)
+            .fetch_optional(p)
+            .await)
+    }
+
+    /// The person and every role they hold, as the session extractor and `/api/me` need.
+    pub async fn me(&self, user: Uuid) -> Result<Option<Me>, sqlx::Error> {
+        let head: Option<(Uuid, String, String)> = on_pool!(self, p =>
+            sqlx::query_as("SELECT id, name, mobile FROM users WHERE id = $1")
+                .bind(user)
+                .fetch_optional(p)
+                .await)?;
+        let Some((id, name, mobile)) = head else {
+            return Ok(None);
+        };
+        Ok(Some(Me { id, name, mobile, grants: self.grants_of(user).await? }))
+    }
+
+    pub async fn grants_of(&self, user: Uuid) -> Result<Vec<Grant>, sqlx::Error> {
+        let rows: Vec<GrantRow> = on_pool!(self, p => sqlx::query_as(
+            "SELECT g.role, g.region_code, r.name AS region_name, r.level AS region_level, g.household_id
+             FROM grants g JOIN regions r ON r.code = g.region_code
+             WHERE g.user_id = $1 ORDER BY g.region_code, g.role",
+        )
+        .bind(user)
+        .fetch_all(p)
+        .await)?;
+        Ok(rows.into_iter().filter_map(GrantRow::into_wire).collect())
+    }
+
+    /// Creates an account holding no role yet.
+    pub async fn create_user(&self, user: NewUser<'_>) -> Result<Uuid, AccountError> {
+        let at = now();
+        Ok(on_pool!(self, p => insert_user!(p, user, at))?)
+    }
+
+    /// Creates an account (or finds the one with this mobile number) and grants it a role.
+    /// Returns the user id and whether the account is new.
+    pub async fn create_staff(
+        &self,
+        user: NewUser<'_>,
+        role: Role,
+        region: &RegionCode,
+    ) -> Result<(Uuid, bool), AccountError> {
+        let at = now();
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let existing: Option<Uuid> = sqlx::query_scalar("SELECT id FROM users WHERE mobile = $1")
+                .bind(user.mobile)
+                .fetch_optional(&mut *tx)
+                .await?;
+            let (id, new) = match existing {
+                Some(id) => (id, false),
+                None => (insert_user!(&mut *tx, user, at)?, true),
+            };
+            insert_grant!(&mut *tx, id, role, region, None::<Uuid>, at)?;
+            tx.commit().await?;
+            Ok((id, new))
+        })
+    }
+
+    /// Registers a villager with an invite code: uses the code once, creates the account
+    /// and grants the villager role in the code's household, all or nothing.
+    pub async fn register_villager(&self, code_hash: &[u8], user: NewUser<'_>) -> Result<Uuid, AccountError> {
+        let at = now();
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let household: Option<(Uuid, String)> = sqlx::query_as(
+                "UPDATE invite_codes SET uses = uses + 1
+                 WHERE code_hash = $1 AND revoked_at IS NULL AND expires_at > $2 AND uses < max_uses
+                 RETURNING household_id,
+                    (SELECT village_code FROM households h WHERE h.id = invite_codes.household_id)",
+            )
+            .bind(code_hash)
+            .bind(at)
+            .fetch_optional(&mut *tx)
+            .await?;
+            let Some((household, village)) = household else {
+                return Err(AccountError::InviteInvalid);
+            };
+            let id = insert_user!(&mut *tx, user, at)?;
+            let village = RegionCode::parse(&village).map_err(|e| AccountError::Db(sqlx::Error::Decode(e.into())))?;
+            insert_grant!(&mut *tx, id, Role::Villager, village, Some(household), at)?;
+            tx.commit().await?;
+            Ok(id)
+        })
+    }
+
+    /// Adds a role to an existing account (used by demo data and staff creation).
+    pub async fn grant(
+        &self,
+        user: Uuid,
+        role: Role,
+        region: &RegionCode,
+        household: Option<Uuid>,
+    ) -> Result<(), sqlx::Error> {
+        let at = now();
+        on_pool!(self, p => insert_grant!(p, user, role, region, household, at))?;
+        Ok(())
+    }
+
+    /// Replaces the password hash and ends every session of the account.
+    pub async fn set_password(&self, user: Uuid, password_hash: &str) -> Result<(), sqlx::Error> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                .bind(password_hash)
+                .bind(user)
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                .bind(user)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await
+        })
+    }
+
+    /// One page of the accounts holding a role at exactly this region, ordered by name.
+    pub async fn list_accounts(
+        &self,
+        region: &RegionCode,
+        after: Option<(String, Uuid)>,
+        limit: i64,
+    ) -> Result<(Vec<Account>, Option<String>), sqlx::Error> {
+        let (key, id) = after.unwrap_or_default();
+        // Page over users, then fetch their roles here; a user has few grants per region.
+        let users: Vec<(Uuid, String)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT DISTINCT u.id, u.name FROM users u JOIN grants g ON g.user_id = u.id
+             WHERE g.region_code = $1 AND (u.name > $2 OR (u.name = $2 AND u.id > $3))
+             ORDER BY u.name, u.id LIMIT $4",
+        )
+        .bind(region.as_str())
+        .bind(&key)
+        .bind(id)
+        .bind(limit + 1)
+        .fetch_all(p)
+        .await)?;
+        let more = users.len() as i64 > limit;
+        let mut items = Vec::new();
+        for (uid, _) in users.iter().take(limit as usize) {
+            let rows: Vec<AccountRow> = on_pool!(self, p => sqlx::query_as(
+                "SELECT u.id, u.name, u.mobile, g.role, h.number AS household_number, u.created_at
+                 FROM users u JOIN grants g ON g.user_id = u.id
+                 LEFT JOIN households h ON h.id = g.household_id
+                 WHERE u.id = $1 AND g.region_code = $2 ORDER BY g.role",
+            )
+            .bind(uid)
+            .bind(region.as_str())
+            .fetch_all(p)
+            .await)?;
+            let mut rows = rows.into_iter();
+            let Some(first) = rows.next() else { continue };
+            let mut account = Account {
+                id: first.id,
+                name: first.name,
+                mobile: mask_mobile(&first.mobile),
+                roles: Role::from_str(&first.role).into_iter().collect(),
+                household_number: first.household_number,
+                created_at: to_wire(first.created_at),
+            };
+            for r in rows {
+                account.roles.extend(Role::from_str(&r.role));
+                account.household_number = account.household_number.or(r.household_number);
+            }
+            items.push(account);
+        }
+        let next = more
+            .then(|| items.last().map(|a| cursor::encode(&a.name, a.id)))
+            .flatten();
+        Ok((items, next))
+    }
+}

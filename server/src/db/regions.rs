@@ -1,0 +1,61 @@
+//! The region tree.
+
+use sunlight_api::{RegionCode, RegionLevel, dto::RegionSummary};
+
+use super::{Db, on_pool};
+
+#[derive(sqlx::FromRow)]
+struct RegionRow {
+    code: String,
+    level: String,
+    name: String,
+}
+
+impl RegionRow {
+    fn into_summary(self) -> Option<RegionSummary> {
+        Some(RegionSummary {
+            code: RegionCode::parse(&self.code).ok()?,
+            level: RegionLevel::from_str(&self.level)?,
+            name: self.name,
+        })
+    }
+}
+
+impl Db {
+    /// Inserts a region if its code is new; the parent must already exist.
+    pub async fn upsert_region(&self, code: &RegionCode, name: &str) -> Result<(), sqlx::Error> {
+        let parent = code.parent().map(String::from);
+        on_pool!(self, p => sqlx::query(
+            "INSERT INTO regions (code, parent_code, level, name) VALUES ($1, $2, $3, $4)
+             ON CONFLICT (code) DO NOTHING",
+        )
+        .bind(code.as_str())
+        .bind(parent)
+        .bind(code.level().as_str())
+        .bind(name)
+        .execute(p)
+        .await
+        .map(|_| ()))?;
+        Ok(())
+    }
+
+    pub async fn region(&self, code: &RegionCode) -> Result<Option<RegionSummary>, sqlx::Error> {
+        let row: Option<RegionRow> = on_pool!(self, p => sqlx::query_as(
+            "SELECT code, level, name FROM regions WHERE code = $1",
+        )
+        .bind(code.as_str())
+        .fetch_optional(p)
+        .await)?;
+        Ok(row.and_then(RegionRow::into_summary))
+    }
+
+    pub async fn region_children(&self, code: &RegionCode) -> Result<Vec<RegionSummary>, sqlx::Error> {
+        let rows: Vec<RegionRow> = on_pool!(self, p => sqlx::query_as(
+            "SELECT code, level, name FROM regions WHERE parent_code = $1 ORDER BY code",
+        )
+        .bind(code.as_str())
+        .fetch_all(p)
+        .await)?;
+        Ok(rows.into_iter().filter_map(RegionRow::into_summary).collect())
+    }
+}

@@ -1,0 +1,135 @@
+//! The HTTP layer: shared state, the one list of routes, and cross-cutting middleware.
+
+pub mod error;
+pub mod extract;
+mod static_files;
+
+mod accounts;
+mod health;
+mod households;
+mod invites;
+mod regions;
+mod session;
+
+use std::{sync::Arc, time::Duration};
+
+use axum::{
+    Json, Router,
+    extract::{DefaultBodyLimit, Request},
+    http::{HeaderValue, Method, header},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
+    routing::get,
+};
+use tower_http::{compression::CompressionLayer, set_header::SetResponseHeaderLayer, trace::TraceLayer};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+
+use crate::{Config, Db, ratelimit::RateLimiter};
+use error::ApiError;
+
+/// Everything a handler may need, cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub limiter: Arc<RateLimiter>,
+    client: Arc<static_files::Client>,
+}
+
+impl AppState {
+    pub fn new(config: Config, db: Db) -> anyhow::Result<AppState> {
+        let client = static_files::Client::load(&config.dist, &config.base_path())?;
+        Ok(AppState {
+            db,
+            config: Arc::new(config),
+            limiter: Arc::new(RateLimiter::new(Duration::from_secs(15 * 60))),
+            client: Arc::new(client),
+        })
+    }
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Sunlight (阳光村务) API", description = "Village affairs in the open."),
+    tags(
+        (name = "system"), (name = "session"), (name = "regions"),
+        (name = "households"), (name = "invites"), (name = "accounts"),
+    )
+)]
+struct ApiDoc;
+
+/// Every API route, each registered with its OpenAPI description. A route added any
+/// other way would be missing from the document, and the test suite compares the
+/// document with its authorization matrix.
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .merge(health::router())
+        .merge(session::router())
+        .merge(regions::router())
+        .merge(households::router())
+        .merge(invites::router())
+        .merge(accounts::router())
+}
+
+/// The OpenAPI document of the API.
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    api_routes().into_openapi()
+}
+
+/// The whole application: API under `/api`, the client everywhere else, all under the
+/// configured base path.
+pub fn router(state: AppState) -> Router {
+    let (api, doc) = api_routes().split_for_parts();
+    let doc = Arc::new(doc);
+    let api = api
+        .route("/api/openapi.json", get(move || async move { Json(doc.as_ref().clone()) }))
+        .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound }))
+        .layer(middleware::from_fn(csrf_guard))
+        .layer(DefaultBodyLimit::max(2 * 1024 * 1024))
+        .layer(SetResponseHeaderLayer::overriding(header::CACHE_CONTROL, HeaderValue::from_static("no-store")));
+    let app = Router::new()
+        .merge(api)
+        .merge(static_files::router())
+        .with_state(state.clone())
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(CompressionLayer::new())
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            // Method and path only: no query strings, no headers, no addresses.
+            tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
+        }));
+    let base = state.config.base_path();
+    if base == "/" {
+        app
+    } else {
+        let prefix = base.trim_end_matches('/').to_owned();
+        let redirect_to = base.clone();
+        Router::new()
+            .route(&prefix, get(move || async move { axum::response::Redirect::permanent(&redirect_to) }))
+            .nest(&prefix, app)
+    }
+}
+
+/// Mutating requests must be JSON or carry the `x-sunlight` header. A cross-site form
+/// can send neither without a CORS preflight, which this server never grants.
+async fn csrf_guard(req: Request, next: Next) -> Response {
+    let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
+    let json = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    let marked = req.headers().contains_key(sunlight_api::CSRF_HEADER);
+    if safe || json || marked {
+        next.run(req).await
+    } else {
+        ApiError::Csrf.into_response()
+    }
+}

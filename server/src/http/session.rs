@@ -1,0 +1,161 @@
+//! Signing in and out, registering with an invite code, resetting a password with a code.
+
+use axum::{
+    Json,
+    extract::State,
+    http::{HeaderMap, HeaderValue, StatusCode, header},
+    response::IntoResponse,
+};
+use chrono::Duration;
+use sunlight_api::{
+    ErrorBody, InviteCode, Mobile, Password, PersonName,
+    dto::{Me, Register, ResetPassword, SignIn},
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+
+use super::{
+    AppState,
+    error::{ApiError, ApiResult},
+    extract::{ApiJson, ClientIp, session_token},
+};
+use crate::{
+    auth,
+    authz::Actor,
+    db::{accounts::{AccountError, NewUser}, now},
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(sign_in, sign_out))
+        .routes(routes!(me))
+        .routes(routes!(register))
+        .routes(routes!(reset_password))
+}
+
+/// Attempts per address, and failures per account, in 15 minutes.
+const PER_IP: u32 = 30;
+const PER_ACCOUNT: u32 = 5;
+
+/// A hash of a random password, checked against when the number is unknown so that an
+/// unknown number takes as long as a wrong password.
+static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    use argon2::password_hash::PasswordHasher;
+    argon2::Argon2::default()
+        .hash_password(auth::new_session_token().as_bytes())
+        .map(|h| h.to_string())
+        .unwrap_or_default()
+});
+
+fn limit(state: &AppState, key: &str, n: u32) -> ApiResult<()> {
+    state.limiter.hit(key, n).map_err(|retry_after| ApiError::RateLimited { retry_after })
+}
+
+/// Starts a session for `user` and answers with its cookie and the person.
+async fn start_session(state: &AppState, user: uuid::Uuid, status: StatusCode) -> ApiResult<impl IntoResponse + use<>> {
+    let token = auth::new_session_token();
+    let expires = now() + Duration::days(auth::SESSION_DAYS);
+    state.db.create_session(&auth::hash_token(&token), user, expires).await?;
+    let me = state.db.me(user).await?.ok_or(ApiError::NotSignedIn)?;
+    let cookie = auth::session_cookie(&token, &state.config.base_path(), state.config.secure_cookies);
+    let mut headers = HeaderMap::new();
+    headers.insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?);
+    Ok((status, headers, Json(me)))
+}
+
+/// Sign in with mobile number and password. An unknown number and a wrong password get
+/// the same answer, in the same time.
+#[utoipa::path(post, path = "/api/session", tag = "session", request_body = SignIn,
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn sign_in(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(req): ApiJson<SignIn>,
+) -> ApiResult<impl IntoResponse + use<>> {
+    limit(&state, &format!("login-ip:{ip}"), PER_IP)?;
+    let Ok(mobile) = Mobile::parse(&req.mobile) else {
+        return Err(ApiError::BadCredentials);
+    };
+    let account_key = format!("login-account:{}", mobile.as_str());
+    limit(&state, &account_key, PER_ACCOUNT)?;
+    let found = state.db.credentials(mobile.as_str()).await?;
+    let (user, hash) = match &found {
+        Some((id, hash)) => (Some(*id), hash.as_str()),
+        None => (None, DUMMY_HASH.as_str()),
+    };
+    let ok = auth::verify_password(&req.password, hash).await;
+    match user {
+        Some(user) if ok => {
+            state.limiter.clear(&account_key);
+            start_session(&state, user, StatusCode::OK).await
+        }
+        _ => Err(ApiError::BadCredentials),
+    }
+}
+
+/// Sign out: the session is deleted on the server and the cookie cleared.
+#[utoipa::path(delete, path = "/api/session", tag = "session",
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+async fn sign_out(State(state): State<AppState>, _actor: Actor, headers: HeaderMap) -> ApiResult<impl IntoResponse> {
+    if let Some(token) = session_token(&headers) {
+        state.db.delete_session(&auth::hash_token(&token)).await?;
+    }
+    let cookie = auth::clear_cookie(&state.config.base_path(), state.config.secure_cookies);
+    Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]))
+}
+
+/// The signed-in person and every role they hold.
+#[utoipa::path(get, path = "/api/me", tag = "session",
+    responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
+async fn me(actor: Actor) -> Json<Me> {
+    Json(actor.0)
+}
+
+/// A villager registers with the invite code their village issued to their household,
+/// and is signed in.
+#[utoipa::path(post, path = "/api/registrations", tag = "session", request_body = Register,
+    responses((status = 201, body = Me), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn register(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(req): ApiJson<Register>,
+) -> ApiResult<impl IntoResponse + use<>> {
+    limit(&state, &format!("register-ip:{ip}"), PER_IP)?;
+    let code = InviteCode::parse_field(&req.invite_code, "invite_code")?;
+    let name = PersonName::parse(&req.name)?;
+    let mobile = Mobile::parse(&req.mobile)?;
+    let password = Password::parse(&req.password)?;
+    let hash = auth::hash_password(&password).await?;
+    let user = NewUser { name: name.as_str(), mobile: mobile.as_str(), password_hash: &hash };
+    let id = match state.db.register_villager(&auth::hash_code("invite", &code), user).await {
+        Ok(id) => id,
+        Err(AccountError::MobileTaken) => return Err(ApiError::Conflict("mobile")),
+        Err(AccountError::InviteInvalid) => return Err(ApiError::InviteInvalid),
+        Err(AccountError::Db(e)) => return Err(e.into()),
+    };
+    start_session(&state, id, StatusCode::CREATED).await
+}
+
+/// Sets a new password with a one-time code from the village cadre or an admin. Every
+/// session of the account ends.
+#[utoipa::path(post, path = "/api/password-resets", tag = "session", request_body = ResetPassword,
+    responses((status = 204), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
+async fn reset_password(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(req): ApiJson<ResetPassword>,
+) -> ApiResult<StatusCode> {
+    limit(&state, &format!("reset-ip:{ip}"), PER_IP)?;
+    let mobile = Mobile::parse(&req.mobile)?;
+    let code = InviteCode::parse(&req.code)?;
+    let password = Password::parse(&req.password)?;
+    limit(&state, &format!("reset-account:{}", mobile.as_str()), PER_ACCOUNT)?;
+    let Some(user) = state.db.user_id_by_mobile(mobile.as_str()).await? else {
+        return Err(ApiError::ResetCodeInvalid);
+    };
+    if !state.db.use_reset_code(user, &auth::hash_code("reset", &code)).await? {
+        return Err(ApiError::ResetCodeInvalid);
+    }
+    let hash = auth::hash_password(&password).await?;
+    state.db.set_password(user, &hash).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,112 @@
+//! Serving the built client: hashed assets cached forever (precompressed `.br`/`.gz`
+//! beside them when the build made them), `index.html` never cached and rewritten at
+//! start-up with the configured base path, and every unknown non-API path answered with
+//! `index.html` so that the client's router can take it.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use axum::{
+    Router,
+    body::Body,
+    extract::State,
+    http::{HeaderValue, Request, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+};
+use tower::ServiceExt;
+use tower_http::services::ServeDir;
+
+use super::AppState;
+
+/// The client's `index.html`, prepared once.
+pub struct Client {
+    dist: PathBuf,
+    index: Option<String>,
+}
+
+impl Client {
+    pub fn load(dist: &Path, base_path: &str) -> anyhow::Result<Client> {
+        let index_path = dist.join("index.html");
+        let index = match std::fs::read_to_string(&index_path) {
+            Ok(html) => Some(with_base(&html, base_path)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                tracing::warn!(dist = %dist.display(), "no built client found; serving the API only");
+                None
+            }
+            Err(e) => return Err(e).with_context(|| format!("cannot read {}", index_path.display())),
+        };
+        Ok(Client { dist: dist.to_owned(), index })
+    }
+}
+
+/// Puts `<base href="…">` first in `<head>` so every relative URL the page and its
+/// router build resolves under the base path.
+fn with_base(html: &str, base_path: &str) -> String {
+    let tag = format!("<base href=\"{base_path}\">");
+    match html.find("<head>") {
+        Some(i) => format!("{}{}{}", &html[..i + 6], tag, &html[i + 6..]),
+        None => format!("{tag}{html}"),
+    }
+}
+
+pub fn router() -> Router<AppState> {
+    Router::new().fallback(serve)
+}
+
+async fn serve(State(state): State<AppState>, req: Request<Body>) -> Response {
+    let client = &state.client;
+    let path = req.uri().path().to_owned();
+    if path != "/" && path != "/index.html" && client.index.is_some() {
+        let dir = ServeDir::new(&client.dist)
+            .precompressed_br()
+            .precompressed_gzip()
+            .append_index_html_on_directories(false);
+        if let Ok(res) = dir.oneshot(req).await
+            && res.status() == StatusCode::OK
+        {
+            let mut res = res.map(Body::new);
+            let cache = if is_hashed(&path) {
+                "public, max-age=31536000, immutable"
+            } else {
+                "public, max-age=3600"
+            };
+            res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+            return res;
+        }
+    }
+    index(client)
+}
+
+fn index(client: &Client) -> Response {
+    let html = client.index.clone().unwrap_or_else(|| {
+        "<!doctype html><meta charset=utf-8><title>阳光村务</title><p>客户端尚未构建。The client has not been built.".to_owned()
+    });
+    let mut res = Html(html).into_response();
+    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res
+}
+
+/// Trunk names built assets `name-<16 hex digits>.ext`.
+fn is_hashed(path: &str) -> bool {
+    let file = path.rsplit('/').next().unwrap_or("");
+    let stem = file.split('.').next().unwrap_or("").trim_end_matches("_bg");
+    stem.rsplit_once('-')
+        .is_some_and(|(_, h)| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base_goes_first_in_head() {
+        assert_eq!(with_base("<html><head><title>x</title>", "/a/"), "<html><head><base href=\"/a/\"><title>x</title>");
+    }
+
+    #[test]
+    fn hashed_names() {
+        assert!(is_hashed("/sunlight-app-0123456789abcdef_bg.wasm"));
+        assert!(is_hashed("/sunlight-app-0123456789abcdef.js"));
+        assert!(!is_hashed("/manifest.json"));
+    }
+}

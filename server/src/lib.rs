@@ -1,0 +1,92 @@
+//! The Sunlight server: an axum API over SQLite or PostgreSQL, which also serves the
+//! built Leptos client. `main.rs` only parses the command line; everything else is here
+//! so that tests can start the real application on port 0.
+
+pub mod auth;
+pub mod authz;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod http;
+pub mod ratelimit;
+
+use std::net::SocketAddr;
+
+use anyhow::Context;
+use tokio::net::TcpListener;
+
+pub use config::Config;
+pub use db::Db;
+
+/// A built application: database connected and migrated, listener bound.
+pub struct Application {
+    listener: TcpListener,
+    state: http::AppState,
+}
+
+impl Application {
+    pub async fn build(config: Config) -> anyhow::Result<Application> {
+        let db = Db::connect(&config.database_url()).await?;
+        Self::with_db(config, db).await
+    }
+
+    /// Builds around an existing database (tests hand in a fresh one).
+    pub async fn with_db(config: Config, db: Db) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(&config.bind).await.map_err(|e| {
+            anyhow::anyhow!("cannot listen on {}: {}", config.bind, e)
+        })?;
+        let state = http::AppState::new(config, db).context("cannot prepare the client files")?;
+        Ok(Application { listener, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener.local_addr().map(|a| a.port()).unwrap_or(0)
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.state.db
+    }
+
+    /// Serves until Ctrl-C or SIGTERM.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let db = self.state.db.clone();
+        spawn_housekeeping(db.clone());
+        let app = http::router(self.state);
+        axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        db.close().await;
+        Ok(())
+    }
+}
+
+/// Background chores: expired sessions are purged hourly.
+fn spawn_housekeeping(db: Db) {
+    tokio::spawn(async move {
+        let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            tick.tick().await;
+            match db.purge_expired_sessions().await {
+                Ok(n) if n > 0 => tracing::info!(purged = n, "expired sessions removed"),
+                Ok(_) => {}
+                Err(e) => tracing::warn!(error = %e, "session purge failed"),
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+

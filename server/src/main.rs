@@ -1,0 +1,53 @@
+use std::process::ExitCode;
+
+use clap::Parser;
+use sunlight_server::{
+    Application, Db,
+    config::{Cli, Command},
+    demo,
+};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    let cli = Cli::parse();
+    match run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One clear line, never a panic trace.
+            eprintln!("sunlight: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = cli.config;
+    tracing::info!(?config, "starting");
+    match cli.command {
+        Command::Migrate => {
+            Db::connect(&config.database_url()).await?.close().await;
+        }
+        Command::Demo => {
+            let db = Db::connect(&config.database_url()).await?;
+            demo::load(&db).await?;
+            db.close().await;
+        }
+        Command::Serve { demo: with_demo } => {
+            let app = Application::build(config.clone()).await?;
+            if with_demo {
+                demo::load(app.db()).await?;
+            }
+            tracing::info!("listening on http://{}:{}{}", host_of(&config.bind), app.port(), config.base_path());
+            app.run_until_stopped().await?;
+        }
+    }
+    Ok(())
+}
+
+fn host_of(bind: &str) -> &str {
+    bind.rsplit_once(':').map(|(h, _)| h).unwrap_or(bind)
+}
