@@ -1,0 +1,92 @@
+//! The one typed API client. Paths are relative ("api/me"), so they resolve under the
+//! `<base href>` the server writes into the page, whatever prefix it is served under.
+
+use gloo_net::http::{Request, RequestBuilder};
+use serde::{Serialize, de::DeserializeOwned};
+use sunlight_api::{CSRF_HEADER, ErrorBody, ErrorCode};
+
+use crate::i18n::{self, T};
+
+/// Why a call failed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// No answer: the phone is offline or the server unreachable.
+    Offline,
+    /// The server answered with an error body.
+    Server(ErrorBody),
+}
+
+impl Failure {
+    /// The words a person sees, in the current language.
+    pub fn message(&self) -> String {
+        match self {
+            Failure::Offline => i18n::t(T::Offline).to_owned(),
+            Failure::Server(b) => match (&b.field, b.reason) {
+                (Some(field), Some(reason)) => {
+                    format!("{}{}{}", i18n::field_label(field), sep(), i18n::reason_text(reason))
+                }
+                _ => i18n::error_text(b.code).to_owned(),
+            },
+        }
+    }
+
+    /// One line per bad row of an import.
+    pub fn row_messages(&self) -> Vec<String> {
+        match self {
+            Failure::Server(b) => b
+                .rows
+                .iter()
+                .map(|r| {
+                    format!(
+                        "{}：{}{}",
+                        i18n::t(T::RowN).replace("{}", &r.row.to_string()),
+                        i18n::field_label(&r.field),
+                        i18n::reason_text(r.code)
+                    )
+                })
+                .collect(),
+            Failure::Offline => Vec::new(),
+        }
+    }
+}
+
+fn sep() -> &'static str {
+    match i18n::lang() {
+        i18n::Lang::Zh => "",
+        i18n::Lang::En => " ",
+    }
+}
+
+pub type ApiResult<T> = Result<T, Failure>;
+
+async fn run<T: DeserializeOwned>(req: Result<Request, gloo_net::Error>) -> ApiResult<T> {
+    let req = req.map_err(|_| Failure::Offline)?;
+    let res = req.send().await.map_err(|_| Failure::Offline)?;
+    let status = res.status();
+    let text = res.text().await.map_err(|_| Failure::Offline)?;
+    if (200..300).contains(&status) {
+        let body = if text.is_empty() { "null" } else { &text };
+        serde_json::from_str(body).map_err(|_| Failure::Server(ErrorBody::new(ErrorCode::Internal, "bad response")))
+    } else {
+        Err(Failure::Server(serde_json::from_str(&text).unwrap_or_else(|_| {
+            // A proxy or gateway answered, not Sunlight.
+            ErrorBody::new(if status >= 500 { ErrorCode::Internal } else { ErrorCode::BadRequest }, "")
+        })))
+    }
+}
+
+fn marked(b: RequestBuilder) -> RequestBuilder {
+    b.header(CSRF_HEADER, "1")
+}
+
+pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
+    run(Request::get(path).build()).await
+}
+
+pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
+    run(marked(Request::post(path)).json(body)).await
+}
+
+pub async fn delete<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
+    run(marked(Request::delete(path)).build()).await
+}

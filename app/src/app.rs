@@ -1,0 +1,106 @@
+//! The root: preferences, session and network state in context, and the routes.
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::{
+    components::{Redirect, Route, Router, Routes},
+    path,
+};
+use wasm_bindgen::{JsCast, closure::Closure};
+
+use crate::{
+    api::Failure,
+    components::{ErrorRetry, Loading},
+    i18n::Lang,
+    pages, prefs,
+    session::Session,
+};
+
+/// The path prefix the server serves the page under, read from `<base href>`.
+fn router_base() -> String {
+    let base = document().base_uri().ok().flatten().unwrap_or_default();
+    let path = web_sys::Url::new(&base).map(|u| u.pathname()).unwrap_or_default();
+    path.trim_end_matches('/').to_owned()
+}
+
+/// A signal that follows `navigator.onLine`.
+fn online_signal() -> ReadSignal<bool> {
+    let (online, set_online) = signal(window().navigator().on_line());
+    for (event, value) in [("online", true), ("offline", false)] {
+        let cb = Closure::<dyn Fn()>::new(move || set_online.set(value));
+        let _ = window().add_event_listener_with_callback(event, cb.as_ref().unchecked_ref());
+        cb.forget();
+    }
+    online
+}
+
+/// The whole client.
+#[component]
+pub fn App() -> impl IntoView {
+    let lang = RwSignal::new(prefs::load_lang());
+    prefs::save_lang(lang.get_untracked());
+    prefs::apply_large(prefs::load_large());
+    provide_context(lang);
+    provide_context(online_signal());
+    let session = Session(RwSignal::new(None));
+    provide_context(session);
+    let boot_error = RwSignal::new(None::<Failure>);
+    let boot = move || {
+        boot_error.set(None);
+        spawn_local(async move {
+            if let Err(f) = session.refresh().await {
+                boot_error.set(Some(f));
+            }
+        });
+    };
+    boot();
+    // The app is running: the start-up check in index.html can stand down.
+    if let Some(el) = document().get_element_by_id("boot") {
+        el.remove();
+    }
+    let base = router_base();
+    // Everything re-renders when the language changes; the router keeps the page.
+    move || {
+        let _ = lang.get();
+        let base = base.clone();
+        if let Some(f) = boot_error.get() {
+            return view! { <div class="content"><ErrorRetry failure=f retry=move |_| boot()/></div> }.into_any();
+        }
+        view! {
+            <Router base=base>
+                <Routes fallback=|| view! { <pages::NotFound/> }>
+                    <Route path=path!("/login") view=pages::auth::SignIn/>
+                    <Route path=path!("/register") view=pages::auth::Register/>
+                    <Route path=path!("/reset") view=pages::auth::Reset/>
+                    <Route path=path!("/") view=|| view! { <Authed><pages::villager::Home/></Authed> }/>
+                    <Route path=path!("/demands") view=|| view! { <Authed><pages::villager::Demands/></Authed> }/>
+                    <Route path=path!("/reports") view=|| view! { <Authed><pages::villager::Reports/></Authed> }/>
+                    <Route path=path!("/polls") view=|| view! { <Authed><pages::villager::Polls/></Authed> }/>
+                    <Route path=path!("/me") view=|| view! { <Authed><pages::me::MePage/></Authed> }/>
+                    <Route path=path!("/work") view=|| view! { <Authed><pages::work::Work/></Authed> }/>
+                    <Route path=path!("/admin/:code") view=|| view! { <Authed><pages::admin::RegionAdmin/></Authed> }/>
+                </Routes>
+            </Router>
+        }
+        .into_any()
+    }
+}
+
+/// Shows its children to a signed-in person and sends anyone else to sign in.
+#[component]
+fn Authed(children: ChildrenFn) -> impl IntoView {
+    let session = Session::get();
+    move || match session.0.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(None) => view! { <Redirect path=crate::paths::LOGIN/> }.into_any(),
+        Some(Some(_)) => children().into_any(),
+    }
+}
+
+/// Switches the language for the whole page.
+pub fn set_lang(lang: Lang) {
+    if let Some(s) = use_context::<RwSignal<Lang>>() {
+        prefs::save_lang(lang);
+        s.set(lang);
+    }
+}
+

@@ -1,0 +1,129 @@
+//! Small building blocks shared by the pages.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use sunlight_api::Role;
+
+use crate::{
+    api::Failure,
+    i18n::{T, t},
+    paths,
+    session::Session,
+};
+
+/// A page: a title bar, the content, and the tab bar for the signed-in person.
+#[component]
+pub fn Page(#[prop(into)] title: String, children: Children) -> impl IntoView {
+    view! {
+        <header class="bar"><h1>{title}</h1></header>
+        <OfflineBanner/>
+        <div class="content">{children()}</div>
+        <TabBar/>
+    }
+}
+
+/// The bottom tab bar: the five villager tabs, or work and me for staff who are not
+/// villagers.
+#[component]
+pub fn TabBar() -> impl IntoView {
+    let session = Session::get();
+    move || {
+        let me = session.0.get().flatten()?;
+        let tabs: Vec<(&'static str, T)> = if me.has_role(Role::Villager) {
+            vec![
+                (paths::HOME, T::TabDisclosures),
+                (paths::DEMANDS, T::TabDemands),
+                (paths::REPORTS, T::TabReports),
+                (paths::POLLS, T::TabPolls),
+                (paths::ME, T::TabMe),
+            ]
+        } else {
+            vec![(paths::WORK, T::TabWork), (paths::ME, T::TabMe)]
+        };
+        Some(view! {
+            <nav class="tabs" aria-label=t(T::AppName)>
+                {tabs.into_iter().map(|(href, label)| view! { <A href=href exact=true>{t(label)}</A> }).collect_view()}
+            </nav>
+        })
+    }
+}
+
+/// Says so when the phone has lost its network.
+#[component]
+pub fn OfflineBanner() -> impl IntoView {
+    let online = expect_context::<ReadSignal<bool>>();
+    move || (!online.get()).then(|| view! { <p class="banner" role="status">{t(T::Offline)}</p> })
+}
+
+#[component]
+pub fn Loading() -> impl IntoView {
+    view! { <p class="muted" role="status" aria-live="polite">{t(T::Loading)}</p> }
+}
+
+/// An error with a retry button.
+#[component]
+pub fn ErrorRetry(failure: Failure, #[prop(into)] retry: Callback<()>) -> impl IntoView {
+    view! {
+        <div class="error" role="alert">
+            <p>{failure.message()}</p>
+            <button type="button" class="secondary" on:click=move |_| retry.run(())>{t(T::Retry)}</button>
+        </div>
+    }
+}
+
+/// An honest empty state.
+#[component]
+pub fn Empty(#[prop(into)] text: String, #[prop(optional, into)] title: Option<String>) -> impl IntoView {
+    view! {
+        <div class="empty">
+            {title.map(|h| view! { <h2>{h}</h2> })}
+            <p>{text}</p>
+        </div>
+    }
+}
+
+/// A labelled text input bound to a signal.
+#[component]
+pub fn Field(
+    #[prop(into)] id: String,
+    label: T,
+    value: RwSignal<String>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autocomplete: &'static str,
+    #[prop(optional)] hint: Option<T>,
+    #[prop(optional)] inputmode: &'static str,
+) -> impl IntoView {
+    let hint_id = format!("{id}-hint");
+    let described = hint.map(|_| hint_id.clone());
+    view! {
+        <div class="field">
+            <label for=id.clone()>{t(label)}</label>
+            <input
+                id=id
+                type=kind
+                autocomplete=autocomplete
+                inputmode=(!inputmode.is_empty()).then_some(inputmode)
+                aria-describedby=described
+                prop:value=move || value.get()
+                on:input=move |ev| value.set(event_target_value(&ev))
+            />
+            {hint.map(|h| view! { <p class="hint" id=hint_id>{t(h)}</p> })}
+        </div>
+    }
+}
+
+/// The failure of the last submit, shown under a form.
+#[component]
+pub fn FormError(error: RwSignal<Option<Failure>>) -> impl IntoView {
+    move || {
+        error.get().map(|f| {
+            let rows = f.row_messages();
+            view! {
+                <div class="error" role="alert">
+                    <p>{f.message()}</p>
+                    <ul>{rows.into_iter().map(|r| view! { <li>{r}</li> }).collect_view()}</ul>
+                </div>
+            }
+        })
+    }
+}

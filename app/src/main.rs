@@ -1,0 +1,14 @@
+//! The Sunlight client (阳光村务): a Leptos CSR page for villagers' phones and staff.
+
+mod api;
+mod app;
+mod components;
+mod i18n;
+mod pages;
+mod paths;
+mod prefs;
+mod session;
+
+fn main() {
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,469 @@
+//! Region administration: the region's place in the tree, its households and invite
+//! codes (for a village), its accounts, and new staff accounts. What a person may do is
+//! decided by the server; this page only hides what their roles could never use.
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::{components::A, hooks::use_params_map};
+use serde::de::DeserializeOwned;
+use sunlight_api::{
+    Page as ApiPage, RegionCode, RegionLevel, Role,
+    dto::{Account, Household, ImportResult, Invite, IssuedCode, NewHousehold, NewInvite, NewStaff, RegionView},
+};
+use wasm_bindgen::JsCast;
+
+use crate::{
+    api::{self, Failure},
+    components::{Empty, ErrorRetry, Field, FormError, Loading, Page},
+    i18n::{T, level_name, role_name, t},
+    paths,
+    session::Session,
+};
+
+/// A keyset-paged list that can reload from the start or load the next page.
+struct Paged<R: Send + Sync + 'static> {
+    url: StoredValue<String>,
+    items: RwSignal<Vec<R>>,
+    next: RwSignal<Option<String>>,
+    error: RwSignal<Option<Failure>>,
+    loading: RwSignal<bool>,
+}
+
+impl<R: Send + Sync + 'static> Clone for Paged<R> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<R: Send + Sync + 'static> Copy for Paged<R> {}
+
+impl<R: DeserializeOwned + Clone + Send + Sync + 'static> Paged<R> {
+    fn new(url: String) -> Self {
+        let p = Paged {
+            url: StoredValue::new(url),
+            items: RwSignal::new(Vec::new()),
+            next: RwSignal::new(None),
+            error: RwSignal::new(None),
+            loading: RwSignal::new(false),
+        };
+        p.load(false);
+        p
+    }
+
+    fn load(self, more: bool) {
+        let mut url = self.url.get_value();
+        if more {
+            match self.next.get_untracked() {
+                Some(c) => url = format!("{url}?cursor={c}"),
+                None => return,
+            }
+        }
+        self.loading.set(true);
+        self.error.set(None);
+        spawn_local(async move {
+            match api::get::<ApiPage<R>>(&url).await {
+                Ok(page) => {
+                    self.items.update(|v| {
+                        if !more {
+                            v.clear();
+                        }
+                        v.extend(page.items)
+                    });
+                    self.next.set(page.next);
+                }
+                Err(f) => self.error.set(Some(f)),
+            }
+            self.loading.set(false);
+        });
+    }
+
+    /// Loading, error-with-retry and "load more" around the rows.
+    fn footer(self) -> impl IntoView {
+        move || {
+            if self.loading.get() {
+                return view! { <Loading/> }.into_any();
+            }
+            if let Some(f) = self.error.get() {
+                return view! { <ErrorRetry failure=f retry=move |_| self.load(false)/> }.into_any();
+            }
+            self.next.get().map(|_| view! {
+                <button type="button" class="secondary" on:click=move |_| self.load(true)>{t(T::MoreItems)}</button>
+            }).into_any()
+        }
+    }
+}
+
+/// What the signed-in person's roles allow here, as far as the page needs to know.
+fn can(role: Role, region: &RegionCode) -> bool {
+    Session::get()
+        .0
+        .get_untracked()
+        .flatten()
+        .is_some_and(|me| me.grants.iter().any(|g| g.role == role && g.region.contains(region)))
+}
+
+#[component]
+pub fn RegionAdmin() -> impl IntoView {
+    let params = use_params_map();
+    let code = move || params.read().get("code").unwrap_or_default();
+    let region = LocalResource::new(move || {
+        let code = code();
+        async move { api::get::<RegionView>(&format!("api/regions/{code}")).await }
+    });
+    move || match region.get() {
+        None => view! { <Page title=t(T::Manage)><Loading/></Page> }.into_any(),
+        Some(Err(f)) => view! { <Page title=t(T::Manage)><ErrorRetry failure=f retry=move |_| region.refetch()/></Page> }.into_any(),
+        Some(Ok(r)) => view! { <RegionPage region=r/> }.into_any(),
+    }
+}
+
+#[component]
+fn RegionPage(region: RegionView) -> impl IntoView {
+    let code = region.code.clone();
+    let is_village = region.level == RegionLevel::Village;
+    let manages = can(Role::Admin, &code) || can(Role::Cadre, &code);
+    let admin = can(Role::Admin, &code);
+    let title = format!("{} · {}", region.name, level_name(region.level));
+    let invites_version = RwSignal::new(0u32);
+    let children = region.children;
+    let name = region.name;
+    view! {
+        <Page title=title>
+            <nav class="crumbs" aria-label="breadcrumb">
+                {region.ancestors.into_iter().map(|a| view! {
+                    <A href=paths::admin(a.code.as_str())>{a.name.clone()}</A>" › "
+                }).collect_view()}
+                <span aria-current="page">{name}</span>
+            </nav>
+            {(!children.is_empty()).then(|| view! {
+                <section class="card">
+                    <h2>{t(T::Subregions)}</h2>
+                    <ul class="links">
+                        {children.into_iter().map(|c| view! {
+                            <li><A href=paths::admin(c.code.as_str())>{c.name.clone()}<span class="muted">" "{level_name(c.level)}</span></A></li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            })}
+            {(is_village && manages).then(|| view! {
+                <Households code=code.clone() on_issued=move || invites_version.update(|v| *v += 1)/>
+                <Invites code=code.clone() version=invites_version/>
+            })}
+            {manages.then(|| view! { <Accounts code=code.clone()/> })}
+            {admin.then(|| view! { <CreateStaff code=code.clone()/> })}
+        </Page>
+    }
+}
+
+/// Shows a freshly issued one-time code, the only time it is ever shown.
+#[component]
+fn IssuedNotice(issued: RwSignal<Option<IssuedCode>>) -> impl IntoView {
+    move || {
+        issued.get().map(|c| view! {
+            <div class="notice" role="status">
+                <p>{t(T::CodeOnce)}</p>
+                <p class="code" data-testid="issued-code">{c.code.clone()}</p>
+                <p class="muted">{t(T::ExpiresAt)}" "{c.expires_at.china_string()}</p>
+                <button type="button" class="secondary" on:click=move |_| issued.set(None)>{t(T::Close)}</button>
+            </div>
+        })
+    }
+}
+
+#[component]
+fn Households(code: RegionCode, on_issued: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let list = Paged::<Household>::new(format!("api/regions/{code}/households"));
+    let issued = RwSignal::new(None::<IssuedCode>);
+    let issue_error = RwSignal::new(None::<Failure>);
+    let issue = move |household: uuid::Uuid| {
+        spawn_local(async move {
+            let body = NewInvite { max_uses: 5, valid_days: 30 };
+            match api::post::<_, IssuedCode>(&format!("api/households/{household}/invites"), &body).await {
+                Ok(c) => {
+                    issue_error.set(None);
+                    issued.set(Some(c));
+                    on_issued();
+                }
+                Err(f) => issue_error.set(Some(f)),
+            }
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>{t(T::Households)}</h2>
+            <IssuedNotice issued=issued/>
+            <FormError error=issue_error/>
+            {move || {
+                let rows = list.items.get();
+                if rows.is_empty() && !list.loading.get() && list.error.get().is_none() {
+                    return view! { <Empty text=t(T::NoHouseholds)/> }.into_any();
+                }
+                view! {
+                    <ul class="rows">
+                        {rows.into_iter().map(|h| {
+                            let id = h.id;
+                            view! {
+                                <li>
+                                    <span><b>{h.number.clone()}</b>" "{h.head_name.clone()}</span>
+                                    <span class="muted">{t(T::Members)}" "{h.members}</span>
+                                    <button type="button" class="secondary" on:click=move |_| issue(id)>{t(T::IssueInvite)}</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {list.footer()}
+            <AddHousehold code=code.clone() on_added=move || list.load(false)/>
+            <ImportHouseholds code=code on_done=move || list.load(false)/>
+        </section>
+    }
+}
+
+#[component]
+fn AddHousehold(code: RegionCode, on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let number = RwSignal::new(String::new());
+    let head = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Failure>);
+    let url = StoredValue::new(format!("api/regions/{code}/households"));
+    let submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let body = NewHousehold { number: number.get_untracked(), head_name: head.get_untracked() };
+        spawn_local(async move {
+            match api::post::<_, Household>(&url.get_value(), &body).await {
+                Ok(_) => {
+                    error.set(None);
+                    number.set(String::new());
+                    head.set(String::new());
+                    on_added();
+                }
+                Err(f) => error.set(Some(f)),
+            }
+        });
+    };
+    view! {
+        <form class="sub" on:submit=submit novalidate>
+            <h3>{t(T::AddHousehold)}</h3>
+            <Field id="hh-number" label=T::HouseholdNumber value=number/>
+            <Field id="hh-head" label=T::HeadName value=head/>
+            <FormError error=error/>
+            <button type="submit">{t(T::Add)}</button>
+        </form>
+    }
+}
+
+/// Reads a chosen file as text: UTF-8 if it is valid UTF-8, else GBK (Excel's CSV on
+/// Chinese Windows). The browser's own decoder does the work, so no tables ship here.
+async fn read_text(file: web_sys::File) -> Option<String> {
+    let buf = wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await.ok()?;
+    let bytes = js_sys::Uint8Array::new(&buf);
+    let strict = web_sys::TextDecoderOptions::new();
+    strict.set_fatal(true);
+    if let Ok(d) = web_sys::TextDecoder::new_with_label_and_options("utf-8", &strict)
+        && let Ok(s) = d.decode_with_buffer_source(&bytes)
+    {
+        return Some(s);
+    }
+    web_sys::TextDecoder::new_with_label("gbk").ok()?.decode_with_buffer_source(&bytes).ok()
+}
+
+#[component]
+fn ImportHouseholds(code: RegionCode, on_done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+    let error = RwSignal::new(None::<Failure>);
+    let done = RwSignal::new(None::<u32>);
+    let url = StoredValue::new(format!("api/regions/{code}/households/import"));
+    let on_change = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        input.set_value("");
+        spawn_local(async move {
+            let Some(csv) = read_text(file).await else {
+                error.set(Some(Failure::Server(sunlight_api::ErrorBody::new(sunlight_api::ErrorCode::BadRequest, ""))));
+                return;
+            };
+            match api::post::<_, ImportResult>(&url.get_value(), &sunlight_api::dto::HouseholdImport { csv }).await {
+                Ok(r) => {
+                    error.set(None);
+                    done.set(Some(r.created));
+                    on_done();
+                }
+                Err(f) => {
+                    done.set(None);
+                    error.set(Some(f));
+                }
+            }
+        });
+    };
+    view! {
+        <div class="sub">
+            <h3><label for="hh-import">{t(T::ImportCsv)}</label></h3>
+            <p class="hint" id="hh-import-hint">{t(T::ImportHint)}</p>
+            <input id="hh-import" type="file" accept=".csv,text/csv" aria-describedby="hh-import-hint" on:change=on_change/>
+            {move || done.get().map(|n| view! { <p class="ok" role="status">{t(T::ImportDone)}{n}</p> })}
+            <FormError error=error/>
+        </div>
+    }
+}
+
+#[component]
+fn Invites(code: RegionCode, version: RwSignal<u32>) -> impl IntoView {
+    let list = Paged::<Invite>::new(format!("api/regions/{code}/invites"));
+    Effect::new(move |prev: Option<()>| {
+        version.track();
+        if prev.is_some() {
+            list.load(false);
+        }
+    });
+    let error = RwSignal::new(None::<Failure>);
+    let revoke = move |id: uuid::Uuid| {
+        spawn_local(async move {
+            match api::delete::<()>(&format!("api/invites/{id}")).await {
+                Ok(()) => list.load(false),
+                Err(f) => error.set(Some(f)),
+            }
+        });
+    };
+    let now = js_sys::Date::now() as i64;
+    view! {
+        <section class="card">
+            <h2>{t(T::Invites)}</h2>
+            <FormError error=error/>
+            {move || {
+                let rows = list.items.get();
+                if rows.is_empty() && !list.loading.get() && list.error.get().is_none() {
+                    return view! { <Empty text=t(T::NoInvites)/> }.into_any();
+                }
+                view! {
+                    <ul class="rows">
+                        {rows.into_iter().map(|i| {
+                            let id = i.id;
+                            let state = if i.revoked {
+                                Some(t(T::Revoked))
+                            } else if i.expires_at.0 <= now {
+                                Some(t(T::Expired))
+                            } else {
+                                None
+                            };
+                            let live = state.is_none() && i.uses < i.max_uses;
+                            view! {
+                                <li>
+                                    <span><b>{t(T::HouseholdNumber)}" "{i.household_number.clone()}</b></span>
+                                    <span class="muted">{t(T::Used)}" "{i.uses}"/"{i.max_uses}" · "{t(T::ExpiresAt)}" "{i.expires_at.china_string()}</span>
+                                    {state.map(|s| view! { <span class="tag">{s}</span> })}
+                                    {live.then(|| view! {
+                                        <button type="button" class="secondary" on:click=move |_| revoke(id)>{t(T::Revoke)}</button>
+                                    })}
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {list.footer()}
+        </section>
+    }
+}
+
+#[component]
+fn Accounts(code: RegionCode) -> impl IntoView {
+    let list = Paged::<Account>::new(format!("api/regions/{code}/accounts"));
+    let issued = RwSignal::new(None::<IssuedCode>);
+    let error = RwSignal::new(None::<Failure>);
+    let reset = move |id: uuid::Uuid| {
+        spawn_local(async move {
+            match api::post::<_, IssuedCode>(&format!("api/users/{id}/reset-codes"), &()).await {
+                Ok(c) => {
+                    error.set(None);
+                    issued.set(Some(c));
+                }
+                Err(f) => error.set(Some(f)),
+            }
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>{t(T::Accounts)}</h2>
+            <IssuedNotice issued=issued/>
+            <FormError error=error/>
+            {move || {
+                let rows = list.items.get();
+                if rows.is_empty() && !list.loading.get() && list.error.get().is_none() {
+                    return view! { <Empty text=t(T::NoAccounts)/> }.into_any();
+                }
+                view! {
+                    <ul class="rows">
+                        {rows.into_iter().map(|a| {
+                            let id = a.id;
+                            let roles = a.roles.iter().map(|r| role_name(*r)).collect::<Vec<_>>().join("、");
+                            view! {
+                                <li>
+                                    <span><b>{a.name.clone()}</b>" "<span class="muted">{a.mobile.clone()}</span></span>
+                                    <span>{roles}{a.household_number.clone().map(|n| format!(" · {} {n}", t(T::HouseholdNumber)))}</span>
+                                    <button type="button" class="secondary" on:click=move |_| reset(id)>{t(T::IssueResetCode)}</button>
+                                </li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            {list.footer()}
+        </section>
+    }
+}
+
+#[component]
+fn CreateStaff(code: RegionCode) -> impl IntoView {
+    let roles: Vec<Role> = Role::ALL.into_iter().filter(|r| r.is_staff() && r.levels().contains(&code.level())).collect();
+    let role = RwSignal::new(roles[0]);
+    let name = RwSignal::new(String::new());
+    let mobile = RwSignal::new(String::new());
+    let password = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Failure>);
+    let created = RwSignal::new(None::<String>);
+    let url = StoredValue::new(format!("api/regions/{code}/accounts"));
+    let submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let body = NewStaff {
+            name: name.get_untracked(),
+            mobile: mobile.get_untracked(),
+            role: role.get_untracked(),
+            password: password.get_untracked(),
+        };
+        spawn_local(async move {
+            match api::post::<_, Account>(&url.get_value(), &body).await {
+                Ok(a) => {
+                    error.set(None);
+                    created.set(Some(format!("{} {} · {}", t(T::Created), a.name, a.mobile)));
+                    name.set(String::new());
+                    mobile.set(String::new());
+                    password.set(String::new());
+                }
+                Err(f) => {
+                    created.set(None);
+                    error.set(Some(f));
+                }
+            }
+        });
+    };
+    view! {
+        <section class="card">
+            <form on:submit=submit novalidate>
+                <h2>{t(T::CreateStaff)}</h2>
+                <div class="field">
+                    <label for="staff-role">{t(T::Role)}</label>
+                    <select id="staff-role" on:change=move |ev| {
+                        if let Some(r) = Role::from_str(&event_target_value(&ev)) { role.set(r) }
+                    }>
+                        {roles.into_iter().map(|r| view! { <option value=r.as_str()>{role_name(r)}</option> }).collect_view()}
+                    </select>
+                </div>
+                <Field id="staff-name" label=T::Name value=name/>
+                <Field id="staff-mobile" label=T::Mobile value=mobile kind="tel" inputmode="numeric"/>
+                <Field id="staff-password" label=T::InitialPassword value=password kind="password" autocomplete="new-password" hint=T::PasswordHint/>
+                <FormError error=error/>
+                {move || created.get().map(|c| view! { <p class="ok" role="status">{c}</p> })}
+                <button type="submit">{t(T::Create)}</button>
+            </form>
+        </section>
+    }
+}

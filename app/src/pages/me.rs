@@ -1,0 +1,72 @@
+//! 我的: who I am, my roles, language, large text, sign out.
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::{components::A, hooks::use_navigate};
+use sunlight_api::fields::mask_mobile;
+
+use crate::{
+    api,
+    app::set_lang,
+    components::Page,
+    i18n::{Lang, T, lang, level_name, role_name, t},
+    paths, prefs,
+    session::Session,
+};
+
+#[component]
+pub fn MePage() -> impl IntoView {
+    let session = Session::get();
+    let large = RwSignal::new(prefs::load_large());
+    let navigate = use_navigate();
+    let sign_out = move |_| {
+        let navigate = navigate.clone();
+        spawn_local(async move {
+            // Signed out locally even if the server could not be told.
+            let _ = api::delete::<()>("api/session").await;
+            session.set(None);
+            navigate(paths::LOGIN, Default::default());
+        });
+    };
+    let me = session.0.get_untracked().flatten();
+    view! {
+        <Page title=t(T::TabMe)>
+            {me.map(|me| {
+                let staff = me.is_staff();
+                let villager = me.village().is_some();
+                view! {
+                    <section class="card">
+                        <h2>{me.name.clone()}</h2>
+                        <p class="muted">{mask_mobile(&me.mobile)}</p>
+                    </section>
+                    <section class="card">
+                        <h2>{t(T::MyRoles)}</h2>
+                        <ul class="plain">
+                            {me.grants.iter().map(|g| view! {
+                                <li>{role_name(g.role)}" · "{g.region_name.clone()}" "<span class="muted">"("{level_name(g.region_level)}")"</span></li>
+                            }).collect_view()}
+                        </ul>
+                        {(staff && villager).then(|| view! { <A href=paths::WORK attr:class="button secondary">{t(T::GoToWork)}</A> })}
+                    </section>
+                }
+            })}
+            <section class="card settings">
+                <h2>{t(T::LargeText)}</h2>
+                <p class="hint">{t(T::LargeTextHint)}</p>
+                <div class="switch" role="group" aria-label=t(T::LargeText)>
+                    <button type="button" class="big" aria-pressed=move || large.get().to_string()
+                        on:click=move |_| { prefs::apply_large(true); large.set(true); }>{t(T::On)}</button>
+                    <button type="button" class="big" aria-pressed=move || (!large.get()).to_string()
+                        on:click=move |_| { prefs::apply_large(false); large.set(false); }>{t(T::Off)}</button>
+                </div>
+                <h2>{t(T::Language)}</h2>
+                <div class="switch" role="group" aria-label=t(T::Language)>
+                    <button type="button" class="big" aria-pressed=(lang() == Lang::Zh).to_string()
+                        on:click=move |_| set_lang(Lang::Zh)>"简体中文"</button>
+                    <button type="button" class="big" aria-pressed=(lang() == Lang::En).to_string()
+                        on:click=move |_| set_lang(Lang::En)>"English"</button>
+                </div>
+            </section>
+            <button type="button" class="secondary big" on:click=sign_out>{t(T::SignOut)}</button>
+        </Page>
+    }
+}

@@ -1,0 +1,52 @@
+//! The villager's tabs. Each capability that is not open yet says so plainly.
+
+use leptos::prelude::*;
+use leptos_router::components::Redirect;
+
+use crate::{
+    components::{Empty, Page},
+    i18n::{T, t},
+    paths,
+    session::Session,
+};
+
+/// A villager tab with an honest "not open yet" state, titled with the village's name.
+#[component]
+fn VillageTab(soon: T) -> impl IntoView {
+    let session = Session::get();
+    move || {
+        let me = session.0.get().flatten()?;
+        Some(match me.village() {
+            Some(v) => {
+                let title = format!("{} · {}", v.region_name, t(T::AppName));
+                view! { <Page title=title><Empty title=t(T::ComingTitle) text=t(soon)/></Page> }.into_any()
+            }
+            // Staff who are not villagers have no village tabs.
+            None => view! { <Redirect path=paths::WORK/> }.into_any(),
+        })
+    }
+}
+
+/// 公开: the village's disclosures.
+#[component]
+pub fn Home() -> impl IntoView {
+    view! { <VillageTab soon=T::DisclosuresSoon/> }
+}
+
+/// 诉求: demands.
+#[component]
+pub fn Demands() -> impl IntoView {
+    view! { <VillageTab soon=T::DemandsSoon/> }
+}
+
+/// 举报: private reports.
+#[component]
+pub fn Reports() -> impl IntoView {
+    view! { <VillageTab soon=T::ReportsSoon/> }
+}
+
+/// 投票: polls.
+#[component]
+pub fn Polls() -> impl IntoView {
+    view! { <VillageTab soon=T::PollsSoon/> }
+}

@@ -1,0 +1,43 @@
+//! The staff home: one card per thing the person's roles let them do.
+
+use leptos::prelude::*;
+use leptos_router::components::A;
+use sunlight_api::Role;
+
+use crate::{
+    components::{Empty, Page},
+    i18n::{T, level_name, role_name, t},
+    paths,
+    session::Session,
+};
+
+#[component]
+pub fn Work() -> impl IntoView {
+    let me = Session::get().0.get_untracked().flatten();
+    view! {
+        <Page title=t(T::WorkTitle)>
+            {me.map(|me| {
+                me.grants.into_iter().filter(|g| g.role.is_staff()).map(|g| {
+                    let body = match g.role {
+                        Role::Admin | Role::Cadre => view! {
+                            <A href=paths::admin(g.region.as_str()) attr:class="button">{t(T::Manage)}</A>
+                            <p class="hint">{t(T::ManageHint)}</p>
+                        }.into_any(),
+                        Role::Reviewer => view! { <Empty title=t(T::ReviewQueue) text=t(T::ReviewQueueEmpty)/> }.into_any(),
+                        Role::Handler => view! { <Empty title=t(T::DemandInbox) text=t(T::DemandInboxEmpty)/> }.into_any(),
+                        Role::Inspector => view! { <Empty title=t(T::ReportInbox) text=t(T::ReportInboxEmpty)/> }.into_any(),
+                        Role::Accountant => view! { <Empty title=t(T::Ledger) text=t(T::LedgerEmpty)/> }.into_any(),
+                        Role::Villager => ().into_any(),
+                    };
+                    view! {
+                        <section class="card">
+                            <h2>{role_name(g.role)}</h2>
+                            <p class="muted">{g.region_name.clone()}" · "{level_name(g.region_level)}</p>
+                            {body}
+                        </section>
+                    }
+                }).collect_view()
+            })}
+        </Page>
+    }
+}

@@ -1,0 +1,42 @@
+//! The person's display preferences, kept in this phone's local storage.
+
+use leptos::prelude::*;
+
+use crate::i18n::Lang;
+
+const LANG_KEY: &str = "sunlight.lang";
+const LARGE_KEY: &str = "sunlight.large";
+
+fn storage() -> Option<web_sys::Storage> {
+    window().local_storage().ok().flatten()
+}
+
+pub fn load_lang() -> Lang {
+    match storage().and_then(|s| s.get_item(LANG_KEY).ok().flatten()).as_deref() {
+        Some("en") => Lang::En,
+        _ => Lang::Zh,
+    }
+}
+
+pub fn save_lang(lang: Lang) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(LANG_KEY, lang.code());
+    }
+    if let Some(html) = document().document_element() {
+        let _ = html.set_attribute("lang", lang.code());
+    }
+}
+
+pub fn load_large() -> bool {
+    storage().and_then(|s| s.get_item(LARGE_KEY).ok().flatten()).as_deref() == Some("1")
+}
+
+/// Switches large-text mode: a class on `<html>` that the stylesheet scales from.
+pub fn apply_large(on: bool) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(LARGE_KEY, if on { "1" } else { "0" });
+    }
+    if let Some(html) = document().document_element() {
+        let _ = html.class_list().toggle_with_force("large", on);
+    }
+}
