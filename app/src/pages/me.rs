@@ -2,7 +2,6 @@
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{components::A, hooks::use_navigate};
-use sunlight_api::fields::mask_mobile;
 
 use crate::{
     api,
@@ -36,7 +35,7 @@ pub fn MePage() -> impl IntoView {
                 view! {
                     <section class="card">
                         <h2>{me.name.clone()}</h2>
-                        <p class="muted">{mask_mobile(&me.mobile)}</p>
+                        <p class="muted">{me.mobile.clone()}</p>
                     </section>
                     <section class="card">
                         <h2>{t(T::MyRoles)}</h2>

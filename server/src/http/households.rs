@@ -143,27 +143,29 @@ async fn import(
 /// number each came from.
 fn parse_csv(text: &str) -> ApiResult<(Vec<db::households::NewHousehold>, Vec<u32>)> {
     let text = text.trim_start_matches('\u{feff}');
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
     let mut batch = Vec::new();
     let mut lines = Vec::new();
     let mut errors = Vec::new();
     let mut seen = std::collections::HashSet::new();
-    for (i, record) in reader.records().enumerate() {
-        let line = i as u32 + 2;
-        let record = match record {
-            Ok(r) => r,
-            Err(_) => {
+    // Line by line, so every error names the line a person sees in their spreadsheet; a
+    // household row never needs a quoted line break. The first line is the header.
+    for (i, raw) in text.lines().enumerate().skip(1) {
+        let line = i as u32 + 1;
+        if raw.trim().is_empty() {
+            continue;
+        }
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .trim(csv::Trim::All)
+            .from_reader(raw.as_bytes());
+        let record = match reader.records().next() {
+            Some(Ok(r)) => r,
+            _ => {
                 errors.push(RowError { row: line, field: "row".into(), code: FieldError::BadFormat });
                 continue;
             }
         };
-        if record.iter().all(str::is_empty) {
-            continue;
-        }
         let number = parse_number(record.get(0).unwrap_or(""));
         let head = PersonName::parse_field(record.get(1).unwrap_or(""), "head_name");
         match (number, head) {

@@ -22,6 +22,7 @@ use axum::{
     routing::get,
 };
 use tower_http::{compression::CompressionLayer, set_header::SetResponseHeaderLayer, trace::TraceLayer};
+use tower::ServiceExt;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
@@ -106,15 +107,39 @@ pub fn router(state: AppState) -> Router {
             tracing::info_span!("http", method = %req.method(), path = %req.uri().path())
         }));
     let base = state.config.base_path();
-    if base == "/" {
-        app
-    } else {
-        let prefix = base.trim_end_matches('/').to_owned();
-        let redirect_to = base.clone();
-        Router::new()
-            .route(&prefix, get(move || async move { axum::response::Redirect::permanent(&redirect_to) }))
-            .nest(&prefix, app)
-    }
+    if base == "/" { app } else { under_prefix(app, base) }
+}
+
+/// Serves `app` under a path prefix (`/cunwu/`): the prefix is taken off before routing,
+/// the bare prefix redirects to itself with a slash, and anything outside it is 404.
+fn under_prefix(app: Router, base: String) -> Router {
+    let bare = base.trim_end_matches('/').to_owned();
+    Router::new().fallback(move |mut req: Request| {
+        let app = app.clone();
+        let base = base.clone();
+        let bare = bare.clone();
+        async move {
+            let path = req.uri().path();
+            if path == bare {
+                return axum::response::Redirect::permanent(&base).into_response();
+            }
+            let Some(rest) = path.strip_prefix(&bare).filter(|r| r.starts_with('/')) else {
+                return ApiError::NotFound.into_response();
+            };
+            let rest = match req.uri().query() {
+                Some(q) => format!("{rest}?{q}"),
+                None => rest.to_owned(),
+            };
+            match rest.parse() {
+                Ok(uri) => *req.uri_mut() = uri,
+                Err(_) => return ApiError::NotFound.into_response(),
+            }
+            match app.oneshot(req).await {
+                Ok(res) => res,
+                Err(never) => match never {},
+            }
+        }
+    })
 }
 
 /// Mutating requests must be JSON or carry the `x-sunlight` header. A cross-site form

@@ -1,0 +1,231 @@
+//! Test harness: starts the real application on port 0 over a fresh database, SQLite or
+//! PostgreSQL, and gives tests a typed client.
+//!
+//! PostgreSQL tests run when `TEST_POSTGRES_URL` names a server (e.g.
+//! `postgres://postgres@127.0.0.1:5432/postgres`). Each test process migrates one template
+//! database once; each test then gets its own copy (`CREATE DATABASE … TEMPLATE …`).
+
+use std::{path::PathBuf, str::FromStr};
+
+use reqwest::{Client, Response, StatusCode};
+use serde::{Serialize, de::DeserializeOwned};
+use sqlx::{ConnectOptions, Connection, postgres::PgConnectOptions};
+use sunlight_api::{ErrorBody, Password, RegionCode, Role};
+use sunlight_server::{Application, Config, Db, auth, db::accounts::NewUser, demo};
+use tokio::sync::OnceCell;
+use uuid::Uuid;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// A running application with its own database and data directory.
+pub struct TestApp {
+    pub base: String,
+    pub db: Db,
+    pub backend: Backend,
+    pub dir: tempfile::TempDir,
+    /// A client with a cookie jar, signed in by [`TestApp::sign_in`].
+    pub client: Client,
+}
+
+/// Options for starting an app.
+#[derive(Default, Clone)]
+pub struct Options {
+    pub dist: Option<PathBuf>,
+    pub base_path: Option<String>,
+    pub trusted_proxy: Option<std::net::IpAddr>,
+    pub secure_cookies: bool,
+}
+
+static TEMPLATE: OnceCell<String> = OnceCell::const_new();
+
+fn pg_url() -> Option<String> {
+    std::env::var("TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty())
+}
+
+/// The URL of a database with another name on the same server.
+fn with_database(url: &str, name: &str) -> String {
+    let opts = PgConnectOptions::from_str(url).expect("TEST_POSTGRES_URL parses");
+    opts.database(name).to_url_lossy().to_string()
+}
+
+async fn pg_admin(url: &str) -> sqlx::PgConnection {
+    sqlx::PgConnection::connect(url).await.expect("connect to TEST_POSTGRES_URL")
+}
+
+/// A fresh PostgreSQL database copied from this process's migrated template.
+async fn fresh_postgres(url: &str) -> String {
+    let template = TEMPLATE
+        .get_or_init(|| async {
+            let name = format!("sunlight_tpl_{}", Uuid::new_v4().simple());
+            let mut admin = pg_admin(url).await;
+            sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
+                .execute(&mut admin)
+                .await
+                .expect("create template database");
+            let db = Db::connect(&with_database(url, &name)).await.expect("migrate template");
+            db.close().await;
+            name
+        })
+        .await;
+    let name = format!("sunlight_test_{}", Uuid::new_v4().simple());
+    let mut admin = pg_admin(url).await;
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name} TEMPLATE {template}")))
+        .execute(&mut admin)
+        .await
+        .expect("create test database");
+    with_database(url, &name)
+}
+
+pub fn client() -> Client {
+    Client::builder().cookie_store(true).build().expect("client")
+}
+
+impl TestApp {
+    /// Starts an app, or `None` for PostgreSQL when no server is configured.
+    pub async fn spawn(backend: Backend) -> Option<TestApp> {
+        Self::spawn_with(backend, Options::default()).await
+    }
+
+    pub async fn spawn_with(backend: Backend, opts: Options) -> Option<TestApp> {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = match backend {
+            Backend::Sqlite => sunlight_server::db::default_sqlite_url(dir.path()),
+            Backend::Postgres => fresh_postgres(&pg_url()?).await,
+        };
+        let config = Config {
+            bind: "127.0.0.1:0".into(),
+            database_url: Some(url.clone()),
+            data_dir: dir.path().to_owned(),
+            dist: opts.dist.unwrap_or_else(|| dir.path().join("no-dist")),
+            base_path: opts.base_path.unwrap_or_else(|| "/".into()),
+            secure_cookies: opts.secure_cookies,
+            trusted_proxy: opts.trusted_proxy,
+        };
+        let base_path = config.base_path();
+        let app = Application::build(config).await.expect("application builds");
+        let port = app.port();
+        let db = app.db().clone();
+        tokio::spawn(app.run_until_stopped());
+        Some(TestApp { base: format!("http://127.0.0.1:{port}{base_path}"), db, backend, dir, client: client() })
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path.trim_start_matches('/'))
+    }
+
+    /// Loads the demo regions, households and accounts.
+    pub async fn demo(&self) {
+        demo::load(&self.db).await.expect("demo data loads");
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.client.get(self.url(path)).send().await.expect("request")
+    }
+
+    pub async fn post<B: Serialize>(&self, path: &str, body: &B) -> Response {
+        self.client.post(self.url(path)).json(body).send().await.expect("request")
+    }
+
+    pub async fn delete(&self, path: &str) -> Response {
+        self.client
+            .delete(self.url(path))
+            .header(sunlight_api::CSRF_HEADER, "1")
+            .send()
+            .await
+            .expect("request")
+    }
+
+    /// Signs this app's client in; panics unless it works.
+    pub async fn sign_in(&self, mobile: &str, password: &str) {
+        let res = self.post("api/session", &serde_json::json!({"mobile": mobile, "password": password})).await;
+        assert_eq!(res.status(), StatusCode::OK, "sign in as {mobile}");
+    }
+
+    /// Creates an account holding one role, straight in the database.
+    pub async fn account(&self, mobile: &str, role: Role, region: &str, household: Option<Uuid>) -> Uuid {
+        let hash = password_hash().await;
+        let id = match self.db.user_id_by_mobile(mobile).await.unwrap() {
+            Some(id) => id,
+            None => self
+                .db
+                .create_user(NewUser { name: "测试", mobile, password_hash: hash })
+                .await
+                .expect("create user"),
+        };
+        self.db.grant(id, role, &code(region), household).await.expect("grant");
+        id
+    }
+
+    /// A client signed in as `user` through a session made straight in the database.
+    pub async fn session_for(&self, user: Uuid) -> Client {
+        let token = auth::new_session_token();
+        let expires = chrono::Utc::now() + chrono::Duration::days(1);
+        self.db.create_session(&auth::hash_token(&token), user, expires).await.unwrap();
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert(
+            reqwest::header::COOKIE,
+            format!("{}={token}", auth::SESSION_COOKIE).parse().unwrap(),
+        );
+        Client::builder().default_headers(headers).build().unwrap()
+    }
+}
+
+/// The password every test account has.
+pub const PASSWORD: &str = "test-password";
+
+/// One Argon2 hash of [`PASSWORD`], computed once per process.
+pub async fn password_hash() -> &'static str {
+    static HASH: OnceCell<String> = OnceCell::const_new();
+    HASH.get_or_init(|| async { auth::hash_password(&Password::parse(PASSWORD).unwrap()).await.unwrap() })
+        .await
+}
+
+pub fn code(s: &str) -> RegionCode {
+    RegionCode::parse(s).expect("test region code")
+}
+
+/// Reads a JSON body, panicking with the body text if it is not `T`.
+pub async fn json<T: DeserializeOwned>(res: Response) -> T {
+    let text = res.text().await.expect("body");
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("unexpected body {text}: {e}"))
+}
+
+/// Asserts the status and error code of an error response and returns the body.
+pub async fn expect_error(res: Response, status: u16, code: &str) -> ErrorBody {
+    let got = res.status().as_u16();
+    let text = res.text().await.expect("body");
+    assert_eq!(got, status, "status; body: {text}");
+    let body: ErrorBody = serde_json::from_str(&text).unwrap_or_else(|e| panic!("error body {text}: {e}"));
+    assert_eq!(serde_json::to_value(body.code).unwrap(), code, "error code; body: {text}");
+    body
+}
+
+/// Runs a test body once on SQLite and once on PostgreSQL (when configured).
+#[macro_export]
+macro_rules! db_test {
+    ($name:ident, |$app:ident| $body:block) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                let $app = $crate::TestApp::spawn($crate::Backend::Sqlite).await.expect("sqlite app");
+                $body
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                let Some($app) = $crate::TestApp::spawn($crate::Backend::Postgres).await else {
+                    eprintln!("TEST_POSTGRES_URL is not set: the PostgreSQL run of this test is skipped");
+                    return;
+                };
+                $body
+            }
+        }
+    };
+}

@@ -1,0 +1,9 @@
+//! API tests: each starts the real application on port 0 over a fresh database.
+
+mod accounts;
+mod auth;
+mod households;
+mod matrix;
+mod system;
+
+pub use sunlight_tests::*;

@@ -1,0 +1,279 @@
+//! The authorization matrix: every role × where the resource lies relative to the role's
+//! region (own, ancestor, descendant, sibling) × every endpoint, asserting the exact
+//! status. The expectations below are the written rules, independent of the server's
+//! code:
+//! - a resource in a region the role does not cover (ancestor, sibling) answers 404;
+//! - a covered resource answers 403 unless the role is one the endpoint allows;
+//! - an allowed call on a village-only resource addressed at another level answers 422.
+//!
+//! The list of endpoints must equal the OpenAPI document's: an endpoint added without a
+//! row here fails `every_endpoint_has_a_matrix_row`.
+
+use std::{
+    collections::BTreeSet,
+    sync::atomic::{AtomicU32, Ordering},
+};
+
+use reqwest::{Client, Method};
+use serde_json::json;
+use sunlight_api::{RegionCode, RegionLevel, Role};
+
+use super::*;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Where {
+    Own,
+    Ancestor,
+    Descendant,
+    Sibling,
+}
+
+const WHERES: [Where; 4] = [Where::Own, Where::Ancestor, Where::Descendant, Where::Sibling];
+
+/// What an endpoint acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Target {
+    /// A region, by code; `village_only` endpoints answer 422 for other levels.
+    Region { village_only: bool },
+    /// A household, its invite, or a villager: these exist only in villages.
+    InVillage,
+    /// No region: public or about oneself.
+    Public(u16),
+    /// About the signed-in person; 401 for nobody.
+    Myself(u16),
+}
+
+struct Endpoint {
+    method: &'static str,
+    path: &'static str,
+    target: Target,
+    allowed: &'static [Role],
+    success: u16,
+}
+
+use Role::*;
+const ALL: &[Role] = &[Villager, Accountant, Cadre, Reviewer, Handler, Inspector, Admin];
+const HOUSEHOLD_MANAGERS: &[Role] = &[Cadre, Admin];
+
+const ENDPOINTS: &[Endpoint] = &[
+    Endpoint { method: "GET", path: "/api/health", target: Target::Public(200), allowed: ALL, success: 200 },
+    Endpoint { method: "POST", path: "/api/session", target: Target::Public(401), allowed: ALL, success: 401 },
+    Endpoint { method: "DELETE", path: "/api/session", target: Target::Myself(204), allowed: ALL, success: 204 },
+    Endpoint { method: "GET", path: "/api/me", target: Target::Myself(200), allowed: ALL, success: 200 },
+    Endpoint { method: "POST", path: "/api/registrations", target: Target::Public(422), allowed: ALL, success: 422 },
+    Endpoint { method: "POST", path: "/api/password-resets", target: Target::Public(422), allowed: ALL, success: 422 },
+    Endpoint { method: "GET", path: "/api/regions/{code}", target: Target::Region { village_only: false }, allowed: ALL, success: 200 },
+    Endpoint { method: "GET", path: "/api/regions/{code}/households", target: Target::Region { village_only: true }, allowed: HOUSEHOLD_MANAGERS, success: 200 },
+    Endpoint { method: "POST", path: "/api/regions/{code}/households", target: Target::Region { village_only: true }, allowed: HOUSEHOLD_MANAGERS, success: 201 },
+    Endpoint { method: "POST", path: "/api/regions/{code}/households/import", target: Target::Region { village_only: true }, allowed: HOUSEHOLD_MANAGERS, success: 201 },
+    Endpoint { method: "GET", path: "/api/regions/{code}/invites", target: Target::Region { village_only: true }, allowed: HOUSEHOLD_MANAGERS, success: 200 },
+    Endpoint { method: "POST", path: "/api/households/{id}/invites", target: Target::InVillage, allowed: HOUSEHOLD_MANAGERS, success: 201 },
+    Endpoint { method: "DELETE", path: "/api/invites/{id}", target: Target::InVillage, allowed: HOUSEHOLD_MANAGERS, success: 204 },
+    Endpoint { method: "GET", path: "/api/regions/{code}/accounts", target: Target::Region { village_only: false }, allowed: HOUSEHOLD_MANAGERS, success: 200 },
+    Endpoint { method: "POST", path: "/api/regions/{code}/accounts", target: Target::Region { village_only: false }, allowed: &[Admin], success: 201 },
+    Endpoint { method: "POST", path: "/api/users/{id}/reset-codes", target: Target::InVillage, allowed: HOUSEHOLD_MANAGERS, success: 201 },
+];
+
+/// Where each role is held in the matrix: village roles in 上坪村, the others in 桃源镇.
+fn home(role: Role) -> RegionCode {
+    code(if role.levels().contains(&RegionLevel::Village) && role != Admin { "359901101201" } else { "359901101000" })
+}
+
+/// The region where a resource lies relative to `home`, if the tree has one.
+fn region_at(home: &RegionCode, w: Where) -> Option<RegionCode> {
+    match w {
+        Where::Own => Some(home.clone()),
+        Where::Ancestor => home.parent(),
+        Where::Descendant => match home.level() {
+            RegionLevel::Village => None,
+            RegionLevel::Township => Some(code(&format!("{}201", home.prefix()))),
+            RegionLevel::County => Some(code(&format!("{}101000", home.prefix()))),
+            RegionLevel::City => Some(code(&format!("{}01000000", home.prefix()))),
+        },
+        Where::Sibling => Some(match home.level() {
+            RegionLevel::Village => code(&format!("{}202", &home.as_str()[..9])),
+            RegionLevel::Township => code(&format!("{}102000", &home.as_str()[..6])),
+            RegionLevel::County => code(&format!("{}02000000", &home.as_str()[..4])),
+            RegionLevel::City => return None,
+        }),
+    }
+}
+
+fn expected(ep: &Endpoint, role: Role, w: Where, region: &RegionCode) -> u16 {
+    match ep.target {
+        Target::Public(s) | Target::Myself(s) => return s,
+        _ => {}
+    }
+    if matches!(w, Where::Ancestor | Where::Sibling) {
+        return 404;
+    }
+    if !ep.allowed.contains(&role) {
+        return 403;
+    }
+    if matches!(ep.target, Target::Region { village_only: true }) && region.level() != RegionLevel::Village {
+        return 422;
+    }
+    ep.success
+}
+
+static COUNTER: AtomicU32 = AtomicU32::new(0);
+
+fn next() -> u32 {
+    COUNTER.fetch_add(1, Ordering::Relaxed)
+}
+
+/// Makes the request for one cell, creating whatever the endpoint acts on in `region`.
+async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode) -> u16 {
+    let n = next();
+    let village_household = || async {
+        app.db.household_by_number(region, "001").await.unwrap().expect("demo household 001").id
+    };
+    let (path, body) = match ep.path {
+        "/api/households/{id}/invites" => {
+            (format!("api/households/{}/invites", village_household().await), json!({"max_uses": 1, "valid_days": 1}))
+        }
+        "/api/invites/{id}" => {
+            let hh = village_household().await;
+            let hash = sunlight_server::auth::hash_code("invite", &sunlight_server::auth::new_code());
+            let creator = app.db.user_id_by_mobile("13800000009").await.unwrap().unwrap();
+            let id = app.db.create_invite(&hash, hh, 1, chrono::Utc::now() + chrono::Duration::days(1), creator).await.unwrap();
+            (format!("api/invites/{id}"), json!(null))
+        }
+        "/api/users/{id}/reset-codes" => {
+            let mobile = format!("131{:08}", n);
+            let id = app.account(&mobile, Villager, region.as_str(), None).await;
+            (format!("api/users/{id}/reset-codes"), json!({}))
+        }
+        "/api/regions/{code}/households" => {
+            (format!("api/regions/{region}/households"), json!({"number": format!("M{n}"), "head_name": "矩阵"}))
+        }
+        "/api/regions/{code}/households/import" => (
+            format!("api/regions/{region}/households/import"),
+            json!({"csv": format!("户号,户主姓名\nI{n}a,甲\nI{n}b,乙\n")}),
+        ),
+        "/api/regions/{code}/accounts" => {
+            let role = match region.level() {
+                RegionLevel::Village => "accountant",
+                RegionLevel::Township => "reviewer",
+                _ => "inspector",
+            };
+            let body = json!({"name": "矩阵", "mobile": format!("132{:08}", n), "role": role, "password": "matrix-pass"});
+            (format!("api/regions/{region}/accounts"), body)
+        }
+        "/api/session" => (ep.path[1..].to_owned(), json!({"mobile": format!("139{:08}", n), "password": "not-the-password"})),
+        "/api/registrations" => (
+            ep.path[1..].to_owned(),
+            json!({"invite_code": "ABCD-EFGH", "name": "某", "mobile": format!("137{:08}", n), "password": "password-1"}),
+        ),
+        "/api/password-resets" => {
+            (ep.path[1..].to_owned(), json!({"mobile": format!("139{:08}", n), "code": "ABCD-EFGH", "password": "password-1"}))
+        }
+        p => (p[1..].replace("{code}", region.as_str()), json!(null)),
+    };
+    let method = Method::from_bytes(ep.method.as_bytes()).unwrap();
+    // Each call comes from its own address behind the trusted proxy, so the sign-in rate
+    // limits (tested elsewhere) never decide a cell.
+    let mut req = client
+        .request(method.clone(), app.url(&path))
+        .header(sunlight_api::CSRF_HEADER, "1")
+        .header("x-forwarded-for", format!("198.51.100.{}", n % 250));
+    if method == Method::POST {
+        req = req.json(&body);
+    }
+    req.send().await.unwrap().status().as_u16()
+}
+
+async fn run_matrix(app: TestApp) {
+    app.demo().await;
+    let mut failures = Vec::new();
+    let mut cells = 0;
+    let mut not_applicable = 0;
+    for role in Role::ALL {
+        let home = home(role);
+        let user = app.account(&format!("130{:08}", role as u32), role, home.as_str(), None).await;
+        for ep in ENDPOINTS {
+            for w in WHERES {
+                let Some(region) = region_at(&home, w) else {
+                    not_applicable += 1;
+                    continue;
+                };
+                if ep.target == Target::InVillage && region.level() != RegionLevel::Village {
+                    // Households, invites and villagers exist only in villages.
+                    not_applicable += 1;
+                    continue;
+                }
+                // A fresh session per cell, so signing out in one cell does not affect others.
+                let client = app.session_for(user).await;
+                let want = expected(ep, role, w, &region);
+                let got = call(&app, &client, ep, &region).await;
+                cells += 1;
+                if got != want {
+                    failures.push(format!("{role:?} {w:?} ({region}) {} {}: want {want}, got {got}", ep.method, ep.path));
+                }
+            }
+        }
+    }
+    // Nobody signed in: every endpoint that is not public wants a session.
+    let anonymous = client();
+    for ep in ENDPOINTS {
+        let want = match ep.target {
+            Target::Public(s) => s,
+            _ => 401,
+        };
+        let got = call(&app, &anonymous, ep, &code("359901101201")).await;
+        cells += 1;
+        if got != want {
+            failures.push(format!("anonymous {} {}: want {want}, got {got}", ep.method, ep.path));
+        }
+    }
+    eprintln!("authorization matrix: {cells} cells checked, {not_applicable} not applicable");
+    assert!(cells > 300, "the matrix shrank to {cells} cells");
+    assert!(failures.is_empty(), "{} matrix cells differ:\n{}", failures.len(), failures.join("\n"));
+}
+
+fn behind_proxy() -> Options {
+    Options { trusted_proxy: Some([127, 0, 0, 1].into()), ..Default::default() }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn matrix_sqlite() {
+    run_matrix(TestApp::spawn_with(Backend::Sqlite, behind_proxy()).await.unwrap()).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn matrix_postgres() {
+    let Some(app) = TestApp::spawn_with(Backend::Postgres, behind_proxy()).await else {
+        eprintln!("TEST_POSTGRES_URL is not set: the PostgreSQL matrix is skipped");
+        return;
+    };
+    run_matrix(app).await;
+}
+
+#[test]
+fn every_endpoint_has_a_matrix_row() {
+    let doc = serde_json::to_value(sunlight_server::http::openapi()).unwrap();
+    let mut documented = BTreeSet::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if ["get", "post", "put", "patch", "delete"].contains(&method.as_str()) {
+                documented.insert(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    let in_matrix: BTreeSet<String> = ENDPOINTS.iter().map(|e| format!("{} {}", e.method, e.path)).collect();
+    let missing: Vec<_> = documented.difference(&in_matrix).collect();
+    let stale: Vec<_> = in_matrix.difference(&documented).collect();
+    assert!(missing.is_empty(), "endpoints without a row in the authorization matrix: {missing:?}");
+    assert!(stale.is_empty(), "matrix rows for endpoints that do not exist: {stale:?}");
+}
+
+#[test]
+fn the_region_relations_are_what_they_say() {
+    let v = code("359901101201");
+    assert_eq!(region_at(&v, Where::Sibling), Some(code("359901101202")));
+    assert_eq!(region_at(&v, Where::Ancestor), Some(code("359901101000")));
+    let t = code("359901101000");
+    assert_eq!(region_at(&t, Where::Descendant), Some(v.clone()));
+    assert_eq!(region_at(&t, Where::Sibling), Some(code("359901102000")));
+    assert!(!t.contains(&code("359901102000")) && t.contains(&v));
+}

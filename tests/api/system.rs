@@ -1,0 +1,119 @@
+//! Health, the OpenAPI document, error bodies, CSRF, static files and the base path.
+
+use reqwest::StatusCode;
+use sunlight_api::dto::Health;
+
+use super::*;
+
+db_test!(health_names_backend_and_schema, |app| {
+    let res = app.get("api/health").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let h: Health = json(res).await;
+    let want = match app.backend {
+        Backend::Sqlite => "sqlite",
+        Backend::Postgres => "postgres",
+    };
+    assert_eq!(h.backend, want);
+    assert!(h.schema_version >= 1);
+});
+
+db_test!(errors_are_json_with_codes, |app| {
+    expect_error(app.get("api/no-such-thing").await, 404, "not_found").await;
+    // Not JSON at all.
+    let res = app
+        .client
+        .post(app.url("api/session"))
+        .header("content-type", "application/json")
+        .body("{not json")
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 400, "bad_request").await;
+    // A field of the wrong type names the field.
+    let body = expect_error(app.post("api/session", &serde_json::json!({"mobile": 1, "password": "x"})).await, 400, "bad_request").await;
+    assert!(body.message.contains("mobile"), "{}", body.message);
+    // A missing field.
+    let body = expect_error(app.post("api/session", &serde_json::json!({"mobile": "13800000000"})).await, 400, "bad_request").await;
+    assert!(body.message.contains("password"), "{}", body.message);
+    // Too large.
+    let big = "x".repeat(3 * 1024 * 1024);
+    let res = app.post("api/session", &serde_json::json!({"mobile": big, "password": "x"})).await;
+    expect_error(res, 413, "too_large").await;
+});
+
+db_test!(mutations_need_json_or_the_csrf_header, |app| {
+    let res = app.client.post(app.url("api/session")).body("mobile=1&password=2").header("content-type", "application/x-www-form-urlencoded").send().await.unwrap();
+    expect_error(res, 403, "csrf_rejected").await;
+    let res = app.client.delete(app.url("api/session")).send().await.unwrap();
+    expect_error(res, 403, "csrf_rejected").await;
+    // With the header, the request reaches the handler (which wants a session).
+    expect_error(app.delete("api/session").await, 401, "not_signed_in").await;
+});
+
+// Every route the server has is in the OpenAPI document, which the matrix test compares
+// with its own list; this checks the document is served and well formed.
+db_test!(openapi_document_is_served, |app| {
+    let res = app.get("api/openapi.json").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let doc: serde_json::Value = json(res).await;
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    for p in ["/api/health", "/api/session", "/api/regions/{code}/households"] {
+        assert!(paths.contains_key(p), "{p} missing from the OpenAPI document");
+    }
+    assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
+});
+
+fn fake_dist() -> tempfile::TempDir {
+    let d = tempfile::tempdir().unwrap();
+    std::fs::write(d.path().join("index.html"), "<html><head><title>t</title></head><body>app</body></html>").unwrap();
+    std::fs::write(d.path().join("sunlight-app-0123456789abcdef.js"), "console.log(1)").unwrap();
+    std::fs::write(d.path().join("sunlight-app-0123456789abcdef.js.br"), [0x0b, 0x07, 0x80]).unwrap();
+    std::fs::write(d.path().join("manifest.json"), "{}").unwrap();
+    d
+}
+
+#[tokio::test]
+async fn serves_the_client_with_caching_and_spa_fallback() {
+    let dist = fake_dist();
+    let app = TestApp::spawn_with(Backend::Sqlite, Options { dist: Some(dist.path().into()), ..Default::default() })
+        .await
+        .unwrap();
+    let res = app.get("").await;
+    assert_eq!(res.headers()["cache-control"], "no-cache");
+    let html = res.text().await.unwrap();
+    assert!(html.contains("<head><base href=\"/\">"), "{html}");
+    // A deep link of the client's router gets index.html.
+    let res = app.get("admin/359901101201").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("app"));
+    // Hashed assets are cached for good, and brotli is served when asked for.
+    let res = app.client.get(app.url("sunlight-app-0123456789abcdef.js")).header("accept-encoding", "br").send().await.unwrap();
+    assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
+    assert_eq!(res.headers()["content-encoding"], "br");
+    let res = app.get("manifest.json").await;
+    assert_eq!(res.headers()["cache-control"], "public, max-age=3600");
+    // API answers are never cached.
+    assert_eq!(app.get("api/health").await.headers()["cache-control"], "no-store");
+}
+
+#[tokio::test]
+async fn works_under_a_path_prefix() {
+    let dist = fake_dist();
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        Options { dist: Some(dist.path().into()), base_path: Some("/cunwu".into()), secure_cookies: true, ..Default::default() },
+    )
+    .await
+    .unwrap();
+    assert!(app.base.ends_with("/cunwu/"));
+    assert_eq!(app.get("api/health").await.status(), StatusCode::OK);
+    assert!(app.get("").await.text().await.unwrap().contains("<base href=\"/cunwu/\">"));
+    app.demo().await;
+    let res = app.post("api/session", &serde_json::json!({"mobile": "13800000001", "password": sunlight_server::demo::DEMO_PASSWORD})).await;
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
+    assert!(cookie.contains("Path=/cunwu/") && cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+    // Nothing is served outside the prefix.
+    let outside = reqwest::get(app.base.replace("/cunwu/", "/api/health")).await.unwrap();
+    assert_eq!(outside.status(), StatusCode::NOT_FOUND);
+}
