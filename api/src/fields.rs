@@ -10,10 +10,7 @@ pub struct Mobile(String);
 impl Mobile {
     /// Accepts spaces, hyphens and a leading +86 or 86, as people type them.
     pub fn parse(raw: &str) -> Result<Mobile, Invalid> {
-        let digits: String = raw
-            .chars()
-            .filter(|c| !c.is_whitespace() && *c != '-')
-            .collect();
+        let digits: String = raw.chars().filter(|c| !c.is_whitespace() && *c != '-').collect();
         let digits = digits
             .strip_prefix("+86")
             .or_else(|| digits.strip_prefix("86").filter(|d| d.len() == 11))
@@ -22,10 +19,7 @@ impl Mobile {
             return Err(Invalid::new("mobile", FieldError::Required));
         }
         let b = digits.as_bytes();
-        let ok = b.len() == 11
-            && b.iter().all(u8::is_ascii_digit)
-            && b[0] == b'1'
-            && (b'3'..=b'9').contains(&b[1]);
+        let ok = b.len() == 11 && b.iter().all(u8::is_ascii_digit) && b[0] == b'1' && (b'3'..=b'9').contains(&b[1]);
         if ok {
             Ok(Mobile(digits.to_owned()))
         } else {
@@ -199,7 +193,13 @@ mod tests {
 
     #[test]
     fn mobile_accepts_common_spellings() {
-        for raw in ["13812345678", "138 1234 5678", "138-1234-5678", "+8613812345678", "8613812345678"] {
+        for raw in [
+            "13812345678",
+            "138 1234 5678",
+            "138-1234-5678",
+            "+8613812345678",
+            "8613812345678",
+        ] {
             assert_eq!(Mobile::parse(raw).unwrap().as_str(), "13812345678", "{raw}");
         }
     }
@@ -207,7 +207,13 @@ mod tests {
     #[test]
     fn mobile_rejects_bad_numbers() {
         assert_eq!(Mobile::parse("").unwrap_err().reason, FieldError::Required);
-        for raw in ["1381234567", "138123456789", "12812345678", "23812345678", "1381234567x"] {
+        for raw in [
+            "1381234567",
+            "138123456789",
+            "12812345678",
+            "23812345678",
+            "1381234567x",
+        ] {
             assert_eq!(Mobile::parse(raw).unwrap_err().reason, FieldError::BadFormat, "{raw}");
         }
     }
@@ -248,7 +254,10 @@ mod tests {
         let c = InviteCode::parse("abcd-efgh").unwrap();
         assert_eq!(c.canonical(), "ABCDEFGH");
         assert_eq!(c.display(), "ABCD-EFGH");
-        assert_eq!(InviteCode::parse("ABCD EFG0").unwrap_err().reason, FieldError::BadFormat);
+        assert_eq!(
+            InviteCode::parse("ABCD EFG0").unwrap_err().reason,
+            FieldError::BadFormat
+        );
         assert_eq!(InviteCode::parse("ABC").unwrap_err().reason, FieldError::BadFormat);
         let r = InviteCode::from_random([0, 30, 31, 255, 7, 8, 9, 10]);
         assert!(InviteCode::parse(r.canonical()).is_ok());

@@ -51,7 +51,7 @@ impl RegionLevel {
         }
     }
 
-    pub fn from_str(s: &str) -> Option<RegionLevel> {
+    pub fn parse(s: &str) -> Option<RegionLevel> {
         Some(match s {
             "city" => RegionLevel::City,
             "county" => RegionLevel::County,

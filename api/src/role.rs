@@ -62,7 +62,7 @@ impl Role {
         }
     }
 
-    pub fn from_str(s: &str) -> Option<Role> {
+    pub fn parse(s: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|r| r.as_str() == s)
     }
 }
@@ -74,10 +74,10 @@ mod tests {
     #[test]
     fn names_round_trip() {
         for r in Role::ALL {
-            assert_eq!(Role::from_str(r.as_str()), Some(r));
+            assert_eq!(Role::parse(r.as_str()), Some(r));
             let json = serde_json::to_string(&r).unwrap();
             assert_eq!(json, format!("\"{}\"", r.as_str()));
         }
-        assert_eq!(Role::from_str("root"), None);
+        assert_eq!(Role::parse("root"), None);
     }
 }

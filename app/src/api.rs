@@ -70,7 +70,14 @@ async fn run<T: DeserializeOwned>(req: Result<Request, gloo_net::Error>) -> ApiR
     } else {
         Err(Failure::Server(serde_json::from_str(&text).unwrap_or_else(|_| {
             // A proxy or gateway answered, not Sunlight.
-            ErrorBody::new(if status >= 500 { ErrorCode::Internal } else { ErrorCode::BadRequest }, "")
+            ErrorBody::new(
+                if status >= 500 {
+                    ErrorCode::Internal
+                } else {
+                    ErrorCode::BadRequest
+                },
+                "",
+            )
         })))
     }
 }

@@ -103,4 +103,3 @@ pub fn set_lang(lang: Lang) {
         s.set(lang);
     }
 }
-

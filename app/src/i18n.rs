@@ -21,7 +21,9 @@ impl Lang {
 
 /// The language in force, provided at the root.
 pub fn lang() -> Lang {
-    use_context::<RwSignal<Lang>>().map(|s| s.get_untracked()).unwrap_or(Lang::Zh)
+    use_context::<RwSignal<Lang>>()
+        .map(|s| s.get_untracked())
+        .unwrap_or(Lang::Zh)
 }
 
 /// The words for `key` in the current language.
@@ -128,7 +130,10 @@ impl T {
             T::AppName => ("阳光村务", "Sunlight Village Affairs"),
             T::Loading => ("正在加载…", "Loading…"),
             T::Retry => ("重试", "Try again"),
-            T::Offline => ("网络已断开，恢复后会自动重试。", "You are offline. We will retry when the network is back."),
+            T::Offline => (
+                "网络已断开，恢复后会自动重试。",
+                "You are offline. We will retry when the network is back.",
+            ),
             T::SignIn => ("登录", "Sign in"),
             T::SignOut => ("退出登录", "Sign out"),
             T::Register => ("注册", "Register"),
@@ -139,13 +144,25 @@ impl T {
             T::Name => ("姓名", "Name"),
             T::InviteCode => ("邀请码", "Invite code"),
             T::ResetCode => ("重设码", "Reset code"),
-            T::NoAccountYet => ("还没有账号？用邀请码注册", "No account yet? Register with an invite code"),
+            T::NoAccountYet => (
+                "还没有账号？用邀请码注册",
+                "No account yet? Register with an invite code",
+            ),
             T::ForgotPassword => ("忘记密码？", "Forgot your password?"),
             T::BackToSignIn => ("返回登录", "Back to sign in"),
             T::PasswordHint => ("至少 8 位", "At least 8 characters"),
-            T::InviteHint => ("邀请码由村干部发给您的家庭，例如 ABCD-EFGH。", "Your village cadre gives your household an invite code, e.g. ABCD-EFGH."),
-            T::ResetHint => ("请到村委会找村干部当面领取重设码。", "Ask your village cadre in person for a reset code."),
-            T::PasswordChanged => ("密码已重设，请用新密码登录。", "Password changed. Sign in with the new one."),
+            T::InviteHint => (
+                "邀请码由村干部发给您的家庭，例如 ABCD-EFGH。",
+                "Your village cadre gives your household an invite code, e.g. ABCD-EFGH.",
+            ),
+            T::ResetHint => (
+                "请到村委会找村干部当面领取重设码。",
+                "Ask your village cadre in person for a reset code.",
+            ),
+            T::PasswordChanged => (
+                "密码已重设，请用新密码登录。",
+                "Password changed. Sign in with the new one.",
+            ),
             T::TabDisclosures => ("公开", "Disclosures"),
             T::TabDemands => ("诉求", "Demands"),
             T::TabReports => ("举报", "Reports"),
@@ -153,26 +170,53 @@ impl T {
             T::TabMe => ("我的", "Me"),
             T::TabWork => ("工作台", "Work"),
             T::ComingTitle => ("功能建设中", "Not open yet"),
-            T::DisclosuresSoon => ("村里每月的收支、发票照片和工程进度将在这里公开。此功能开通后即可查看。", "Your village's monthly accounts, invoice photos and projects will be disclosed here once this opens."),
-            T::DemandsSoon => ("开通后，您可以在这里向村里提出诉求，并查看每一步办理记录。", "Once open, you can raise demands with the village here and follow every step."),
-            T::ReportsSoon => ("开通后，您可以在这里向纪检监察机关实名或匿名举报，内容加密，村干部无法查看。", "Once open, you can report to the discipline inspection office here, by name or anonymously, encrypted so no village cadre can read it."),
-            T::PollsSoon => ("开通后，村里的民意调查和投票会在这里进行。", "Once open, village polls and votes take place here."),
+            T::DisclosuresSoon => (
+                "村里每月的收支、发票照片和工程进度将在这里公开。此功能开通后即可查看。",
+                "Your village's monthly accounts, invoice photos and projects will be disclosed here once this opens.",
+            ),
+            T::DemandsSoon => (
+                "开通后，您可以在这里向村里提出诉求，并查看每一步办理记录。",
+                "Once open, you can raise demands with the village here and follow every step.",
+            ),
+            T::ReportsSoon => (
+                "开通后，您可以在这里向纪检监察机关实名或匿名举报，内容加密，村干部无法查看。",
+                "Once open, you can report to the discipline inspection office here, by name or anonymously, encrypted so no village cadre can read it.",
+            ),
+            T::PollsSoon => (
+                "开通后，村里的民意调查和投票会在这里进行。",
+                "Once open, village polls and votes take place here.",
+            ),
             T::MyRoles => ("我的身份", "My roles"),
             T::Language => ("语言 / Language", "语言 / Language"),
             T::LargeText => ("大字模式", "Large text"),
-            T::LargeTextHint => ("字更大，按钮更大，方便阅读和点击。", "Bigger text and buttons, easier to read and tap."),
+            T::LargeTextHint => (
+                "字更大，按钮更大，方便阅读和点击。",
+                "Bigger text and buttons, easier to read and tap.",
+            ),
             T::On => ("开", "On"),
             T::Off => ("关", "Off"),
             T::GoToWork => ("进入工作台", "Open my work"),
             T::WorkTitle => ("工作台", "Work"),
             T::ReviewQueue => ("待审核账目", "Accounts to review"),
-            T::ReviewQueueEmpty => ("账目审核功能开通后，辖区各村提交的账目会出现在这里。", "Once accounts review opens, submitted months of your villages appear here."),
+            T::ReviewQueueEmpty => (
+                "账目审核功能开通后，辖区各村提交的账目会出现在这里。",
+                "Once accounts review opens, submitted months of your villages appear here.",
+            ),
             T::DemandInbox => ("诉求办理", "Demands to handle"),
-            T::DemandInboxEmpty => ("诉求功能开通后，需要您办理的诉求会出现在这里。", "Once demands open, the ones you handle appear here."),
+            T::DemandInboxEmpty => (
+                "诉求功能开通后，需要您办理的诉求会出现在这里。",
+                "Once demands open, the ones you handle appear here.",
+            ),
             T::ReportInbox => ("举报受理", "Reports"),
-            T::ReportInboxEmpty => ("举报功能开通后，本机关收到的加密举报会出现在这里。", "Once reports open, encrypted reports to your office appear here."),
+            T::ReportInboxEmpty => (
+                "举报功能开通后，本机关收到的加密举报会出现在这里。",
+                "Once reports open, encrypted reports to your office appear here.",
+            ),
             T::Ledger => ("账目录入", "Accounts entry"),
-            T::LedgerEmpty => ("账目录入功能开通后，您可以在这里上传每月收支和发票。", "Once accounts open, you upload each month's lines and invoices here."),
+            T::LedgerEmpty => (
+                "账目录入功能开通后，您可以在这里上传每月收支和发票。",
+                "Once accounts open, you upload each month's lines and invoices here.",
+            ),
             T::Manage => ("管理", "Manage"),
             T::ManageHint => ("农户、邀请码和账号", "Households, invite codes and accounts"),
             T::Subregions => ("下级区域", "Regions below"),
@@ -183,13 +227,19 @@ impl T {
             T::AddHousehold => ("添加农户", "Add a household"),
             T::Add => ("添加", "Add"),
             T::ImportCsv => ("从 CSV 文件导入", "Import from a CSV file"),
-            T::ImportHint => ("第一行为表头：户号,户主姓名。支持 UTF-8 和 GBK（Excel 另存为 CSV）。有任何一行出错则全部不导入。", "First line is the header: 户号,户主姓名. UTF-8 or GBK (Excel's CSV). If any row is wrong, nothing is imported."),
+            T::ImportHint => (
+                "第一行为表头：户号,户主姓名。支持 UTF-8 和 GBK（Excel 另存为 CSV）。有任何一行出错则全部不导入。",
+                "First line is the header: 户号,户主姓名. UTF-8 or GBK (Excel's CSV). If any row is wrong, nothing is imported.",
+            ),
             T::ImportDone => ("已导入农户：", "Households imported: "),
             T::RowN => ("第 {} 行", "Row {}"),
             T::NoHouseholds => ("本村还没有登记农户。", "No households registered in this village yet."),
             T::MoreItems => ("加载更多", "Load more"),
             T::IssueInvite => ("发邀请码", "Issue invite code"),
-            T::CodeOnce => ("请抄下此码交给农户，它只显示这一次：", "Write this code down for the household; it is shown only once:"),
+            T::CodeOnce => (
+                "请抄下此码交给农户，它只显示这一次：",
+                "Write this code down for the household; it is shown only once:",
+            ),
             T::ExpiresAt => ("有效期至", "Expires"),
             T::Invites => ("邀请码", "Invite codes"),
             T::NoInvites => ("还没有发过邀请码。", "No invite codes issued yet."),
@@ -242,19 +292,34 @@ pub fn level_name(level: RegionLevel) -> &'static str {
 /// Words for an error code from the server.
 pub fn error_text(code: ErrorCode) -> &'static str {
     let (zh, en) = match code {
-        ErrorCode::BadRequest => ("请求格式有误，请刷新页面后重试。", "The request was malformed. Reload and try again."),
+        ErrorCode::BadRequest => (
+            "请求格式有误，请刷新页面后重试。",
+            "The request was malformed. Reload and try again.",
+        ),
         ErrorCode::Invalid => ("填写的内容有误。", "Something you entered is not valid."),
         ErrorCode::NotSignedIn => ("请先登录。", "Please sign in."),
         ErrorCode::Forbidden => ("您没有权限做这件事。", "You may not do this."),
         ErrorCode::NotFound => ("找不到该内容。", "Not found."),
         ErrorCode::Conflict => ("已经存在。", "It already exists."),
-        ErrorCode::RateLimited => ("尝试次数太多，请稍后再试。", "Too many attempts. Please wait and try again."),
+        ErrorCode::RateLimited => (
+            "尝试次数太多，请稍后再试。",
+            "Too many attempts. Please wait and try again.",
+        ),
         ErrorCode::BadCredentials => ("手机号或密码不正确。", "Mobile number or password is wrong."),
-        ErrorCode::InviteInvalid => ("邀请码无效、已用完、已作废或已过期。", "The invite code is not valid, used up, revoked or expired."),
+        ErrorCode::InviteInvalid => (
+            "邀请码无效、已用完、已作废或已过期。",
+            "The invite code is not valid, used up, revoked or expired.",
+        ),
         ErrorCode::ResetCodeInvalid => ("重设码无效或已过期。", "The reset code is not valid or has expired."),
-        ErrorCode::CsrfRejected => ("请求被拒绝，请刷新页面后重试。", "The request was refused. Reload and try again."),
+        ErrorCode::CsrfRejected => (
+            "请求被拒绝，请刷新页面后重试。",
+            "The request was refused. Reload and try again.",
+        ),
         ErrorCode::TooLarge => ("文件太大。", "The file is too large."),
-        ErrorCode::Internal => ("服务器出错了，请稍后再试。", "Something went wrong on the server. Please try later."),
+        ErrorCode::Internal => (
+            "服务器出错了，请稍后再试。",
+            "Something went wrong on the server. Please try later.",
+        ),
     };
     pick(zh, en)
 }

@@ -86,9 +86,9 @@ pub fn authorize_on_person(actor: &Actor, action: Action, target: &[Grant]) -> R
         return Err(ApiError::NotFound);
     }
     for g in target {
-        let allowed = actor.covering(&g.region).any(|mine| {
-            action.roles().contains(&mine.role) && (mine.role == Role::Admin || g.role == Role::Villager)
-        });
+        let allowed = actor
+            .covering(&g.region)
+            .any(|mine| action.roles().contains(&mine.role) && (mine.role == Role::Admin || g.role == Role::Villager));
         if !allowed {
             return Err(ApiError::Forbidden);
         }
@@ -117,7 +117,13 @@ mod tests {
                 .iter()
                 .map(|(role, code)| {
                     let region = RegionCode::parse(code).unwrap();
-                    Grant { role: *role, region_level: region.level(), region, region_name: String::new(), household: None }
+                    Grant {
+                        role: *role,
+                        region_level: region.level(),
+                        region,
+                        region_name: String::new(),
+                        household: None,
+                    }
                 })
                 .collect(),
         })
@@ -131,9 +137,18 @@ mod tests {
     fn outside_is_not_found_inside_without_role_is_forbidden() {
         let cadre = actor(&[(Role::Cadre, "359901101201")]);
         assert!(authorize(&cadre, Action::ManageHouseholds, &code("359901101201")).is_ok());
-        assert!(matches!(authorize(&cadre, Action::ManageStaff, &code("359901101201")), Err(ApiError::Forbidden)));
-        assert!(matches!(authorize(&cadre, Action::ManageHouseholds, &code("359901101202")), Err(ApiError::NotFound)));
-        assert!(matches!(authorize(&cadre, Action::ViewRegion, &code("359901101000")), Err(ApiError::NotFound)));
+        assert!(matches!(
+            authorize(&cadre, Action::ManageStaff, &code("359901101201")),
+            Err(ApiError::Forbidden)
+        ));
+        assert!(matches!(
+            authorize(&cadre, Action::ManageHouseholds, &code("359901101202")),
+            Err(ApiError::NotFound)
+        ));
+        assert!(matches!(
+            authorize(&cadre, Action::ViewRegion, &code("359901101000")),
+            Err(ApiError::NotFound)
+        ));
     }
 
     #[test]
@@ -149,8 +164,14 @@ mod tests {
         let accountant = actor(&[(Role::Accountant, "359901101201")]).0.grants;
         let elsewhere = actor(&[(Role::Villager, "359901101202")]).0.grants;
         assert!(authorize_on_person(&cadre, Action::IssueResetCode, &villager).is_ok());
-        assert!(matches!(authorize_on_person(&cadre, Action::IssueResetCode, &accountant), Err(ApiError::Forbidden)));
-        assert!(matches!(authorize_on_person(&cadre, Action::IssueResetCode, &elsewhere), Err(ApiError::NotFound)));
+        assert!(matches!(
+            authorize_on_person(&cadre, Action::IssueResetCode, &accountant),
+            Err(ApiError::Forbidden)
+        ));
+        assert!(matches!(
+            authorize_on_person(&cadre, Action::IssueResetCode, &elsewhere),
+            Err(ApiError::NotFound)
+        ));
         let admin = actor(&[(Role::Admin, "359901101000")]);
         assert!(authorize_on_person(&admin, Action::IssueResetCode, &accountant).is_ok());
     }

@@ -65,7 +65,11 @@ impl Config {
     /// The base path, normalised to start and end with `/`.
     pub fn base_path(&self) -> String {
         let trimmed = self.base_path.trim_matches('/');
-        if trimmed.is_empty() { "/".to_owned() } else { format!("/{trimmed}/") }
+        if trimmed.is_empty() {
+            "/".to_owned()
+        } else {
+            format!("/{trimmed}/")
+        }
     }
 }
 

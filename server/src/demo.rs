@@ -39,7 +39,9 @@ const REGIONS: &[(&str, &str)] = &[
 ];
 
 const SURNAMES: &[&str] = &["张", "王", "李", "陈", "林", "黄", "吴", "刘", "郑", "周", "许", "蔡"];
-const GIVEN: &[&str] = &["秀英", "建国", "春梅", "志强", "桂兰", "海生", "玉珍", "明辉", "丽华", "国庆", "淑芬", "文斌"];
+const GIVEN: &[&str] = &[
+    "秀英", "建国", "春梅", "志强", "桂兰", "海生", "玉珍", "明辉", "丽华", "国庆", "淑芬", "文斌",
+];
 
 /// The demo accounts: (mobile, name, role, region, household number for villagers).
 pub const ACCOUNTS: &[(&str, &str, Role, &str, Option<&str>)] = &[
@@ -56,7 +58,9 @@ pub const ACCOUNTS: &[(&str, &str, Role, &str, Option<&str>)] = &[
 
 pub async fn load(db: &Db) -> anyhow::Result<()> {
     for (code, name) in REGIONS {
-        db.upsert_region(&RegionCode::parse(code)?, name).await.context("demo regions")?;
+        db.upsert_region(&RegionCode::parse(code)?, name)
+            .await
+            .context("demo regions")?;
     }
     for (v, (code, _)) in REGIONS.iter().enumerate() {
         let code = RegionCode::parse(code)?;
@@ -66,7 +70,11 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         let batch: Vec<NewHousehold> = (0..12)
             .map(|i| NewHousehold {
                 number: format!("{:03}", i + 1),
-                head_name: format!("{}{}", SURNAMES[(i + v) % SURNAMES.len()], GIVEN[(i * 5 + v) % GIVEN.len()]),
+                head_name: format!(
+                    "{}{}",
+                    SURNAMES[(i + v) % SURNAMES.len()],
+                    GIVEN[(i * 5 + v) % GIVEN.len()]
+                ),
             })
             .collect();
         if db.count_households(&code).await? == 0 {
@@ -81,8 +89,14 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         let user = match db.user_id_by_mobile(mobile).await? {
             Some(id) => id,
             None => {
-                let new = NewUser { name, mobile, password_hash: &hash };
-                db.create_user(new).await.map_err(|e| anyhow::anyhow!("demo account {mobile}: {e:?}"))?
+                let new = NewUser {
+                    name,
+                    mobile,
+                    password_hash: &hash,
+                };
+                db.create_user(new)
+                    .await
+                    .map_err(|e| anyhow::anyhow!("demo account {mobile}: {e:?}"))?
             }
         };
         let household = match household {

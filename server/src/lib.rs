@@ -32,9 +32,9 @@ impl Application {
 
     /// Builds around an existing database (tests hand in a fresh one).
     pub async fn with_db(config: Config, db: Db) -> anyhow::Result<Application> {
-        let listener = TcpListener::bind(&config.bind).await.map_err(|e| {
-            anyhow::anyhow!("cannot listen on {}: {}", config.bind, e)
-        })?;
+        let listener = TcpListener::bind(&config.bind)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {}", config.bind, e))?;
         let state = http::AppState::new(config, db).context("cannot prepare the client files")?;
         Ok(Application { listener, state })
     }
@@ -89,4 +89,3 @@ async fn shutdown_signal() {
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
-

@@ -41,7 +41,12 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             if with_demo {
                 demo::load(app.db()).await?;
             }
-            tracing::info!("listening on http://{}:{}{}", host_of(&config.bind), app.port(), config.base_path());
+            tracing::info!(
+                "listening on http://{}:{}{}",
+                host_of(&config.bind),
+                app.port(),
+                config.base_path()
+            );
             app.run_until_stopped().await?;
         }
     }

@@ -15,7 +15,10 @@ pub struct RateLimiter {
 
 impl RateLimiter {
     pub fn new(window: Duration) -> Self {
-        RateLimiter { window, buckets: Mutex::new(HashMap::new()) }
+        RateLimiter {
+            window,
+            buckets: Mutex::new(HashMap::new()),
+        }
     }
 
     /// Counts one attempt under `key`; `Err(seconds to wait)` once `limit` is exceeded.

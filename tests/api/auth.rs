@@ -2,7 +2,10 @@
 
 use reqwest::StatusCode;
 use serde_json::json;
-use sunlight_api::{Role, dto::{IssuedCode, Me}};
+use sunlight_api::{
+    Role,
+    dto::{IssuedCode, Me},
+};
 use sunlight_server::{demo::DEMO_PASSWORD, on_pool};
 
 use super::*;
@@ -11,10 +14,18 @@ const VILLAGE: &str = "359901101201";
 
 db_test!(sign_in_me_and_sign_out, |app| {
     app.demo().await;
-    let res = app.post("api/session", &json!({"mobile": "138 0000 0001", "password": DEMO_PASSWORD})).await;
+    let res = app
+        .post(
+            "api/session",
+            &json!({"mobile": "138 0000 0001", "password": DEMO_PASSWORD}),
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::OK);
     let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
-    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"), "{cookie}");
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax") && !cookie.contains("Secure"),
+        "{cookie}"
+    );
     let me: Me = json(res).await;
     assert_eq!(me.name, "张秀英");
     assert_eq!(me.village().unwrap().region.as_str(), VILLAGE);
@@ -26,22 +37,67 @@ db_test!(sign_in_me_and_sign_out, |app| {
 
 db_test!(logout_kills_the_session_on_the_server, |app| {
     app.demo().await;
-    let res = app.post("api/session", &json!({"mobile": "13800000001", "password": DEMO_PASSWORD})).await;
-    let cookie = res.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+    let res = app
+        .post(
+            "api/session",
+            &json!({"mobile": "13800000001", "password": DEMO_PASSWORD}),
+        )
+        .await;
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
     let other = reqwest::Client::new();
-    let me = other.get(app.url("api/me")).header("cookie", &cookie).send().await.unwrap();
+    let me = other
+        .get(app.url("api/me"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(me.status(), StatusCode::OK);
     app.delete("api/session").await;
     // The old cookie, replayed from elsewhere, no longer opens anything.
-    let me = other.get(app.url("api/me")).header("cookie", &cookie).send().await.unwrap();
+    let me = other
+        .get(app.url("api/me"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
     expect_error(me, 401, "not_signed_in").await;
 });
 
 db_test!(unknown_number_and_wrong_password_answer_alike, |app| {
     app.demo().await;
-    let wrong = expect_error(app.post("api/session", &json!({"mobile": "13800000001", "password": "wrong-password"})).await, 401, "bad_credentials").await;
-    let unknown = expect_error(app.post("api/session", &json!({"mobile": "13999999999", "password": "wrong-password"})).await, 401, "bad_credentials").await;
-    let malformed = expect_error(app.post("api/session", &json!({"mobile": "12", "password": "wrong-password"})).await, 401, "bad_credentials").await;
+    let wrong = expect_error(
+        app.post(
+            "api/session",
+            &json!({"mobile": "13800000001", "password": "wrong-password"}),
+        )
+        .await,
+        401,
+        "bad_credentials",
+    )
+    .await;
+    let unknown = expect_error(
+        app.post(
+            "api/session",
+            &json!({"mobile": "13999999999", "password": "wrong-password"}),
+        )
+        .await,
+        401,
+        "bad_credentials",
+    )
+    .await;
+    let malformed = expect_error(
+        app.post("api/session", &json!({"mobile": "12", "password": "wrong-password"}))
+            .await,
+        401,
+        "bad_credentials",
+    )
+    .await;
     assert_eq!(wrong, unknown);
     assert_eq!(wrong, malformed);
 });
@@ -49,10 +105,24 @@ db_test!(unknown_number_and_wrong_password_answer_alike, |app| {
 db_test!(sign_in_is_rate_limited_per_account, |app| {
     app.demo().await;
     for _ in 0..5 {
-        expect_error(app.post("api/session", &json!({"mobile": "13800000001", "password": "wrong-password"})).await, 401, "bad_credentials").await;
+        expect_error(
+            app.post(
+                "api/session",
+                &json!({"mobile": "13800000001", "password": "wrong-password"}),
+            )
+            .await,
+            401,
+            "bad_credentials",
+        )
+        .await;
     }
     // Even the right password is refused now, and the client is told how long to wait.
-    let res = app.post("api/session", &json!({"mobile": "13800000001", "password": DEMO_PASSWORD})).await;
+    let res = app
+        .post(
+            "api/session",
+            &json!({"mobile": "13800000001", "password": DEMO_PASSWORD}),
+        )
+        .await;
     assert!(res.headers().contains_key("retry-after"));
     let body = expect_error(res, 429, "rate_limited").await;
     assert!(body.retry_after.unwrap() > 0);
@@ -62,9 +132,15 @@ db_test!(sign_in_is_rate_limited_per_account, |app| {
 
 #[tokio::test]
 async fn sign_in_is_rate_limited_per_forwarded_address_behind_the_trusted_proxy() {
-    let app = TestApp::spawn_with(Backend::Sqlite, Options { trusted_proxy: Some([127, 0, 0, 1].into()), ..Default::default() })
-        .await
-        .unwrap();
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        Options {
+            trusted_proxy: Some([127, 0, 0, 1].into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let attempt = |ip: &'static str, n: u32| {
         let url = app.url("api/session");
         let client = app.client.clone();
@@ -89,10 +165,23 @@ async fn sign_in_is_rate_limited_per_forwarded_address_behind_the_trusted_proxy(
 
 /// Issues an invite code for household `number` of the demo village as the demo cadre.
 async fn invite(app: &TestApp, number: &str, max_uses: u32) -> IssuedCode {
-    let cadre = TestApp { client: client(), ..clone_app(app) };
+    let cadre = TestApp {
+        client: client(),
+        ..clone_app(app)
+    };
     cadre.sign_in("13800000003", DEMO_PASSWORD).await;
-    let household = app.db.household_by_number(&code(VILLAGE), number).await.unwrap().unwrap();
-    let res = cadre.post(&format!("api/households/{}/invites", household.id), &json!({"max_uses": max_uses, "valid_days": 7})).await;
+    let household = app
+        .db
+        .household_by_number(&code(VILLAGE), number)
+        .await
+        .unwrap()
+        .unwrap();
+    let res = cadre
+        .post(
+            &format!("api/households/{}/invites", household.id),
+            &json!({"max_uses": max_uses, "valid_days": 7}),
+        )
+        .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     json(res).await
 }
@@ -118,7 +207,9 @@ db_test!(register_with_an_invite_code, |app| {
     assert_eq!(code.code.len(), 9, "shown as ABCD-EFGH");
     // Lower case and without the hyphen works too.
     let typed = code.code.replace('-', "").to_lowercase();
-    let res = app.post("api/registrations", &registration(&typed, "13712345678")).await;
+    let res = app
+        .post("api/registrations", &registration(&typed, "13712345678"))
+        .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let me: Me = json(res).await;
     let village = me.village().unwrap();
@@ -126,7 +217,12 @@ db_test!(register_with_an_invite_code, |app| {
     assert!(village.household.is_some());
     // Signed in straight away.
     assert_eq!(app.get("api/me").await.status(), StatusCode::OK);
-    let household = app.db.household_by_number(&super::code(VILLAGE), "005").await.unwrap().unwrap();
+    let household = app
+        .db
+        .household_by_number(&super::code(VILLAGE), "005")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(household.members, 1);
 });
 
@@ -134,19 +230,56 @@ db_test!(invite_codes_run_out_and_bad_input_is_named, |app| {
     app.demo().await;
     let code = invite(&app, "006", 1).await;
     let other = clone_app(&app);
-    expect_error(app.post("api/registrations", &registration("ABCD-EFG", "13712345678")).await, 422, "invalid").await;
-    let bad_mobile = expect_error(app.post("api/registrations", &registration(&code.code, "1371234")).await, 422, "invalid").await;
+    expect_error(
+        app.post("api/registrations", &registration("ABCD-EFG", "13712345678"))
+            .await,
+        422,
+        "invalid",
+    )
+    .await;
+    let bad_mobile = expect_error(
+        app.post("api/registrations", &registration(&code.code, "1371234"))
+            .await,
+        422,
+        "invalid",
+    )
+    .await;
     assert_eq!(bad_mobile.field.as_deref(), Some("mobile"));
     let mut short = registration(&code.code, "13712345678");
     short["password"] = json!("short");
     let body = expect_error(app.post("api/registrations", &short).await, 422, "invalid").await;
     assert_eq!(body.field.as_deref(), Some("password"));
     // A number that is already registered: refused, and the code is not used up by it.
-    expect_error(app.post("api/registrations", &registration(&code.code, "13800000002")).await, 409, "conflict").await;
-    assert_eq!(app.post("api/registrations", &registration(&code.code, "13712345678")).await.status(), StatusCode::CREATED);
+    expect_error(
+        app.post("api/registrations", &registration(&code.code, "13800000002"))
+            .await,
+        409,
+        "conflict",
+    )
+    .await;
+    assert_eq!(
+        app.post("api/registrations", &registration(&code.code, "13712345678"))
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
     // Used up.
-    expect_error(other.post("api/registrations", &registration(&code.code, "13712345679")).await, 422, "invite_invalid").await;
-    expect_error(other.post("api/registrations", &registration("ABCD-EFGH", "13712345679")).await, 422, "invite_invalid").await;
+    expect_error(
+        other
+            .post("api/registrations", &registration(&code.code, "13712345679"))
+            .await,
+        422,
+        "invite_invalid",
+    )
+    .await;
+    expect_error(
+        other
+            .post("api/registrations", &registration("ABCD-EFGH", "13712345679"))
+            .await,
+        422,
+        "invite_invalid",
+    )
+    .await;
 });
 
 db_test!(revoked_and_expired_invite_codes_are_refused, |app| {
@@ -154,24 +287,50 @@ db_test!(revoked_and_expired_invite_codes_are_refused, |app| {
     let revoked = invite(&app, "007", 5).await;
     let cadre = clone_app(&app);
     cadre.sign_in("13800000003", DEMO_PASSWORD).await;
-    assert_eq!(cadre.delete(&format!("api/invites/{}", revoked.id)).await.status(), StatusCode::NO_CONTENT);
-    expect_error(app.post("api/registrations", &registration(&revoked.code, "13712345678")).await, 422, "invite_invalid").await;
+    assert_eq!(
+        cadre.delete(&format!("api/invites/{}", revoked.id)).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    expect_error(
+        app.post("api/registrations", &registration(&revoked.code, "13712345678"))
+            .await,
+        422,
+        "invite_invalid",
+    )
+    .await;
     let expired = invite(&app, "008", 5).await;
     let past = chrono::Utc::now() - chrono::Duration::hours(1);
     on_pool!(&app.db, p => sqlx::query("UPDATE invite_codes SET expires_at = $1 WHERE id = $2").bind(past).bind(expired.id).execute(p).await.map(|_| ())).unwrap();
-    expect_error(app.post("api/registrations", &registration(&expired.code, "13712345678")).await, 422, "invite_invalid").await;
+    expect_error(
+        app.post("api/registrations", &registration(&expired.code, "13712345678"))
+            .await,
+        422,
+        "invite_invalid",
+    )
+    .await;
 });
 
 db_test!(two_people_racing_for_the_last_use_of_a_code, |app| {
     app.demo().await;
     let code = invite(&app, "009", 1).await;
     let (a, b) = (clone_app(&app), clone_app(&app));
-    let (body_a, body_b) = (registration(&code.code, "13712345601"), registration(&code.code, "13712345602"));
-    let (ra, rb) = tokio::join!(a.post("api/registrations", &body_a), b.post("api/registrations", &body_b));
+    let (body_a, body_b) = (
+        registration(&code.code, "13712345601"),
+        registration(&code.code, "13712345602"),
+    );
+    let (ra, rb) = tokio::join!(
+        a.post("api/registrations", &body_a),
+        b.post("api/registrations", &body_b)
+    );
     let mut statuses = [ra.status().as_u16(), rb.status().as_u16()];
     statuses.sort();
     assert_eq!(statuses, [201, 422]);
-    let household = app.db.household_by_number(&super::code(VILLAGE), "009").await.unwrap().unwrap();
+    let household = app
+        .db
+        .household_by_number(&super::code(VILLAGE), "009")
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(household.members, 1);
 });
 
@@ -182,22 +341,43 @@ db_test!(password_reset_with_a_code_from_the_cadre, |app| {
     let me: Me = json(villager.get("api/me").await).await;
     let cadre = clone_app(&app);
     cadre.sign_in("13800000003", DEMO_PASSWORD).await;
-    let res = cadre.post(&format!("api/users/{}/reset-codes", me.id), &json!({})).await;
+    let res = cadre
+        .post(&format!("api/users/{}/reset-codes", me.id), &json!({}))
+        .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let issued: IssuedCode = json(res).await;
     let reset = json!({"mobile": "13800000001", "code": issued.code, "password": "a-new-password"});
     // A wrong code first.
     let wrong = json!({"mobile": "13800000001", "code": "ABCD-EFGH", "password": "a-new-password"});
     expect_error(app.post("api/password-resets", &wrong).await, 422, "reset_code_invalid").await;
-    assert_eq!(app.post("api/password-resets", &reset).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        app.post("api/password-resets", &reset).await.status(),
+        StatusCode::NO_CONTENT
+    );
     // Used once only; the old password and the old session are gone.
     expect_error(app.post("api/password-resets", &reset).await, 422, "reset_code_invalid").await;
     expect_error(villager.get("api/me").await, 401, "not_signed_in").await;
-    expect_error(app.post("api/session", &json!({"mobile": "13800000001", "password": DEMO_PASSWORD})).await, 401, "bad_credentials").await;
+    expect_error(
+        app.post(
+            "api/session",
+            &json!({"mobile": "13800000001", "password": DEMO_PASSWORD}),
+        )
+        .await,
+        401,
+        "bad_credentials",
+    )
+    .await;
     app.sign_in("13800000001", "a-new-password").await;
     // A cadre may not reset a staff member's password: that is for admins.
     let accountant = app.db.user_id_by_mobile("13800000002").await.unwrap().unwrap();
-    expect_error(cadre.post(&format!("api/users/{accountant}/reset-codes"), &json!({})).await, 403, "forbidden").await;
+    expect_error(
+        cadre
+            .post(&format!("api/users/{accountant}/reset-codes"), &json!({}))
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
 });
 
 db_test!(sessions_of_an_account_with_many_roles, |app| {

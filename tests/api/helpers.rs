@@ -53,7 +53,9 @@ fn with_database(url: &str, name: &str) -> String {
 }
 
 async fn pg_admin(url: &str) -> sqlx::PgConnection {
-    sqlx::PgConnection::connect(url).await.expect("connect to TEST_POSTGRES_URL")
+    sqlx::PgConnection::connect(url)
+        .await
+        .expect("connect to TEST_POSTGRES_URL")
 }
 
 /// A fresh PostgreSQL database copied from this process's migrated template.
@@ -73,10 +75,12 @@ async fn fresh_postgres(url: &str) -> String {
         .await;
     let name = format!("sunlight_test_{}", Uuid::new_v4().simple());
     let mut admin = pg_admin(url).await;
-    sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name} TEMPLATE {template}")))
-        .execute(&mut admin)
-        .await
-        .expect("create test database");
+    sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+        "CREATE DATABASE {name} TEMPLATE {template}"
+    )))
+    .execute(&mut admin)
+    .await
+    .expect("create test database");
     with_database(url, &name)
 }
 
@@ -110,7 +114,13 @@ impl TestApp {
         let port = app.port();
         let db = app.db().clone();
         tokio::spawn(app.run_until_stopped());
-        Some(TestApp { base: format!("http://127.0.0.1:{port}{base_path}"), db, backend, dir, client: client() })
+        Some(TestApp {
+            base: format!("http://127.0.0.1:{port}{base_path}"),
+            db,
+            backend,
+            dir,
+            client: client(),
+        })
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -127,7 +137,12 @@ impl TestApp {
     }
 
     pub async fn post<B: Serialize>(&self, path: &str, body: &B) -> Response {
-        self.client.post(self.url(path)).json(body).send().await.expect("request")
+        self.client
+            .post(self.url(path))
+            .json(body)
+            .send()
+            .await
+            .expect("request")
     }
 
     pub async fn delete(&self, path: &str) -> Response {
@@ -141,7 +156,12 @@ impl TestApp {
 
     /// Signs this app's client in; panics unless it works.
     pub async fn sign_in(&self, mobile: &str, password: &str) {
-        let res = self.post("api/session", &serde_json::json!({"mobile": mobile, "password": password})).await;
+        let res = self
+            .post(
+                "api/session",
+                &serde_json::json!({"mobile": mobile, "password": password}),
+            )
+            .await;
         assert_eq!(res.status(), StatusCode::OK, "sign in as {mobile}");
     }
 
@@ -152,7 +172,11 @@ impl TestApp {
             Some(id) => id,
             None => self
                 .db
-                .create_user(NewUser { name: "测试", mobile, password_hash: hash })
+                .create_user(NewUser {
+                    name: "测试",
+                    mobile,
+                    password_hash: hash,
+                })
                 .await
                 .expect("create user"),
         };
@@ -164,7 +188,10 @@ impl TestApp {
     pub async fn session_for(&self, user: Uuid) -> Client {
         let token = auth::new_session_token();
         let expires = chrono::Utc::now() + chrono::Duration::days(1);
-        self.db.create_session(&auth::hash_token(&token), user, expires).await.unwrap();
+        self.db
+            .create_session(&auth::hash_token(&token), user, expires)
+            .await
+            .unwrap();
         let mut headers = reqwest::header::HeaderMap::new();
         headers.insert(
             reqwest::header::COOKIE,
@@ -200,7 +227,11 @@ pub async fn expect_error(res: Response, status: u16, code: &str) -> ErrorBody {
     let text = res.text().await.expect("body");
     assert_eq!(got, status, "status; body: {text}");
     let body: ErrorBody = serde_json::from_str(&text).unwrap_or_else(|e| panic!("error body {text}: {e}"));
-    assert_eq!(serde_json::to_value(body.code).unwrap(), code, "error code; body: {text}");
+    assert_eq!(
+        serde_json::to_value(body.code).unwrap(),
+        code,
+        "error code; body: {text}"
+    );
     body
 }
 
@@ -214,7 +245,9 @@ macro_rules! db_test {
 
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn sqlite() {
-                let $app = $crate::TestApp::spawn($crate::Backend::Sqlite).await.expect("sqlite app");
+                let $app = $crate::TestApp::spawn($crate::Backend::Sqlite)
+                    .await
+                    .expect("sqlite app");
                 $body
             }
 

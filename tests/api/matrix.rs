@@ -56,27 +56,127 @@ const ALL: &[Role] = &[Villager, Accountant, Cadre, Reviewer, Handler, Inspector
 const HOUSEHOLD_MANAGERS: &[Role] = &[Cadre, Admin];
 
 const ENDPOINTS: &[Endpoint] = &[
-    Endpoint { method: "GET", path: "/api/health", target: Target::Public(200), allowed: ALL, success: 200 },
-    Endpoint { method: "POST", path: "/api/session", target: Target::Public(401), allowed: ALL, success: 401 },
-    Endpoint { method: "DELETE", path: "/api/session", target: Target::Myself(204), allowed: ALL, success: 204 },
-    Endpoint { method: "GET", path: "/api/me", target: Target::Myself(200), allowed: ALL, success: 200 },
-    Endpoint { method: "POST", path: "/api/registrations", target: Target::Public(422), allowed: ALL, success: 422 },
-    Endpoint { method: "POST", path: "/api/password-resets", target: Target::Public(422), allowed: ALL, success: 422 },
-    Endpoint { method: "GET", path: "/api/regions/{code}", target: Target::Region { village_only: false }, allowed: ALL, success: 200 },
-    Endpoint { method: "GET", path: "/api/regions/{code}/households", target: Target::Region { village_only: true }, allowed: HOUSEHOLD_MANAGERS, success: 200 },
-    Endpoint { method: "POST", path: "/api/regions/{code}/households", target: Target::Region { village_only: true }, allowed: HOUSEHOLD_MANAGERS, success: 201 },
-    Endpoint { method: "POST", path: "/api/regions/{code}/households/import", target: Target::Region { village_only: true }, allowed: HOUSEHOLD_MANAGERS, success: 201 },
-    Endpoint { method: "GET", path: "/api/regions/{code}/invites", target: Target::Region { village_only: true }, allowed: HOUSEHOLD_MANAGERS, success: 200 },
-    Endpoint { method: "POST", path: "/api/households/{id}/invites", target: Target::InVillage, allowed: HOUSEHOLD_MANAGERS, success: 201 },
-    Endpoint { method: "DELETE", path: "/api/invites/{id}", target: Target::InVillage, allowed: HOUSEHOLD_MANAGERS, success: 204 },
-    Endpoint { method: "GET", path: "/api/regions/{code}/accounts", target: Target::Region { village_only: false }, allowed: HOUSEHOLD_MANAGERS, success: 200 },
-    Endpoint { method: "POST", path: "/api/regions/{code}/accounts", target: Target::Region { village_only: false }, allowed: &[Admin], success: 201 },
-    Endpoint { method: "POST", path: "/api/users/{id}/reset-codes", target: Target::InVillage, allowed: HOUSEHOLD_MANAGERS, success: 201 },
+    Endpoint {
+        method: "GET",
+        path: "/api/health",
+        target: Target::Public(200),
+        allowed: ALL,
+        success: 200,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/session",
+        target: Target::Public(401),
+        allowed: ALL,
+        success: 401,
+    },
+    Endpoint {
+        method: "DELETE",
+        path: "/api/session",
+        target: Target::Myself(204),
+        allowed: ALL,
+        success: 204,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/me",
+        target: Target::Myself(200),
+        allowed: ALL,
+        success: 200,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/registrations",
+        target: Target::Public(422),
+        allowed: ALL,
+        success: 422,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/password-resets",
+        target: Target::Public(422),
+        allowed: ALL,
+        success: 422,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/regions/{code}",
+        target: Target::Region { village_only: false },
+        allowed: ALL,
+        success: 200,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/regions/{code}/households",
+        target: Target::Region { village_only: true },
+        allowed: HOUSEHOLD_MANAGERS,
+        success: 200,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/regions/{code}/households",
+        target: Target::Region { village_only: true },
+        allowed: HOUSEHOLD_MANAGERS,
+        success: 201,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/regions/{code}/households/import",
+        target: Target::Region { village_only: true },
+        allowed: HOUSEHOLD_MANAGERS,
+        success: 201,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/regions/{code}/invites",
+        target: Target::Region { village_only: true },
+        allowed: HOUSEHOLD_MANAGERS,
+        success: 200,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/households/{id}/invites",
+        target: Target::InVillage,
+        allowed: HOUSEHOLD_MANAGERS,
+        success: 201,
+    },
+    Endpoint {
+        method: "DELETE",
+        path: "/api/invites/{id}",
+        target: Target::InVillage,
+        allowed: HOUSEHOLD_MANAGERS,
+        success: 204,
+    },
+    Endpoint {
+        method: "GET",
+        path: "/api/regions/{code}/accounts",
+        target: Target::Region { village_only: false },
+        allowed: HOUSEHOLD_MANAGERS,
+        success: 200,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/regions/{code}/accounts",
+        target: Target::Region { village_only: false },
+        allowed: &[Admin],
+        success: 201,
+    },
+    Endpoint {
+        method: "POST",
+        path: "/api/users/{id}/reset-codes",
+        target: Target::InVillage,
+        allowed: HOUSEHOLD_MANAGERS,
+        success: 201,
+    },
 ];
 
 /// Where each role is held in the matrix: village roles in 上坪村, the others in 桃源镇.
 fn home(role: Role) -> RegionCode {
-    code(if role.levels().contains(&RegionLevel::Village) && role != Admin { "359901101201" } else { "359901101000" })
+    code(if role.levels().contains(&RegionLevel::Village) && role != Admin {
+        "359901101201"
+    } else {
+        "359901101000"
+    })
 }
 
 /// The region where a resource lies relative to `home`, if the tree has one.
@@ -126,17 +226,27 @@ fn next() -> u32 {
 async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode) -> u16 {
     let n = next();
     let village_household = || async {
-        app.db.household_by_number(region, "001").await.unwrap().expect("demo household 001").id
+        app.db
+            .household_by_number(region, "001")
+            .await
+            .unwrap()
+            .expect("demo household 001")
+            .id
     };
     let (path, body) = match ep.path {
-        "/api/households/{id}/invites" => {
-            (format!("api/households/{}/invites", village_household().await), json!({"max_uses": 1, "valid_days": 1}))
-        }
+        "/api/households/{id}/invites" => (
+            format!("api/households/{}/invites", village_household().await),
+            json!({"max_uses": 1, "valid_days": 1}),
+        ),
         "/api/invites/{id}" => {
             let hh = village_household().await;
             let hash = sunlight_server::auth::hash_code("invite", &sunlight_server::auth::new_code());
             let creator = app.db.user_id_by_mobile("13800000009").await.unwrap().unwrap();
-            let id = app.db.create_invite(&hash, hh, 1, chrono::Utc::now() + chrono::Duration::days(1), creator).await.unwrap();
+            let id = app
+                .db
+                .create_invite(&hash, hh, 1, chrono::Utc::now() + chrono::Duration::days(1), creator)
+                .await
+                .unwrap();
             (format!("api/invites/{id}"), json!(null))
         }
         "/api/users/{id}/reset-codes" => {
@@ -144,9 +254,10 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
             let id = app.account(&mobile, Villager, region.as_str(), None).await;
             (format!("api/users/{id}/reset-codes"), json!({}))
         }
-        "/api/regions/{code}/households" => {
-            (format!("api/regions/{region}/households"), json!({"number": format!("M{n}"), "head_name": "矩阵"}))
-        }
+        "/api/regions/{code}/households" => (
+            format!("api/regions/{region}/households"),
+            json!({"number": format!("M{n}"), "head_name": "矩阵"}),
+        ),
         "/api/regions/{code}/households/import" => (
             format!("api/regions/{region}/households/import"),
             json!({"csv": format!("户号,户主姓名\nI{n}a,甲\nI{n}b,乙\n")}),
@@ -157,17 +268,22 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
                 RegionLevel::Township => "reviewer",
                 _ => "inspector",
             };
-            let body = json!({"name": "矩阵", "mobile": format!("132{:08}", n), "role": role, "password": "matrix-pass"});
+            let body =
+                json!({"name": "矩阵", "mobile": format!("132{:08}", n), "role": role, "password": "matrix-pass"});
             (format!("api/regions/{region}/accounts"), body)
         }
-        "/api/session" => (ep.path[1..].to_owned(), json!({"mobile": format!("139{:08}", n), "password": "not-the-password"})),
+        "/api/session" => (
+            ep.path[1..].to_owned(),
+            json!({"mobile": format!("139{:08}", n), "password": "not-the-password"}),
+        ),
         "/api/registrations" => (
             ep.path[1..].to_owned(),
             json!({"invite_code": "ABCD-EFGH", "name": "某", "mobile": format!("137{:08}", n), "password": "password-1"}),
         ),
-        "/api/password-resets" => {
-            (ep.path[1..].to_owned(), json!({"mobile": format!("139{:08}", n), "code": "ABCD-EFGH", "password": "password-1"}))
-        }
+        "/api/password-resets" => (
+            ep.path[1..].to_owned(),
+            json!({"mobile": format!("139{:08}", n), "code": "ABCD-EFGH", "password": "password-1"}),
+        ),
         p => (p[1..].replace("{code}", region.as_str()), json!(null)),
     };
     let method = Method::from_bytes(ep.method.as_bytes()).unwrap();
@@ -190,7 +306,9 @@ async fn run_matrix(app: TestApp) {
     let mut not_applicable = 0;
     for role in Role::ALL {
         let home = home(role);
-        let user = app.account(&format!("130{:08}", role as u32), role, home.as_str(), None).await;
+        let user = app
+            .account(&format!("130{:08}", role as u32), role, home.as_str(), None)
+            .await;
         for ep in ENDPOINTS {
             for w in WHERES {
                 let Some(region) = region_at(&home, w) else {
@@ -208,7 +326,10 @@ async fn run_matrix(app: TestApp) {
                 let got = call(&app, &client, ep, &region).await;
                 cells += 1;
                 if got != want {
-                    failures.push(format!("{role:?} {w:?} ({region}) {} {}: want {want}, got {got}", ep.method, ep.path));
+                    failures.push(format!(
+                        "{role:?} {w:?} ({region}) {} {}: want {want}, got {got}",
+                        ep.method, ep.path
+                    ));
                 }
             }
         }
@@ -228,11 +349,19 @@ async fn run_matrix(app: TestApp) {
     }
     eprintln!("authorization matrix: {cells} cells checked, {not_applicable} not applicable");
     assert!(cells > 300, "the matrix shrank to {cells} cells");
-    assert!(failures.is_empty(), "{} matrix cells differ:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} matrix cells differ:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 fn behind_proxy() -> Options {
-    Options { trusted_proxy: Some([127, 0, 0, 1].into()), ..Default::default() }
+    Options {
+        trusted_proxy: Some([127, 0, 0, 1].into()),
+        ..Default::default()
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -263,8 +392,14 @@ fn every_endpoint_has_a_matrix_row() {
     let in_matrix: BTreeSet<String> = ENDPOINTS.iter().map(|e| format!("{} {}", e.method, e.path)).collect();
     let missing: Vec<_> = documented.difference(&in_matrix).collect();
     let stale: Vec<_> = in_matrix.difference(&documented).collect();
-    assert!(missing.is_empty(), "endpoints without a row in the authorization matrix: {missing:?}");
-    assert!(stale.is_empty(), "matrix rows for endpoints that do not exist: {stale:?}");
+    assert!(
+        missing.is_empty(),
+        "endpoints without a row in the authorization matrix: {missing:?}"
+    );
+    assert!(
+        stale.is_empty(),
+        "matrix rows for endpoints that do not exist: {stale:?}"
+    );
 }
 
 #[test]

@@ -30,19 +30,40 @@ db_test!(errors_are_json_with_codes, |app| {
         .unwrap();
     expect_error(res, 400, "bad_request").await;
     // A field of the wrong type names the field.
-    let body = expect_error(app.post("api/session", &serde_json::json!({"mobile": 1, "password": "x"})).await, 400, "bad_request").await;
+    let body = expect_error(
+        app.post("api/session", &serde_json::json!({"mobile": 1, "password": "x"}))
+            .await,
+        400,
+        "bad_request",
+    )
+    .await;
     assert!(body.message.contains("mobile"), "{}", body.message);
     // A missing field.
-    let body = expect_error(app.post("api/session", &serde_json::json!({"mobile": "13800000000"})).await, 400, "bad_request").await;
+    let body = expect_error(
+        app.post("api/session", &serde_json::json!({"mobile": "13800000000"}))
+            .await,
+        400,
+        "bad_request",
+    )
+    .await;
     assert!(body.message.contains("password"), "{}", body.message);
     // Too large.
     let big = "x".repeat(3 * 1024 * 1024);
-    let res = app.post("api/session", &serde_json::json!({"mobile": big, "password": "x"})).await;
+    let res = app
+        .post("api/session", &serde_json::json!({"mobile": big, "password": "x"}))
+        .await;
     expect_error(res, 413, "too_large").await;
 });
 
 db_test!(mutations_need_json_or_the_csrf_header, |app| {
-    let res = app.client.post(app.url("api/session")).body("mobile=1&password=2").header("content-type", "application/x-www-form-urlencoded").send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url("api/session"))
+        .body("mobile=1&password=2")
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send()
+        .await
+        .unwrap();
     expect_error(res, 403, "csrf_rejected").await;
     let res = app.client.delete(app.url("api/session")).send().await.unwrap();
     expect_error(res, 403, "csrf_rejected").await;
@@ -66,7 +87,11 @@ db_test!(openapi_document_is_served, |app| {
 
 fn fake_dist() -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
-    std::fs::write(d.path().join("index.html"), "<html><head><title>t</title></head><body>app</body></html>").unwrap();
+    std::fs::write(
+        d.path().join("index.html"),
+        "<html><head><title>t</title></head><body>app</body></html>",
+    )
+    .unwrap();
     std::fs::write(d.path().join("sunlight-app-0123456789abcdef.js"), "console.log(1)").unwrap();
     std::fs::write(d.path().join("sunlight-app-0123456789abcdef.js.br"), [0x0b, 0x07, 0x80]).unwrap();
     std::fs::write(d.path().join("manifest.json"), "{}").unwrap();
@@ -76,9 +101,15 @@ fn fake_dist() -> tempfile::TempDir {
 #[tokio::test]
 async fn serves_the_client_with_caching_and_spa_fallback() {
     let dist = fake_dist();
-    let app = TestApp::spawn_with(Backend::Sqlite, Options { dist: Some(dist.path().into()), ..Default::default() })
-        .await
-        .unwrap();
+    let app = TestApp::spawn_with(
+        Backend::Sqlite,
+        Options {
+            dist: Some(dist.path().into()),
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
     let res = app.get("").await;
     assert_eq!(res.headers()["cache-control"], "no-cache");
     let html = res.text().await.unwrap();
@@ -88,7 +119,13 @@ async fn serves_the_client_with_caching_and_spa_fallback() {
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.text().await.unwrap().contains("app"));
     // Hashed assets are cached for good, and brotli is served when asked for.
-    let res = app.client.get(app.url("sunlight-app-0123456789abcdef.js")).header("accept-encoding", "br").send().await.unwrap();
+    let res = app
+        .client
+        .get(app.url("sunlight-app-0123456789abcdef.js"))
+        .header("accept-encoding", "br")
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.headers()["cache-control"], "public, max-age=31536000, immutable");
     assert_eq!(res.headers()["content-encoding"], "br");
     let res = app.get("manifest.json").await;
@@ -102,18 +139,69 @@ async fn works_under_a_path_prefix() {
     let dist = fake_dist();
     let app = TestApp::spawn_with(
         Backend::Sqlite,
-        Options { dist: Some(dist.path().into()), base_path: Some("/cunwu".into()), secure_cookies: true, ..Default::default() },
+        Options {
+            dist: Some(dist.path().into()),
+            base_path: Some("/cunwu".into()),
+            secure_cookies: true,
+            ..Default::default()
+        },
     )
     .await
     .unwrap();
     assert!(app.base.ends_with("/cunwu/"));
     assert_eq!(app.get("api/health").await.status(), StatusCode::OK);
-    assert!(app.get("").await.text().await.unwrap().contains("<base href=\"/cunwu/\">"));
+    assert!(
+        app.get("")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("<base href=\"/cunwu/\">")
+    );
     app.demo().await;
-    let res = app.post("api/session", &serde_json::json!({"mobile": "13800000001", "password": sunlight_server::demo::DEMO_PASSWORD})).await;
+    let res = app
+        .post(
+            "api/session",
+            &serde_json::json!({"mobile": "13800000001", "password": sunlight_server::demo::DEMO_PASSWORD}),
+        )
+        .await;
     let cookie = res.headers()["set-cookie"].to_str().unwrap().to_owned();
-    assert!(cookie.contains("Path=/cunwu/") && cookie.contains("Secure") && cookie.contains("HttpOnly"), "{cookie}");
+    assert!(
+        cookie.contains("Path=/cunwu/") && cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
     // Nothing is served outside the prefix.
     let outside = reqwest::get(app.base.replace("/cunwu/", "/api/health")).await.unwrap();
     assert_eq!(outside.status(), StatusCode::NOT_FOUND);
 }
+
+db_test!(demo_data_loads_idempotently, |app| {
+    app.demo().await;
+    app.sign_in("13800000009", sunlight_server::demo::DEMO_PASSWORD).await;
+    let before = app.get("api/regions/359901101201/accounts").await.text().await.unwrap();
+    let households = app.db.count_households(&code("359901101201")).await.unwrap();
+    app.demo().await;
+    assert_eq!(
+        app.get("api/regions/359901101201/accounts").await.text().await.unwrap(),
+        before
+    );
+    assert_eq!(
+        app.db.count_households(&code("359901101201")).await.unwrap(),
+        households
+    );
+    let city: sunlight_api::dto::RegionView = json(app.get("api/regions/359900000000").await).await;
+    assert_eq!(city.children.len(), 2);
+    // 1 city, 2 counties, 4 townships, at least 12 villages.
+    let mut townships = Vec::new();
+    for county in &city.children {
+        let c: sunlight_api::dto::RegionView = json(app.get(&format!("api/regions/{}", county.code)).await).await;
+        townships.extend(c.children);
+    }
+    assert_eq!(townships.len(), 4);
+    let mut villages = 0;
+    for t in &townships {
+        let t: sunlight_api::dto::RegionView = json(app.get(&format!("api/regions/{}", t.code)).await).await;
+        villages += t.children.len();
+    }
+    assert!(villages >= 12, "{villages} villages");
+});

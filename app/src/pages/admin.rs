@@ -110,7 +110,9 @@ pub fn RegionAdmin() -> impl IntoView {
     });
     move || match region.get() {
         None => view! { <Page title=t(T::Manage)><Loading/></Page> }.into_any(),
-        Some(Err(f)) => view! { <Page title=t(T::Manage)><ErrorRetry failure=f retry=move |_| region.refetch()/></Page> }.into_any(),
+        Some(Err(f)) => {
+            view! { <Page title=t(T::Manage)><ErrorRetry failure=f retry=move |_| region.refetch()/></Page> }.into_any()
+        }
         Some(Ok(r)) => view! { <RegionPage region=r/> }.into_any(),
     }
 }
@@ -153,17 +155,20 @@ fn RegionPage(region: RegionView) -> impl IntoView {
     }
 }
 
-/// Shows a freshly issued one-time code, the only time it is ever shown.
+/// Shows a freshly issued one-time code, the only time it is ever shown, beside the row
+/// it was issued for.
 #[component]
-fn IssuedNotice(issued: RwSignal<Option<IssuedCode>>) -> impl IntoView {
+fn IssuedNotice(issued: RwSignal<Option<(uuid::Uuid, IssuedCode)>>, for_row: uuid::Uuid) -> impl IntoView {
     move || {
-        issued.get().map(|c| view! {
-            <div class="notice" role="status">
-                <p>{t(T::CodeOnce)}</p>
-                <p class="code" data-testid="issued-code">{c.code.clone()}</p>
-                <p class="muted">{t(T::ExpiresAt)}" "{c.expires_at.china_string()}</p>
-                <button type="button" class="secondary" on:click=move |_| issued.set(None)>{t(T::Close)}</button>
-            </div>
+        issued.get().filter(|(row, _)| *row == for_row).map(|(_, c)| {
+            view! {
+                <div class="notice" role="status">
+                    <p>{t(T::CodeOnce)}</p>
+                    <p class="code" data-testid="issued-code">{c.code.clone()}</p>
+                    <p class="muted">{t(T::ExpiresAt)}" "{c.expires_at.china_string()}</p>
+                    <button type="button" class="secondary" on:click=move |_| issued.set(None)>{t(T::Close)}</button>
+                </div>
+            }
         })
     }
 }
@@ -171,15 +176,18 @@ fn IssuedNotice(issued: RwSignal<Option<IssuedCode>>) -> impl IntoView {
 #[component]
 fn Households(code: RegionCode, on_issued: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
     let list = Paged::<Household>::new(format!("api/regions/{code}/households"));
-    let issued = RwSignal::new(None::<IssuedCode>);
+    let issued = RwSignal::new(None::<(uuid::Uuid, IssuedCode)>);
     let issue_error = RwSignal::new(None::<Failure>);
     let issue = move |household: uuid::Uuid| {
         spawn_local(async move {
-            let body = NewInvite { max_uses: 5, valid_days: 30 };
+            let body = NewInvite {
+                max_uses: 5,
+                valid_days: 30,
+            };
             match api::post::<_, IssuedCode>(&format!("api/households/{household}/invites"), &body).await {
                 Ok(c) => {
                     issue_error.set(None);
-                    issued.set(Some(c));
+                    issued.set(Some((household, c)));
                     on_issued();
                 }
                 Err(f) => issue_error.set(Some(f)),
@@ -189,7 +197,6 @@ fn Households(code: RegionCode, on_issued: impl Fn() + Copy + Send + Sync + 'sta
     view! {
         <section class="card">
             <h2>{t(T::Households)}</h2>
-            <IssuedNotice issued=issued/>
             <FormError error=issue_error/>
             {move || {
                 let rows = list.items.get();
@@ -205,6 +212,7 @@ fn Households(code: RegionCode, on_issued: impl Fn() + Copy + Send + Sync + 'sta
                                     <span><b>{h.number.clone()}</b>" "{h.head_name.clone()}</span>
                                     <span class="muted">{t(T::Members)}" "{h.members}</span>
                                     <button type="button" class="secondary" on:click=move |_| issue(id)>{t(T::IssueInvite)}</button>
+                                    <IssuedNotice issued=issued for_row=id/>
                                 </li>
                             }
                         }).collect_view()}
@@ -226,7 +234,10 @@ fn AddHousehold(code: RegionCode, on_added: impl Fn() + Copy + Send + Sync + 'st
     let url = StoredValue::new(format!("api/regions/{code}/households"));
     let submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
-        let body = NewHousehold { number: number.get_untracked(), head_name: head.get_untracked() };
+        let body = NewHousehold {
+            number: number.get_untracked(),
+            head_name: head.get_untracked(),
+        };
         spawn_local(async move {
             match api::post::<_, Household>(&url.get_value(), &body).await {
                 Ok(_) => {
@@ -262,7 +273,10 @@ async fn read_text(file: web_sys::File) -> Option<String> {
     {
         return Some(s);
     }
-    web_sys::TextDecoder::new_with_label("gbk").ok()?.decode_with_buffer_source(&bytes).ok()
+    web_sys::TextDecoder::new_with_label("gbk")
+        .ok()?
+        .decode_with_buffer_source(&bytes)
+        .ok()
 }
 
 #[component]
@@ -274,11 +288,16 @@ fn ImportHouseholds(code: RegionCode, on_done: impl Fn() + Copy + Send + Sync + 
         let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
             return;
         };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
         input.set_value("");
         spawn_local(async move {
             let Some(csv) = read_text(file).await else {
-                error.set(Some(Failure::Server(sunlight_api::ErrorBody::new(sunlight_api::ErrorCode::BadRequest, ""))));
+                error.set(Some(Failure::Server(sunlight_api::ErrorBody::new(
+                    sunlight_api::ErrorCode::BadRequest,
+                    "",
+                ))));
                 return;
             };
             match api::post::<_, ImportResult>(&url.get_value(), &sunlight_api::dto::HouseholdImport { csv }).await {
@@ -367,14 +386,14 @@ fn Invites(code: RegionCode, version: RwSignal<u32>) -> impl IntoView {
 #[component]
 fn Accounts(code: RegionCode) -> impl IntoView {
     let list = Paged::<Account>::new(format!("api/regions/{code}/accounts"));
-    let issued = RwSignal::new(None::<IssuedCode>);
+    let issued = RwSignal::new(None::<(uuid::Uuid, IssuedCode)>);
     let error = RwSignal::new(None::<Failure>);
     let reset = move |id: uuid::Uuid| {
         spawn_local(async move {
             match api::post::<_, IssuedCode>(&format!("api/users/{id}/reset-codes"), &()).await {
                 Ok(c) => {
                     error.set(None);
-                    issued.set(Some(c));
+                    issued.set(Some((id, c)));
                 }
                 Err(f) => error.set(Some(f)),
             }
@@ -383,7 +402,6 @@ fn Accounts(code: RegionCode) -> impl IntoView {
     view! {
         <section class="card">
             <h2>{t(T::Accounts)}</h2>
-            <IssuedNotice issued=issued/>
             <FormError error=error/>
             {move || {
                 let rows = list.items.get();
@@ -400,6 +418,7 @@ fn Accounts(code: RegionCode) -> impl IntoView {
                                     <span><b>{a.name.clone()}</b>" "<span class="muted">{a.mobile.clone()}</span></span>
                                     <span>{roles}{a.household_number.clone().map(|n| format!(" · {} {n}", t(T::HouseholdNumber)))}</span>
                                     <button type="button" class="secondary" on:click=move |_| reset(id)>{t(T::IssueResetCode)}</button>
+                                    <IssuedNotice issued=issued for_row=id/>
                                 </li>
                             }
                         }).collect_view()}
@@ -413,7 +432,10 @@ fn Accounts(code: RegionCode) -> impl IntoView {
 
 #[component]
 fn CreateStaff(code: RegionCode) -> impl IntoView {
-    let roles: Vec<Role> = Role::ALL.into_iter().filter(|r| r.is_staff() && r.levels().contains(&code.level())).collect();
+    let roles: Vec<Role> = Role::ALL
+        .into_iter()
+        .filter(|r| r.is_staff() && r.levels().contains(&code.level()))
+        .collect();
     let role = RwSignal::new(roles[0]);
     let name = RwSignal::new(String::new());
     let mobile = RwSignal::new(String::new());
@@ -452,7 +474,7 @@ fn CreateStaff(code: RegionCode) -> impl IntoView {
                 <div class="field">
                     <label for="staff-role">{t(T::Role)}</label>
                     <select id="staff-role" on:change=move |ev| {
-                        if let Some(r) = Role::from_str(&event_target_value(&ev)) { role.set(r) }
+                        if let Some(r) = Role::parse(&event_target_value(&ev)) { role.set(r) }
                     }>
                         {roles.into_iter().map(|r| view! { <option value=r.as_str()>{role_name(r)}</option> }).collect_view()}
                     </select>

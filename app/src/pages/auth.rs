@@ -26,7 +26,11 @@ fn local(e: Invalid) -> Failure {
 
 /// Where a signed-in person lands.
 pub fn landing(me: &Me) -> &'static str {
-    if me.village().is_some() { paths::HOME } else { paths::WORK }
+    if me.village().is_some() {
+        paths::HOME
+    } else {
+        paths::WORK
+    }
 }
 
 #[component]
@@ -51,7 +55,10 @@ pub fn SignIn() -> impl IntoView {
     let submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
         let navigate = navigate.clone();
-        let body = SignInBody { mobile: mobile.get_untracked(), password: password.get_untracked() };
+        let body = SignInBody {
+            mobile: mobile.get_untracked(),
+            password: password.get_untracked(),
+        };
         if let Err(e) = Mobile::parse(&body.mobile) {
             error.set(Some(local(e)));
             return;

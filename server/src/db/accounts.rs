@@ -47,10 +47,10 @@ struct GrantRow {
 impl GrantRow {
     fn into_wire(self) -> Option<Grant> {
         Some(Grant {
-            role: Role::from_str(&self.role)?,
+            role: Role::parse(&self.role)?,
             region: RegionCode::parse(&self.region_code).ok()?,
             region_name: self.region_name,
-            region_level: RegionLevel::from_str(&self.region_level)?,
+            region_level: RegionLevel::parse(&self.region_level)?,
             household: self.household_id,
         })
     }
@@ -70,17 +70,15 @@ struct AccountRow {
 macro_rules! insert_user {
     ($exec:expr, $user:expr, $at:expr) => {{
         let id = Uuid::new_v4();
-        sqlx::query(
-            "INSERT INTO users (id, name, mobile, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(id)
-        .bind($user.name)
-        .bind($user.mobile)
-        .bind($user.password_hash)
-        .bind($at)
-        .execute($exec)
-        .await
-        .map(|_| id)
+        sqlx::query("INSERT INTO users (id, name, mobile, password_hash, created_at) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id)
+            .bind($user.name)
+            .bind($user.mobile)
+            .bind($user.password_hash)
+            .bind($at)
+            .execute($exec)
+            .await
+            .map(|_| id)
     }};
 }
 
@@ -129,7 +127,12 @@ impl Db {
         let Some((id, name, mobile)) = head else {
             return Ok(None);
         };
-        Ok(Some(Me { id, name, mobile, grants: self.grants_of(user).await? }))
+        Ok(Some(Me {
+            id,
+            name,
+            mobile,
+            grants: self.grants_of(user).await?,
+        }))
     }
 
     pub async fn grants_of(&self, user: Uuid) -> Result<Vec<Grant>, sqlx::Error> {
@@ -271,12 +274,12 @@ impl Db {
                 id: first.id,
                 name: first.name,
                 mobile: mask_mobile(&first.mobile),
-                roles: Role::from_str(&first.role).into_iter().collect(),
+                roles: Role::parse(&first.role).into_iter().collect(),
                 household_number: first.household_number,
                 created_at: to_wire(first.created_at),
             };
             for r in rows {
-                account.roles.extend(Role::from_str(&r.role));
+                account.roles.extend(Role::parse(&r.role));
                 account.household_number = account.household_number.or(r.household_number);
             }
             items.push(account);

@@ -124,8 +124,7 @@ impl Db {
 
     pub async fn household(&self, id: Uuid) -> Result<Option<Household>, sqlx::Error> {
         let sql = select_households!("WHERE h.id = $1");
-        let row: Option<HouseholdRow> =
-            on_pool!(self, p => sqlx::query_as(sql).bind(id).fetch_optional(p).await)?;
+        let row: Option<HouseholdRow> = on_pool!(self, p => sqlx::query_as(sql).bind(id).fetch_optional(p).await)?;
         Ok(row.and_then(HouseholdRow::into_wire))
     }
 

@@ -15,9 +15,9 @@ use std::{path::Path, str::FromStr, time::Duration};
 
 use anyhow::Context;
 use sqlx::{
+    PgPool, SqlitePool,
     postgres::{PgConnectOptions, PgPoolOptions},
     sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous},
-    PgPool, SqlitePool,
 };
 
 /// A connection pool to one of the two supported backends.
@@ -57,7 +57,10 @@ impl Backend {
         } else if url.starts_with("sqlite:") {
             Ok(Backend::Sqlite)
         } else {
-            anyhow::bail!("database URL must start with sqlite: or postgres:// (got {:?})", redact_url(url))
+            anyhow::bail!(
+                "database URL must start with sqlite: or postgres:// (got {:?})",
+                redact_url(url)
+            )
         }
     }
 
@@ -189,7 +192,10 @@ mod tests {
         assert_eq!(Backend::of_url("sqlite://data/x.db").unwrap(), Backend::Sqlite);
         assert_eq!(Backend::of_url("postgres://u:p@h/db").unwrap(), Backend::Postgres);
         assert!(Backend::of_url("mysql://h/db").is_err());
-        assert_eq!(redact_url("postgres://u:secret@h:5432/db"), "postgres://u:***@h:5432/db");
+        assert_eq!(
+            redact_url("postgres://u:secret@h:5432/db"),
+            "postgres://u:***@h:5432/db"
+        );
         assert!(!format!("{:#}", Backend::of_url("mysql://u:secret@h").unwrap_err()).contains("secret"));
     }
 }

@@ -15,7 +15,7 @@ impl RegionRow {
     fn into_summary(self) -> Option<RegionSummary> {
         Some(RegionSummary {
             code: RegionCode::parse(&self.code).ok()?,
-            level: RegionLevel::from_str(&self.level)?,
+            level: RegionLevel::parse(&self.level)?,
             name: self.name,
         })
     }

@@ -19,7 +19,10 @@ use super::{
 use crate::{
     auth,
     authz::{Action, Actor, authorize, authorize_on_person, staff_role_fits},
-    db::{accounts::{AccountError, NewUser}, now, to_wire},
+    db::{
+        accounts::{AccountError, NewUser},
+        now, to_wire,
+    },
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -65,7 +68,11 @@ async fn create_staff(
         return Err(ApiError::invalid("role", FieldError::WrongLevel));
     }
     let hash = auth::hash_password(&password).await?;
-    let user = NewUser { name: name.as_str(), mobile: mobile.as_str(), password_hash: &hash };
+    let user = NewUser {
+        name: name.as_str(),
+        mobile: mobile.as_str(),
+        password_hash: &hash,
+    };
     let (id, _new) = match state.db.create_staff(user, req.role, &code).await {
         Ok(r) => r,
         Err(AccountError::MobileTaken) => return Err(ApiError::Conflict("mobile")),
@@ -100,6 +107,16 @@ async fn issue_reset_code(
     authorize_on_person(&actor, Action::IssueResetCode, &target)?;
     let code = auth::new_code();
     let expires_at = now() + Duration::hours(24);
-    let rid = state.db.create_reset_code(&auth::hash_code("reset", &code), id, expires_at, actor.0.id).await?;
-    Ok((StatusCode::CREATED, Json(IssuedCode { id: rid, code: code.display(), expires_at: to_wire(expires_at) })))
+    let rid = state
+        .db
+        .create_reset_code(&auth::hash_code("reset", &code), id, expires_at, actor.0.id)
+        .await?;
+    Ok((
+        StatusCode::CREATED,
+        Json(IssuedCode {
+            id: rid,
+            code: code.display(),
+            expires_at: to_wire(expires_at),
+        }),
+    ))
 }

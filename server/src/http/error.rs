@@ -100,7 +100,8 @@ impl IntoResponse for ApiError {
         }
         let mut res = (status, Json(body)).into_response();
         if let ApiError::RateLimited { retry_after } = self {
-            res.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
         }
         res
     }

@@ -106,7 +106,11 @@ async fn create(
     village(&state, &actor, &code).await?;
     let number = parse_number(&req.number)?;
     let head_name = PersonName::parse_field(&req.head_name, "head_name")?.into_inner();
-    let ids = match state.db.create_households(&code, &[db::households::NewHousehold { number, head_name }]).await {
+    let ids = match state
+        .db
+        .create_households(&code, &[db::households::NewHousehold { number, head_name }])
+        .await
+    {
         Ok(ids) => ids,
         Err(CreateError::Duplicate(_)) => return Err(ApiError::Conflict("number")),
         Err(CreateError::Db(e)) => return Err(e.into()),
@@ -129,7 +133,12 @@ async fn import(
     village(&state, &actor, &code).await?;
     let (batch, lines) = parse_csv(&req.csv)?;
     match state.db.create_households(&code, &batch).await {
-        Ok(ids) => Ok((StatusCode::CREATED, Json(ImportResult { created: ids.len() as u32 }))),
+        Ok(ids) => Ok((
+            StatusCode::CREATED,
+            Json(ImportResult {
+                created: ids.len() as u32,
+            }),
+        )),
         Err(CreateError::Duplicate(i)) => Err(ApiError::InvalidRows(vec![RowError {
             row: lines[i],
             field: "number".into(),
@@ -162,7 +171,11 @@ fn parse_csv(text: &str) -> ApiResult<(Vec<db::households::NewHousehold>, Vec<u3
         let record = match reader.records().next() {
             Some(Ok(r)) => r,
             _ => {
-                errors.push(RowError { row: line, field: "row".into(), code: FieldError::BadFormat });
+                errors.push(RowError {
+                    row: line,
+                    field: "row".into(),
+                    code: FieldError::BadFormat,
+                });
                 continue;
             }
         };
@@ -171,15 +184,26 @@ fn parse_csv(text: &str) -> ApiResult<(Vec<db::households::NewHousehold>, Vec<u3
         match (number, head) {
             (Ok(number), Ok(head)) => {
                 if !seen.insert(number.clone()) {
-                    errors.push(RowError { row: line, field: "number".into(), code: FieldError::Duplicate });
+                    errors.push(RowError {
+                        row: line,
+                        field: "number".into(),
+                        code: FieldError::Duplicate,
+                    });
                 } else {
-                    batch.push(db::households::NewHousehold { number, head_name: head.into_inner() });
+                    batch.push(db::households::NewHousehold {
+                        number,
+                        head_name: head.into_inner(),
+                    });
                     lines.push(line);
                 }
             }
             (n, h) => {
                 for e in [n.err(), h.err()].into_iter().flatten() {
-                    errors.push(RowError { row: line, field: e.field.into(), code: e.reason });
+                    errors.push(RowError {
+                        row: line,
+                        field: e.field.into(),
+                        code: e.reason,
+                    });
                 }
             }
         }
@@ -206,15 +230,19 @@ mod tests {
         assert_eq!(batch.len(), 2);
         assert_eq!(batch[1].head_name, "李四");
         assert_eq!(lines, vec![2, 4]);
-        let Err(ApiError::InvalidRows(rows)) = parse_csv("户号,户主姓名\n001,张三\n,王五\n001,赵六\n003,\n") else {
+        let Err(ApiError::InvalidRows(rows)) = parse_csv("户号,户主姓名\n001,张三\n,王五\n001,赵六\n003,\n")
+        else {
             panic!("expected row errors");
         };
         let got: Vec<(u32, &str, FieldError)> = rows.iter().map(|r| (r.row, r.field.as_str(), r.code)).collect();
-        assert_eq!(got, vec![
-            (3, "number", FieldError::Required),
-            (4, "number", FieldError::Duplicate),
-            (5, "head_name", FieldError::Required),
-        ]);
+        assert_eq!(
+            got,
+            vec![
+                (3, "number", FieldError::Required),
+                (4, "number", FieldError::Duplicate),
+                (5, "head_name", FieldError::Required),
+            ]
+        );
         assert!(matches!(parse_csv("户号,户主姓名\n"), Err(ApiError::Invalid(_))));
     }
 }

@@ -71,9 +71,22 @@ async fn issue(
     let expires_at = now() + Duration::days(i64::from(req.valid_days));
     let id = state
         .db
-        .create_invite(&auth::hash_code("invite", &code), household.id, req.max_uses as i32, expires_at, actor.0.id)
+        .create_invite(
+            &auth::hash_code("invite", &code),
+            household.id,
+            req.max_uses as i32,
+            expires_at,
+            actor.0.id,
+        )
         .await?;
-    Ok((StatusCode::CREATED, Json(IssuedCode { id, code: code.display(), expires_at: to_wire(expires_at) })))
+    Ok((
+        StatusCode::CREATED,
+        Json(IssuedCode {
+            id,
+            code: code.display(),
+            expires_at: to_wire(expires_at),
+        }),
+    ))
 }
 
 /// Revokes an invite code; registering with it fails from now on.

@@ -4,7 +4,11 @@ use axum::{Json, extract::State};
 use sunlight_api::{ErrorBody, RegionCode, RegionLevel, dto::RegionView};
 use utoipa_axum::{router::OpenApiRouter, routes};
 
-use super::{AppState, error::{ApiError, ApiResult}, extract::ApiPath};
+use super::{
+    AppState,
+    error::{ApiError, ApiResult},
+    extract::ApiPath,
+};
 use crate::authz::{Action, Actor, authorize};
 
 pub fn router() -> OpenApiRouter<AppState> {

@@ -21,7 +21,10 @@ use super::{
 use crate::{
     auth,
     authz::Actor,
-    db::{accounts::{AccountError, NewUser}, now},
+    db::{
+        accounts::{AccountError, NewUser},
+        now,
+    },
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -47,18 +50,27 @@ static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 });
 
 fn limit(state: &AppState, key: &str, n: u32) -> ApiResult<()> {
-    state.limiter.hit(key, n).map_err(|retry_after| ApiError::RateLimited { retry_after })
+    state
+        .limiter
+        .hit(key, n)
+        .map_err(|retry_after| ApiError::RateLimited { retry_after })
 }
 
 /// Starts a session for `user` and answers with its cookie and the person.
 async fn start_session(state: &AppState, user: uuid::Uuid, status: StatusCode) -> ApiResult<impl IntoResponse + use<>> {
     let token = auth::new_session_token();
     let expires = now() + Duration::days(auth::SESSION_DAYS);
-    state.db.create_session(&auth::hash_token(&token), user, expires).await?;
+    state
+        .db
+        .create_session(&auth::hash_token(&token), user, expires)
+        .await?;
     let me = state.db.me(user).await?.ok_or(ApiError::NotSignedIn)?;
     let cookie = auth::session_cookie(&token, &state.config.base_path(), state.config.secure_cookies);
     let mut headers = HeaderMap::new();
-    headers.insert(header::SET_COOKIE, HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?);
+    headers.insert(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&cookie).map_err(anyhow::Error::from)?,
+    );
     Ok((status, headers, Json(me)))
 }
 
@@ -125,8 +137,16 @@ async fn register(
     let mobile = Mobile::parse(&req.mobile)?;
     let password = Password::parse(&req.password)?;
     let hash = auth::hash_password(&password).await?;
-    let user = NewUser { name: name.as_str(), mobile: mobile.as_str(), password_hash: &hash };
-    let id = match state.db.register_villager(&auth::hash_code("invite", &code), user).await {
+    let user = NewUser {
+        name: name.as_str(),
+        mobile: mobile.as_str(),
+        password_hash: &hash,
+    };
+    let id = match state
+        .db
+        .register_villager(&auth::hash_code("invite", &code), user)
+        .await
+    {
         Ok(id) => id,
         Err(AccountError::MobileTaken) => return Err(ApiError::Conflict("mobile")),
         Err(AccountError::InviteInvalid) => return Err(ApiError::InviteInvalid),

@@ -35,7 +35,10 @@ impl Client {
             }
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", index_path.display())),
         };
-        Ok(Client { dist: dist.to_owned(), index })
+        Ok(Client {
+            dist: dist.to_owned(),
+            index,
+        })
     }
 }
 
@@ -70,7 +73,8 @@ async fn serve(State(state): State<AppState>, req: Request<Body>) -> Response {
             } else {
                 "public, max-age=3600"
             };
-            res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+            res.headers_mut()
+                .insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
             return res;
         }
     }
@@ -82,7 +86,8 @@ fn index(client: &Client) -> Response {
         "<!doctype html><meta charset=utf-8><title>阳光村务</title><p>客户端尚未构建。The client has not been built.".to_owned()
     });
     let mut res = Html(html).into_response();
-    res.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
     res
 }
 
@@ -100,7 +105,10 @@ mod tests {
 
     #[test]
     fn base_goes_first_in_head() {
-        assert_eq!(with_base("<html><head><title>x</title>", "/a/"), "<html><head><base href=\"/a/\"><title>x</title>");
+        assert_eq!(
+            with_base("<html><head><title>x</title>", "/a/"),
+            "<html><head><base href=\"/a/\"><title>x</title>"
+        );
     }
 
     #[test]

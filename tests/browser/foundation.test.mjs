@@ -1,0 +1,163 @@
+// What people do on the first screens, in a real browser at phone size.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, phone, shot, signIn, scrollsSideways, DEMO_PASSWORD } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+test('a villager signs in and sees their village and the five tabs', async () => {
+  const page = await phone(browser);
+  await signIn(page, server.base, '13800000001');
+  await page.getByRole('heading', { name: '上坪村 · 阳光村务' }).waitFor();
+  for (const tab of ['公开', '诉求', '举报', '投票', '我的']) {
+    assert.ok(await page.getByRole('link', { name: tab, exact: true }).isVisible(), tab);
+  }
+  assert.ok(await page.getByText('功能建设中').isVisible(), 'an honest empty state');
+  await shot(page, 'villager-home');
+  await page.getByRole('link', { name: '我的', exact: true }).click();
+  await page.getByText('村民 · 上坪村').waitFor();
+  assert.ok(await page.getByText('13800000001').isVisible(), 'own number unmasked');
+  await shot(page, 'villager-me');
+  assert.deepEqual(page.errors, []);
+});
+
+test('a wrong password shows the message and keeps the form', async () => {
+  const page = await phone(browser);
+  await signIn(page, server.base, '13800000001', 'not-my-password');
+  const alert = page.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /手机号或密码不正确/);
+  assert.equal(await page.getByLabel('手机号').inputValue(), '13800000001');
+  await shot(page, 'sign-in-wrong-password');
+});
+
+test('a cadre issues an invite code and a new villager signs up with it', async () => {
+  const cadre = await phone(browser);
+  await signIn(cadre, server.base, '13800000003');
+  await cadre.getByRole('heading', { name: '上坪村 · 阳光村务' }).waitFor();
+  await cadre.getByRole('link', { name: '我的', exact: true }).click();
+  await cadre.getByRole('link', { name: '进入工作台' }).click();
+  await cadre.getByRole('link', { name: '管理' }).click();
+  await cadre.getByRole('heading', { name: '农户', exact: true }).waitFor();
+  const row = cadre.locator('ul.rows li', { hasText: '010' });
+  await row.getByRole('button', { name: '发邀请码' }).click();
+  const code = (await cadre.getByTestId('issued-code').innerText()).trim();
+  assert.match(code, /^[2-9A-HJKMNP-Z]{4}-[2-9A-HJKMNP-Z]{4}$/);
+  await shot(cadre, 'cadre-issued-invite');
+  await cadre.getByRole('heading', { name: '邀请码', exact: true }).waitFor();
+  assert.ok(await cadre.locator('section', { hasText: '邀请码' }).getByText('户号 010').first().isVisible());
+
+  const newcomer = await phone(browser);
+  await newcomer.goto(server.base + 'login');
+  await newcomer.getByRole('link', { name: '还没有账号？用邀请码注册' }).click();
+  await newcomer.getByLabel('邀请码').fill(code.toLowerCase());
+  await newcomer.getByLabel('姓名').fill('王小明');
+  await newcomer.getByLabel('手机号').fill('13712345678');
+  await newcomer.getByLabel('密码').fill('my-good-password');
+  await shot(newcomer, 'register-filled');
+  await newcomer.getByRole('button', { name: '注册' }).click();
+  await newcomer.getByRole('heading', { name: '上坪村 · 阳光村务' }).waitFor();
+  await shot(newcomer, 'register-done');
+  assert.deepEqual(newcomer.errors, []);
+});
+
+test('an admin creates a staff account in a township', async () => {
+  const page = await phone(browser);
+  await signIn(page, server.base, '13800000009');
+  await page.getByRole('link', { name: '管理' }).click();
+  await page.getByRole('link', { name: /清水县/ }).click();
+  await page.getByRole('link', { name: /白沙镇/ }).click();
+  await page.getByRole('heading', { name: '新建工作人员账号' }).waitFor();
+  await page.getByLabel('角色').selectOption('reviewer');
+  await page.getByLabel('姓名').fill('何审核');
+  await page.getByLabel('手机号').fill('13300000001');
+  await page.getByLabel('初始密码').fill('reviewer-pass');
+  await page.getByRole('button', { name: '创建' }).click();
+  await page.getByText('已创建 何审核 · 133****0001').waitFor();
+  await shot(page, 'admin-created-staff');
+});
+
+test('screens fit 320 px with care-mode text and large-text mode', async () => {
+  const page = await phone(browser, { viewport: { width: 320, height: 640 } });
+  await page.goto(server.base + 'register');
+  await page.getByLabel('邀请码').waitFor();
+  // WeChat's care mode scales text to about 140%.
+  await page.evaluate(() => { document.documentElement.style.fontSize = '140%'; });
+  assert.equal(await scrollsSideways(page), false, 'register page at 140%');
+  await signIn(page, server.base, '13800000003');
+  await page.getByRole('heading', { name: '上坪村 · 阳光村务' }).waitFor();
+  await page.getByRole('link', { name: '我的', exact: true }).click();
+  await page.getByRole('button', { name: '开', exact: true }).click();
+  await page.evaluate(() => { document.documentElement.style.fontSize = 'calc(22px * 1.4)'; });
+  assert.equal(await scrollsSideways(page), false, 'me page, large text at 140%');
+  await shot(page, 'me-320-large-140');
+  // Large-text mode: every tap target on this screen is at least 60 px tall.
+  await page.evaluate(() => { document.documentElement.style.fontSize = ''; });
+  const small = await page.evaluate(() => [...document.querySelectorAll('.content button, .content a, .content input')]
+    .map((el) => [el.textContent.trim(), el.getBoundingClientRect().height])
+    .filter(([, h]) => h < 60));
+  assert.deepEqual(small, [], 'tap targets under 60 px in large-text mode');
+  await page.goto(server.base + 'admin/359901101201');
+  await page.getByRole('heading', { name: '农户', exact: true }).waitFor();
+  await page.evaluate(() => { document.documentElement.style.fontSize = 'calc(22px * 1.4)'; });
+  assert.equal(await scrollsSideways(page), false, 'admin page, large text at 140%');
+  await shot(page, 'admin-320-large-140');
+  // Back to normal size; targets elsewhere are at least 44 px.
+  await page.getByRole('link', { name: '我的', exact: true }).click();
+  await page.getByRole('button', { name: '关', exact: true }).click();
+  await page.evaluate(() => { document.documentElement.style.fontSize = ''; });
+  const tiny = await page.evaluate(() => [...document.querySelectorAll('button, .tabs a, input')]
+    .map((el) => [el.textContent.trim(), el.getBoundingClientRect().height])
+    .filter(([, h]) => h < 44));
+  assert.deepEqual(tiny, [], 'tap targets under 44 px');
+});
+
+test('the language switch turns every screen to English and back', async () => {
+  const page = await phone(browser);
+  await signIn(page, server.base, '13800000001');
+  await page.getByRole('link', { name: '我的', exact: true }).click();
+  await page.getByRole('button', { name: 'English' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  assert.ok(await page.getByRole('link', { name: 'Disclosures' }).isVisible());
+  assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
+  await shot(page, 'me-english');
+  await page.getByRole('button', { name: '简体中文' }).click();
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await page.getByRole('button', { name: '登录' }).waitFor();
+});
+
+test('offline: the page says so', async () => {
+  const page = await phone(browser);
+  await signIn(page, server.base, '13800000001');
+  await page.getByRole('heading', { name: '上坪村 · 阳光村务' }).waitFor();
+  await page.context().setOffline(true);
+  await page.getByText('网络已断开').waitFor();
+  await shot(page, 'offline');
+  await page.context().setOffline(false);
+});
+
+test('a browser without WebAssembly gets a plain message, not a blank page', async () => {
+  const page = await phone(browser);
+  await page.addInitScript(() => { delete window.WebAssembly; });
+  await page.goto(server.base);
+  await page.getByText('您的微信或浏览器版本过旧').waitFor();
+  await shot(page, 'no-wasm');
+});
+
+test('a deep link under the router works after a reload', async () => {
+  const page = await phone(browser);
+  await signIn(page, server.base, '13800000009');
+  await page.goto(server.base + 'admin/359902000000');
+  await page.getByRole('heading', { name: '石门县 · 县（区）' }).waitFor();
+  assert.ok(await page.getByRole('link', { name: /龙潭乡/ }).isVisible());
+  assert.equal(DEMO_PASSWORD.length > 0, true);
+});

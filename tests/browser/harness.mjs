@@ -1,0 +1,73 @@
+// Browser test harness: starts the real `sunlight` binary with demo data on a fresh SQLite
+// file and a free port, and drives Debian's Chromium through playwright-core at 390x844.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium } from 'playwright-core';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+export const SHOTS = join(ROOT, 'tests/browser/screenshots');
+export const DEMO_PASSWORD = 'Sunlight2026';
+
+/** Starts the server; resolves with its base URL and a stop function. */
+export async function startServer() {
+  const data = mkdtempSync(join(tmpdir(), 'sunlight-browser-'));
+  const bin = process.env.SUNLIGHT_BIN ?? join(ROOT, 'target/debug/sunlight');
+  const child = spawn(bin, ['serve', '--demo', '--bind', '127.0.0.1:0', '--data-dir', data, '--dist', join(ROOT, 'dist')], {
+    env: { ...process.env, RUST_LOG: 'info', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const base = await new Promise((ok, fail) => {
+    let out = '';
+    const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}`)), 30000);
+    const read = (chunk) => {
+      out += chunk;
+      const m = out.match(/listening on (http:\/\/[^\s]+)/);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]);
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('exit', (code) => fail(new Error(`server exited (${code}):\n${out}`)));
+  });
+  return { base, stop: () => child.kill('SIGTERM') };
+}
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync'],
+  });
+}
+
+/** A fresh phone-sized page. */
+export async function phone(browser, opts = {}) {
+  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'zh-CN', ...opts });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.errors = errors;
+  return page;
+}
+
+export async function shot(page, name) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+export async function signIn(page, base, mobile, password = DEMO_PASSWORD) {
+  await page.goto(base + 'login');
+  await page.getByLabel('手机号').fill(mobile);
+  await page.getByLabel('密码').fill(password);
+  await page.getByRole('button', { name: '登录' }).click();
+  if (password === DEMO_PASSWORD) await page.waitForURL((u) => !u.pathname.endsWith('/login'));
+}
+
+/** True when the page scrolls sideways. */
+export function scrollsSideways(page) {
+  return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+}
