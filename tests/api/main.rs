@@ -5,5 +5,6 @@ mod auth;
 mod households;
 mod matrix;
 mod system;
+mod tidy;
 
 pub use sunlight_tests::*;
