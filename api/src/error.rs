@@ -21,6 +21,8 @@ pub enum ErrorCode {
     NotFound,
     /// It already exists (e.g. a mobile number already registered).
     Conflict,
+    /// The month or line is not in a state that allows this (e.g. already published).
+    WrongState,
     /// Too many attempts; wait and try again.
     RateLimited,
     /// Mobile number and password do not match an account.

@@ -4,9 +4,12 @@
 //! This crate does no I/O and compiles for `wasm32-unknown-unknown`. The server enables
 //! the `openapi` feature to derive OpenAPI schemas from these same types.
 
+pub mod date;
 pub mod dto;
 pub mod error;
 pub mod fields;
+pub mod ledger;
+pub mod money;
 pub mod region;
 pub mod role;
 pub mod time;

@@ -301,6 +301,10 @@ pub fn error_text(code: ErrorCode) -> &'static str {
         ErrorCode::Forbidden => ("您没有权限做这件事。", "You may not do this."),
         ErrorCode::NotFound => ("找不到该内容。", "Not found."),
         ErrorCode::Conflict => ("已经存在。", "It already exists."),
+        ErrorCode::WrongState => (
+            "当前状态下不能这样操作，请刷新后再看。",
+            "This cannot be done in the current state. Reload and look again.",
+        ),
         ErrorCode::RateLimited => (
             "尝试次数太多，请稍后再试。",
             "Too many attempts. Please wait and try again.",

@@ -34,6 +34,14 @@ pub enum Action {
     ManageStaff,
     /// Issue a one-time password reset code for someone.
     IssueResetCode,
+    /// Read a village's published accounts (公示).
+    ViewLedger,
+    /// Read months not yet published, with review notes and duplicate-invoice flags.
+    ViewUnpublishedLedger,
+    /// Enter, fix and submit the village's monthly accounts.
+    EditLedger,
+    /// Approve, reject and publish submitted months.
+    ReviewLedger,
 }
 
 impl Action {
@@ -45,6 +53,10 @@ impl Action {
             Action::ManageHouseholds | Action::ManageInvites | Action::ListAccounts => &[Cadre, Admin],
             Action::ManageStaff => &[Admin],
             Action::IssueResetCode => &[Cadre, Admin],
+            Action::ViewLedger => &[Villager, Accountant, Cadre, Reviewer, Handler, Inspector, Admin],
+            Action::ViewUnpublishedLedger => &[Accountant, Cadre, Reviewer, Handler, Inspector, Admin],
+            Action::EditLedger => &[Accountant],
+            Action::ReviewLedger => &[Reviewer],
         }
     }
 }
@@ -75,6 +87,12 @@ pub fn authorize(actor: &Actor, action: Action, region: &RegionCode) -> Result<(
     } else {
         Err(ApiError::Forbidden)
     }
+}
+
+/// Whether `actor` may perform `action` in `region`, for shaping an answer rather than
+/// refusing it (e.g. whether drafts are included).
+pub fn permits(actor: &Actor, action: Action, region: &RegionCode) -> bool {
+    authorize(actor, action, region).is_ok()
 }
 
 /// Decides whether `actor` may act on another person's account (e.g. issue them a reset

@@ -3,6 +3,7 @@
 mod accounts;
 mod auth;
 mod households;
+mod ledger;
 mod matrix;
 mod system;
 mod tidy;

@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod codes;
 pub mod households;
+pub mod ledger;
 pub mod regions;
 pub mod sessions;
 

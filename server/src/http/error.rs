@@ -27,6 +27,8 @@ pub enum ApiError {
     NotFound,
     #[error("{0} already exists")]
     Conflict(&'static str),
+    #[error("not allowed in this state: {0}")]
+    WrongState(&'static str),
     #[error("rate limited")]
     RateLimited { retry_after: u32 },
     #[error("mobile number or password is wrong")]
@@ -68,6 +70,7 @@ impl ApiError {
             ApiError::Forbidden => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
             ApiError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
+            ApiError::WrongState(_) => (StatusCode::CONFLICT, ErrorCode::WrongState),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             ApiError::BadCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::BadCredentials),
             ApiError::InviteInvalid => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InviteInvalid),

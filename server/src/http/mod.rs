@@ -8,6 +8,7 @@ mod accounts;
 mod health;
 mod households;
 mod invites;
+mod ledger;
 mod regions;
 mod session;
 
@@ -55,7 +56,7 @@ impl AppState {
     info(title = "Sunlight (阳光村务) API", description = "Village affairs in the open."),
     tags(
         (name = "system"), (name = "session"), (name = "regions"),
-        (name = "households"), (name = "invites"), (name = "accounts"),
+        (name = "households"), (name = "invites"), (name = "accounts"), (name = "ledger"),
     )
 )]
 struct ApiDoc;
@@ -71,6 +72,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(households::router())
         .merge(invites::router())
         .merge(accounts::router())
+        .merge(ledger::router())
 }
 
 /// The OpenAPI document of the API.

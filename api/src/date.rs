@@ -1,0 +1,137 @@
+//! Calendar dates and months, as people in China write them: `2026-11-24`, `2026-11`.
+//! Stored as dates, never as instants.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{FieldError, Invalid};
+
+/// A calendar month, `YYYY-MM`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "String", into = "String")]
+pub struct Month {
+    pub year: i32,
+    pub month: u32,
+}
+
+/// A calendar date, `YYYY-MM-DD`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(try_from = "String", into = "String")]
+pub struct Date {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+fn days_in(year: i32, month: u32) -> u32 {
+    match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ => 28,
+    }
+}
+
+fn number(s: &str, len: usize) -> Option<u32> {
+    (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
+}
+
+impl Month {
+    pub fn parse(raw: &str) -> Result<Month, Invalid> {
+        let bad = || Invalid::new("month", FieldError::BadFormat);
+        let (y, m) = raw.trim().split_once('-').ok_or_else(bad)?;
+        let (year, month) = (number(y, 4).ok_or_else(bad)? as i32, number(m, 2).ok_or_else(bad)?);
+        if !(2000..=2100).contains(&year) || !(1..=12).contains(&month) {
+            return Err(Invalid::new("month", FieldError::OutOfRange));
+        }
+        Ok(Month { year, month })
+    }
+
+    pub fn contains(&self, d: &Date) -> bool {
+        d.year == self.year && d.month == self.month
+    }
+}
+
+impl Date {
+    pub fn parse(raw: &str) -> Result<Date, Invalid> {
+        let bad = || Invalid::new("date", FieldError::BadFormat);
+        let mut parts = raw.trim().splitn(3, '-');
+        let year = number(parts.next().ok_or_else(bad)?, 4).ok_or_else(bad)? as i32;
+        let month = number(parts.next().ok_or_else(bad)?, 2).ok_or_else(bad)?;
+        let day = number(parts.next().ok_or_else(bad)?, 2).ok_or_else(bad)?;
+        if !(2000..=2100).contains(&year) || !(1..=12).contains(&month) || day == 0 || day > days_in(year, month) {
+            return Err(Invalid::new("date", FieldError::OutOfRange));
+        }
+        Ok(Date { year, month, day })
+    }
+
+    pub fn month(&self) -> Month {
+        Month {
+            year: self.year,
+            month: self.month,
+        }
+    }
+}
+
+impl std::fmt::Display for Month {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl TryFrom<String> for Month {
+    type Error = Invalid;
+    fn try_from(s: String) -> Result<Self, Invalid> {
+        Month::parse(&s)
+    }
+}
+
+impl From<Month> for String {
+    fn from(m: Month) -> String {
+        m.to_string()
+    }
+}
+
+impl TryFrom<String> for Date {
+    type Error = Invalid;
+    fn try_from(s: String) -> Result<Self, Invalid> {
+        Date::parse(&s)
+    }
+}
+
+impl From<Date> for String {
+    fn from(d: Date) -> String {
+        d.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_and_months() {
+        assert_eq!(Date::parse("2026-02-28").unwrap().to_string(), "2026-02-28");
+        assert!(Date::parse("2026-02-29").is_err());
+        assert!(Date::parse("2028-02-29").is_ok());
+        assert!(Date::parse("2026-13-01").is_err());
+        assert!(Date::parse("2026-1-01").is_err());
+        assert_eq!(Month::parse("2026-11").unwrap().to_string(), "2026-11");
+        assert!(Month::parse("2026-00").is_err());
+        assert!(Month::parse("26-11").is_err());
+        assert!(
+            Month::parse("2026-11")
+                .unwrap()
+                .contains(&Date::parse("2026-11-30").unwrap())
+        );
+    }
+}

@@ -1,0 +1,236 @@
+//! The village ledger (台账): monthly income and expenditure lines, reviewed and sealed by
+//! the township before villagers see them.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::{
+    RegionCode, Timestamp,
+    date::{Date, Month},
+};
+
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+/// Money in or out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    /// 收入
+    Income,
+    /// 支出
+    Expense,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Income => "income",
+            Kind::Expense => "expense",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "income" => Some(Kind::Income),
+            "expense" => Some(Kind::Expense),
+            _ => None,
+        }
+    }
+}
+
+/// Where a month stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum MonthStatus {
+    /// 录入中: the accountant is entering lines.
+    Draft,
+    /// 待审核: submitted to the township.
+    Submitted,
+    /// 已公开: every line sealed; villagers see it.
+    Published,
+}
+
+impl MonthStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MonthStatus::Draft => "draft",
+            MonthStatus::Submitted => "submitted",
+            MonthStatus::Published => "published",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MonthStatus> {
+        match s {
+            "draft" => Some(MonthStatus::Draft),
+            "submitted" => Some(MonthStatus::Submitted),
+            "published" => Some(MonthStatus::Published),
+            _ => None,
+        }
+    }
+}
+
+/// Where a line stands in review.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum LineStatus {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+impl LineStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LineStatus::Pending => "pending",
+            LineStatus::Approved => "approved",
+            LineStatus::Rejected => "rejected",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<LineStatus> {
+        match s {
+            "pending" => Some(LineStatus::Pending),
+            "approved" => Some(LineStatus::Approved),
+            "rejected" => Some(LineStatus::Rejected),
+            _ => None,
+        }
+    }
+}
+
+/// The default categories (科目); counties may configure their own later.
+pub const DEFAULT_CATEGORIES: &[&str] = &[
+    "办公费",
+    "工程款",
+    "劳务费",
+    "补贴发放",
+    "水电费",
+    "会议费",
+    "差旅费",
+    "招待费",
+    "维修费",
+    "集体收入",
+    "上级拨款",
+    "租赁收入",
+    "其他",
+];
+
+/// The township's seal on an approved line: who reviewed it, for which township, when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Seal {
+    pub township: String,
+    pub reviewer: String,
+    pub at: Timestamp,
+}
+
+/// One line of a month's accounts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Line {
+    pub id: Uuid,
+    pub date: Date,
+    pub kind: Kind,
+    pub amount_fen: i64,
+    pub category: String,
+    /// Masked (张*明) for villagers when the counterparty is a private person.
+    pub counterparty: String,
+    pub counterparty_is_person: bool,
+    pub invoice_no: Option<String>,
+    pub note: Option<String>,
+    pub status: LineStatus,
+    /// Why the reviewer rejected it, for the accountant.
+    pub reject_reason: Option<String>,
+    pub seal: Option<Seal>,
+    /// Staff only: the same invoice number appears on another line in this county.
+    #[serde(default)]
+    pub duplicate_invoice: bool,
+}
+
+/// Totals of one category of spending, for the chart.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CategoryTotal {
+    pub category: String,
+    pub expense_fen: i64,
+}
+
+/// `GET /api/regions/{code}/ledger/{month}`: one month of a village's accounts.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LedgerMonth {
+    pub village: RegionCode,
+    pub village_name: String,
+    pub month: Month,
+    /// `None` when nothing has been entered for this month yet.
+    pub status: Option<MonthStatus>,
+    pub income_fen: i64,
+    pub expense_fen: i64,
+    pub categories: Vec<CategoryTotal>,
+    pub lines: Vec<Line>,
+}
+
+/// One month in a year's overview.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MonthSummary {
+    pub month: Month,
+    pub status: MonthStatus,
+    pub income_fen: i64,
+    pub expense_fen: i64,
+    pub lines: i64,
+}
+
+/// `GET /api/regions/{code}/ledger?year=`: the months of a year a person may see.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LedgerYear {
+    pub village: RegionCode,
+    pub village_name: String,
+    pub year: i32,
+    pub months: Vec<MonthSummary>,
+}
+
+/// A line as the accountant enters it. Amount in yuan as typed ("1234.50").
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct LineInput {
+    pub date: String,
+    pub kind: Kind,
+    pub amount: String,
+    pub category: String,
+    pub counterparty: String,
+    #[serde(default)]
+    pub counterparty_is_person: bool,
+    #[serde(default)]
+    pub invoice_no: String,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// The reviewer's decision on one line.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Review {
+    pub approve: bool,
+    /// Required when rejecting: what the accountant must fix.
+    #[serde(default)]
+    pub reason: String,
+}
+
+/// A submitted month waiting in a township's review queue.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct QueueItem {
+    pub village: RegionCode,
+    pub village_name: String,
+    pub month: Month,
+    pub pending: i64,
+    pub rejected: i64,
+    pub approved: i64,
+    pub duplicate_invoices: i64,
+    pub submitted_at: Timestamp,
+}

@@ -1,0 +1,391 @@
+//! The village ledger: months, lines, review and the township's seal.
+
+use chrono::{DateTime, Datelike, NaiveDate, Utc};
+use sunlight_api::{
+    RegionCode,
+    date::{Date, Month},
+    ledger::{Kind, Line, LineStatus, MonthStatus, MonthSummary, QueueItem, Seal},
+};
+use uuid::Uuid;
+
+use super::{Db, now, on_pool, to_wire};
+
+/// A line's fields after validation, ready to store.
+pub struct LineFields {
+    pub date: Date,
+    pub kind: Kind,
+    pub amount_fen: i64,
+    pub category: String,
+    pub counterparty: String,
+    pub counterparty_is_person: bool,
+    pub invoice_no: Option<String>,
+    pub note: Option<String>,
+}
+
+/// A stored month.
+#[derive(Debug, Clone)]
+pub struct MonthRecord {
+    pub id: Uuid,
+    pub status: MonthStatus,
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+/// Where a line lives, for authorization and state checks.
+#[derive(Debug, Clone)]
+pub struct LinePlace {
+    pub month_id: Uuid,
+    pub village: RegionCode,
+    pub month: Month,
+    pub month_status: MonthStatus,
+    pub line_status: LineStatus,
+}
+
+#[derive(sqlx::FromRow)]
+struct LineRow {
+    id: Uuid,
+    entry_date: NaiveDate,
+    kind: String,
+    amount_fen: i64,
+    category: String,
+    counterparty: String,
+    counterparty_is_person: bool,
+    invoice_no: Option<String>,
+    note: Option<String>,
+    status: String,
+    reject_reason: Option<String>,
+    reviewed_at: Option<DateTime<Utc>>,
+    reviewer_name: Option<String>,
+    township_name: Option<String>,
+    duplicates: i64,
+}
+
+fn to_date(d: NaiveDate) -> Date {
+    Date {
+        year: d.year(),
+        month: d.month(),
+        day: d.day(),
+    }
+}
+
+fn from_date(d: Date) -> NaiveDate {
+    NaiveDate::from_ymd_opt(d.year, d.month, d.day).expect("a parsed Date is a real day")
+}
+
+impl LineRow {
+    fn into_wire(self) -> Line {
+        let status = LineStatus::parse(&self.status).unwrap_or(LineStatus::Pending);
+        let seal = match (status, self.reviewed_at, self.reviewer_name, self.township_name) {
+            (LineStatus::Approved, Some(at), Some(reviewer), Some(township)) => Some(Seal {
+                township,
+                reviewer,
+                at: to_wire(at),
+            }),
+            _ => None,
+        };
+        Line {
+            id: self.id,
+            date: to_date(self.entry_date),
+            kind: Kind::parse(&self.kind).unwrap_or(Kind::Expense),
+            amount_fen: self.amount_fen,
+            category: self.category,
+            counterparty: self.counterparty,
+            counterparty_is_person: self.counterparty_is_person,
+            invoice_no: self.invoice_no,
+            note: self.note,
+            status,
+            reject_reason: self.reject_reason,
+            seal,
+            duplicate_invoice: self.duplicates > 0,
+        }
+    }
+}
+
+/// Lines with the reviewer's name, the township's name, and how many other lines in the
+/// same county carry the same invoice number.
+const SELECT_LINES: &str = "SELECT l.id, l.entry_date, l.kind, l.amount_fen, l.category, l.counterparty,
+        l.counterparty_is_person, l.invoice_no, l.note, l.status, l.reject_reason, l.reviewed_at,
+        u.name AS reviewer_name, t.name AS township_name,
+        (SELECT COUNT(*) FROM ledger_lines o JOIN ledger_months om ON om.id = o.month_id
+          WHERE l.invoice_no IS NOT NULL AND o.invoice_no = l.invoice_no AND o.id <> l.id
+            AND substr(om.village_code, 1, 6) = substr(m.village_code, 1, 6)) AS duplicates
+     FROM ledger_lines l
+     JOIN ledger_months m ON m.id = l.month_id
+     JOIN regions v ON v.code = m.village_code
+     LEFT JOIN regions t ON t.code = v.parent_code
+     LEFT JOIN users u ON u.id = l.reviewed_by";
+
+impl Db {
+    pub async fn ledger_month(&self, village: &RegionCode, month: Month) -> Result<Option<MonthRecord>, sqlx::Error> {
+        let row: Option<(Uuid, String, Option<DateTime<Utc>>)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT id, status, submitted_at FROM ledger_months WHERE village_code = $1 AND month = $2",
+        )
+        .bind(village.as_str())
+        .bind(month.to_string())
+        .fetch_optional(p)
+        .await)?;
+        Ok(row.map(|(id, status, submitted_at)| MonthRecord {
+            id,
+            status: MonthStatus::parse(&status).unwrap_or(MonthStatus::Draft),
+            submitted_at,
+        }))
+    }
+
+    /// The month's record, created as a draft if it does not exist yet.
+    pub async fn ensure_ledger_month(&self, village: &RegionCode, month: Month) -> Result<MonthRecord, sqlx::Error> {
+        on_pool!(self, p => sqlx::query(
+            "INSERT INTO ledger_months (id, village_code, month, status) VALUES ($1, $2, $3, 'draft')
+             ON CONFLICT (village_code, month) DO NOTHING",
+        )
+        .bind(Uuid::new_v4())
+        .bind(village.as_str())
+        .bind(month.to_string())
+        .execute(p)
+        .await
+        .map(|_| ()))?;
+        Ok(self
+            .ledger_month(village, month)
+            .await?
+            .expect("the month row exists now"))
+    }
+
+    pub async fn ledger_lines(&self, month_id: Uuid) -> Result<Vec<Line>, sqlx::Error> {
+        let sql = sqlx::AssertSqlSafe(format!(
+            "{SELECT_LINES} WHERE l.month_id = $1 ORDER BY l.entry_date, l.created_at, l.id"
+        ));
+        let rows: Vec<LineRow> = on_pool!(self, p => sqlx::query_as(sql).bind(month_id).fetch_all(p).await)?;
+        Ok(rows.into_iter().map(LineRow::into_wire).collect())
+    }
+
+    pub async fn ledger_line(&self, id: Uuid) -> Result<Option<Line>, sqlx::Error> {
+        let sql = sqlx::AssertSqlSafe(format!("{SELECT_LINES} WHERE l.id = $1"));
+        let row: Option<LineRow> = on_pool!(self, p => sqlx::query_as(sql).bind(id).fetch_optional(p).await)?;
+        Ok(row.map(LineRow::into_wire))
+    }
+
+    /// The village, month and states of a line.
+    pub async fn line_place(&self, id: Uuid) -> Result<Option<LinePlace>, sqlx::Error> {
+        let row: Option<(Uuid, String, String, String, String)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT m.id, m.village_code, m.month, m.status, l.status
+             FROM ledger_lines l JOIN ledger_months m ON m.id = l.month_id WHERE l.id = $1",
+        )
+        .bind(id)
+        .fetch_optional(p)
+        .await)?;
+        Ok(row.and_then(|(month_id, village, month, ms, ls)| {
+            Some(LinePlace {
+                month_id,
+                village: RegionCode::parse(&village).ok()?,
+                month: Month::parse(&month).ok()?,
+                month_status: MonthStatus::parse(&ms)?,
+                line_status: LineStatus::parse(&ls)?,
+            })
+        }))
+    }
+
+    pub async fn insert_ledger_line(&self, month_id: Uuid, f: &LineFields, by: Uuid) -> Result<Uuid, sqlx::Error> {
+        let id = Uuid::new_v4();
+        on_pool!(self, p => sqlx::query(
+            "INSERT INTO ledger_lines (id, month_id, entry_date, kind, amount_fen, category, counterparty,
+                counterparty_is_person, invoice_no, note, status, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12)",
+        )
+        .bind(id)
+        .bind(month_id)
+        .bind(from_date(f.date))
+        .bind(f.kind.as_str())
+        .bind(f.amount_fen)
+        .bind(&f.category)
+        .bind(&f.counterparty)
+        .bind(f.counterparty_is_person)
+        .bind(&f.invoice_no)
+        .bind(&f.note)
+        .bind(by)
+        .bind(now())
+        .execute(p)
+        .await
+        .map(|_| ()))?;
+        Ok(id)
+    }
+
+    /// Rewrites a line; it goes back to pending review and loses any rejection.
+    pub async fn update_ledger_line(&self, id: Uuid, f: &LineFields) -> Result<(), sqlx::Error> {
+        on_pool!(self, p => sqlx::query(
+            "UPDATE ledger_lines SET entry_date = $1, kind = $2, amount_fen = $3, category = $4,
+                counterparty = $5, counterparty_is_person = $6, invoice_no = $7, note = $8,
+                status = 'pending', reject_reason = NULL, reviewed_by = NULL, reviewed_at = NULL
+             WHERE id = $9",
+        )
+        .bind(from_date(f.date))
+        .bind(f.kind.as_str())
+        .bind(f.amount_fen)
+        .bind(&f.category)
+        .bind(&f.counterparty)
+        .bind(f.counterparty_is_person)
+        .bind(&f.invoice_no)
+        .bind(&f.note)
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|_| ()))
+    }
+
+    pub async fn delete_ledger_line(&self, id: Uuid) -> Result<(), sqlx::Error> {
+        on_pool!(self, p => sqlx::query("DELETE FROM ledger_lines WHERE id = $1").bind(id).execute(p).await.map(|_| ()))
+    }
+
+    /// Draft → submitted; false if the month was not a draft.
+    pub async fn submit_ledger_month(&self, month_id: Uuid) -> Result<bool, sqlx::Error> {
+        let n = on_pool!(self, p => sqlx::query(
+            "UPDATE ledger_months SET status = 'submitted', submitted_at = $1 WHERE id = $2 AND status = 'draft'",
+        )
+        .bind(now())
+        .bind(month_id)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// Submitted → published, only while every line is approved; false otherwise.
+    pub async fn publish_ledger_month(&self, month_id: Uuid, by: Uuid) -> Result<bool, sqlx::Error> {
+        let n = on_pool!(self, p => sqlx::query(
+            "UPDATE ledger_months SET status = 'published', published_at = $1, published_by = $2
+             WHERE id = $3 AND status = 'submitted'
+               AND EXISTS (SELECT 1 FROM ledger_lines WHERE month_id = $3)
+               AND NOT EXISTS (SELECT 1 FROM ledger_lines WHERE month_id = $3 AND status <> 'approved')",
+        )
+        .bind(now())
+        .bind(by)
+        .bind(month_id)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// Approves or rejects a pending line; false if it was not pending any more.
+    pub async fn review_ledger_line(
+        &self,
+        id: Uuid,
+        approve: bool,
+        reason: Option<&str>,
+        reviewer: Uuid,
+    ) -> Result<bool, sqlx::Error> {
+        let status = if approve {
+            LineStatus::Approved
+        } else {
+            LineStatus::Rejected
+        };
+        let n = on_pool!(self, p => sqlx::query(
+            "UPDATE ledger_lines SET status = $1, reject_reason = $2, reviewed_by = $3, reviewed_at = $4
+             WHERE id = $5 AND status = 'pending'",
+        )
+        .bind(status.as_str())
+        .bind(reason)
+        .bind(reviewer)
+        .bind(now())
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
+    }
+
+    /// (pending, approved, rejected) lines of a month.
+    pub async fn line_counts(&self, month_id: Uuid) -> Result<(i64, i64, i64), sqlx::Error> {
+        on_pool!(self, p => sqlx::query_as(
+            "SELECT COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN status = 'approved' THEN 1 ELSE 0 END), 0),
+                    COALESCE(SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END), 0)
+             FROM ledger_lines WHERE month_id = $1",
+        )
+        .bind(month_id)
+        .fetch_one(p)
+        .await)
+    }
+
+    /// The months of a year, with totals; only published ones when `published_only`.
+    pub async fn ledger_year(
+        &self,
+        village: &RegionCode,
+        year: i32,
+        published_only: bool,
+    ) -> Result<Vec<MonthSummary>, sqlx::Error> {
+        // CAST: PostgreSQL's SUM of a BIGINT is NUMERIC.
+        let rows: Vec<(String, String, i64, i64, i64)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT m.month, m.status,
+                CAST(COALESCE(SUM(CASE WHEN l.kind = 'income' THEN l.amount_fen ELSE 0 END), 0) AS BIGINT),
+                CAST(COALESCE(SUM(CASE WHEN l.kind = 'expense' THEN l.amount_fen ELSE 0 END), 0) AS BIGINT),
+                COUNT(l.id)
+             FROM ledger_months m LEFT JOIN ledger_lines l ON l.month_id = m.id
+             WHERE m.village_code = $1 AND m.month LIKE $2 AND (m.status = 'published' OR NOT $3)
+             GROUP BY m.month, m.status ORDER BY m.month",
+        )
+        .bind(village.as_str())
+        .bind(format!("{year:04}-%"))
+        .bind(published_only)
+        .fetch_all(p)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(month, status, income_fen, expense_fen, lines)| {
+                Some(MonthSummary {
+                    month: Month::parse(&month).ok()?,
+                    status: MonthStatus::parse(&status)?,
+                    income_fen,
+                    expense_fen,
+                    lines,
+                })
+            })
+            .collect())
+    }
+
+    /// Submitted months of the villages inside `region`, oldest submission first.
+    pub async fn review_queue(&self, region: &RegionCode) -> Result<Vec<QueueItem>, sqlx::Error> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            village_code: String,
+            village_name: String,
+            month: String,
+            submitted_at: DateTime<Utc>,
+            pending: i64,
+            approved: i64,
+            rejected: i64,
+            duplicates: i64,
+        }
+        let rows: Vec<Row> = on_pool!(self, p => sqlx::query_as(
+            "SELECT m.village_code, v.name AS village_name, m.month, m.submitted_at,
+                COALESCE(SUM(CASE WHEN l.status = 'pending' THEN 1 ELSE 0 END), 0) AS pending,
+                COALESCE(SUM(CASE WHEN l.status = 'approved' THEN 1 ELSE 0 END), 0) AS approved,
+                COALESCE(SUM(CASE WHEN l.status = 'rejected' THEN 1 ELSE 0 END), 0) AS rejected,
+                COALESCE(SUM(CASE WHEN l.invoice_no IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM ledger_lines o JOIN ledger_months om ON om.id = o.month_id
+                    WHERE o.invoice_no = l.invoice_no AND o.id <> l.id
+                      AND substr(om.village_code, 1, 6) = substr(m.village_code, 1, 6)) THEN 1 ELSE 0 END), 0) AS duplicates
+             FROM ledger_months m
+             JOIN regions v ON v.code = m.village_code
+             LEFT JOIN ledger_lines l ON l.month_id = m.id
+             WHERE m.status = 'submitted' AND m.village_code LIKE $1
+             GROUP BY m.village_code, v.name, m.month, m.submitted_at
+             ORDER BY m.submitted_at, m.village_code",
+        )
+        .bind(format!("{}%", region.prefix()))
+        .fetch_all(p)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|r| {
+                Some(QueueItem {
+                    village: RegionCode::parse(&r.village_code).ok()?,
+                    village_name: r.village_name,
+                    month: Month::parse(&r.month).ok()?,
+                    pending: r.pending,
+                    approved: r.approved,
+                    rejected: r.rejected,
+                    duplicate_invoices: r.duplicates,
+                    submitted_at: to_wire(r.submitted_at),
+                })
+            })
+            .collect())
+    }
+}

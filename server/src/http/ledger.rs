@@ -1,0 +1,335 @@
+//! The village ledger (台账): accountants enter a month's lines and submit them; the
+//! township's reviewer approves (seals) or rejects each line and publishes the month;
+//! villagers read what is published.
+
+use axum::{Json, extract::State, http::StatusCode};
+use serde::Deserialize;
+use sunlight_api::{
+    ErrorBody, RegionCode, RegionLevel,
+    date::{Date, Month},
+    error::FieldError,
+    fields::mask_name,
+    ledger::{
+        CategoryTotal, Kind, LedgerMonth, LedgerYear, Line, LineInput, LineStatus, MonthStatus, QueueItem, Review,
+    },
+    money,
+};
+use utoipa::IntoParams;
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::{
+    AppState,
+    error::{ApiError, ApiResult},
+    extract::{ApiJson, ApiPath, ApiQuery},
+};
+use crate::{
+    authz::{Action, Actor, authorize, permits},
+    db::ledger::{LineFields, LinePlace},
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(year))
+        .routes(routes!(month))
+        .routes(routes!(add_line))
+        .routes(routes!(edit_line, delete_line))
+        .routes(routes!(submit))
+        .routes(routes!(queue))
+        .routes(routes!(review))
+        .routes(routes!(publish))
+}
+
+/// Checks the region is a village that exists and returns its name.
+async fn village_name(state: &AppState, code: &RegionCode) -> ApiResult<String> {
+    if code.level() != RegionLevel::Village {
+        return Err(ApiError::invalid("region", FieldError::WrongLevel));
+    }
+    Ok(state.db.region(code).await?.ok_or(ApiError::NotFound)?.name)
+}
+
+fn parse_month(raw: &str) -> ApiResult<Month> {
+    Month::parse(raw).map_err(|_| ApiError::NotFound)
+}
+
+/// Optional free text: trimmed, at most `max` characters, `None` when empty.
+fn text(raw: &str, field: &'static str, max: usize) -> ApiResult<Option<String>> {
+    let t = raw.trim();
+    if t.chars().count() > max {
+        return Err(ApiError::invalid(field, FieldError::TooLong));
+    }
+    if t.chars().any(|c| c.is_control() && c != '\n') {
+        return Err(ApiError::invalid(field, FieldError::BadFormat));
+    }
+    Ok((!t.is_empty()).then(|| t.to_owned()))
+}
+
+fn required(raw: &str, field: &'static str, max: usize) -> ApiResult<String> {
+    text(raw, field, max)?.ok_or_else(|| ApiError::invalid(field, FieldError::Required))
+}
+
+/// Validates a line as the accountant typed it; the date must fall in `month`.
+pub fn parse_line(input: &LineInput, month: Month) -> ApiResult<LineFields> {
+    let date = Date::parse(&input.date)?;
+    if !month.contains(&date) {
+        return Err(ApiError::invalid("date", FieldError::OutOfRange));
+    }
+    let invoice_no = text(&input.invoice_no, "invoice_no", 40)?;
+    if let Some(no) = &invoice_no
+        && !no.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '/')
+    {
+        return Err(ApiError::invalid("invoice_no", FieldError::BadFormat));
+    }
+    Ok(LineFields {
+        date,
+        kind: input.kind,
+        amount_fen: money::parse_yuan(&input.amount, "amount")?,
+        category: required(&input.category, "category", 20)?,
+        counterparty: required(&input.counterparty, "counterparty", 50)?,
+        counterparty_is_person: input.counterparty_is_person,
+        invoice_no,
+        note: text(&input.note, "note", 200)?,
+    })
+}
+
+/// What a villager may see of a line: private persons' names masked, no review notes.
+fn for_villagers(mut line: Line) -> Line {
+    if line.counterparty_is_person {
+        line.counterparty = mask_name(&line.counterparty);
+    }
+    line.reject_reason = None;
+    line.duplicate_invoice = false;
+    line
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct YearQuery {
+    /// The calendar year, e.g. 2026.
+    pub year: i32,
+}
+
+/// The months of a year with their totals. Villagers see published months only.
+#[utoipa::path(get, path = "/api/regions/{code}/ledger", tag = "ledger",
+    params(("code" = String, Path), YearQuery),
+    responses((status = 200, body = LedgerYear), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn year(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(code): ApiPath<RegionCode>,
+    ApiQuery(q): ApiQuery<YearQuery>,
+) -> ApiResult<Json<LedgerYear>> {
+    authorize(&actor, Action::ViewLedger, &code)?;
+    let village_name = village_name(&state, &code).await?;
+    if !(2000..=2100).contains(&q.year) {
+        return Err(ApiError::invalid("year", FieldError::OutOfRange));
+    }
+    let published_only = !permits(&actor, Action::ViewUnpublishedLedger, &code);
+    let months = state.db.ledger_year(&code, q.year, published_only).await?;
+    Ok(Json(LedgerYear {
+        village: code,
+        village_name,
+        year: q.year,
+        months,
+    }))
+}
+
+/// One month: totals, spending by category, and every line with its seal. A month that
+/// is not published looks empty to villagers.
+#[utoipa::path(get, path = "/api/regions/{code}/ledger/{month}", tag = "ledger",
+    params(("code" = String, Path), ("month" = String, Path, description = "YYYY-MM")),
+    responses((status = 200, body = LedgerMonth), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn month(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath((code, month)): ApiPath<(RegionCode, String)>,
+) -> ApiResult<Json<LedgerMonth>> {
+    authorize(&actor, Action::ViewLedger, &code)?;
+    let month = parse_month(&month)?;
+    let village_name = village_name(&state, &code).await?;
+    let staff = permits(&actor, Action::ViewUnpublishedLedger, &code);
+    let record = state.db.ledger_month(&code, month).await?;
+    let visible = record.filter(|r| staff || r.status == MonthStatus::Published);
+    let (status, lines) = match visible {
+        Some(r) => {
+            let lines = state.db.ledger_lines(r.id).await?;
+            let lines = if staff {
+                lines
+            } else {
+                lines.into_iter().map(for_villagers).collect()
+            };
+            (Some(r.status), lines)
+        }
+        None => (None, Vec::new()),
+    };
+    let sum = |k: Kind| lines.iter().filter(|l| l.kind == k).map(|l| l.amount_fen).sum::<i64>();
+    let mut categories: Vec<CategoryTotal> = Vec::new();
+    for l in lines.iter().filter(|l| l.kind == Kind::Expense) {
+        match categories.iter_mut().find(|c| c.category == l.category) {
+            Some(c) => c.expense_fen += l.amount_fen,
+            None => categories.push(CategoryTotal {
+                category: l.category.clone(),
+                expense_fen: l.amount_fen,
+            }),
+        }
+    }
+    categories.sort_by(|a, b| b.expense_fen.cmp(&a.expense_fen).then(a.category.cmp(&b.category)));
+    Ok(Json(LedgerMonth {
+        village: code,
+        village_name,
+        month,
+        status,
+        income_fen: sum(Kind::Income),
+        expense_fen: sum(Kind::Expense),
+        categories,
+        lines,
+    }))
+}
+
+/// Adds a line to a month that is not yet published.
+#[utoipa::path(post, path = "/api/regions/{code}/ledger/{month}/lines", tag = "ledger",
+    params(("code" = String, Path), ("month" = String, Path)), request_body = LineInput,
+    responses((status = 201, body = Line), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn add_line(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath((code, month)): ApiPath<(RegionCode, String)>,
+    ApiJson(input): ApiJson<LineInput>,
+) -> ApiResult<(StatusCode, Json<Line>)> {
+    authorize(&actor, Action::EditLedger, &code)?;
+    let month = parse_month(&month)?;
+    village_name(&state, &code).await?;
+    let fields = parse_line(&input, month)?;
+    let record = state.db.ensure_ledger_month(&code, month).await?;
+    if record.status == MonthStatus::Published {
+        return Err(ApiError::WrongState("the month is published"));
+    }
+    let id = state.db.insert_ledger_line(record.id, &fields, actor.0.id).await?;
+    let line = state.db.ledger_line(id).await?.ok_or(ApiError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(line)))
+}
+
+/// A line the accountant may still change: its month is not published and it is not
+/// sealed.
+async fn editable(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<LinePlace> {
+    let place = state.db.line_place(id).await?.ok_or(ApiError::NotFound)?;
+    authorize(actor, Action::EditLedger, &place.village)?;
+    if place.month_status == MonthStatus::Published || place.line_status == LineStatus::Approved {
+        return Err(ApiError::WrongState("the line is sealed or its month published"));
+    }
+    Ok(place)
+}
+
+/// Fixes a line; it goes back to the reviewer.
+#[utoipa::path(put, path = "/api/ledger-lines/{id}", tag = "ledger",
+    params(("id" = Uuid, Path)), request_body = LineInput,
+    responses((status = 200, body = Line), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn edit_line(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<LineInput>,
+) -> ApiResult<Json<Line>> {
+    let place = editable(&state, &actor, id).await?;
+    let fields = parse_line(&input, place.month)?;
+    state.db.update_ledger_line(id, &fields).await?;
+    Ok(Json(state.db.ledger_line(id).await?.ok_or(ApiError::NotFound)?))
+}
+
+/// Removes a line that is not sealed.
+#[utoipa::path(delete, path = "/api/ledger-lines/{id}", tag = "ledger",
+    params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 409, body = ErrorBody)))]
+async fn delete_line(State(state): State<AppState>, actor: Actor, ApiPath(id): ApiPath<Uuid>) -> ApiResult<StatusCode> {
+    editable(&state, &actor, id).await?;
+    state.db.delete_ledger_line(id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Submits a draft month to the township for review.
+#[utoipa::path(post, path = "/api/regions/{code}/ledger/{month}/submit", tag = "ledger",
+    params(("code" = String, Path), ("month" = String, Path)),
+    responses((status = 204), (status = 409, body = ErrorBody)))]
+async fn submit(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath((code, month)): ApiPath<(RegionCode, String)>,
+) -> ApiResult<StatusCode> {
+    authorize(&actor, Action::EditLedger, &code)?;
+    let month = parse_month(&month)?;
+    village_name(&state, &code).await?;
+    let record = state.db.ledger_month(&code, month).await?.ok_or(ApiError::NotFound)?;
+    let (pending, approved, rejected) = state.db.line_counts(record.id).await?;
+    if pending + approved + rejected == 0 {
+        return Err(ApiError::WrongState("the month has no lines"));
+    }
+    if !state.db.submit_ledger_month(record.id).await? {
+        return Err(ApiError::WrongState("the month is not a draft"));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Submitted months of the villages in the region, oldest first, with duplicate invoice
+/// numbers counted.
+#[utoipa::path(get, path = "/api/regions/{code}/review-queue", tag = "ledger",
+    params(("code" = String, Path)),
+    responses((status = 200, body = Vec<QueueItem>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn queue(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(code): ApiPath<RegionCode>,
+) -> ApiResult<Json<Vec<QueueItem>>> {
+    authorize(&actor, Action::ReviewLedger, &code)?;
+    state.db.region(&code).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(state.db.review_queue(&code).await?))
+}
+
+/// Approves (seals) or rejects one pending line of a submitted month.
+#[utoipa::path(post, path = "/api/ledger-lines/{id}/review", tag = "ledger",
+    params(("id" = Uuid, Path)), request_body = Review,
+    responses((status = 200, body = Line), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn review(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(input): ApiJson<Review>,
+) -> ApiResult<Json<Line>> {
+    let place = state.db.line_place(id).await?.ok_or(ApiError::NotFound)?;
+    authorize(&actor, Action::ReviewLedger, &place.village)?;
+    let reason = if input.approve {
+        None
+    } else {
+        Some(required(&input.reason, "reason", 200)?)
+    };
+    if place.month_status != MonthStatus::Submitted {
+        return Err(ApiError::WrongState("the month is not submitted"));
+    }
+    if !state
+        .db
+        .review_ledger_line(id, input.approve, reason.as_deref(), actor.0.id)
+        .await?
+    {
+        return Err(ApiError::WrongState("the line is not waiting for review"));
+    }
+    Ok(Json(state.db.ledger_line(id).await?.ok_or(ApiError::NotFound)?))
+}
+
+/// Publishes a submitted month once every line is sealed; villagers see it from now on.
+#[utoipa::path(post, path = "/api/regions/{code}/ledger/{month}/publish", tag = "ledger",
+    params(("code" = String, Path), ("month" = String, Path)),
+    responses((status = 204), (status = 409, body = ErrorBody)))]
+async fn publish(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath((code, month)): ApiPath<(RegionCode, String)>,
+) -> ApiResult<StatusCode> {
+    authorize(&actor, Action::ReviewLedger, &code)?;
+    let month = parse_month(&month)?;
+    village_name(&state, &code).await?;
+    let record = state.db.ledger_month(&code, month).await?.ok_or(ApiError::NotFound)?;
+    if !state.db.publish_ledger_month(record.id, actor.0.id).await? {
+        return Err(ApiError::WrongState(
+            "the month is not submitted with every line sealed",
+        ));
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
