@@ -33,8 +33,14 @@ pub enum ErrorCode {
     ResetCodeInvalid,
     /// A mutating request without the JSON content type or the CSRF header.
     CsrfRejected,
-    /// The request body is too large.
+    /// The request body is too large (an upload over 15 MB).
     TooLarge,
+    /// An iPhone HEIC photo: ask for one taken with the camera in "most compatible" mode.
+    HeicUnsupported,
+    /// Not a JPEG, PNG, WebP or PDF.
+    UnsupportedFile,
+    /// The file is damaged or too large to decode.
+    DamagedFile,
     /// Something failed on the server; details are in its log, not here.
     Internal,
 }

@@ -127,6 +127,54 @@ pub struct Seal {
     pub at: Timestamp,
 }
 
+/// What an attached file is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum AttachmentKind {
+    /// A photo or scan: served as `thumb`, `screen` and (to staff) `original` JPEGs.
+    Image,
+    /// A PDF, served as it was sent.
+    Pdf,
+}
+
+/// An invoice photo or PDF attached to a line.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Attachment {
+    pub id: Uuid,
+    pub kind: AttachmentKind,
+    /// Pixel size of the full image, so the page can reserve its space.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+}
+
+/// The forms of a stored file, as `GET /api/files/{id}/{variant}` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Variant {
+    /// About 20 KB, for lists.
+    Thumb,
+    /// About 200 KB, for reading.
+    Screen,
+    /// Full resolution: staff only.
+    Original,
+    /// The PDF itself.
+    Pdf,
+}
+
+impl Variant {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Variant::Thumb => "thumb",
+            Variant::Screen => "screen",
+            Variant::Original => "original",
+            Variant::Pdf => "pdf",
+        }
+    }
+}
+
 /// One line of a month's accounts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -148,6 +196,8 @@ pub struct Line {
     /// Staff only: the same invoice number appears on another line in this county.
     #[serde(default)]
     pub duplicate_invoice: bool,
+    #[serde(default)]
+    pub attachments: Vec<Attachment>,
 }
 
 /// Totals of one category of spending, for the chart.

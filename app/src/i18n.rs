@@ -319,7 +319,22 @@ pub fn error_text(code: ErrorCode) -> &'static str {
             "请求被拒绝，请刷新页面后重试。",
             "The request was refused. Reload and try again.",
         ),
-        ErrorCode::TooLarge => ("文件太大。", "The file is too large."),
+        ErrorCode::TooLarge => (
+            "文件太大，请选择 15 MB 以内的文件。",
+            "The file is too large: at most 15 MB.",
+        ),
+        ErrorCode::HeicUnsupported => (
+            "暂不支持 HEIC 格式的照片。请在手机相机设置中选择“兼容性最佳”，或直接用相机拍照上传。",
+            "HEIC photos are not supported. Set the camera to \"Most Compatible\" or take the photo from this page.",
+        ),
+        ErrorCode::UnsupportedFile => (
+            "只能上传 JPEG、PNG、WebP 图片或 PDF 文件。",
+            "Only JPEG, PNG or WebP pictures and PDF files can be uploaded.",
+        ),
+        ErrorCode::DamagedFile => (
+            "文件已损坏或无法识别，请重新拍照或选择其他文件。",
+            "The file is damaged or cannot be read. Take the photo again or choose another file.",
+        ),
         ErrorCode::Internal => (
             "服务器出错了，请稍后再试。",
             "Something went wrong on the server. Please try later.",

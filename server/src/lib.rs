@@ -9,6 +9,8 @@ pub mod db;
 pub mod demo;
 pub mod http;
 pub mod ratelimit;
+pub mod storage;
+pub mod uploads;
 
 use std::net::SocketAddr;
 
@@ -50,7 +52,7 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let db = self.state.db.clone();
-        spawn_housekeeping(db.clone());
+        spawn_housekeeping(db.clone(), self.state.storage.clone());
         let app = http::router(self.state);
         axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())
@@ -60,8 +62,9 @@ impl Application {
     }
 }
 
-/// Background chores: expired sessions are purged hourly.
-fn spawn_housekeeping(db: Db) {
+/// Background chores, hourly: expired sessions are purged, and stored files that no row
+/// names (a crash between writing and committing, a removed attachment) are swept.
+fn spawn_housekeeping(db: Db, storage: storage::Storage) {
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
@@ -71,8 +74,26 @@ fn spawn_housekeeping(db: Db) {
                 Ok(_) => {}
                 Err(e) => tracing::warn!(error = %e, "session purge failed"),
             }
+            if let Err(e) = sweep_files(&db, &storage).await {
+                tracing::warn!(error = %e, "file sweep failed");
+            }
         }
     });
+}
+
+/// Removes stored files older than an hour that belong to no attachment row.
+pub async fn sweep_files(db: &Db, storage: &storage::Storage) -> anyhow::Result<usize> {
+    let ids = db.attachment_ids().await?;
+    let known = |name: &str| {
+        name.get(..36)
+            .and_then(|s| s.parse::<uuid::Uuid>().ok())
+            .is_some_and(|id| ids.contains(&id))
+    };
+    let n = storage.sweep(std::time::Duration::from_secs(3600), known).await?;
+    if n > 0 {
+        tracing::info!(removed = n, "orphaned files swept");
+    }
+    Ok(n)
 }
 
 async fn shutdown_signal() {

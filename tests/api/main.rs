@@ -2,6 +2,7 @@
 
 mod accounts;
 mod auth;
+mod files;
 mod households;
 mod ledger;
 mod matrix;

@@ -104,7 +104,37 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("DELETE", "/api/ledger-lines/{id}", IN_VILLAGE, &[Accountant], 204),
     ep("POST", "/api/ledger-lines/{id}/review", IN_VILLAGE, &[Reviewer], 200),
     ep("GET", "/api/regions/{code}/review-queue", ANY, &[Reviewer], 200),
+    ep("POST", "/api/ledger-lines/{id}/attachments", IN_VILLAGE, &[Accountant], 201),
+    ep("GET", "/api/files/{id}/{variant}", IN_VILLAGE, ALL, 200),
+    ep("DELETE", "/api/attachments/{id}", IN_VILLAGE, &[Accountant], 204),
 ];
+
+/// A small PNG to attach.
+fn png() -> Vec<u8> {
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::new(8, 8))
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+/// Attaches a photo to `line` in `region` as an accountant of that village would.
+async fn attach(app: &TestApp, region: &RegionCode, line: Uuid) -> Uuid {
+    let n = next();
+    let acc = app
+        .account(&format!("134{:08}", n), Accountant, region.as_str(), None)
+        .await;
+    let client = app.session_for(acc).await;
+    let res = client
+        .post(app.url(&format!("api/ledger-lines/{line}/attachments")))
+        .header(sunlight_api::CSRF_HEADER, "1")
+        .body(png())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), reqwest::StatusCode::CREATED);
+    json::<sunlight_api::ledger::Attachment>(res).await.id
+}
 
 /// The state a ledger fixture is left in.
 #[derive(Clone, Copy)]
@@ -150,6 +180,24 @@ async fn ledger_fixture(app: &TestApp, region: &RegionCode, state: MonthState) -
         assert!(app.db.review_ledger_line(line, true, None, admin).await.unwrap());
     }
     (month.to_string(), line)
+}
+
+/// A photo on the one line of a published month: attached while the line is a draft,
+/// then taken through submission, review and publication.
+async fn attach_published(app: &TestApp, region: &RegionCode) -> Uuid {
+    let (month, line) = ledger_fixture(app, region, MonthState::Draft).await;
+    let id = attach(app, region, line).await;
+    let record = app
+        .db
+        .ledger_month(region, sunlight_api::date::Month::parse(&month).unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    let admin = app.db.user_id_by_mobile("13800000009").await.unwrap().unwrap();
+    assert!(app.db.submit_ledger_month(record.id).await.unwrap());
+    assert!(app.db.review_ledger_line(line, true, None, admin).await.unwrap());
+    assert!(app.db.publish_ledger_month(record.id, admin).await.unwrap());
+    id
 }
 
 fn line_body(month: &str) -> serde_json::Value {
@@ -219,6 +267,7 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
             .expect("demo household 001")
             .id
     };
+    let mut raw: Option<Vec<u8>> = None;
     let (path, body) = match ep.path {
         "/api/households/{id}/invites" => (
             format!("api/households/{}/invites", village_household().await),
@@ -276,6 +325,20 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
             let (month, line) = ledger_fixture(app, region, MonthState::Draft).await;
             (format!("api/ledger-lines/{line}"), line_body(&month))
         }
+        "/api/ledger-lines/{id}/attachments" => {
+            let (_, line) = ledger_fixture(app, region, MonthState::Draft).await;
+            raw = Some(png());
+            (format!("api/ledger-lines/{line}/attachments"), json!(null))
+        }
+        "/api/files/{id}/{variant}" => {
+            let id = attach_published(app, region).await;
+            (format!("api/files/{id}/thumb"), json!(null))
+        }
+        "/api/attachments/{id}" => {
+            let (_, line) = ledger_fixture(app, region, MonthState::Draft).await;
+            let id = attach(app, region, line).await;
+            (format!("api/attachments/{id}"), json!(null))
+        }
         "/api/ledger-lines/{id}/review" => {
             let (_, line) = ledger_fixture(app, region, MonthState::Submitted).await;
             (format!("api/ledger-lines/{line}/review"), json!({"approve": true}))
@@ -301,7 +364,9 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
         .request(method.clone(), app.url(&path))
         .header(sunlight_api::CSRF_HEADER, "1")
         .header("x-forwarded-for", format!("198.51.100.{}", n % 250));
-    if method == Method::POST || method == Method::PUT {
+    if let Some(bytes) = raw {
+        req = req.body(bytes);
+    } else if method == Method::POST || method == Method::PUT {
         req = req.json(&body);
     }
     req.send().await.unwrap().status().as_u16()

@@ -8,7 +8,7 @@ use sunlight_api::{
 };
 use uuid::Uuid;
 
-use super::{Db, now, on_pool, to_wire};
+use super::{Db, attachments::Scope, now, on_pool, to_wire};
 
 /// A line's fields after validation, ready to store.
 pub struct LineFields {
@@ -96,6 +96,7 @@ impl LineRow {
             reject_reason: self.reject_reason,
             seal,
             duplicate_invoice: self.duplicates > 0,
+            attachments: Vec::new(),
         }
     }
 }
@@ -153,13 +154,28 @@ impl Db {
             "{SELECT_LINES} WHERE l.month_id = $1 ORDER BY l.entry_date, l.created_at, l.id"
         ));
         let rows: Vec<LineRow> = on_pool!(self, p => sqlx::query_as(sql).bind(month_id).fetch_all(p).await)?;
-        Ok(rows.into_iter().map(LineRow::into_wire).collect())
+        let mut lines: Vec<Line> = rows.into_iter().map(LineRow::into_wire).collect();
+        for a in self.attachments_of(Scope::Month(month_id)).await? {
+            if let Some(l) = lines.iter_mut().find(|l| l.id == a.line_id) {
+                l.attachments.push(a.attachment);
+            }
+        }
+        Ok(lines)
     }
 
     pub async fn ledger_line(&self, id: Uuid) -> Result<Option<Line>, sqlx::Error> {
         let sql = sqlx::AssertSqlSafe(format!("{SELECT_LINES} WHERE l.id = $1"));
         let row: Option<LineRow> = on_pool!(self, p => sqlx::query_as(sql).bind(id).fetch_optional(p).await)?;
-        Ok(row.map(LineRow::into_wire))
+        let Some(mut line) = row.map(LineRow::into_wire) else {
+            return Ok(None);
+        };
+        line.attachments = self
+            .attachments_of(Scope::Line(id))
+            .await?
+            .into_iter()
+            .map(|a| a.attachment)
+            .collect();
+        Ok(Some(line))
     }
 
     /// The village, month and states of a line.

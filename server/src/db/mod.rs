@@ -6,6 +6,7 @@
 //! folder, because DDL types differ (UUID vs BLOB, TIMESTAMPTZ vs TEXT).
 
 pub mod accounts;
+pub mod attachments;
 pub mod codes;
 pub mod households;
 pub mod ledger;

@@ -41,6 +41,8 @@ pub enum ApiError {
     Csrf,
     #[error("request body too large")]
     TooLarge,
+    #[error("{0}")]
+    Upload(crate::uploads::UploadError),
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -77,6 +79,15 @@ impl ApiError {
             ApiError::ResetCodeInvalid => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::ResetCodeInvalid),
             ApiError::Csrf => (StatusCode::FORBIDDEN, ErrorCode::CsrfRejected),
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::TooLarge),
+            ApiError::Upload(e) => {
+                use crate::uploads::UploadError::*;
+                match e {
+                    TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::TooLarge),
+                    Heic => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::HeicUnsupported),
+                    Unsupported => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedFile),
+                    Corrupt => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::DamagedFile),
+                }
+            }
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }

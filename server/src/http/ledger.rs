@@ -210,7 +210,7 @@ async fn add_line(
 
 /// A line the accountant may still change: its month is not published and it is not
 /// sealed.
-async fn editable(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<LinePlace> {
+pub(super) async fn editable(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<LinePlace> {
     let place = state.db.line_place(id).await?.ok_or(ApiError::NotFound)?;
     authorize(actor, Action::EditLedger, &place.village)?;
     if place.month_status == MonthStatus::Published || place.line_status == LineStatus::Approved {

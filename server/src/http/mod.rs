@@ -5,6 +5,7 @@ pub mod extract;
 mod static_files;
 
 mod accounts;
+mod files;
 mod health;
 mod households;
 mod invites;
@@ -27,7 +28,7 @@ use tower_http::{compression::CompressionLayer, set_header::SetResponseHeaderLay
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use crate::{Config, Db, ratelimit::RateLimiter};
+use crate::{Config, Db, ratelimit::RateLimiter, storage::Storage};
 use error::ApiError;
 
 /// Everything a handler may need, cheap to clone.
@@ -36,6 +37,7 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub limiter: Arc<RateLimiter>,
+    pub storage: Storage,
     client: Arc<static_files::Client>,
 }
 
@@ -44,9 +46,10 @@ impl AppState {
         let client = static_files::Client::load(&config.dist, &config.base_path())?;
         Ok(AppState {
             db,
-            config: Arc::new(config),
             limiter: Arc::new(RateLimiter::new(Duration::from_secs(15 * 60))),
+            storage: Storage::new(&config.data_dir),
             client: Arc::new(client),
+            config: Arc::new(config),
         })
     }
 }
@@ -56,7 +59,7 @@ impl AppState {
     info(title = "Sunlight (阳光村务) API", description = "Village affairs in the open."),
     tags(
         (name = "system"), (name = "session"), (name = "regions"),
-        (name = "households"), (name = "invites"), (name = "accounts"), (name = "ledger"),
+        (name = "households"), (name = "invites"), (name = "accounts"), (name = "ledger"), (name = "files"),
     )
 )]
 struct ApiDoc;
@@ -73,6 +76,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(invites::router())
         .merge(accounts::router())
         .merge(ledger::router())
+        .merge(files::router())
 }
 
 /// The OpenAPI document of the API.
@@ -93,7 +97,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/{*rest}", axum::routing::any(|| async { ApiError::NotFound }))
         .layer(middleware::from_fn(csrf_guard))
         .layer(DefaultBodyLimit::max(2 * 1024 * 1024))
-        .layer(SetResponseHeaderLayer::overriding(
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),
         ));

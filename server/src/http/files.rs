@@ -1,0 +1,177 @@
+//! Attaching invoice photos and PDFs to ledger lines, and serving them back to those who
+//! may see them.
+
+use axum::{
+    Json,
+    body::Bytes,
+    extract::{DefaultBodyLimit, State, rejection::BytesRejection},
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+};
+use sunlight_api::{
+    ErrorBody,
+    ledger::{Attachment, AttachmentKind, MonthStatus},
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::{
+    AppState,
+    error::{ApiError, ApiResult},
+    extract::ApiPath,
+    ledger::editable,
+};
+use crate::{
+    authz::{Action, Actor, authorize, permits},
+    uploads::{self, Processed},
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(upload))
+        .layer(DefaultBodyLimit::max(uploads::MAX_BYTES + 64 * 1024))
+        .routes(routes!(file))
+        .routes(routes!(remove))
+}
+
+/// Attaches a photo or PDF to a line the accountant may still change. The body is the
+/// file itself. Photos are re-encoded without any metadata; HEIC is refused.
+#[utoipa::path(post, path = "/api/ledger-lines/{id}/attachments", tag = "files",
+    params(("id" = Uuid, Path)),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = Attachment), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
+        (status = 415, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn upload(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(line): ApiPath<Uuid>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<(StatusCode, Json<Attachment>)> {
+    editable(&state, &actor, line).await?;
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge
+        } else {
+            ApiError::BadRequest(e.body_text())
+        }
+    })?;
+    let processed = tokio::task::spawn_blocking(move || uploads::process(body.to_vec()))
+        .await
+        .map_err(anyhow::Error::from)?
+        .map_err(ApiError::Upload)?;
+    let id = Uuid::new_v4();
+    let (attachment, files) = match processed {
+        Processed::Image {
+            original,
+            screen,
+            thumb,
+            width,
+            height,
+        } => (
+            Attachment {
+                id,
+                kind: AttachmentKind::Image,
+                width: Some(width),
+                height: Some(height),
+            },
+            vec![
+                (format!("{id}-original.jpg"), original),
+                (format!("{id}-screen.jpg"), screen),
+                (format!("{id}-thumb.jpg"), thumb),
+            ],
+        ),
+        Processed::Pdf(pdf) => (
+            Attachment {
+                id,
+                kind: AttachmentKind::Pdf,
+                width: None,
+                height: None,
+            },
+            vec![(format!("{id}.pdf"), pdf)],
+        ),
+    };
+    let staged = state.storage.stage(files).await.map_err(anyhow::Error::from)?;
+    let storage = state.storage.clone();
+    let publish = staged.clone();
+    let saved = state
+        .db
+        .insert_attachment(line, &attachment, actor.0.id, || async move {
+            Ok(storage.publish(&publish).await?)
+        })
+        .await;
+    if let Err(e) = saved {
+        state.storage.discard(&staged).await;
+        return Err(e.into());
+    }
+    Ok((StatusCode::CREATED, Json(attachment)))
+}
+
+/// Finds an attachment and checks the actor may see it: its village's ledger, and, while
+/// its month is unpublished, only staff.
+async fn visible(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(Attachment, crate::db::ledger::LinePlace)> {
+    let found = state.db.attachment(id).await?.ok_or(ApiError::NotFound)?;
+    let place = state.db.line_place(found.line_id).await?.ok_or(ApiError::NotFound)?;
+    authorize(actor, Action::ViewLedger, &place.village)?;
+    if place.month_status != MonthStatus::Published && !permits(actor, Action::ViewUnpublishedLedger, &place.village) {
+        return Err(ApiError::NotFound);
+    }
+    Ok((found.attachment, place))
+}
+
+/// A stored file: `thumb` or `screen` of a photo for everyone who may read the ledger,
+/// `original` for staff, `pdf` for a PDF (always as a download).
+#[utoipa::path(get, path = "/api/files/{id}/{variant}", tag = "files",
+    params(("id" = Uuid, Path), ("variant" = String, Path, description = "thumb, screen, original or pdf")),
+    responses((status = 200, content_type = "image/jpeg"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn file(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath((id, variant)): ApiPath<(Uuid, String)>,
+) -> ApiResult<Response> {
+    let (attachment, place) = visible(&state, &actor, id).await?;
+    let (name, content_type) = match (attachment.kind, variant.as_str()) {
+        (AttachmentKind::Image, "thumb" | "screen") => (format!("{id}-{variant}.jpg"), "image/jpeg"),
+        (AttachmentKind::Image, "original") => {
+            authorize(&actor, Action::ViewUnpublishedLedger, &place.village)?;
+            (format!("{id}-original.jpg"), "image/jpeg")
+        }
+        (AttachmentKind::Pdf, "pdf") => (format!("{id}.pdf"), "application/pdf"),
+        _ => return Err(ApiError::NotFound),
+    };
+    let bytes = state
+        .storage
+        .read(&name)
+        .await
+        .map_err(|e| anyhow::anyhow!("stored file {name}: {e}"))?;
+    let mut res = bytes.into_response();
+    let h = res.headers_mut();
+    h.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    // Ids are random and files never change: the phone may keep them.
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("private, max-age=31536000, immutable"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
+    if attachment.kind == AttachmentKind::Pdf {
+        h.insert(
+            header::CONTENT_DISPOSITION,
+            HeaderValue::from_str(&format!("attachment; filename=\"{id}.pdf\"")).map_err(anyhow::Error::from)?,
+        );
+    }
+    Ok(res)
+}
+
+/// Removes an attachment from a line the accountant may still change.
+#[utoipa::path(delete, path = "/api/attachments/{id}", tag = "files",
+    params(("id" = Uuid, Path)),
+    responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn remove(State(state): State<AppState>, actor: Actor, ApiPath(id): ApiPath<Uuid>) -> ApiResult<StatusCode> {
+    let found = state.db.attachment(id).await?.ok_or(ApiError::NotFound)?;
+    editable(&state, &actor, found.line_id).await?;
+    // The row goes now; the files follow with the next storage sweep.
+    state.db.delete_attachment(id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
