@@ -94,6 +94,20 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Ap
     run(marked(Request::post(path)).json(body)).await
 }
 
+#[cfg(feature = "staff")]
+pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
+    run(marked(Request::put(path)).json(body)).await
+}
+
+/// Sends a file as the whole body.
+#[cfg(feature = "staff")]
+pub async fn upload<T: DeserializeOwned>(path: &str, body: web_sys::Blob, content_type: &str) -> ApiResult<T> {
+    run(marked(Request::post(path))
+        .header("content-type", content_type)
+        .body(body))
+    .await
+}
+
 pub async fn delete<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
     run(marked(Request::delete(path)).build()).await
 }

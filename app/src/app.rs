@@ -2,14 +2,14 @@
 
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::{
-    components::{Redirect, Route, Router, Routes},
+    components::{Route, Router, Routes},
     path,
 };
 use wasm_bindgen::{JsCast, closure::Closure};
 
 use crate::{
     api::Failure,
-    components::{ErrorRetry, Loading},
+    components::{ErrorRetry, Leave, Loading},
     i18n::Lang,
     pages, prefs,
     session::Session,
@@ -65,23 +65,46 @@ pub fn App() -> impl IntoView {
         if let Some(f) = boot_error.get() {
             return view! { <div class="content"><ErrorRetry failure=f retry=move |_| boot()/></div> }.into_any();
         }
-        view! {
-            <Router base=base>
-                <Routes fallback=|| view! { <pages::NotFound/> }>
-                    <Route path=path!("/login") view=pages::auth::SignIn/>
-                    <Route path=path!("/register") view=pages::auth::Register/>
-                    <Route path=path!("/reset") view=pages::auth::Reset/>
-                    <Route path=path!("/") view=|| view! { <Authed><pages::villager::Home/></Authed> }/>
-                    <Route path=path!("/demands") view=|| view! { <Authed><pages::villager::Demands/></Authed> }/>
-                    <Route path=path!("/reports") view=|| view! { <Authed><pages::villager::Reports/></Authed> }/>
-                    <Route path=path!("/polls") view=|| view! { <Authed><pages::villager::Polls/></Authed> }/>
-                    <Route path=path!("/me") view=|| view! { <Authed><pages::me::MePage/></Authed> }/>
-                    <Route path=path!("/work") view=|| view! { <Authed><pages::work::Work/></Authed> }/>
-                    <Route path=path!("/admin/:code") view=|| view! { <Authed><pages::admin::RegionAdmin/></Authed> }/>
-                </Routes>
-            </Router>
-        }
-        .into_any()
+        routes(base).into_any()
+    }
+}
+
+/// The villagers' bundle: signing in and the five tabs.
+#[cfg(not(feature = "staff"))]
+fn routes(base: String) -> impl IntoView {
+    view! {
+        <Router base=base>
+            <Routes fallback=|| view! { <pages::NotFound/> }>
+                <Route path=path!("/login") view=pages::auth::SignIn/>
+                <Route path=path!("/register") view=pages::auth::Register/>
+                <Route path=path!("/reset") view=pages::auth::Reset/>
+                <Route path=path!("/") view=|| view! { <Authed><pages::villager::Home/></Authed> }/>
+                <Route path=path!("/demands") view=|| view! { <Authed><pages::villager::Demands/></Authed> }/>
+                <Route path=path!("/reports") view=|| view! { <Authed><pages::villager::Reports/></Authed> }/>
+                <Route path=path!("/polls") view=|| view! { <Authed><pages::villager::Polls/></Authed> }/>
+                <Route path=path!("/me") view=|| view! { <Authed><pages::me::MePage/></Authed> }/>
+                <Route path=path!("/ledger/:code") view=|| view! { <Authed><pages::ledger::YearPage/></Authed> }/>
+                <Route path=path!("/ledger/:code/:month") view=|| view! { <Authed><pages::ledger::MonthPage/></Authed> }/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The staff workbench bundle, everything under `/staff/`.
+#[cfg(feature = "staff")]
+fn routes(base: String) -> impl IntoView {
+    view! {
+        <Router base=base>
+            <Routes fallback=|| view! { <pages::NotFound/> }>
+                <Route path=path!("/staff") view=|| view! { <Leave path=crate::paths::WORK/> }/>
+                <Route path=path!("/staff/work") view=|| view! { <Authed><pages::work::Work/></Authed> }/>
+                <Route path=path!("/staff/me") view=|| view! { <Authed><pages::me::MePage/></Authed> }/>
+                <Route path=path!("/staff/admin/:code") view=|| view! { <Authed><pages::admin::RegionAdmin/></Authed> }/>
+                <Route path=path!("/staff/ledger/:code") view=|| view! { <Authed><pages::ledger::YearPage/></Authed> }/>
+                <Route path=path!("/staff/ledger/:code/:month") view=|| view! { <Authed><pages::ledger::MonthPage/></Authed> }/>
+                <Route path=path!("/staff/review/:code") view=|| view! { <Authed><pages::ledger::ReviewQueuePage/></Authed> }/>
+            </Routes>
+        </Router>
     }
 }
 
@@ -91,7 +114,7 @@ fn Authed(children: ChildrenFn) -> impl IntoView {
     let session = Session::get();
     move || match session.0.get() {
         None => view! { <Loading/> }.into_any(),
-        Some(None) => view! { <Redirect path=crate::paths::LOGIN/> }.into_any(),
+        Some(None) => view! { <Leave path=crate::paths::LOGIN/> }.into_any(),
         Some(Some(_)) => children().into_any(),
     }
 }

@@ -13,23 +13,46 @@ use crate::{
 
 /// A page: a title bar, the content, and the tab bar for the signed-in person.
 #[component]
-pub fn Page(#[prop(into)] title: String, children: Children) -> impl IntoView {
+pub fn Page(#[prop(into)] title: Signal<String>, children: Children) -> impl IntoView {
     view! {
-        <header class="bar"><h1>{title}</h1></header>
+        <header class="bar"><h1>{move || title.get()}</h1></header>
         <OfflineBanner/>
         <div class="content">{children()}</div>
         <TabBar/>
     }
 }
 
-/// The bottom tab bar: the five villager tabs, or work and me for staff who are not
-/// villagers.
+/// A link that stays in this bundle (routed in the page) or loads the other bundle.
+#[component]
+pub fn Go(#[prop(into)] href: String, #[prop(optional, into)] class: String, children: Children) -> impl IntoView {
+    if paths::is_foreign(&href) {
+        view! { <a href=paths::relative(&href) class=class rel="external">{children()}</a> }.into_any()
+    } else {
+        view! { <A href=href attr:class=class exact=true>{children()}</A> }.into_any()
+    }
+}
+
+/// A navigation function for use in handlers: routes within this bundle, loads the page
+/// for the other one. Call it while building a component.
+pub fn navigator() -> impl Fn(&str) + Clone + 'static {
+    let navigate = leptos_router::hooks::use_navigate();
+    move |path: &str| {
+        if paths::is_foreign(path) {
+            let _ = window().location().set_href(&paths::relative(path));
+        } else {
+            navigate(path, Default::default());
+        }
+    }
+}
+
+/// The bottom tab bar: the five villager tabs, or work and me for staff (and for staff
+/// who are not villagers).
 #[component]
 pub fn TabBar() -> impl IntoView {
     let session = Session::get();
     move || {
         let me = session.0.get().flatten()?;
-        let tabs: Vec<(&'static str, T)> = if me.has_role(Role::Villager) {
+        let tabs: Vec<(&'static str, T)> = if me.has_role(Role::Villager) && !cfg!(feature = "staff") {
             vec![
                 (paths::HOME, T::TabDisclosures),
                 (paths::DEMANDS, T::TabDemands),
@@ -37,12 +60,14 @@ pub fn TabBar() -> impl IntoView {
                 (paths::POLLS, T::TabPolls),
                 (paths::ME, T::TabMe),
             ]
+        } else if cfg!(feature = "staff") {
+            vec![(paths::WORK, T::TabWork), (paths::STAFF_ME, T::TabMe)]
         } else {
             vec![(paths::WORK, T::TabWork), (paths::ME, T::TabMe)]
         };
         Some(view! {
             <nav class="tabs" aria-label=t(T::AppName)>
-                {tabs.into_iter().map(|(href, label)| view! { <A href=href exact=true>{t(label)}</A> }).collect_view()}
+                {tabs.into_iter().map(|(href, label)| view! { <Go href=href>{t(label)}</Go> }).collect_view()}
             </nav>
         })
     }
@@ -126,4 +151,12 @@ pub fn FormError(error: RwSignal<Option<Failure>>) -> impl IntoView {
             }
         })
     }
+}
+
+/// Sends the person elsewhere as soon as it renders (across bundles if need be).
+#[component]
+pub fn Leave(path: &'static str) -> impl IntoView {
+    let go = navigator();
+    Effect::new(move |_| go(path));
+    view! { <Loading/> }
 }

@@ -6,6 +6,8 @@ mod components;
 mod i18n;
 mod pages;
 mod paths;
+#[cfg(feature = "staff")]
+mod photo;
 mod prefs;
 mod session;
 

@@ -105,6 +105,209 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         };
         db.grant(user, *role, &region, household).await?;
     }
+    demo_ledgers(db).await?;
     tracing::info!("demo data loaded");
+    Ok(())
+}
+
+/// A small deterministic generator, so the demo looks the same on every machine.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+
+    /// A whole number of yuan in `lo..hi`, with some odd fen now and then, as fen.
+    fn fen(&mut self, lo: i64, hi: i64) -> i64 {
+        let yuan = lo + (self.next() as i64 % (hi - lo));
+        yuan * 100
+            + if self.next() % 3 == 0 {
+                (self.next() % 100) as i64
+            } else {
+                0
+            }
+    }
+
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.next() as usize % items.len()]
+    }
+}
+
+/// The township of each demo township code: its reviewer account.
+const REVIEWERS: &[(&str, &str, &str)] = &[
+    ("359901101000", "13800000004", "黄审核"),
+    ("359901102000", "13800000014", "蔡审核"),
+    ("359902101000", "13800000015", "许审核"),
+    ("359902102000", "13800000016", "郑审核"),
+];
+
+/// Twelve published months for every demo village, ending with last month, so that the
+/// disclosures have something real-looking to show. This month stays open for entry.
+async fn demo_ledgers(db: &Db) -> anyhow::Result<()> {
+    use chrono::{Datelike, TimeZone};
+    use sunlight_api::{
+        date::{Date, Month},
+        ledger::Kind,
+    };
+
+    use crate::db::ledger::LineFields;
+
+    let hash = auth::hash_password(&Password::parse(DEMO_PASSWORD)?).await?;
+    let mut reviewers = Vec::new();
+    for (town, mobile, name) in REVIEWERS {
+        let id = match db.user_id_by_mobile(mobile).await? {
+            Some(id) => id,
+            None => db
+                .create_user(NewUser {
+                    name,
+                    mobile,
+                    password_hash: &hash,
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        };
+        db.grant(id, Role::Reviewer, &RegionCode::parse(town)?, None).await?;
+        reviewers.push((town.to_string(), id));
+    }
+    let accountant = db.user_id_by_mobile("13800000002").await?.context("demo accountant")?;
+    let now = chrono::Utc::now() + chrono::Duration::hours(8);
+    let this = Month {
+        year: now.year(),
+        month: now.month(),
+    };
+    for (i, (code, _)) in REGIONS.iter().enumerate() {
+        let village = RegionCode::parse(code)?;
+        if village.level() != sunlight_api::RegionLevel::Village || db.has_ledger(&village).await? {
+            continue;
+        }
+        let town = village.parent().context("village parent")?;
+        let reviewer = reviewers
+            .iter()
+            .find(|(t, _)| *t == town.as_str())
+            .context("demo reviewer")?
+            .1;
+        let mut rng = Lcg(0x5eed ^ (i as u64) << 20);
+        for back in (1..=12).rev() {
+            let total = this.year * 12 + this.month as i32 - 1 - back;
+            let month = Month {
+                year: total / 12,
+                month: (total % 12) as u32 + 1,
+            };
+            let day = |rng: &mut Lcg| Date {
+                year: month.year,
+                month: month.month,
+                day: 1 + (rng.next() % 27) as u32,
+            };
+            let mut lines = Vec::new();
+            let mut line =
+                |rng: &mut Lcg, kind: Kind, fen: i64, category: &str, who: &str, person: bool, note: Option<&str>| {
+                    let invoice_no = (kind == Kind::Expense).then(|| format!("3599{:08}", rng.next() % 100_000_000));
+                    lines.push(LineFields {
+                        date: day(rng),
+                        kind,
+                        amount_fen: fen,
+                        category: category.to_owned(),
+                        counterparty: who.to_owned(),
+                        counterparty_is_person: person,
+                        invoice_no,
+                        note: note.map(str::to_owned),
+                    });
+                };
+            if month.month % 3 == 1 {
+                let fen = rng.fen(30_000, 80_000);
+                line(
+                    &mut rng,
+                    Kind::Income,
+                    fen,
+                    "上级拨款",
+                    "镇财政所",
+                    false,
+                    Some("村级组织运转经费"),
+                );
+            }
+            let fen = rng.fen(800, 3_000);
+            line(
+                &mut rng,
+                Kind::Income,
+                fen,
+                "租赁收入",
+                "陈国强",
+                true,
+                Some("鱼塘承包费"),
+            );
+            let fen = rng.fen(150, 1_200);
+            let shop = rng.pick(&["云溪文具店", "惠民办公用品店", "清水百货"]);
+            line(&mut rng, Kind::Expense, fen, "办公费", shop, false, None);
+            let fen = rng.fen(300, 900);
+            line(
+                &mut rng,
+                Kind::Expense,
+                fen,
+                "水电费",
+                "国网云溪供电公司",
+                false,
+                Some("村部及路灯电费"),
+            );
+            let fen = rng.fen(1_500, 2_500);
+            let who = rng.pick(&["林桂兰", "吴海生"]);
+            line(
+                &mut rng,
+                Kind::Expense,
+                fen,
+                "劳务费",
+                who,
+                true,
+                Some("保洁员工资（村道保洁）"),
+            );
+            if rng.next() % 2 == 0 {
+                let fen = rng.fen(300, 800);
+                let who = rng.pick(&["王春梅", "李志强", "张明辉"]);
+                line(
+                    &mut rng,
+                    Kind::Expense,
+                    fen,
+                    "补贴发放",
+                    who,
+                    true,
+                    Some("困难群众临时救助"),
+                );
+            }
+            if rng.next() % 3 == 0 {
+                let fen = rng.fen(2_000, 20_000);
+                let what = rng.pick(&["村道坑洼修补", "水渠清淤", "路灯更换", "村部屋顶防水"]);
+                line(&mut rng, Kind::Expense, fen, "维修费", "清水建筑队", false, Some(what));
+            }
+            if rng.next() % 4 == 0 {
+                let fen = rng.fen(200, 600);
+                line(
+                    &mut rng,
+                    Kind::Expense,
+                    fen,
+                    "会议费",
+                    "村民代表会议",
+                    false,
+                    Some("茶水及资料印制"),
+                );
+            }
+            let published = chrono::Utc
+                .with_ymd_and_hms(
+                    month.year + i32::from(month.month == 12),
+                    month.month % 12 + 1,
+                    5,
+                    2,
+                    0,
+                    0,
+                )
+                .single()
+                .context("publication time")?;
+            db.insert_published_month(&village, month, &lines, accountant, reviewer, published)
+                .await?;
+        }
+    }
     Ok(())
 }

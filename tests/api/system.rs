@@ -95,6 +95,12 @@ fn fake_dist() -> tempfile::TempDir {
     std::fs::write(d.path().join("sunlight-app-0123456789abcdef.js"), "console.log(1)").unwrap();
     std::fs::write(d.path().join("sunlight-app-0123456789abcdef.js.br"), [0x0b, 0x07, 0x80]).unwrap();
     std::fs::write(d.path().join("manifest.json"), "{}").unwrap();
+    std::fs::create_dir(d.path().join("staff")).unwrap();
+    std::fs::write(
+        d.path().join("staff/index.html"),
+        "<html><head></head><body>workbench</body></html>",
+    )
+    .unwrap();
     d
 }
 
@@ -114,10 +120,15 @@ async fn serves_the_client_with_caching_and_spa_fallback() {
     assert_eq!(res.headers()["cache-control"], "no-cache");
     let html = res.text().await.unwrap();
     assert!(html.contains("<head><base href=\"/\">"), "{html}");
-    // A deep link of the client's router gets index.html.
-    let res = app.get("admin/359901101201").await;
+    // A deep link of the client's router gets index.html; one of the workbench, its page.
+    let res = app.get("ledger/359901101201").await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.text().await.unwrap().contains("app"));
+    let staff = app.get("staff/admin/359901101201").await.text().await.unwrap();
+    assert!(
+        staff.contains("workbench") && staff.contains("<base href=\"/\">"),
+        "{staff}"
+    );
     // Hashed assets are cached for good, and brotli is served when asked for.
     let res = app
         .client

@@ -17,12 +17,13 @@ after(async () => {
 test('a villager signs in and sees their village and the five tabs', async () => {
   const page = await phone(browser);
   await signIn(page, server.base, '13800000001');
-  await page.getByRole('heading', { name: '上坪村 · 阳光村务' }).waitFor();
+  await page.getByRole('heading', { name: '上坪村 · 公开' }).waitFor();
   for (const tab of ['公开', '诉求', '举报', '投票', '我的']) {
     assert.ok(await page.getByRole('link', { name: tab, exact: true }).isVisible(), tab);
   }
-  assert.ok(await page.getByText('功能建设中').isVisible(), 'an honest empty state');
   await shot(page, 'villager-home');
+  await page.getByRole('link', { name: '诉求', exact: true }).click();
+  assert.ok(await page.getByText('功能建设中').isVisible(), 'an honest empty state');
   await page.getByRole('link', { name: '我的', exact: true }).click();
   await page.getByText('村民 · 上坪村').waitFor();
   assert.ok(await page.getByText('13800000001').isVisible(), 'own number unmasked');
@@ -43,7 +44,7 @@ test('a wrong password shows the message and keeps the form', async () => {
 test('a cadre issues an invite code and a new villager signs up with it', async () => {
   const cadre = await phone(browser);
   await signIn(cadre, server.base, '13800000003');
-  await cadre.getByRole('heading', { name: '上坪村 · 阳光村务' }).waitFor();
+  await cadre.getByRole('heading', { name: '上坪村 · 公开' }).waitFor();
   await cadre.getByRole('link', { name: '我的', exact: true }).click();
   await cadre.getByRole('link', { name: '进入工作台' }).click();
   await cadre.getByRole('link', { name: '管理' }).click();
@@ -65,7 +66,7 @@ test('a cadre issues an invite code and a new villager signs up with it', async 
   await newcomer.getByLabel('密码').fill('my-good-password');
   await shot(newcomer, 'register-filled');
   await newcomer.getByRole('button', { name: '注册' }).click();
-  await newcomer.getByRole('heading', { name: '上坪村 · 阳光村务' }).waitFor();
+  await newcomer.getByRole('heading', { name: '上坪村 · 公开' }).waitFor();
   await shot(newcomer, 'register-done');
   assert.deepEqual(newcomer.errors, []);
 });
@@ -95,7 +96,7 @@ test('an admin creates a staff account in a township', async () => {
 test('a household import from an Excel (GBK) CSV: row errors first, then all at once', async () => {
   const page = await phone(browser);
   await signIn(page, server.base, '13800000009');
-  await page.goto(server.base + 'admin/359901102202');
+  await page.goto(server.base + 'staff/admin/359901102202');
   await page.getByRole('heading', { name: '农户', exact: true }).waitFor();
   // "户号,户主姓名 / 201,张三 / ,李四" as Excel on Chinese Windows saves it (GBK).
   const gbk = (hex) => Buffer.from(hex.replace(/ /g, ''), 'hex');
@@ -122,7 +123,7 @@ test('screens fit 320 px with care-mode text and large-text mode', async () => {
   await page.evaluate(() => { document.documentElement.style.fontSize = '140%'; });
   assert.equal(await scrollsSideways(page), false, 'register page at 140%');
   await signIn(page, server.base, '13800000003');
-  await page.getByRole('heading', { name: '上坪村 · 阳光村务' }).waitFor();
+  await page.getByRole('heading', { name: '上坪村 · 公开' }).waitFor();
   await page.getByRole('link', { name: '我的', exact: true }).click();
   await page.getByRole('button', { name: '开', exact: true }).click();
   await page.evaluate(() => { document.documentElement.style.fontSize = 'calc(22px * 1.4)'; });
@@ -134,7 +135,7 @@ test('screens fit 320 px with care-mode text and large-text mode', async () => {
     .map((el) => [el.textContent.trim(), el.getBoundingClientRect().height])
     .filter(([, h]) => h < 60));
   assert.deepEqual(small, [], 'tap targets under 60 px in large-text mode');
-  await page.goto(server.base + 'admin/359901101201');
+  await page.goto(server.base + 'staff/admin/359901101201');
   await page.getByRole('heading', { name: '农户', exact: true }).waitFor();
   await page.evaluate(() => { document.documentElement.style.fontSize = 'calc(22px * 1.4)'; });
   assert.equal(await scrollsSideways(page), false, 'admin page, large text at 140%');
@@ -155,7 +156,7 @@ test('the language switch turns every screen to English and back', async () => {
   await page.getByRole('link', { name: '我的', exact: true }).click();
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  assert.ok(await page.getByRole('link', { name: 'Disclosures' }).isVisible());
+  assert.ok(await page.getByRole('link', { name: 'Disclosures', exact: true }).isVisible());
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
   await shot(page, 'me-english');
   await page.getByRole('button', { name: '简体中文' }).click();
@@ -166,7 +167,7 @@ test('the language switch turns every screen to English and back', async () => {
 test('offline: the page says so', async () => {
   const page = await phone(browser);
   await signIn(page, server.base, '13800000001');
-  await page.getByRole('heading', { name: '上坪村 · 阳光村务' }).waitFor();
+  await page.getByRole('heading', { name: '上坪村 · 公开' }).waitFor();
   await page.context().setOffline(true);
   await page.getByText('网络已断开').waitFor();
   await shot(page, 'offline');
@@ -184,7 +185,7 @@ test('a browser without WebAssembly gets a plain message, not a blank page', asy
 test('a deep link under the router works after a reload', async () => {
   const page = await phone(browser);
   await signIn(page, server.base, '13800000009');
-  await page.goto(server.base + 'admin/359902000000');
+  await page.goto(server.base + 'staff/admin/359902000000');
   await page.getByRole('heading', { name: '石门县 · 县（区）' }).waitFor();
   assert.ok(await page.getByRole('link', { name: /龙潭乡/ }).isVisible());
   await page.reload();

@@ -145,6 +145,9 @@ fn RegionPage(region: RegionView) -> impl IntoView {
                     </ul>
                 </section>
             })}
+            {is_village.then(|| view! {
+                <p><A href=paths::ledger(code.as_str()) attr:class="button secondary">{t(T::OpenLedger)}</A></p>
+            })}
             {(is_village && manages).then(|| view! {
                 <Households code=code.clone() on_issued=move || invites_version.update(|v| *v += 1)/>
                 <Invites code=code.clone() version=invites_version/>
@@ -174,7 +177,7 @@ fn IssuedNotice(issued: RwSignal<Option<(uuid::Uuid, IssuedCode)>>, for_row: uui
 }
 
 #[component]
-fn Households(code: RegionCode, on_issued: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn Households(code: RegionCode, #[prop(into)] on_issued: Callback<()>) -> impl IntoView {
     let list = Paged::<Household>::new(format!("api/regions/{code}/households"));
     let issued = RwSignal::new(None::<(uuid::Uuid, IssuedCode)>);
     let issue_error = RwSignal::new(None::<Failure>);
@@ -188,7 +191,7 @@ fn Households(code: RegionCode, on_issued: impl Fn() + Copy + Send + Sync + 'sta
                 Ok(c) => {
                     issue_error.set(None);
                     issued.set(Some((household, c)));
-                    on_issued();
+                    on_issued.run(());
                 }
                 Err(f) => issue_error.set(Some(f)),
             }
@@ -227,7 +230,7 @@ fn Households(code: RegionCode, on_issued: impl Fn() + Copy + Send + Sync + 'sta
 }
 
 #[component]
-fn AddHousehold(code: RegionCode, on_added: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn AddHousehold(code: RegionCode, #[prop(into)] on_added: Callback<()>) -> impl IntoView {
     let number = RwSignal::new(String::new());
     let head = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Failure>);
@@ -244,7 +247,7 @@ fn AddHousehold(code: RegionCode, on_added: impl Fn() + Copy + Send + Sync + 'st
                     error.set(None);
                     number.set(String::new());
                     head.set(String::new());
-                    on_added();
+                    on_added.run(());
                 }
                 Err(f) => error.set(Some(f)),
             }
@@ -280,7 +283,7 @@ async fn read_text(file: web_sys::File) -> Option<String> {
 }
 
 #[component]
-fn ImportHouseholds(code: RegionCode, on_done: impl Fn() + Copy + Send + Sync + 'static) -> impl IntoView {
+fn ImportHouseholds(code: RegionCode, #[prop(into)] on_done: Callback<()>) -> impl IntoView {
     let error = RwSignal::new(None::<Failure>);
     let done = RwSignal::new(None::<u32>);
     let url = StoredValue::new(format!("api/regions/{code}/households/import"));
@@ -304,7 +307,7 @@ fn ImportHouseholds(code: RegionCode, on_done: impl Fn() + Copy + Send + Sync + 
                 Ok(r) => {
                     error.set(None);
                     done.set(Some(r.created));
-                    on_done();
+                    on_done.run(());
                 }
                 Err(f) => {
                     done.set(None);

@@ -1,7 +1,7 @@
 //! Sign in, register with an invite code, reset a password with a code.
 
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::{components::A, hooks::use_navigate};
+use leptos_router::components::A;
 use sunlight_api::{
     InviteCode, Mobile, Password, PersonName,
     dto::{Me, Register as RegisterBody, ResetPassword, SignIn as SignInBody},
@@ -10,7 +10,7 @@ use sunlight_api::{
 
 use crate::{
     api::{self, Failure},
-    components::{Field, FormError},
+    components::{Field, FormError, navigator},
     i18n::{T, t},
     paths,
     session::Session,
@@ -50,7 +50,7 @@ pub fn SignIn() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Failure>);
     let busy = RwSignal::new(false);
-    let navigate = use_navigate();
+    let navigate = navigator();
     let session = Session::get();
     let submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
@@ -69,7 +69,7 @@ pub fn SignIn() -> impl IntoView {
                 Ok(me) => {
                     let to = landing(&me);
                     session.set(Some(me));
-                    navigate(to, Default::default());
+                    navigate(to);
                 }
                 Err(f) => error.set(Some(f)),
             }
@@ -98,7 +98,7 @@ pub fn Register() -> impl IntoView {
     let password = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Failure>);
     let busy = RwSignal::new(false);
-    let navigate = use_navigate();
+    let navigate = navigator();
     let session = Session::get();
     let submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
@@ -122,7 +122,7 @@ pub fn Register() -> impl IntoView {
             match api::post::<_, Me>("api/registrations", &body).await {
                 Ok(me) => {
                     session.set(Some(me));
-                    navigate(paths::HOME, Default::default());
+                    navigate(paths::HOME);
                 }
                 Err(f) => error.set(Some(f)),
             }

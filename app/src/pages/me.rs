@@ -1,12 +1,11 @@
 //! 我的: who I am, my roles, language, large text, sign out.
 
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::{components::A, hooks::use_navigate};
 
 use crate::{
     api,
     app::set_lang,
-    components::Page,
+    components::{Go, Page, navigator},
     i18n::{Lang, T, lang, level_name, role_name, t},
     paths, prefs,
     session::Session,
@@ -16,14 +15,14 @@ use crate::{
 pub fn MePage() -> impl IntoView {
     let session = Session::get();
     let large = RwSignal::new(prefs::load_large());
-    let navigate = use_navigate();
+    let navigate = navigator();
     let sign_out = move |_| {
         let navigate = navigate.clone();
         spawn_local(async move {
             // Signed out locally even if the server could not be told.
             let _ = api::delete::<()>("api/session").await;
             session.set(None);
-            navigate(paths::LOGIN, Default::default());
+            navigate(paths::LOGIN);
         });
     };
     let me = session.0.get_untracked().flatten();
@@ -44,7 +43,8 @@ pub fn MePage() -> impl IntoView {
                                 <li>{role_name(g.role)}" · "{g.region_name.clone()}" "<span class="muted">"("{level_name(g.region_level)}")"</span></li>
                             }).collect_view()}
                         </ul>
-                        {(staff && villager).then(|| view! { <A href=paths::WORK attr:class="button secondary">{t(T::GoToWork)}</A> })}
+                        {(staff && villager && !cfg!(feature = "staff")).then(|| view! { <Go href=paths::WORK class="button secondary">{t(T::GoToWork)}</Go> })}
+                        {(villager && cfg!(feature = "staff")).then(|| view! { <Go href=paths::HOME class="button secondary">{t(T::GoToVillage)}</Go> })}
                     </section>
                 }
             })}

@@ -1,15 +1,22 @@
 //! One module per screen.
 
+#[cfg(feature = "staff")]
 pub mod admin;
+#[cfg(not(feature = "staff"))]
 pub mod auth;
+pub mod ledger;
+#[cfg(feature = "staff")]
+pub mod ledger_staff;
 pub mod me;
+#[cfg(not(feature = "staff"))]
 pub mod villager;
+#[cfg(feature = "staff")]
 pub mod work;
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 
 use crate::{
+    components::Go,
     i18n::{T, t},
     paths,
 };
@@ -21,7 +28,7 @@ pub fn NotFound() -> impl IntoView {
         <header class="bar"><h1>{t(T::AppName)}</h1></header>
         <div class="content">
             <p>{t(T::NotFoundPage)}</p>
-            <p><A href=paths::HOME>{t(T::Home)}</A></p>
+            <p><Go href=paths::HOME>{t(T::Home)}</Go></p>
         </div>
     }
 }

@@ -1,10 +1,9 @@
 //! The villager's tabs. Each capability that is not open yet says so plainly.
 
 use leptos::prelude::*;
-use leptos_router::components::Redirect;
 
 use crate::{
-    components::{Empty, Page},
+    components::{Empty, Leave, Page},
     i18n::{T, t},
     paths,
     session::Session,
@@ -22,15 +21,22 @@ fn VillageTab(soon: T) -> impl IntoView {
                 view! { <Page title=title><Empty title=t(T::ComingTitle) text=t(soon)/></Page> }.into_any()
             }
             // Staff who are not villagers have no village tabs.
-            None => view! { <Redirect path=paths::WORK/> }.into_any(),
+            None => view! { <Leave path=paths::WORK/> }.into_any(),
         })
     }
 }
 
-/// 公开: the village's disclosures.
+/// 公开: the village's disclosures, starting with its accounts.
 #[component]
 pub fn Home() -> impl IntoView {
-    view! { <VillageTab soon=T::DisclosuresSoon/> }
+    let session = Session::get();
+    move || {
+        let me = session.0.get().flatten()?;
+        Some(match me.village() {
+            Some(v) => view! { <crate::pages::ledger::YearView code=v.region.clone()/> }.into_any(),
+            None => view! { <Leave path=paths::WORK/> }.into_any(),
+        })
+    }
 }
 
 /// 诉求: demands.

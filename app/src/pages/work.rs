@@ -7,6 +7,7 @@ use sunlight_api::Role;
 use crate::{
     components::{Empty, Page},
     i18n::{T, level_name, role_name, t},
+    pages::ledger::{ledger_path, this_month},
     paths,
     session::Session,
 };
@@ -23,10 +24,15 @@ pub fn Work() -> impl IntoView {
                             <A href=paths::admin(g.region.as_str()) attr:class="button">{t(T::Manage)}</A>
                             <p class="hint">{t(T::ManageHint)}</p>
                         }.into_any(),
-                        Role::Reviewer => view! { <Empty title=t(T::ReviewQueue) text=t(T::ReviewQueueEmpty)/> }.into_any(),
+                        Role::Reviewer => view! {
+                            <A href=paths::review(g.region.as_str()) attr:class="button">{t(T::OpenQueue)}</A>
+                        }.into_any(),
                         Role::Handler => view! { <Empty title=t(T::DemandInbox) text=t(T::DemandInboxEmpty)/> }.into_any(),
                         Role::Inspector => view! { <Empty title=t(T::ReportInbox) text=t(T::ReportInboxEmpty)/> }.into_any(),
-                        Role::Accountant => view! { <Empty title=t(T::Ledger) text=t(T::LedgerEmpty)/> }.into_any(),
+                        Role::Accountant => view! {
+                            <A href=ledger_path(&g.region, this_month()) attr:class="button">{t(T::EnterThisMonth)}</A>
+                            <p><A href=paths::ledger(g.region.as_str())>{t(T::OpenLedger)}</A></p>
+                        }.into_any(),
                         Role::Villager => ().into_any(),
                     };
                     view! {

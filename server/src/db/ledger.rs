@@ -405,3 +405,65 @@ impl Db {
             .collect())
     }
 }
+
+impl Db {
+    /// Records a month that was entered, reviewed and published in the past, in one
+    /// transaction: for demo data and for bringing in a village's earlier paper ledgers.
+    pub async fn insert_published_month(
+        &self,
+        village: &RegionCode,
+        month: Month,
+        lines: &[LineFields],
+        accountant: Uuid,
+        reviewer: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<(), sqlx::Error> {
+        let month_id = Uuid::new_v4();
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query(
+                "INSERT INTO ledger_months (id, village_code, month, status, submitted_at, published_at, published_by)
+                 VALUES ($1, $2, $3, 'published', $4, $4, $5)",
+            )
+            .bind(month_id)
+            .bind(village.as_str())
+            .bind(month.to_string())
+            .bind(at)
+            .bind(reviewer)
+            .execute(&mut *tx)
+            .await?;
+            for f in lines {
+                sqlx::query(
+                    "INSERT INTO ledger_lines (id, month_id, entry_date, kind, amount_fen, category, counterparty,
+                        counterparty_is_person, invoice_no, note, status, reviewed_by, reviewed_at, created_by, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'approved', $11, $12, $13, $12)",
+                )
+                .bind(Uuid::new_v4())
+                .bind(month_id)
+                .bind(from_date(f.date))
+                .bind(f.kind.as_str())
+                .bind(f.amount_fen)
+                .bind(&f.category)
+                .bind(&f.counterparty)
+                .bind(f.counterparty_is_person)
+                .bind(&f.invoice_no)
+                .bind(&f.note)
+                .bind(reviewer)
+                .bind(at)
+                .bind(accountant)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await
+        })
+    }
+
+    /// Whether a village has any ledger month at all.
+    pub async fn has_ledger(&self, village: &RegionCode) -> Result<bool, sqlx::Error> {
+        let n: i64 = on_pool!(self, p => sqlx::query_scalar("SELECT COUNT(*) FROM ledger_months WHERE village_code = $1")
+            .bind(village.as_str())
+            .fetch_one(p)
+            .await)?;
+        Ok(n > 0)
+    }
+}

@@ -18,10 +18,12 @@ use tower_http::services::ServeDir;
 
 use super::AppState;
 
-/// The client's `index.html`, prepared once.
+/// The client's two pages, prepared once: the villagers' `index.html` and the staff
+/// workbench's `staff/index.html`.
 pub struct Client {
     dist: PathBuf,
     index: Option<String>,
+    staff: Option<String>,
 }
 
 impl Client {
@@ -35,9 +37,13 @@ impl Client {
             }
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", index_path.display())),
         };
+        let staff = std::fs::read_to_string(dist.join("staff").join("index.html"))
+            .ok()
+            .map(|h| with_base(&h, base_path));
         Ok(Client {
             dist: dist.to_owned(),
             index,
+            staff,
         })
     }
 }
@@ -78,11 +84,16 @@ async fn serve(State(state): State<AppState>, req: Request<Body>) -> Response {
             return res;
         }
     }
-    index(client)
+    let staff = path == "/staff" || path.starts_with("/staff/");
+    index(if staff {
+        client.staff.as_ref()
+    } else {
+        client.index.as_ref()
+    })
 }
 
-fn index(client: &Client) -> Response {
-    let html = client.index.clone().unwrap_or_else(|| {
+fn index(page: Option<&String>) -> Response {
+    let html = page.cloned().unwrap_or_else(|| {
         "<!doctype html><meta charset=utf-8><title>阳光村务</title><p>客户端尚未构建。The client has not been built.".to_owned()
     });
     let mut res = Html(html).into_response();

@@ -1,0 +1,305 @@
+//! The village accounts (公开): a year at a glance, a month in full with every line, its
+//! invoice photos and the township's seal. The accountant enters and fixes lines here and
+//! the township reviewer seals them; what each may do is decided by the server, and this
+//! page only offers the buttons their roles could use.
+
+use leptos::prelude::*;
+use leptos_router::{components::A, hooks::use_params_map};
+use sunlight_api::{
+    RegionCode, Timestamp,
+    date::Month,
+    ledger::{Attachment, AttachmentKind, Kind, LedgerMonth, LedgerYear, Line, LineStatus, MonthStatus},
+    money::format_yuan,
+};
+
+#[cfg(feature = "staff")]
+use super::ledger_staff as staff;
+#[cfg(feature = "staff")]
+pub use super::ledger_staff::ReviewQueuePage;
+use crate::{
+    api,
+    components::{Empty, ErrorRetry, Loading, Page},
+    i18n::{T, t},
+};
+
+/// The current month in China.
+pub fn this_month() -> Month {
+    let now = Timestamp(js_sys::Date::now() as i64).china();
+    Month {
+        year: now.year,
+        month: now.month,
+    }
+}
+
+pub fn ledger_path(code: &RegionCode, month: Month) -> String {
+    format!("{}/{month}", crate::paths::ledger(code.as_str()))
+}
+
+pub fn yuan(fen: i64) -> String {
+    if fen < 0 {
+        format!("-¥{}", format_yuan(-fen))
+    } else {
+        format!("¥{}", format_yuan(fen))
+    }
+}
+
+pub fn status_text(s: MonthStatus) -> &'static str {
+    t(match s {
+        MonthStatus::Draft => T::StatusDraft,
+        MonthStatus::Submitted => T::StatusSubmitted,
+        MonthStatus::Published => T::StatusPublished,
+    })
+}
+
+/// `/ledger/:code`: a year of a village's accounts.
+#[component]
+pub fn YearPage() -> impl IntoView {
+    let params = use_params_map();
+    move || {
+        let code = params.read().get("code").and_then(|c| RegionCode::parse(&c).ok());
+        code.map(|code| view! { <YearView code=code/> })
+    }
+}
+
+/// The months of a year with a trend chart; each month opens in full.
+#[component]
+pub fn YearView(code: RegionCode) -> impl IntoView {
+    let year = RwSignal::new(this_month().year);
+    let url = format!("api/regions/{code}/ledger");
+    let data = LocalResource::new(move || {
+        let url = format!("{url}?year={}", year.get());
+        async move { api::get::<LedgerYear>(&url).await }
+    });
+    let title = move || {
+        data.get()
+            .and_then(|r| r.ok())
+            .map(|y| format!("{} · {}", y.village_name, t(T::TabDisclosures)))
+            .unwrap_or_else(|| t(T::TabDisclosures).to_owned())
+    };
+    view! {
+        <Page title=Signal::derive(title)>
+            <div class="yearbar">
+                <button type="button" class="secondary" aria-label=t(T::PrevYear) on:click=move |_| year.update(|y| *y -= 1)>"‹"</button>
+                <h2>{move || t(T::YearTitle).replace("{}", &year.get().to_string())}</h2>
+                <button type="button" class="secondary" aria-label=t(T::NextYear) on:click=move |_| year.update(|y| *y += 1)>"›"</button>
+            </div>
+            {move || match data.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(f)) => view! { <ErrorRetry failure=f retry=move |_| data.refetch()/> }.into_any(),
+                Some(Ok(y)) if y.months.is_empty() => view! { <Empty text=t(T::NoPublished)/> }.into_any(),
+                Some(Ok(y)) => {
+                    let code = y.village.clone();
+                    view! {
+                        <section class="card">
+                            <h2>{t(T::Trend)}</h2>
+                            {trend_chart(&y)}
+                        </section>
+                        <ul class="months">
+                            {y.months.into_iter().rev().map(|m| {
+                                let balance = m.income_fen - m.expense_fen;
+                                view! {
+                                    <li>
+                                        <A href=ledger_path(&code, m.month)>
+                                            <b>{format!("{}", m.month)}</b>
+                                            <span class="muted">{status_text(m.status)}</span>
+                                            <span>{t(T::Income)}" "{yuan(m.income_fen)}</span>
+                                            <span>{t(T::Expense)}" "{yuan(m.expense_fen)}</span>
+                                            <span>{t(T::Balance)}" "{yuan(balance)}</span>
+                                        </A>
+                                    </li>
+                                }
+                            }).collect_view()}
+                        </ul>
+                    }.into_any()
+                }
+            }}
+        </Page>
+    }
+}
+
+/// Income and expense bars for each month of the year, as a small inline SVG.
+fn trend_chart(y: &LedgerYear) -> impl IntoView + use<> {
+    let max = y
+        .months
+        .iter()
+        .map(|m| m.income_fen.max(m.expense_fen))
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    let bars = (1..=12u32)
+        .map(|month| {
+            let m = y.months.iter().find(|s| s.month.month == month);
+            let (inc, exp) = m
+                .map(|m| (m.income_fen as f64, m.expense_fen as f64))
+                .unwrap_or((0.0, 0.0));
+            let x = f64::from(month - 1) * 25.0 + 2.0;
+            let hi = inc / max * 100.0;
+            let he = exp / max * 100.0;
+            view! {
+                <rect x=x y=110.0 - hi width=10 height=hi class="inc"/>
+                <rect x=x + 11.0 y=110.0 - he width=10 height=he class="exp"/>
+                <text x=x + 10.5 y=124 text-anchor="middle">{month}</text>
+            }
+        })
+        .collect_view();
+    view! {
+        <svg class="chart" viewBox="0 0 300 128" role="img" aria-label=t(T::Trend)>{bars}</svg>
+        <p class="legend"><span class="key inc"></span>{t(T::Income)}" "<span class="key exp"></span>{t(T::Expense)}</p>
+    }
+}
+
+/// `/ledger/:code/:month`: one month in full.
+#[component]
+pub fn MonthPage() -> impl IntoView {
+    let params = use_params_map();
+    move || {
+        let p = params.read();
+        let code = p.get("code").and_then(|c| RegionCode::parse(&c).ok());
+        let month = p.get("month").and_then(|m| Month::parse(&m).ok());
+        code.zip(month)
+            .map(|(code, month)| view! { <MonthView code=code month=month/> })
+    }
+}
+
+#[component]
+fn MonthView(code: RegionCode, month: Month) -> impl IntoView {
+    let url = StoredValue::new(format!("api/regions/{code}/ledger/{month}"));
+    let data = LocalResource::new(move || async move { api::get::<LedgerMonth>(&url.get_value()).await });
+    let viewer = RwSignal::new(None::<Attachment>);
+    #[cfg(feature = "staff")]
+    let reload = Callback::new(move |()| data.refetch());
+    let title = format!("{month}");
+    view! {
+        <Page title=title>
+            {move || match data.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(f)) => view! { <ErrorRetry failure=f retry=move |_| data.refetch()/> }.into_any(),
+                Some(Ok(m)) => {
+                    let status = m.status;
+                    #[cfg(feature = "staff")]
+                    let (controls, month_controls) = (
+                        staff::Controls::new(&code, &m),
+                        staff::month_controls(&code, month, &m, reload),
+                    );
+                    #[cfg(not(feature = "staff"))]
+                    let month_controls = ();
+                    let entering = cfg!(feature = "staff") && status.is_none();
+                    view! {
+                        <h2>{m.village_name.clone()}" · "{format!("{}", m.month)}
+                            {status.map(|s| view! { " " <span class="tag">{status_text(s)}</span> })}</h2>
+                        {summary(&m)}
+                        {(status.is_none() && !entering).then(|| view! { <Empty text=t(T::MonthNotPublished)/> })}
+                        {(m.lines.is_empty() && (status.is_some() || entering)).then(|| view! { <Empty text=t(T::NoLines)/> })}
+                        <ul class="lines">
+                            {m.lines.into_iter().map(|l| {
+                                #[cfg(feature = "staff")]
+                                let extra = controls.for_line(&l, reload);
+                                #[cfg(not(feature = "staff"))]
+                                let extra = ();
+                                view! { <LineItem line=l viewer=viewer>{extra}</LineItem> }
+                            }).collect_view()}
+                        </ul>
+                        {month_controls}
+                    }.into_any()
+                }
+            }}
+            <ImageViewer shown=viewer/>
+        </Page>
+    }
+}
+
+/// Income, expenses, balance and the spending chart.
+fn summary(m: &LedgerMonth) -> impl IntoView + use<> {
+    let max = m.categories.first().map(|c| c.expense_fen).unwrap_or(1).max(1) as f64;
+    let rows = m.categories.len();
+    let bars = m
+        .categories
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            let y = i as f64 * 30.0;
+            let w = c.expense_fen as f64 / max * 140.0;
+            view! {
+                <text x=0 y=y + 19.0>{c.category.clone()}</text>
+                <rect x=80 y=y + 6.0 width=w.max(1.0) height=18 class="exp"/>
+                <text x=84.0 + w y=y + 19.0 class="amt">{format_yuan(c.expense_fen)}</text>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="totals">
+            <div><span>{t(T::Income)}</span><b>{yuan(m.income_fen)}</b></div>
+            <div><span>{t(T::Expense)}</span><b>{yuan(m.expense_fen)}</b></div>
+            <div><span>{t(T::Balance)}</span><b>{yuan(m.income_fen - m.expense_fen)}</b></div>
+        </div>
+        {(rows > 0).then(|| view! {
+            <section class="card">
+                <h2>{t(T::ByCategory)}</h2>
+                <svg class="chart" viewBox=format!("0 0 300 {}", rows * 30 + 4) role="img" aria-label=t(T::ByCategory)>{bars}</svg>
+            </section>
+        })}
+    }
+}
+
+/// One line as everyone sees it: date, category, amount, counterparty, the seal, the
+/// invoice photos. `children` are the staff's controls, when there are any.
+#[component]
+fn LineItem(line: Line, viewer: RwSignal<Option<Attachment>>, children: Children) -> impl IntoView {
+    let sign = if line.kind == Kind::Income { "+" } else { "−" };
+    let status_tag = match line.status {
+        LineStatus::Pending => Some(t(T::LinePending)),
+        LineStatus::Rejected => Some(t(T::LineRejected)),
+        LineStatus::Approved => None,
+    };
+    view! {
+        <li class="line" class:rejected=line.status == LineStatus::Rejected>
+            <div class="head">
+                <span class="muted">{line.date.to_string()}</span>
+                <span>{line.category.clone()}</span>
+                <b class=if line.kind == Kind::Income { "in" } else { "out" }>{sign}{yuan(line.amount_fen)}</b>
+            </div>
+            <p>{line.counterparty.clone()}
+                {line.invoice_no.clone().map(|n| view! { " · "{t(T::Invoice)}" "{n} })}
+                {line.note.clone().map(|n| view! { <br/><span class="muted">{n}</span> })}</p>
+            {status_tag.map(|s| view! { <span class="tag">{s}</span> })}
+            {line.duplicate_invoice.then(|| view! { <span class="tag warn">"⚠ "{t(T::DuplicateInvoice)}</span> })}
+            {line.reject_reason.clone().map(|r| view! { <p class="error">{t(T::RejectReason)}"："{r}</p> })}
+            {line.seal.clone().map(|s| view! {
+                <div class="seal" aria-label=t(T::Sealed)>
+                    <span class="stamp">{s.township.clone()}<br/>{t(T::Sealed)}</span>
+                    <span class="muted">{t(T::Reviewer)}" "{s.reviewer.clone()}<br/>{s.at.china_string()}</span>
+                </div>
+            })}
+            <div class="thumbs">
+                {line.attachments.iter().cloned().map(|a| match a.kind {
+                    AttachmentKind::Image => {
+                        let (w, h) = (a.width.unwrap_or(4), a.height.unwrap_or(3));
+                        let th = (96 * h / w.max(1)).clamp(48, 160);
+                        view! {
+                            <button type="button" class="thumb" aria-label=t(T::Invoice) on:click=move |_| viewer.set(Some(a.clone()))>
+                                <img src=format!("api/files/{}/thumb", a.id) loading="lazy" width=96 height=th alt=t(T::Invoice)/>
+                            </button>
+                        }.into_any()
+                    }
+                    AttachmentKind::Pdf => view! {
+                        <a class="button secondary" href=format!("api/files/{}/pdf", a.id) download>{t(T::DownloadPdf)}</a>
+                    }.into_any(),
+                }).collect_view()}
+            </div>
+            {children()}
+        </li>
+    }
+}
+
+/// A full-screen look at an invoice photo (the screen-sized copy).
+#[component]
+fn ImageViewer(shown: RwSignal<Option<Attachment>>) -> impl IntoView {
+    move || {
+        shown.get().map(|a| view! {
+            <div class="viewer" role="dialog" aria-modal="true" aria-label=t(T::Invoice)>
+                <button type="button" class="secondary" on:click=move |_| shown.set(None)>{t(T::CloseImage)}</button>
+                <img src=format!("api/files/{}/screen", a.id) alt=t(T::Invoice)/>
+            </div>
+        })
+    }
+}

@@ -1,0 +1,302 @@
+//! The workbench's controls on the village accounts: the accountant enters, fixes and
+//! submits lines and attaches invoice photos; the township reviewer seals or sends back
+//! each line and publishes the month. Only in the staff bundle. What a person may do is
+//! decided by the server; this only offers the buttons their roles could use.
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::{components::A, hooks::use_params_map};
+use sunlight_api::{
+    RegionCode, Role,
+    date::Month,
+    ledger::{
+        Attachment, DEFAULT_CATEGORIES, Kind, LedgerMonth, Line, LineInput, LineStatus, MonthStatus, QueueItem, Review,
+    },
+    money::format_yuan,
+};
+use wasm_bindgen::JsCast;
+
+use super::ledger::ledger_path;
+use crate::{
+    api::{self, Failure},
+    components::{Empty, ErrorRetry, Field, FormError, Loading, Page},
+    i18n::{T, t},
+    photo,
+    session::Session,
+};
+
+/// Whether the signed-in person holds `role` over `region`.
+pub fn holds(role: Role, region: &RegionCode) -> bool {
+    Session::get()
+        .0
+        .get_untracked()
+        .flatten()
+        .is_some_and(|me| me.grants.iter().any(|g| g.role == role && g.region.contains(region)))
+}
+
+/// What the signed-in person may do to the lines of one month.
+#[derive(Clone, Copy)]
+pub struct Controls {
+    /// An accountant of the village, and the month is not published.
+    edit: bool,
+    /// A reviewer of the township, and the month is submitted.
+    review: bool,
+}
+
+impl Controls {
+    pub fn new(code: &RegionCode, m: &LedgerMonth) -> Controls {
+        Controls {
+            edit: holds(Role::Accountant, code) && m.status != Some(MonthStatus::Published),
+            review: holds(Role::Reviewer, code) && m.status == Some(MonthStatus::Submitted),
+        }
+    }
+
+    pub fn for_line(self, line: &Line, on_change: Callback<()>) -> impl IntoView + use<> {
+        let edit = self.edit && line.status != LineStatus::Approved;
+        let review = self.review && line.status == LineStatus::Pending;
+        let line = line.clone();
+        view! { <LineControls line=line edit=edit review=review on_change=on_change/> }
+    }
+}
+
+#[component]
+fn LineControls(line: Line, edit: bool, review: bool, on_change: Callback<()>) -> impl IntoView {
+    let id = line.id;
+    let error = RwSignal::new(None::<Failure>);
+    let rejecting = RwSignal::new(false);
+    let editing = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let uploading = RwSignal::new(false);
+    let decide = move |approve: bool| {
+        let body = Review {
+            approve,
+            reason: reason.get_untracked(),
+        };
+        spawn_local(async move {
+            match api::post::<_, Line>(&format!("api/ledger-lines/{id}/review"), &body).await {
+                Ok(_) => on_change.run(()),
+                Err(f) => error.set(Some(f)),
+            }
+        });
+    };
+    let remove = move |_| {
+        spawn_local(async move {
+            match api::delete::<()>(&format!("api/ledger-lines/{id}")).await {
+                Ok(()) => on_change.run(()),
+                Err(f) => error.set(Some(f)),
+            }
+        });
+    };
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        uploading.set(true);
+        spawn_local(async move {
+            let (body, kind) = photo::prepare(file).await;
+            match api::upload::<Attachment>(&format!("api/ledger-lines/{id}/attachments"), body, &kind).await {
+                Ok(_) => {
+                    error.set(None);
+                    on_change.run(());
+                }
+                Err(f) => error.set(Some(f)),
+            }
+            uploading.set(false);
+        });
+    };
+    let input_id = format!("file-{id}");
+    view! {
+        <FormError error=error/>
+        {edit.then(|| view! {
+            <div class="actions">
+                <label class="button secondary" for=input_id.clone()>{t(T::AttachPhoto)}</label>
+                <input id=input_id class="hidden-file" type="file" accept="image/*,application/pdf" on:change=on_file/>
+                <button type="button" class="secondary" on:click=move |_| editing.update(|e| *e = !*e)>{t(T::Edit)}</button>
+                <button type="button" class="secondary" on:click=remove>{t(T::Delete)}</button>
+            </div>
+            <p class="hint">{t(T::PdfWarning)}</p>
+            {move || uploading.get().then(|| view! { <p class="muted" role="status">{t(T::Uploading)}</p> })}
+        })}
+        {move || editing.get().then(|| {
+            let l = line.clone();
+            let done = Callback::new(move |()| { editing.set(false); on_change.run(()) });
+            view! { <LineForm month=l.date.month() existing=Some(l) url=format!("api/ledger-lines/{id}") on_done=done/> }
+        })}
+        {review.then(|| view! {
+            <div class="actions">
+                <button type="button" on:click=move |_| decide(true)>{t(T::Approve)}</button>
+                <button type="button" class="secondary" on:click=move |_| rejecting.set(true)>{t(T::Reject)}</button>
+            </div>
+            {move || rejecting.get().then(|| view! {
+                <Field id=format!("reason-{id}") label=T::RejectReason value=reason/>
+                <button type="button" class="secondary" on:click=move |_| decide(false)>{t(T::Reject)}</button>
+            })}
+        })}
+    }
+}
+
+/// Submitting and publishing the month, and the form for a new line.
+pub fn month_controls(
+    code: &RegionCode,
+    month: Month,
+    m: &LedgerMonth,
+    on_change: Callback<()>,
+) -> impl IntoView + use<> {
+    let controls = Controls::new(code, m);
+    let status = m.status;
+    let all_sealed = !m.lines.is_empty() && m.lines.iter().all(|l| l.status == LineStatus::Approved);
+    let error = RwSignal::new(None::<Failure>);
+    let url = StoredValue::new(format!("api/regions/{code}/ledger/{month}"));
+    let act = move |what: &'static str| {
+        spawn_local(async move {
+            match api::post::<_, ()>(&format!("{}/{what}", url.get_value()), &()).await {
+                Ok(()) => {
+                    error.set(None);
+                    on_change.run(());
+                }
+                Err(f) => error.set(Some(f)),
+            }
+        });
+    };
+    let code = code.clone();
+    view! {
+        <FormError error=error/>
+        {(controls.edit && status.is_none_or(|s| s == MonthStatus::Draft)).then(|| view! {
+            <button type="button" class="wide" on:click=move |_| act("submit")>{t(T::SubmitMonth)}</button>
+        })}
+        {(controls.review && all_sealed).then(|| view! {
+            <button type="button" class="wide" on:click=move |_| act("publish")>{t(T::PublishMonth)}</button>
+        })}
+        {controls.edit.then(|| view! {
+            <section class="card">
+                <h2>{t(T::AddLine)}</h2>
+                <LineForm month=month existing=None url=format!("api/regions/{code}/ledger/{month}/lines") on_done=on_change/>
+            </section>
+        })}
+    }
+}
+
+/// The form for a new line (POST) or for fixing one (PUT).
+#[component]
+fn LineForm(month: Month, existing: Option<Line>, url: String, #[prop(into)] on_done: Callback<()>) -> impl IntoView {
+    let editing = existing.is_some();
+    let e = existing.as_ref();
+    let date = RwSignal::new(e.map(|l| l.date.to_string()).unwrap_or_else(|| format!("{month}-01")));
+    let kind = RwSignal::new(e.map(|l| l.kind).unwrap_or(Kind::Expense));
+    let amount = RwSignal::new(
+        e.map(|l| format_yuan(l.amount_fen).replace(',', ""))
+            .unwrap_or_default(),
+    );
+    let category = RwSignal::new(
+        e.map(|l| l.category.clone())
+            .unwrap_or_else(|| DEFAULT_CATEGORIES[0].to_owned()),
+    );
+    let counterparty = RwSignal::new(e.map(|l| l.counterparty.clone()).unwrap_or_default());
+    let person = RwSignal::new(e.is_some_and(|l| l.counterparty_is_person));
+    let invoice = RwSignal::new(e.and_then(|l| l.invoice_no.clone()).unwrap_or_default());
+    let note = RwSignal::new(e.and_then(|l| l.note.clone()).unwrap_or_default());
+    let error = RwSignal::new(None::<Failure>);
+    let url = StoredValue::new(url);
+    let submit = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let body = LineInput {
+            date: date.get_untracked(),
+            kind: kind.get_untracked(),
+            amount: amount.get_untracked(),
+            category: category.get_untracked(),
+            counterparty: counterparty.get_untracked(),
+            counterparty_is_person: person.get_untracked(),
+            invoice_no: invoice.get_untracked(),
+            note: note.get_untracked(),
+        };
+        spawn_local(async move {
+            let res = if editing {
+                api::put::<_, Line>(&url.get_value(), &body).await
+            } else {
+                api::post::<_, Line>(&url.get_value(), &body).await
+            };
+            match res {
+                Ok(_) => {
+                    error.set(None);
+                    if !editing {
+                        amount.set(String::new());
+                        counterparty.set(String::new());
+                        invoice.set(String::new());
+                        note.set(String::new());
+                        person.set(false);
+                    }
+                    on_done.run(());
+                }
+                Err(f) => error.set(Some(f)),
+            }
+        });
+    };
+    let uid = if editing { "edit" } else { "new" };
+    view! {
+        <form on:submit=submit novalidate>
+            <Field id=format!("{uid}-date") label=T::Date value=date kind="date"/>
+            <div class="field">
+                <label for=format!("{uid}-kind")>{t(T::Kind)}</label>
+                <select id=format!("{uid}-kind") on:change=move |ev| kind.set(if event_target_value(&ev) == "income" { Kind::Income } else { Kind::Expense })>
+                    <option value="expense" selected=kind.get_untracked() == Kind::Expense>{t(T::Expense)}</option>
+                    <option value="income" selected=kind.get_untracked() == Kind::Income>{t(T::Income)}</option>
+                </select>
+            </div>
+            <Field id=format!("{uid}-amount") label=T::Amount value=amount inputmode="decimal"/>
+            <div class="field">
+                <label for=format!("{uid}-category")>{t(T::Category)}</label>
+                <select id=format!("{uid}-category") on:change=move |ev| category.set(event_target_value(&ev))>
+                    {DEFAULT_CATEGORIES.iter().map(|c| view! {
+                        <option value=*c selected=category.get_untracked() == *c>{*c}</option>
+                    }).collect_view()}
+                </select>
+            </div>
+            <Field id=format!("{uid}-counterparty") label=T::Counterparty value=counterparty/>
+            <div class="field check">
+                <input id=format!("{uid}-person") type="checkbox" prop:checked=move || person.get()
+                    on:change=move |ev| person.set(event_target_checked(&ev))/>
+                <label for=format!("{uid}-person")>{t(T::IsPerson)}</label>
+            </div>
+            <Field id=format!("{uid}-invoice") label=T::InvoiceNo value=invoice/>
+            <Field id=format!("{uid}-note") label=T::Note value=note/>
+            <FormError error=error/>
+            <button type="submit">{t(T::Save)}</button>
+        </form>
+    }
+}
+
+/// `/review/:code`: the months waiting for the township's review.
+#[component]
+pub fn ReviewQueuePage() -> impl IntoView {
+    let params = use_params_map();
+    let data = LocalResource::new(move || {
+        let code = params.read().get("code").unwrap_or_default();
+        async move { api::get::<Vec<QueueItem>>(&format!("api/regions/{code}/review-queue")).await }
+    });
+    view! {
+        <Page title=t(T::ReviewQueueTitle)>
+            {move || match data.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(f)) => view! { <ErrorRetry failure=f retry=move |_| data.refetch()/> }.into_any(),
+                Some(Ok(items)) if items.is_empty() => view! { <Empty text=t(T::QueueEmpty)/> }.into_any(),
+                Some(Ok(items)) => view! {
+                    <ul class="months">
+                        {items.into_iter().map(|q| view! {
+                            <li>
+                                <A href=ledger_path(&q.village, q.month)>
+                                    <b>{q.village_name.clone()}" · "{format!("{}", q.month)}</b>
+                                    <span>{q.pending}" "{t(T::Pending)}" · "{q.approved}" "{t(T::Approved)}" · "{q.rejected}" "{t(T::Rejected)}</span>
+                                    {(q.duplicate_invoices > 0).then(|| view! { <span class="tag warn">"⚠ "{t(T::DuplicateInvoice)}" ×"{q.duplicate_invoices}</span> })}
+                                    <span class="muted">{t(T::SubmittedAt)}" "{q.submitted_at.china_string()}</span>
+                                </A>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </Page>
+    }
+}

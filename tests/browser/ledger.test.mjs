@@ -1,0 +1,115 @@
+// The heart of the product, end to end: the accountant enters a line with an invoice
+// photo, the township reviewer seals it and publishes the month, the villager sees it.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, phone, shot, signIn } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+/** A camera-sized JPEG "invoice", drawn by the browser itself. */
+async function invoicePhoto(page) {
+  const b64 = await page.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.width = 2400;
+    c.height = 1800;
+    const x = c.getContext('2d');
+    x.fillStyle = '#fffdf5';
+    x.fillRect(0, 0, c.width, c.height);
+    x.strokeStyle = '#b3261e';
+    x.lineWidth = 12;
+    x.strokeRect(60, 60, c.width - 120, c.height - 120);
+    x.fillStyle = '#222';
+    x.font = '120px sans-serif';
+    x.fillText('增值税普通发票', 300, 350);
+    x.fillText('金额 ¥ 456.70', 300, 700);
+    return c.toDataURL('image/jpeg', 0.95).split(',')[1];
+  });
+  return Buffer.from(b64, 'base64');
+}
+
+test('a line goes from the accountant through the township seal to the villager', async () => {
+  // The accountant enters this month's line.
+  const acc = await phone(browser);
+  await signIn(acc, server.base, '13800000002');
+  await acc.getByRole('link', { name: '录入本月账目' }).click();
+  await acc.getByRole('heading', { name: '录入一笔' }).waitFor();
+  const month = new URL(acc.url()).pathname.split('/').pop();
+  await acc.getByLabel('日期').fill(`${month}-03`);
+  await acc.getByLabel('金额（元）').fill('456.70');
+  await acc.getByLabel('科目').selectOption('办公费');
+  await acc.getByLabel('收付款方', { exact: true }).fill('云溪文具店');
+  await acc.getByLabel('发票号').fill('INV-20261103');
+  await acc.getByRole('button', { name: '保存' }).click();
+  const line = acc.locator('li.line', { hasText: '云溪文具店' });
+  await line.waitFor();
+  assert.match(await line.innerText(), /456\.70/);
+  // A bad amount is named.
+  await acc.getByLabel('金额（元）').fill('12.345');
+  await acc.getByLabel('收付款方', { exact: true }).fill('某店');
+  await acc.getByRole('button', { name: '保存' }).click();
+  assert.match(await acc.getByRole('alert').innerText(), /金额格式不正确|格式不正确/);
+  // The invoice photo, shrunk in the phone before it leaves.
+  const photo = await invoicePhoto(acc);
+  await line.locator('input[type=file]').setInputFiles({ name: 'invoice.jpg', mimeType: 'image/jpeg', buffer: photo });
+  await line.locator('img').waitFor();
+  // The 2400 px photo left the phone at 2048 px (the server keeps up to 4096 px).
+  const stored = await acc.evaluate(async (m) => {
+    const res = await fetch(`api/regions/359901101201/ledger/${m}`);
+    return (await res.json()).lines.flatMap((l) => l.attachments);
+  }, month);
+  assert.deepEqual([stored[0].width, stored[0].height], [2048, 1536]);
+  await shot(acc, 'accountant-line-with-photo');
+  await acc.getByRole('button', { name: '提交乡镇审核' }).click();
+  await acc.getByText('待审核').first().waitFor();
+
+  // The reviewer seals it and publishes the month.
+  const rev = await phone(browser);
+  await signIn(rev, server.base, '13800000004');
+  await rev.getByRole('link', { name: '打开审核队列' }).click();
+  await rev.getByRole('link', { name: new RegExp(`上坪村 · ${month}`) }).click();
+  const pending = rev.locator('li.line', { hasText: '云溪文具店' });
+  await pending.getByRole('button', { name: '审核通过并盖章' }).click();
+  await rev.locator('li.line', { hasText: '云溪文具店' }).locator('.stamp').waitFor();
+  await rev.getByRole('button', { name: '公开本月账目' }).click();
+  await rev.getByText('已公开').first().waitFor();
+  await shot(rev, 'reviewer-sealed');
+
+  // The villager sees the month, the seal, and the photo.
+  const villager = await phone(browser);
+  await signIn(villager, server.base, '13800000001');
+  await villager.getByRole('link', { name: new RegExp(month) }).click();
+  const seen = villager.locator('li.line', { hasText: '云溪文具店' });
+  await seen.waitFor();
+  assert.match(await seen.locator('.stamp').innerText(), /桃源镇\s*已审核/);
+  assert.match(await seen.innerText(), /黄审核/);
+  await seen.locator('img').waitFor();
+  assert.equal(await seen.locator('img').getAttribute('loading'), 'lazy');
+  await shot(villager, 'villager-month-sealed');
+  await seen.getByRole('button', { name: '发票' }).click();
+  await villager.getByRole('dialog').locator('img').waitFor();
+  await shot(villager, 'villager-invoice-full');
+  assert.deepEqual(villager.errors, []);
+});
+
+test('a villager reads a published month with its chart and masked names', async () => {
+  const page = await phone(browser);
+  await signIn(page, server.base, '13800000001');
+  await page.getByRole('heading', { name: '上坪村 · 公开' }).waitFor();
+  await page.locator('ul.months a').nth(1).click();
+  await page.getByRole('heading', { name: '支出构成' }).waitFor();
+  const text = await page.locator('.content').innerText();
+  assert.match(text, /结余/);
+  // Allowance and labour recipients are private persons: their names are masked.
+  assert.match(text, /林\*兰|吴\*生|陈\*强/);
+  assert.doesNotMatch(text, /林桂兰|吴海生|陈国强/);
+  await shot(page, 'villager-month');
+});
