@@ -126,7 +126,7 @@ impl Lcg {
     fn fen(&mut self, lo: i64, hi: i64) -> i64 {
         let yuan = lo + (self.next() as i64 % (hi - lo));
         yuan * 100
-            + if self.next() % 3 == 0 {
+            + if self.next().is_multiple_of(3) {
                 (self.next() % 100) as i64
             } else {
                 0
@@ -264,7 +264,7 @@ async fn demo_ledgers(db: &Db) -> anyhow::Result<()> {
                 true,
                 Some("保洁员工资（村道保洁）"),
             );
-            if rng.next() % 2 == 0 {
+            if rng.next().is_multiple_of(2) {
                 let fen = rng.fen(300, 800);
                 let who = rng.pick(&["王春梅", "李志强", "张明辉"]);
                 line(
@@ -277,12 +277,12 @@ async fn demo_ledgers(db: &Db) -> anyhow::Result<()> {
                     Some("困难群众临时救助"),
                 );
             }
-            if rng.next() % 3 == 0 {
+            if rng.next().is_multiple_of(3) {
                 let fen = rng.fen(2_000, 20_000);
                 let what = rng.pick(&["村道坑洼修补", "水渠清淤", "路灯更换", "村部屋顶防水"]);
                 line(&mut rng, Kind::Expense, fen, "维修费", "清水建筑队", false, Some(what));
             }
-            if rng.next() % 4 == 0 {
+            if rng.next().is_multiple_of(4) {
                 let fen = rng.fen(200, 600);
                 line(
                     &mut rng,
