@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod http;
+pub mod ledger_import;
 pub mod ratelimit;
 pub mod storage;
 pub mod uploads;

@@ -5,6 +5,7 @@ mod auth;
 mod files;
 mod households;
 mod ledger;
+mod ledger_import;
 mod matrix;
 mod system;
 mod tidy;

@@ -107,6 +107,8 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/api/ledger-lines/{id}/attachments", IN_VILLAGE, &[Accountant], 201),
     ep("GET", "/api/files/{id}/{variant}", IN_VILLAGE, ALL, 200),
     ep("DELETE", "/api/attachments/{id}", IN_VILLAGE, &[Accountant], 204),
+    ep("POST", "/api/regions/{code}/ledger/{month}/import", VILLAGE, &[Accountant], 201),
+    ep("GET", "/api/ledger-template.csv", Target::Public(200), ALL, 200),
 ];
 
 /// A small PNG to attach.
@@ -312,6 +314,11 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
         "/api/regions/{code}/ledger/{month}/lines" => {
             let (month, _) = ledger_fixture(app, region, MonthState::Draft).await;
             (format!("api/regions/{region}/ledger/{month}/lines"), line_body(&month))
+        }
+        "/api/regions/{code}/ledger/{month}/import" => {
+            let (month, _) = ledger_fixture(app, region, MonthState::Draft).await;
+            raw = Some(format!("日期,收支,金额,科目,收付款方\n{month}-02,支出,3.50,办公费,矩阵\n").into_bytes());
+            (format!("api/regions/{region}/ledger/{month}/import"), json!(null))
         }
         "/api/regions/{code}/ledger/{month}/submit" => {
             let (month, _) = ledger_fixture(app, region, MonthState::Draft).await;

@@ -168,6 +168,9 @@ fn MonthView(code: RegionCode, month: Month) -> impl IntoView {
     let viewer = RwSignal::new(None::<Attachment>);
     #[cfg(feature = "staff")]
     let reload = Callback::new(move |()| data.refetch());
+    // Kept outside the part that re-renders on reload, so "imported: n" stays in view.
+    #[cfg(feature = "staff")]
+    let imported = RwSignal::new(None::<u32>);
     let title = format!("{month}");
     view! {
         <Page title=title>
@@ -179,7 +182,7 @@ fn MonthView(code: RegionCode, month: Month) -> impl IntoView {
                     #[cfg(feature = "staff")]
                     let (controls, month_controls) = (
                         staff::Controls::new(&code, &m),
-                        staff::month_controls(&code, month, &m, reload),
+                        staff::month_controls(&code, month, &m, reload, imported),
                     );
                     #[cfg(not(feature = "staff"))]
                     let month_controls = ();

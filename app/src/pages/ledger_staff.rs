@@ -8,6 +8,7 @@ use leptos_router::{components::A, hooks::use_params_map};
 use sunlight_api::{
     RegionCode, Role,
     date::Month,
+    dto::ImportResult,
     ledger::{
         Attachment, DEFAULT_CATEGORIES, Kind, LedgerMonth, Line, LineInput, LineStatus, MonthStatus, QueueItem, Review,
     },
@@ -144,6 +145,7 @@ pub fn month_controls(
     month: Month,
     m: &LedgerMonth,
     on_change: Callback<()>,
+    imported: RwSignal<Option<u32>>,
 ) -> impl IntoView + use<> {
     let controls = Controls::new(code, m);
     let status = m.status;
@@ -170,12 +172,55 @@ pub fn month_controls(
         {(controls.review && all_sealed).then(|| view! {
             <button type="button" class="wide" on:click=move |_| act("publish")>{t(T::PublishMonth)}</button>
         })}
+        {controls.edit.then(|| view! { <ImportMonth url=url.get_value() done=imported on_done=on_change/> })}
         {controls.edit.then(|| view! {
             <section class="card">
                 <h2>{t(T::AddLine)}</h2>
                 <LineForm month=month existing=None url=format!("api/regions/{code}/ledger/{month}/lines") on_done=on_change/>
             </section>
         })}
+    }
+}
+
+/// Importing the month's lines from a spreadsheet, all or nothing.
+#[component]
+fn ImportMonth(url: String, done: RwSignal<Option<u32>>, on_done: Callback<()>) -> impl IntoView {
+    let error = RwSignal::new(None::<Failure>);
+    let url = StoredValue::new(format!("{url}/import"));
+    let on_change = move |ev: leptos::ev::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+            return;
+        };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else {
+            return;
+        };
+        input.set_value("");
+        spawn_local(async move {
+            let kind = file.type_();
+            match api::upload::<ImportResult>(&url.get_value(), file.into(), &kind).await {
+                Ok(r) => {
+                    error.set(None);
+                    done.set(Some(r.created));
+                    on_done.run(());
+                }
+                Err(f) => {
+                    done.set(None);
+                    error.set(Some(f));
+                }
+            }
+        });
+    };
+    view! {
+        <section class="card">
+            <h2><label for="ledger-import">{t(T::ImportLedger)}</label></h2>
+            <p class="hint" id="ledger-import-hint">{t(T::ImportLedgerHint)}</p>
+            <p><a href="api/ledger-template.csv" download>{t(T::DownloadTemplate)}</a></p>
+            <input id="ledger-import" type="file" aria-describedby="ledger-import-hint"
+                accept=".xlsx,.xls,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+                on:change=on_change/>
+            {move || done.get().map(|n| view! { <p class="ok" role="status">{t(T::ImportedLines)}{n}</p> })}
+            <FormError error=error/>
+        </section>
     }
 }
 

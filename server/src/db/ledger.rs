@@ -199,28 +199,7 @@ impl Db {
     }
 
     pub async fn insert_ledger_line(&self, month_id: Uuid, f: &LineFields, by: Uuid) -> Result<Uuid, sqlx::Error> {
-        let id = Uuid::new_v4();
-        on_pool!(self, p => sqlx::query(
-            "INSERT INTO ledger_lines (id, month_id, entry_date, kind, amount_fen, category, counterparty,
-                counterparty_is_person, invoice_no, note, status, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12)",
-        )
-        .bind(id)
-        .bind(month_id)
-        .bind(from_date(f.date))
-        .bind(f.kind.as_str())
-        .bind(f.amount_fen)
-        .bind(&f.category)
-        .bind(&f.counterparty)
-        .bind(f.counterparty_is_person)
-        .bind(&f.invoice_no)
-        .bind(&f.note)
-        .bind(by)
-        .bind(now())
-        .execute(p)
-        .await
-        .map(|_| ()))?;
-        Ok(id)
+        Ok(self.insert_ledger_lines(month_id, std::slice::from_ref(f), by).await?[0])
     }
 
     /// Rewrites a line; it goes back to pending review and loses any rejection.
@@ -465,5 +444,46 @@ impl Db {
             .fetch_one(p)
             .await)?;
         Ok(n > 0)
+    }
+}
+
+impl Db {
+    /// Adds many lines to a month in one transaction, all or none; returns their ids.
+    pub async fn insert_ledger_lines(
+        &self,
+        month_id: Uuid,
+        lines: &[LineFields],
+        by: Uuid,
+    ) -> Result<Vec<Uuid>, sqlx::Error> {
+        let at = now();
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let mut ids = Vec::with_capacity(lines.len());
+            for f in lines {
+                let id = Uuid::new_v4();
+                ids.push(id);
+                sqlx::query(
+                    "INSERT INTO ledger_lines (id, month_id, entry_date, kind, amount_fen, category, counterparty,
+                        counterparty_is_person, invoice_no, note, status, created_by, created_at)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12)",
+                )
+                .bind(id)
+                .bind(month_id)
+                .bind(from_date(f.date))
+                .bind(f.kind.as_str())
+                .bind(f.amount_fen)
+                .bind(&f.category)
+                .bind(&f.counterparty)
+                .bind(f.counterparty_is_person)
+                .bind(&f.invoice_no)
+                .bind(&f.note)
+                .bind(by)
+                .bind(at)
+                .execute(&mut *tx)
+                .await?;
+            }
+            tx.commit().await?;
+            Ok(ids)
+        })
     }
 }

@@ -2,12 +2,19 @@
 //! township's reviewer approves (seals) or rejects each line and publishes the month;
 //! villagers read what is published.
 
-use axum::{Json, extract::State, http::StatusCode};
+use axum::{
+    Json,
+    body::Bytes,
+    extract::{State, rejection::BytesRejection},
+    http::{StatusCode, header},
+    response::IntoResponse,
+};
 use serde::Deserialize;
 use sunlight_api::{
     ErrorBody, RegionCode, RegionLevel,
     date::{Date, Month},
-    error::FieldError,
+    dto::ImportResult,
+    error::{FieldError, RowError},
     fields::mask_name,
     ledger::{
         CategoryTotal, Kind, LedgerMonth, LedgerYear, Line, LineInput, LineStatus, MonthStatus, QueueItem, Review,
@@ -26,6 +33,7 @@ use super::{
 use crate::{
     authz::{Action, Actor, authorize, permits},
     db::ledger::{LineFields, LinePlace},
+    ledger_import::{self, ReadError},
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -38,6 +46,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(queue))
         .routes(routes!(review))
         .routes(routes!(publish))
+        .routes(routes!(import))
+        .routes(routes!(template))
 }
 
 /// Checks the region is a village that exists and returns its name.
@@ -332,4 +342,84 @@ async fn publish(
         ));
     }
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Imports a month's lines from a spreadsheet sent as the body: XLSX, or CSV in UTF-8 or
+/// GBK, with the template's columns. Every bad row is reported with its line number and
+/// nothing is saved unless every row is good. Spreadsheet numbers are rounded to the fen
+/// as `ledger_import` states.
+#[utoipa::path(post, path = "/api/regions/{code}/ledger/{month}/import", tag = "ledger",
+    params(("code" = String, Path), ("month" = String, Path)),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = ImportResult), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn import(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath((code, month)): ApiPath<(RegionCode, String)>,
+    body: Result<Bytes, BytesRejection>,
+) -> ApiResult<(StatusCode, Json<ImportResult>)> {
+    authorize(&actor, Action::EditLedger, &code)?;
+    let month = parse_month(&month)?;
+    village_name(&state, &code).await?;
+    let body = body.map_err(|e| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::TooLarge
+        } else {
+            ApiError::BadRequest(e.body_text())
+        }
+    })?;
+    let rows = tokio::task::spawn_blocking(move || ledger_import::read(&body))
+        .await
+        .map_err(anyhow::Error::from)?;
+    let rows = rows.map_err(|e| match e {
+        ReadError::Unreadable => ApiError::invalid("file", FieldError::BadFormat),
+        ReadError::TooManyRows => ApiError::invalid("file", FieldError::TooLong),
+        ReadError::MissingColumns(rows) => ApiError::InvalidRows(rows),
+    })?;
+    let mut lines = Vec::with_capacity(rows.len());
+    let mut errors = Vec::new();
+    for row in rows {
+        if let Some(code) = row.kind_error {
+            errors.push(RowError {
+                row: row.line,
+                field: "kind".into(),
+                code,
+            });
+        }
+        match parse_line(&row.input, month) {
+            Ok(fields) => lines.push(fields),
+            Err(ApiError::Invalid(i)) => errors.push(RowError {
+                row: row.line,
+                field: i.field.into(),
+                code: i.reason,
+            }),
+            Err(e) => return Err(e),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::InvalidRows(errors));
+    }
+    let record = state.db.ensure_ledger_month(&code, month).await?;
+    if record.status == MonthStatus::Published {
+        return Err(ApiError::WrongState("the month is published"));
+    }
+    let created = state.db.insert_ledger_lines(record.id, &lines, actor.0.id).await?.len() as u32;
+    Ok((StatusCode::CREATED, Json(ImportResult { created })))
+}
+
+/// The import template (CSV that Excel opens), with two example rows.
+#[utoipa::path(get, path = "/api/ledger-template.csv", tag = "ledger",
+    responses((status = 200, content_type = "text/csv")))]
+async fn template() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_DISPOSITION,
+                "attachment; filename=\"ledger-template.csv\"; filename*=UTF-8''%E5%8F%B0%E8%B4%A6%E6%A8%A1%E6%9D%BF.csv",
+            ),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        ledger_import::template_csv(),
+    )
 }
