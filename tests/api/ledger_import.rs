@@ -45,7 +45,7 @@ fn xlsx() -> Vec<u8> {
         sheet.write_string(0, c as u16, *h).unwrap();
     }
     sheet
-        .write_datetime_with_format(1, 0, &ExcelDateTime::from_ymd(2025, 7, 3).unwrap(), &date)
+        .write_datetime_with_format(1, 0, ExcelDateTime::from_ymd(2025, 7, 3).unwrap(), &date)
         .unwrap();
     sheet.write_string(1, 1, "支出").unwrap();
     sheet.write_number(1, 2, 1234.565).unwrap();
