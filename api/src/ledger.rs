@@ -175,6 +175,26 @@ impl Variant {
     }
 }
 
+/// A villager's question on a line and the accountant's answer. Who asked is never shown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Question {
+    pub id: Uuid,
+    pub question: String,
+    pub asked_at: Timestamp,
+    pub answer: Option<String>,
+    /// The accountant who answered.
+    pub answered_by: Option<String>,
+    pub answered_at: Option<Timestamp>,
+}
+
+/// `POST /api/ledger-lines/{id}/questions` and `POST /api/ledger-questions/{id}/answer`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Text {
+    pub text: String,
+}
+
 /// One line of a month's accounts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -198,6 +218,8 @@ pub struct Line {
     pub duplicate_invoice: bool,
     #[serde(default)]
     pub attachments: Vec<Attachment>,
+    #[serde(default)]
+    pub questions: Vec<Question>,
 }
 
 /// Totals of one category of spending, for the chart.

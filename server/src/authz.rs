@@ -42,6 +42,10 @@ pub enum Action {
     EditLedger,
     /// Approve, reject and publish submitted months.
     ReviewLedger,
+    /// Ask a question on a published line of one's own village.
+    AskAboutLedger,
+    /// Answer villagers' questions on the village's lines.
+    AnswerAboutLedger,
 }
 
 impl Action {
@@ -57,6 +61,8 @@ impl Action {
             Action::ViewUnpublishedLedger => &[Accountant, Cadre, Reviewer, Handler, Inspector, Admin],
             Action::EditLedger => &[Accountant],
             Action::ReviewLedger => &[Reviewer],
+            Action::AskAboutLedger => &[Villager],
+            Action::AnswerAboutLedger => &[Accountant],
         }
     }
 }

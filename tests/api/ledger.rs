@@ -281,3 +281,94 @@ db_test!(the_same_invoice_twice_in_a_county_is_flagged, |app| {
     )
     .await;
 });
+
+db_test!(villagers_ask_and_the_accountant_answers_on_record, |app| {
+    let (acc, rev, villager) = people(&app).await;
+    let l = add(
+        &acc,
+        &line("2025-03-05", "expense", "800", "招待费", "农家饭店", "INV-300"),
+    )
+    .await;
+    // Not published yet: for the villager the line does not exist.
+    expect_error(
+        villager
+            .post(
+                &format!("api/ledger-lines/{}/questions", l.id),
+                &json!({"text": "招待谁？"}),
+            )
+            .await,
+        404,
+        "not_found",
+    )
+    .await;
+    acc.post(&format!("api/regions/{VILLAGE}/ledger/{MONTH}/submit"), &json!({}))
+        .await;
+    rev.post(&format!("api/ledger-lines/{}/review", l.id), &json!({"approve": true}))
+        .await;
+    rev.post(&format!("api/regions/{VILLAGE}/ledger/{MONTH}/publish"), &json!({}))
+        .await;
+    expect_error(
+        villager
+            .post(&format!("api/ledger-lines/{}/questions", l.id), &json!({"text": "  "}))
+            .await,
+        422,
+        "invalid",
+    )
+    .await;
+    let res = villager
+        .post(
+            &format!("api/ledger-lines/{}/questions", l.id),
+            &json!({"text": "这顿饭招待的是谁？"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let asked: Line = json(res).await;
+    let q = asked.questions[0].clone();
+    assert_eq!((q.question.as_str(), q.answer.clone()), ("这顿饭招待的是谁？", None));
+    // Staff do not ask; villagers do not answer.
+    expect_error(
+        acc.post(&format!("api/ledger-lines/{}/questions", l.id), &json!({"text": "?"}))
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    expect_error(
+        villager
+            .post(&format!("api/ledger-questions/{}/answer", q.id), &json!({"text": "!"}))
+            .await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let answered: Line = json(
+        acc.post(
+            &format!("api/ledger-questions/{}/answer", q.id),
+            &json!({"text": "县农业局检查组，共 6 人，有接待清单。"}),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(answered.questions[0].answered_by.as_deref(), Some("林会计"));
+    expect_error(
+        acc.post(
+            &format!("api/ledger-questions/{}/answer", q.id),
+            &json!({"text": "again"}),
+        )
+        .await,
+        409,
+        "wrong_state",
+    )
+    .await;
+    // On record for everyone who reads the month, without the asker's name.
+    let month: LedgerMonth = json(villager.get(&format!("api/regions/{VILLAGE}/ledger/{MONTH}")).await).await;
+    let on_record = &month.lines.iter().find(|x| x.id == l.id).unwrap().questions[0];
+    assert!(on_record.answer.as_deref().unwrap().contains("检查组"));
+    let raw = villager
+        .get(&format!("api/regions/{VILLAGE}/ledger/{MONTH}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!raw.contains("张秀英"), "the asker is never named");
+});

@@ -109,6 +109,8 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("DELETE", "/api/attachments/{id}", IN_VILLAGE, &[Accountant], 204),
     ep("POST", "/api/regions/{code}/ledger/{month}/import", VILLAGE, &[Accountant], 201),
     ep("GET", "/api/ledger-template.csv", Target::Public(200), ALL, 200),
+    ep("POST", "/api/ledger-lines/{id}/questions", IN_VILLAGE, &[Villager], 201),
+    ep("POST", "/api/ledger-questions/{id}/answer", IN_VILLAGE, &[Accountant], 200),
 ];
 
 /// A small PNG to attach.
@@ -144,6 +146,7 @@ enum MonthState {
     Draft,
     Submitted,
     Sealed,
+    Published,
 }
 
 /// A month of its own (one per call, so cells never share state) with one line, in a
@@ -175,11 +178,17 @@ async fn ledger_fixture(app: &TestApp, region: &RegionCode, state: MonthState) -
         note: None,
     };
     let line = app.db.insert_ledger_line(record.id, &fields, admin).await.unwrap();
-    if matches!(state, MonthState::Submitted | MonthState::Sealed) {
+    if matches!(
+        state,
+        MonthState::Submitted | MonthState::Sealed | MonthState::Published
+    ) {
         assert!(app.db.submit_ledger_month(record.id).await.unwrap());
     }
-    if matches!(state, MonthState::Sealed) {
+    if matches!(state, MonthState::Sealed | MonthState::Published) {
         assert!(app.db.review_ledger_line(line, true, None, admin).await.unwrap());
+    }
+    if matches!(state, MonthState::Published) {
+        assert!(app.db.publish_ledger_month(record.id, admin).await.unwrap());
     }
     (month.to_string(), line)
 }
@@ -314,6 +323,19 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
         "/api/regions/{code}/ledger/{month}/lines" => {
             let (month, _) = ledger_fixture(app, region, MonthState::Draft).await;
             (format!("api/regions/{region}/ledger/{month}/lines"), line_body(&month))
+        }
+        "/api/ledger-lines/{id}/questions" => {
+            let (_, line) = ledger_fixture(app, region, MonthState::Published).await;
+            (
+                format!("api/ledger-lines/{line}/questions"),
+                json!({"text": "为什么？"}),
+            )
+        }
+        "/api/ledger-questions/{id}/answer" => {
+            let (_, line) = ledger_fixture(app, region, MonthState::Published).await;
+            let asker = app.db.user_id_by_mobile("13800000001").await.unwrap().unwrap();
+            let q = app.db.ask_question(line, asker, "为什么？").await.unwrap();
+            (format!("api/ledger-questions/{q}/answer"), json!({"text": "因为。"}))
         }
         "/api/regions/{code}/ledger/{month}/import" => {
             let (month, _) = ledger_fixture(app, region, MonthState::Draft).await;

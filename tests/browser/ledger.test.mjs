@@ -133,3 +133,26 @@ test('the accountant imports a month: row errors first, then all lines at once',
   await page.locator('li.line', { hasText: '镇财政所' }).waitFor();
   assert.equal(await page.locator('li.line').count(), 2);
 });
+
+test('a villager asks about a line and the accountant answers on record', async () => {
+  const villager = await phone(browser);
+  await signIn(villager, server.base, '13800000001');
+  await villager.locator('ul.months a').nth(2).click();
+  const first = villager.locator('li.line').first();
+  await first.getByRole('button', { name: '对这笔账提问' }).click();
+  await first.getByLabel('您的问题（不显示您的名字）').fill('这笔钱具体买了什么？');
+  await first.getByRole('button', { name: '提交' }).click();
+  await villager.getByText('等待报账员回答').waitFor();
+  const path = new URL(villager.url()).pathname.replace(/^\//, '');
+
+  const acc = await phone(browser);
+  await signIn(acc, server.base, '13800000002');
+  await acc.goto(server.base + 'staff/' + path);
+  await acc.getByLabel('回答').fill('打印纸十包、墨盒两个，发票已附。');
+  await acc.getByRole('button', { name: '提交' }).click();
+  await acc.getByText('答：打印纸十包').waitFor();
+
+  await villager.reload();
+  await villager.getByText('答：打印纸十包、墨盒两个，发票已附。').waitFor();
+  await shot(villager, 'villager-question-answered');
+});

@@ -166,7 +166,6 @@ fn MonthView(code: RegionCode, month: Month) -> impl IntoView {
     let url = StoredValue::new(format!("api/regions/{code}/ledger/{month}"));
     let data = LocalResource::new(move || async move { api::get::<LedgerMonth>(&url.get_value()).await });
     let viewer = RwSignal::new(None::<Attachment>);
-    #[cfg(feature = "staff")]
     let reload = Callback::new(move |()| data.refetch());
     // Kept outside the part that re-renders on reload, so "imported: n" stays in view.
     #[cfg(feature = "staff")]
@@ -198,7 +197,8 @@ fn MonthView(code: RegionCode, month: Month) -> impl IntoView {
                                 #[cfg(feature = "staff")]
                                 let extra = controls.for_line(&l, reload);
                                 #[cfg(not(feature = "staff"))]
-                                let extra = ();
+                                let extra = (status == Some(MonthStatus::Published))
+                                    .then(|| view! { <AskQuestion line=l.id on_change=reload/> });
                                 view! { <LineItem line=l viewer=viewer>{extra}</LineItem> }
                             }).collect_view()}
                         </ul>
@@ -289,8 +289,58 @@ fn LineItem(line: Line, viewer: RwSignal<Option<Attachment>>, children: Children
                     }.into_any(),
                 }).collect_view()}
             </div>
+            {(!line.questions.is_empty()).then(|| view! {
+                <div class="questions">
+                    <h3>{t(T::Questions)}</h3>
+                    {line.questions.iter().map(|q| view! {
+                        <div class="qa">
+                            <p>"问："{q.question.clone()}<span class="muted">" "{q.asked_at.china_string()}</span></p>
+                            {match &q.answer {
+                                Some(a) => view! {
+                                    <p>"答："{a.clone()}<span class="muted">" "{q.answered_by.clone().unwrap_or_default()}" "
+                                        {q.answered_at.map(|t| t.china_string()).unwrap_or_default()}</span></p>
+                                }.into_any(),
+                                None => view! { <p class="muted">{t(T::WaitingAnswer)}</p> }.into_any(),
+                            }}
+                        </div>
+                    }).collect_view()}
+                </div>
+            })}
             {children()}
         </li>
+    }
+}
+
+/// A villager's question on a published line; their name is not shown.
+#[cfg(not(feature = "staff"))]
+#[component]
+fn AskQuestion(line: uuid::Uuid, on_change: Callback<()>) -> impl IntoView {
+    use crate::components::{Field, FormError};
+    let open = RwSignal::new(false);
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<crate::api::Failure>);
+    let send = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let body = sunlight_api::ledger::Text {
+            text: text.get_untracked(),
+        };
+        leptos::task::spawn_local(async move {
+            match api::post::<_, Line>(&format!("api/ledger-lines/{line}/questions"), &body).await {
+                Ok(_) => on_change.run(()),
+                Err(f) => error.set(Some(f)),
+            }
+        });
+    };
+    view! {
+        <Show when=move || open.get() fallback=move || view! {
+            <button type="button" class="secondary" on:click=move |_| open.set(true)>{t(T::AskQuestion)}</button>
+        }>
+            <form on:submit=send novalidate>
+                <Field id=format!("ask-{line}") label=T::YourQuestion value=text/>
+                <FormError error=error/>
+                <button type="submit">{t(T::Send)}</button>
+            </form>
+        </Show>
     }
 }
 

@@ -41,6 +41,8 @@ pub struct Controls {
     edit: bool,
     /// A reviewer of the township, and the month is submitted.
     review: bool,
+    /// An accountant of the village: answers villagers' questions.
+    answer: bool,
 }
 
 impl Controls {
@@ -48,14 +50,27 @@ impl Controls {
         Controls {
             edit: holds(Role::Accountant, code) && m.status != Some(MonthStatus::Published),
             review: holds(Role::Reviewer, code) && m.status == Some(MonthStatus::Submitted),
+            answer: holds(Role::Accountant, code),
         }
     }
 
     pub fn for_line(self, line: &Line, on_change: Callback<()>) -> impl IntoView + use<> {
         let edit = self.edit && line.status != LineStatus::Approved;
         let review = self.review && line.status == LineStatus::Pending;
+        let open: Vec<uuid::Uuid> = if self.answer {
+            line.questions
+                .iter()
+                .filter(|q| q.answer.is_none())
+                .map(|q| q.id)
+                .collect()
+        } else {
+            Vec::new()
+        };
         let line = line.clone();
-        view! { <LineControls line=line edit=edit review=review on_change=on_change/> }
+        view! {
+            <LineControls line=line edit=edit review=review on_change=on_change/>
+            {open.into_iter().map(|q| view! { <AnswerQuestion question=q on_change=on_change/> }).collect_view()}
+        }
     }
 }
 
@@ -136,6 +151,32 @@ fn LineControls(line: Line, edit: bool, review: bool, on_change: Callback<()>) -
                 <button type="button" class="secondary" on:click=move |_| decide(false)>{t(T::Reject)}</button>
             })}
         })}
+    }
+}
+
+/// The accountant's answer to one open question.
+#[component]
+fn AnswerQuestion(question: uuid::Uuid, on_change: Callback<()>) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Failure>);
+    let send = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let body = sunlight_api::ledger::Text {
+            text: text.get_untracked(),
+        };
+        spawn_local(async move {
+            match api::post::<_, Line>(&format!("api/ledger-questions/{question}/answer"), &body).await {
+                Ok(_) => on_change.run(()),
+                Err(f) => error.set(Some(f)),
+            }
+        });
+    };
+    view! {
+        <form on:submit=send novalidate>
+            <Field id=format!("answer-{question}") label=T::AnswerLabel value=text/>
+            <FormError error=error/>
+            <button type="submit">{t(T::Send)}</button>
+        </form>
     }
 }
 

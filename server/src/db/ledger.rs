@@ -4,7 +4,7 @@ use chrono::{DateTime, Datelike, NaiveDate, Utc};
 use sunlight_api::{
     RegionCode,
     date::{Date, Month},
-    ledger::{Kind, Line, LineStatus, MonthStatus, MonthSummary, QueueItem, Seal},
+    ledger::{Kind, Line, LineStatus, MonthStatus, MonthSummary, Question, QueueItem, Seal},
 };
 use uuid::Uuid;
 
@@ -97,6 +97,7 @@ impl LineRow {
             seal,
             duplicate_invoice: self.duplicates > 0,
             attachments: Vec::new(),
+            questions: Vec::new(),
         }
     }
 }
@@ -160,6 +161,11 @@ impl Db {
                 l.attachments.push(a.attachment);
             }
         }
+        for (line, q) in self.questions_of(Scope::Month(month_id)).await? {
+            if let Some(l) = lines.iter_mut().find(|l| l.id == line) {
+                l.questions.push(q);
+            }
+        }
         Ok(lines)
     }
 
@@ -174,6 +180,12 @@ impl Db {
             .await?
             .into_iter()
             .map(|a| a.attachment)
+            .collect();
+        line.questions = self
+            .questions_of(Scope::Line(id))
+            .await?
+            .into_iter()
+            .map(|(_, q)| q)
             .collect();
         Ok(Some(line))
     }
@@ -485,5 +497,93 @@ impl Db {
             tx.commit().await?;
             Ok(ids)
         })
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct QuestionRow {
+    id: Uuid,
+    line_id: Uuid,
+    question: String,
+    asked_at: DateTime<Utc>,
+    answer: Option<String>,
+    answerer: Option<String>,
+    answered_at: Option<DateTime<Utc>>,
+}
+
+impl Db {
+    /// Questions of a month's lines (or of one line), oldest first, with the line each is on.
+    pub async fn questions_of(&self, scope: Scope) -> Result<Vec<(Uuid, Question)>, sqlx::Error> {
+        let (sql, id) = match scope {
+            Scope::Month(id) => (
+                "SELECT q.id, q.line_id, q.question, q.asked_at, q.answer, u.name AS answerer, q.answered_at
+                 FROM ledger_questions q JOIN ledger_lines l ON l.id = q.line_id
+                 LEFT JOIN users u ON u.id = q.answered_by
+                 WHERE l.month_id = $1 ORDER BY q.asked_at, q.id",
+                id,
+            ),
+            Scope::Line(id) => (
+                "SELECT q.id, q.line_id, q.question, q.asked_at, q.answer, u.name AS answerer, q.answered_at
+                 FROM ledger_questions q LEFT JOIN users u ON u.id = q.answered_by
+                 WHERE q.line_id = $1 ORDER BY q.asked_at, q.id",
+                id,
+            ),
+        };
+        let rows: Vec<QuestionRow> = on_pool!(self, p => sqlx::query_as(sql).bind(id).fetch_all(p).await)?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                (
+                    r.line_id,
+                    Question {
+                        id: r.id,
+                        question: r.question,
+                        asked_at: to_wire(r.asked_at),
+                        answer: r.answer,
+                        answered_by: r.answerer,
+                        answered_at: r.answered_at.map(to_wire),
+                    },
+                )
+            })
+            .collect())
+    }
+
+    pub async fn ask_question(&self, line: Uuid, by: Uuid, text: &str) -> Result<Uuid, sqlx::Error> {
+        let id = Uuid::new_v4();
+        on_pool!(self, p => sqlx::query(
+            "INSERT INTO ledger_questions (id, line_id, asked_by, question, asked_at) VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(id)
+        .bind(line)
+        .bind(by)
+        .bind(text)
+        .bind(now())
+        .execute(p)
+        .await
+        .map(|_| ()))?;
+        Ok(id)
+    }
+
+    /// The line a question is on.
+    pub async fn question_line(&self, id: Uuid) -> Result<Option<Uuid>, sqlx::Error> {
+        on_pool!(self, p => sqlx::query_scalar("SELECT line_id FROM ledger_questions WHERE id = $1")
+            .bind(id)
+            .fetch_optional(p)
+            .await)
+    }
+
+    /// Records the answer; false if the question was answered already.
+    pub async fn answer_question(&self, id: Uuid, by: Uuid, text: &str) -> Result<bool, sqlx::Error> {
+        let n = on_pool!(self, p => sqlx::query(
+            "UPDATE ledger_questions SET answer = $1, answered_by = $2, answered_at = $3 WHERE id = $4 AND answer IS NULL",
+        )
+        .bind(text)
+        .bind(by)
+        .bind(now())
+        .bind(id)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()))?;
+        Ok(n == 1)
     }
 }

@@ -17,7 +17,7 @@ use sunlight_api::{
     error::{FieldError, RowError},
     fields::mask_name,
     ledger::{
-        CategoryTotal, Kind, LedgerMonth, LedgerYear, Line, LineInput, LineStatus, MonthStatus, QueueItem, Review,
+        CategoryTotal, Kind, LedgerMonth, LedgerYear, Line, LineInput, LineStatus, MonthStatus, QueueItem, Review, Text,
     },
     money,
 };
@@ -48,6 +48,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(publish))
         .routes(routes!(import))
         .routes(routes!(template))
+        .routes(routes!(ask))
+        .routes(routes!(answer))
 }
 
 /// Checks the region is a village that exists and returns its name.
@@ -422,4 +424,50 @@ async fn template() -> impl IntoResponse {
         ],
         ledger_import::template_csv(),
     )
+}
+
+/// Asks a question on a published line. Who asked is kept but never shown.
+#[utoipa::path(post, path = "/api/ledger-lines/{id}/questions", tag = "ledger",
+    params(("id" = Uuid, Path)), request_body = Text,
+    responses((status = 201, body = Line), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn ask(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<Text>,
+) -> ApiResult<(StatusCode, Json<Line>)> {
+    let place = state.db.line_place(id).await?.ok_or(ApiError::NotFound)?;
+    authorize(&actor, Action::ViewLedger, &place.village)?;
+    // An unpublished line does not exist for the people who may ask.
+    if place.month_status != MonthStatus::Published && !permits(&actor, Action::ViewUnpublishedLedger, &place.village) {
+        return Err(ApiError::NotFound);
+    }
+    authorize(&actor, Action::AskAboutLedger, &place.village)?;
+    if place.month_status != MonthStatus::Published {
+        return Err(ApiError::WrongState("the month is not published"));
+    }
+    let text = required(&body.text, "text", 300)?;
+    state.db.ask_question(id, actor.0.id, &text).await?;
+    let line = state.db.ledger_line(id).await?.ok_or(ApiError::NotFound)?;
+    Ok((StatusCode::CREATED, Json(for_villagers(line))))
+}
+
+/// The accountant answers a question once; the answer stays on record under the line.
+#[utoipa::path(post, path = "/api/ledger-questions/{id}/answer", tag = "ledger",
+    params(("id" = Uuid, Path)), request_body = Text,
+    responses((status = 200, body = Line), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
+async fn answer(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<Text>,
+) -> ApiResult<Json<Line>> {
+    let line = state.db.question_line(id).await?.ok_or(ApiError::NotFound)?;
+    let place = state.db.line_place(line).await?.ok_or(ApiError::NotFound)?;
+    authorize(&actor, Action::AnswerAboutLedger, &place.village)?;
+    let text = required(&body.text, "text", 500)?;
+    if !state.db.answer_question(id, actor.0.id, &text).await? {
+        return Err(ApiError::WrongState("the question is answered already"));
+    }
+    Ok(Json(state.db.ledger_line(line).await?.ok_or(ApiError::NotFound)?))
 }
