@@ -68,6 +68,8 @@ pub enum FieldError {
     WrongLevel,
     OutOfRange,
     NotInRegion,
+    /// Not one of the configured choices (e.g. a category not in the county's list).
+    NotListed,
 }
 
 /// The JSON body of every error response.

@@ -118,6 +118,16 @@ pub const DEFAULT_CATEGORIES: &[&str] = &[
     "其他",
 ];
 
+/// `GET`/`PUT /api/regions/{code}/ledger-categories`: the categories of a county.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Categories {
+    pub categories: Vec<String>,
+    /// True when the county has not configured its own and the default list applies.
+    #[serde(default)]
+    pub default: bool,
+}
+
 /// The township's seal on an approved line: who reviewed it, for which township, when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

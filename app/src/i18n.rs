@@ -120,6 +120,9 @@ pub enum T {
     Close,
     NotFoundPage,
     Home,
+    Categories,
+    CategoriesHint,
+    Saved,
     AskQuestion,
     YourQuestion,
     Send,
@@ -304,6 +307,12 @@ impl T {
             T::Close => ("关闭", "Close"),
             T::NotFoundPage => ("页面不存在。", "This page does not exist."),
             T::Home => ("首页", "Home"),
+            T::Categories => ("账目科目", "Ledger categories"),
+            T::CategoriesHint => (
+                "本县各村记账时可选的科目，每行一个。",
+                "The categories villages of this county may use, one per line.",
+            ),
+            T::Saved => ("已保存", "Saved"),
             T::AskQuestion => ("对这笔账提问", "Ask about this line"),
             T::YourQuestion => ("您的问题（不显示您的名字）", "Your question (your name is not shown)"),
             T::Send => ("提交", "Send"),
@@ -472,6 +481,7 @@ pub fn reason_text(reason: FieldError) -> &'static str {
         FieldError::WrongLevel => ("不适用于此级区域", "does not fit this level of region"),
         FieldError::OutOfRange => ("超出范围", "is out of range"),
         FieldError::NotInRegion => ("不在本区域", "is outside this region"),
+        FieldError::NotListed => ("不在本县的科目表中", "is not in the county's list"),
     };
     pick(zh, en)
 }
@@ -498,6 +508,7 @@ pub fn field_label(field: &str) -> &'static str {
         "note" => ("备注", "Note"),
         "reason" => ("退回原因", "Reason"),
         "text" => ("内容", "Text"),
+        "categories" => ("科目表", "Categories"),
         "region" => ("区域", "Region"),
         "row" => ("该行", "Row"),
         _ => ("内容", "Value"),

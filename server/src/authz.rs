@@ -46,6 +46,8 @@ pub enum Action {
     AskAboutLedger,
     /// Answer villagers' questions on the village's lines.
     AnswerAboutLedger,
+    /// Set a county's disclosure catalogue and ledger categories.
+    ManageCatalogue,
 }
 
 impl Action {
@@ -63,6 +65,7 @@ impl Action {
             Action::ReviewLedger => &[Reviewer],
             Action::AskAboutLedger => &[Villager],
             Action::AnswerAboutLedger => &[Accountant],
+            Action::ManageCatalogue => &[Admin],
         }
     }
 }

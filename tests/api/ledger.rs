@@ -372,3 +372,66 @@ db_test!(villagers_ask_and_the_accountant_answers_on_record, |app| {
         .unwrap();
     assert!(!raw.contains("张秀英"), "the asker is never named");
 });
+
+db_test!(a_county_sets_its_own_categories, |app| {
+    let (acc, _rev, _villager) = people(&app).await;
+    let defaults: sunlight_api::ledger::Categories =
+        json(acc.get(&format!("api/regions/{VILLAGE}/ledger-categories")).await).await;
+    assert!(defaults.default && defaults.categories.contains(&"办公费".to_owned()));
+    let admin = app
+        .account("13500000009", sunlight_api::Role::Admin, "359901000000", None)
+        .await;
+    let admin = app.session_for(admin).await;
+    let put = |body: Value| {
+        admin
+            .put(app.url("api/regions/359901000000/ledger-categories"))
+            .header(sunlight_api::CSRF_HEADER, "1")
+            .json(&body)
+            .send()
+    };
+    expect_error(
+        put(json!({"categories": ["办公费", "办公费"]})).await.unwrap(),
+        422,
+        "invalid",
+    )
+    .await;
+    expect_error(put(json!({"categories": [" "]})).await.unwrap(), 422, "invalid").await;
+    assert_eq!(
+        put(json!({"categories": ["办公费", "道路养护"]}))
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    let now: sunlight_api::ledger::Categories =
+        json(acc.get(&format!("api/regions/{VILLAGE}/ledger-categories")).await).await;
+    assert_eq!(
+        (now.categories, now.default),
+        (vec!["办公费".to_owned(), "道路养护".to_owned()], false)
+    );
+    // A category outside the county's list is refused; one inside it is taken.
+    let body = expect_error(
+        acc.post(
+            &format!("api/regions/{VILLAGE}/ledger/{MONTH}/lines"),
+            &line("2025-03-02", "expense", "5", "工程款", "某队", ""),
+        )
+        .await,
+        422,
+        "invalid",
+    )
+    .await;
+    assert_eq!(
+        (body.field.as_deref(), body.reason),
+        (Some("category"), Some(sunlight_api::error::FieldError::NotListed))
+    );
+    add(&acc, &line("2025-03-02", "expense", "5", "道路养护", "某队", "")).await;
+    // Only at county level.
+    let town = admin
+        .put(app.url("api/regions/359901101000/ledger-categories"))
+        .header(sunlight_api::CSRF_HEADER, "1")
+        .json(&json!({"categories": ["x"]}))
+        .send()
+        .await
+        .unwrap();
+    expect_error(town, 422, "invalid").await;
+});

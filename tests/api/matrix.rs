@@ -34,8 +34,8 @@ const WHERES: [Where; 4] = [Where::Own, Where::Ancestor, Where::Descendant, Wher
 /// What an endpoint acts on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Target {
-    /// A region, by code; `village_only` endpoints answer 422 for other levels.
-    Region { village_only: bool },
+    /// A region, by code; an endpoint for one level only answers 422 at the others.
+    Region { only: Option<RegionLevel> },
     /// A household, its invite, or a villager: these exist only in villages.
     InVillage,
     /// No region: public or about oneself.
@@ -73,8 +73,13 @@ const fn ep(
     }
 }
 
-const ANY: Target = Target::Region { village_only: false };
-const VILLAGE: Target = Target::Region { village_only: true };
+const ANY: Target = Target::Region { only: None };
+const VILLAGE: Target = Target::Region {
+    only: Some(RegionLevel::Village),
+};
+const COUNTY: Target = Target::Region {
+    only: Some(RegionLevel::County),
+};
 const IN_VILLAGE: Target = Target::InVillage;
 
 #[rustfmt::skip]
@@ -111,6 +116,8 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/api/ledger-template.csv", Target::Public(200), ALL, 200),
     ep("POST", "/api/ledger-lines/{id}/questions", IN_VILLAGE, &[Villager], 201),
     ep("POST", "/api/ledger-questions/{id}/answer", IN_VILLAGE, &[Accountant], 200),
+    ep("GET", "/api/regions/{code}/ledger-categories", ANY, ALL, 200),
+    ep("PUT", "/api/regions/{code}/ledger-categories", COUNTY, &[Admin], 200),
 ];
 
 /// A small PNG to attach.
@@ -215,14 +222,19 @@ fn line_body(month: &str) -> serde_json::Value {
     json!({"date": format!("{month}-01"), "kind": "expense", "amount": "1.00", "category": "办公费", "counterparty": "矩阵"})
 }
 
-/// Where each role is held in the matrix: village roles in 上坪村, the others in 桃源镇.
-fn home(role: Role) -> RegionCode {
-    code(if role.levels().contains(&RegionLevel::Village) && role != Admin {
-        "359901101201"
-    } else {
-        "359901101000"
-    })
-}
+/// Who acts in the matrix, and where: village roles in 上坪村, the others in 桃源镇, and an
+/// admin and an inspector of 清水县 too, so that county-level endpoints have a home.
+const ACTORS: &[(Role, &str)] = &[
+    (Villager, "359901101201"),
+    (Accountant, "359901101201"),
+    (Cadre, "359901101201"),
+    (Reviewer, "359901101000"),
+    (Handler, "359901101000"),
+    (Inspector, "359901101000"),
+    (Admin, "359901101000"),
+    (Inspector, "359901000000"),
+    (Admin, "359901000000"),
+];
 
 /// The region where a resource lies relative to `home`, if the tree has one.
 fn region_at(home: &RegionCode, w: Where) -> Option<RegionCode> {
@@ -255,7 +267,9 @@ fn expected(ep: &Endpoint, role: Role, w: Where, region: &RegionCode) -> u16 {
     if !ep.allowed.contains(&role) {
         return 403;
     }
-    if matches!(ep.target, Target::Region { village_only: true }) && region.level() != RegionLevel::Village {
+    if let Target::Region { only: Some(level) } = ep.target
+        && region.level() != level
+    {
         return 422;
     }
     ep.success
@@ -324,6 +338,10 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
             let (month, _) = ledger_fixture(app, region, MonthState::Draft).await;
             (format!("api/regions/{region}/ledger/{month}/lines"), line_body(&month))
         }
+        "/api/regions/{code}/ledger-categories" if ep.method == "PUT" => (
+            format!("api/regions/{region}/ledger-categories"),
+            json!({"categories": ["办公费", "工程款", "矩阵科目"]}),
+        ),
         "/api/ledger-lines/{id}/questions" => {
             let (_, line) = ledger_fixture(app, region, MonthState::Published).await;
             (
@@ -406,11 +424,9 @@ async fn run_matrix(app: TestApp) {
     let mut failures = Vec::new();
     let mut cells = 0;
     let mut not_applicable = 0;
-    for role in Role::ALL {
-        let home = home(role);
-        let user = app
-            .account(&format!("130{:08}", role as u32), role, home.as_str(), None)
-            .await;
+    for (i, (role, home)) in ACTORS.iter().copied().enumerate() {
+        let home = code(home);
+        let user = app.account(&format!("130{:08}", i), role, home.as_str(), None).await;
         for ep in ENDPOINTS {
             for w in WHERES {
                 let Some(region) = region_at(&home, w) else {

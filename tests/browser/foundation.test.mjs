@@ -76,6 +76,13 @@ test('an admin creates a staff account in a township', async () => {
   await signIn(page, server.base, '13800000009');
   await page.getByRole('link', { name: '管理' }).click();
   await page.getByRole('link', { name: /清水县/ }).click();
+  // The county's ledger categories, one per line, start from the default list.
+  const categories = page.getByLabel('账目科目');
+  await categories.waitFor();
+  await page.waitForFunction(() => document.querySelector('#categories')?.value.includes('办公费'));
+  await categories.fill('办公费\n工程款\n道路养护');
+  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByText('已保存').waitFor();
   await page.getByRole('link', { name: /白沙镇/ }).click();
   await page.getByRole('heading', { name: '新建工作人员账号' }).waitFor();
   await page.getByLabel('角色').selectOption('reviewer');

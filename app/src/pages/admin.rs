@@ -8,6 +8,7 @@ use serde::de::DeserializeOwned;
 use sunlight_api::{
     Page as ApiPage, RegionCode, RegionLevel, Role,
     dto::{Account, Household, ImportResult, Invite, IssuedCode, NewHousehold, NewInvite, NewStaff, RegionView},
+    ledger::Categories,
 };
 use wasm_bindgen::JsCast;
 
@@ -153,6 +154,7 @@ fn RegionPage(region: RegionView) -> impl IntoView {
                 <Invites code=code.clone() version=invites_version/>
             })}
             {manages.then(|| view! { <Accounts code=code.clone()/> })}
+            {(admin && region.level == RegionLevel::County).then(|| view! { <CategoriesEditor code=code.clone()/> })}
             {admin.then(|| view! { <CreateStaff code=code.clone()/> })}
         </Page>
     }
@@ -488,6 +490,58 @@ fn CreateStaff(code: RegionCode) -> impl IntoView {
                 <FormError error=error/>
                 {move || created.get().map(|c| view! { <p class="ok" role="status">{c}</p> })}
                 <button type="submit">{t(T::Create)}</button>
+            </form>
+        </section>
+    }
+}
+
+/// A county admin's list of ledger categories, one per line.
+#[component]
+fn CategoriesEditor(code: RegionCode) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Failure>);
+    let saved = RwSignal::new(false);
+    let url = StoredValue::new(format!("api/regions/{code}/ledger-categories"));
+    spawn_local(async move {
+        if let Ok(c) = api::get::<Categories>(&url.get_value()).await {
+            text.set(c.categories.join("\n"));
+        }
+    });
+    let save = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let categories = text.get_untracked().lines().map(str::to_owned).collect();
+        spawn_local(async move {
+            match api::put::<_, Categories>(
+                &url.get_value(),
+                &Categories {
+                    categories,
+                    default: false,
+                },
+            )
+            .await
+            {
+                Ok(c) => {
+                    error.set(None);
+                    text.set(c.categories.join("\n"));
+                    saved.set(true);
+                }
+                Err(f) => {
+                    saved.set(false);
+                    error.set(Some(f));
+                }
+            }
+        });
+    };
+    view! {
+        <section class="card">
+            <form on:submit=save novalidate>
+                <h2><label for="categories">{t(T::Categories)}</label></h2>
+                <p class="hint" id="categories-hint">{t(T::CategoriesHint)}</p>
+                <textarea id="categories" rows="8" aria-describedby="categories-hint"
+                    prop:value=move || text.get() on:input=move |ev| { saved.set(false); text.set(event_target_value(&ev)) }></textarea>
+                <FormError error=error/>
+                {move || saved.get().then(|| view! { <p class="ok" role="status">{t(T::Saved)}</p> })}
+                <button type="submit">{t(T::Save)}</button>
             </form>
         </section>
     }

@@ -170,6 +170,8 @@ fn MonthView(code: RegionCode, month: Month) -> impl IntoView {
     // Kept outside the part that re-renders on reload, so "imported: n" stays in view.
     #[cfg(feature = "staff")]
     let imported = RwSignal::new(None::<u32>);
+    #[cfg(feature = "staff")]
+    let choices = staff::categories(&code);
     let title = format!("{month}");
     view! {
         <Page title=title>
@@ -180,8 +182,8 @@ fn MonthView(code: RegionCode, month: Month) -> impl IntoView {
                     let status = m.status;
                     #[cfg(feature = "staff")]
                     let (controls, month_controls) = (
-                        staff::Controls::new(&code, &m),
-                        staff::month_controls(&code, month, &m, reload, imported),
+                        staff::Controls::new(&code, &m, choices),
+                        staff::month_controls(&code, month, &m, staff::Controls::new(&code, &m, choices), reload, imported),
                     );
                     #[cfg(not(feature = "staff"))]
                     let month_controls = ();

@@ -10,7 +10,8 @@ use sunlight_api::{
     date::Month,
     dto::ImportResult,
     ledger::{
-        Attachment, DEFAULT_CATEGORIES, Kind, LedgerMonth, Line, LineInput, LineStatus, MonthStatus, QueueItem, Review,
+        Attachment, Categories, DEFAULT_CATEGORIES, Kind, LedgerMonth, Line, LineInput, LineStatus, MonthStatus,
+        QueueItem, Review,
     },
     money::format_yuan,
 };
@@ -43,11 +44,26 @@ pub struct Controls {
     review: bool,
     /// An accountant of the village: answers villagers' questions.
     answer: bool,
+    /// The categories the county allows.
+    choices: RwSignal<Vec<String>>,
+}
+
+/// The county's ledger categories, fetched once per page; the defaults until they arrive.
+pub fn categories(code: &RegionCode) -> RwSignal<Vec<String>> {
+    let choices = RwSignal::new(DEFAULT_CATEGORIES.iter().map(|c| (*c).to_owned()).collect::<Vec<_>>());
+    let url = format!("api/regions/{code}/ledger-categories");
+    spawn_local(async move {
+        if let Ok(c) = api::get::<Categories>(&url).await {
+            choices.set(c.categories);
+        }
+    });
+    choices
 }
 
 impl Controls {
-    pub fn new(code: &RegionCode, m: &LedgerMonth) -> Controls {
+    pub fn new(code: &RegionCode, m: &LedgerMonth, choices: RwSignal<Vec<String>>) -> Controls {
         Controls {
+            choices,
             edit: holds(Role::Accountant, code) && m.status != Some(MonthStatus::Published),
             review: holds(Role::Reviewer, code) && m.status == Some(MonthStatus::Submitted),
             answer: holds(Role::Accountant, code),
@@ -68,14 +84,20 @@ impl Controls {
         };
         let line = line.clone();
         view! {
-            <LineControls line=line edit=edit review=review on_change=on_change/>
+            <LineControls line=line edit=edit review=review choices=self.choices on_change=on_change/>
             {open.into_iter().map(|q| view! { <AnswerQuestion question=q on_change=on_change/> }).collect_view()}
         }
     }
 }
 
 #[component]
-fn LineControls(line: Line, edit: bool, review: bool, on_change: Callback<()>) -> impl IntoView {
+fn LineControls(
+    line: Line,
+    edit: bool,
+    review: bool,
+    choices: RwSignal<Vec<String>>,
+    on_change: Callback<()>,
+) -> impl IntoView {
     let id = line.id;
     let error = RwSignal::new(None::<Failure>);
     let rejecting = RwSignal::new(false);
@@ -139,7 +161,7 @@ fn LineControls(line: Line, edit: bool, review: bool, on_change: Callback<()>) -
         {move || editing.get().then(|| {
             let l = line.clone();
             let done = Callback::new(move |()| { editing.set(false); on_change.run(()) });
-            view! { <LineForm month=l.date.month() existing=Some(l) url=format!("api/ledger-lines/{id}") on_done=done/> }
+            view! { <LineForm month=l.date.month() existing=Some(l) url=format!("api/ledger-lines/{id}") choices=choices on_done=done/> }
         })}
         {review.then(|| view! {
             <div class="actions">
@@ -185,10 +207,10 @@ pub fn month_controls(
     code: &RegionCode,
     month: Month,
     m: &LedgerMonth,
+    controls: Controls,
     on_change: Callback<()>,
     imported: RwSignal<Option<u32>>,
 ) -> impl IntoView + use<> {
-    let controls = Controls::new(code, m);
     let status = m.status;
     let all_sealed = !m.lines.is_empty() && m.lines.iter().all(|l| l.status == LineStatus::Approved);
     let error = RwSignal::new(None::<Failure>);
@@ -217,7 +239,7 @@ pub fn month_controls(
         {controls.edit.then(|| view! {
             <section class="card">
                 <h2>{t(T::AddLine)}</h2>
-                <LineForm month=month existing=None url=format!("api/regions/{code}/ledger/{month}/lines") on_done=on_change/>
+                <LineForm month=month existing=None url=format!("api/regions/{code}/ledger/{month}/lines") choices=controls.choices on_done=on_change/>
             </section>
         })}
     }
@@ -267,7 +289,13 @@ fn ImportMonth(url: String, done: RwSignal<Option<u32>>, on_done: Callback<()>) 
 
 /// The form for a new line (POST) or for fixing one (PUT).
 #[component]
-fn LineForm(month: Month, existing: Option<Line>, url: String, #[prop(into)] on_done: Callback<()>) -> impl IntoView {
+fn LineForm(
+    month: Month,
+    existing: Option<Line>,
+    url: String,
+    choices: RwSignal<Vec<String>>,
+    #[prop(into)] on_done: Callback<()>,
+) -> impl IntoView {
     let editing = existing.is_some();
     let e = existing.as_ref();
     let date = RwSignal::new(e.map(|l| l.date.to_string()).unwrap_or_else(|| format!("{month}-01")));
@@ -335,8 +363,9 @@ fn LineForm(month: Month, existing: Option<Line>, url: String, #[prop(into)] on_
             <div class="field">
                 <label for=format!("{uid}-category")>{t(T::Category)}</label>
                 <select id=format!("{uid}-category") on:change=move |ev| category.set(event_target_value(&ev))>
-                    {DEFAULT_CATEGORIES.iter().map(|c| view! {
-                        <option value=*c selected=category.get_untracked() == *c>{*c}</option>
+                    {move || choices.get().into_iter().map(|c| {
+                        let selected = category.get_untracked() == c;
+                        view! { <option value=c.clone() selected=selected>{c.clone()}</option> }
                     }).collect_view()}
                 </select>
             </div>

@@ -587,3 +587,35 @@ impl Db {
         Ok(n == 1)
     }
 }
+
+impl Db {
+    /// A county's configured categories, in order; empty when it uses the defaults.
+    pub async fn ledger_categories(&self, county: &str) -> Result<Vec<String>, sqlx::Error> {
+        on_pool!(self, p => sqlx::query_scalar(
+            "SELECT name FROM ledger_categories WHERE county_code = $1 ORDER BY position",
+        )
+        .bind(county)
+        .fetch_all(p)
+        .await)
+    }
+
+    /// Replaces a county's categories.
+    pub async fn set_ledger_categories(&self, county: &str, names: &[String]) -> Result<(), sqlx::Error> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("DELETE FROM ledger_categories WHERE county_code = $1")
+                .bind(county)
+                .execute(&mut *tx)
+                .await?;
+            for (i, name) in names.iter().enumerate() {
+                sqlx::query("INSERT INTO ledger_categories (county_code, position, name) VALUES ($1, $2, $3)")
+                    .bind(county)
+                    .bind(i as i32)
+                    .bind(name)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await
+        })
+    }
+}

@@ -17,7 +17,8 @@ use sunlight_api::{
     error::{FieldError, RowError},
     fields::mask_name,
     ledger::{
-        CategoryTotal, Kind, LedgerMonth, LedgerYear, Line, LineInput, LineStatus, MonthStatus, QueueItem, Review, Text,
+        Categories, CategoryTotal, DEFAULT_CATEGORIES, Kind, LedgerMonth, LedgerYear, Line, LineInput, LineStatus,
+        MonthStatus, QueueItem, Review, Text,
     },
     money,
 };
@@ -50,6 +51,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(template))
         .routes(routes!(ask))
         .routes(routes!(answer))
+        .routes(routes!(get_categories, set_categories))
 }
 
 /// Checks the region is a village that exists and returns its name.
@@ -80,8 +82,37 @@ fn required(raw: &str, field: &'static str, max: usize) -> ApiResult<String> {
     text(raw, field, max)?.ok_or_else(|| ApiError::invalid(field, FieldError::Required))
 }
 
-/// Validates a line as the accountant typed it; the date must fall in `month`.
-pub fn parse_line(input: &LineInput, month: Month) -> ApiResult<LineFields> {
+/// The county a region belongs to (itself for a county); none for a city.
+fn county_of(code: &RegionCode) -> Option<RegionCode> {
+    let mut c = code.clone();
+    while c.level() > RegionLevel::County {
+        c = c.parent()?;
+    }
+    (c.level() == RegionLevel::County).then_some(c)
+}
+
+/// The categories lines in `code` may use: its county's list, or the default one.
+async fn categories_for(state: &AppState, code: &RegionCode) -> ApiResult<Categories> {
+    let configured = match county_of(code) {
+        Some(county) => state.db.ledger_categories(county.as_str()).await?,
+        None => Vec::new(),
+    };
+    Ok(if configured.is_empty() {
+        Categories {
+            categories: DEFAULT_CATEGORIES.iter().map(|c| (*c).to_owned()).collect(),
+            default: true,
+        }
+    } else {
+        Categories {
+            categories: configured,
+            default: false,
+        }
+    })
+}
+
+/// Validates a line as the accountant typed it; the date must fall in `month` and the
+/// category must be one of `categories`.
+pub fn parse_line(input: &LineInput, month: Month, categories: &[String]) -> ApiResult<LineFields> {
     let date = Date::parse(&input.date)?;
     if !month.contains(&date) {
         return Err(ApiError::invalid("date", FieldError::OutOfRange));
@@ -96,7 +127,13 @@ pub fn parse_line(input: &LineInput, month: Month) -> ApiResult<LineFields> {
         date,
         kind: input.kind,
         amount_fen: money::parse_yuan(&input.amount, "amount")?,
-        category: required(&input.category, "category", 20)?,
+        category: {
+            let c = required(&input.category, "category", 20)?;
+            if !categories.contains(&c) {
+                return Err(ApiError::invalid("category", FieldError::NotListed));
+            }
+            c
+        },
         counterparty: required(&input.counterparty, "counterparty", 50)?,
         counterparty_is_person: input.counterparty_is_person,
         invoice_no,
@@ -210,7 +247,7 @@ async fn add_line(
     authorize(&actor, Action::EditLedger, &code)?;
     let month = parse_month(&month)?;
     village_name(&state, &code).await?;
-    let fields = parse_line(&input, month)?;
+    let fields = parse_line(&input, month, &categories_for(&state, &code).await?.categories)?;
     let record = state.db.ensure_ledger_month(&code, month).await?;
     if record.status == MonthStatus::Published {
         return Err(ApiError::WrongState("the month is published"));
@@ -242,7 +279,11 @@ async fn edit_line(
     ApiJson(input): ApiJson<LineInput>,
 ) -> ApiResult<Json<Line>> {
     let place = editable(&state, &actor, id).await?;
-    let fields = parse_line(&input, place.month)?;
+    let fields = parse_line(
+        &input,
+        place.month,
+        &categories_for(&state, &place.village).await?.categories,
+    )?;
     state.db.update_ledger_line(id, &fields).await?;
     Ok(Json(state.db.ledger_line(id).await?.ok_or(ApiError::NotFound)?))
 }
@@ -378,6 +419,7 @@ async fn import(
         ReadError::TooManyRows => ApiError::invalid("file", FieldError::TooLong),
         ReadError::MissingColumns(rows) => ApiError::InvalidRows(rows),
     })?;
+    let categories = categories_for(&state, &code).await?.categories;
     let mut lines = Vec::with_capacity(rows.len());
     let mut errors = Vec::new();
     for row in rows {
@@ -388,7 +430,7 @@ async fn import(
                 code,
             });
         }
-        match parse_line(&row.input, month) {
+        match parse_line(&row.input, month, &categories) {
             Ok(fields) => lines.push(fields),
             Err(ApiError::Invalid(i)) => errors.push(RowError {
                 row: row.line,
@@ -470,4 +512,57 @@ async fn answer(
         return Err(ApiError::WrongState("the question is answered already"));
     }
     Ok(Json(state.db.ledger_line(line).await?.ok_or(ApiError::NotFound)?))
+}
+
+/// The ledger categories that apply in a region: its county's list, or the default.
+#[utoipa::path(get, path = "/api/regions/{code}/ledger-categories", tag = "ledger",
+    params(("code" = String, Path)),
+    responses((status = 200, body = Categories), (status = 404, body = ErrorBody)))]
+async fn get_categories(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(code): ApiPath<RegionCode>,
+) -> ApiResult<Json<Categories>> {
+    authorize(&actor, Action::ViewLedger, &code)?;
+    state.db.region(&code).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(categories_for(&state, &code).await?))
+}
+
+/// A county admin sets the county's categories (1–50, each 1–20 characters, no repeats).
+/// Lines already entered keep theirs.
+#[utoipa::path(put, path = "/api/regions/{code}/ledger-categories", tag = "ledger",
+    params(("code" = String, Path)), request_body = Categories,
+    responses((status = 200, body = Categories), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_categories(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(code): ApiPath<RegionCode>,
+    ApiJson(body): ApiJson<Categories>,
+) -> ApiResult<Json<Categories>> {
+    authorize(&actor, Action::ManageCatalogue, &code)?;
+    if code.level() != RegionLevel::County {
+        return Err(ApiError::invalid("region", FieldError::WrongLevel));
+    }
+    state.db.region(&code).await?.ok_or(ApiError::NotFound)?;
+    let mut names: Vec<String> = Vec::new();
+    for raw in &body.categories {
+        let Some(name) = text(raw, "categories", 20)? else {
+            continue;
+        };
+        if names.contains(&name) {
+            return Err(ApiError::invalid("categories", FieldError::Duplicate));
+        }
+        names.push(name);
+    }
+    if names.is_empty() {
+        return Err(ApiError::invalid("categories", FieldError::Required));
+    }
+    if names.len() > 50 {
+        return Err(ApiError::invalid("categories", FieldError::TooLong));
+    }
+    state.db.set_ledger_categories(code.as_str(), &names).await?;
+    Ok(Json(Categories {
+        categories: names,
+        default: false,
+    }))
 }
