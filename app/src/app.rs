@@ -10,7 +10,6 @@ use wasm_bindgen::{JsCast, closure::Closure};
 use crate::{
     api::Failure,
     components::{ErrorRetry, Leave, Loading},
-    i18n::Lang,
     pages, prefs,
     session::Session,
 };
@@ -116,13 +115,5 @@ fn Authed(children: ChildrenFn) -> impl IntoView {
         None => view! { <Loading/> }.into_any(),
         Some(None) => view! { <Leave path=crate::paths::LOGIN/> }.into_any(),
         Some(Some(_)) => children().into_any(),
-    }
-}
-
-/// Switches the language for the whole page.
-pub fn set_lang(lang: Lang) {
-    if let Some(s) = use_context::<RwSignal<Lang>>() {
-        prefs::save_lang(lang);
-        s.set(lang);
     }
 }

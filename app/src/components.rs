@@ -160,3 +160,14 @@ pub fn Leave(path: &'static str) -> impl IntoView {
     Effect::new(move |_| go(path));
     view! { <Loading/> }
 }
+
+#[cfg(feature = "staff")]
+/// The file a person just chose in an `<input type="file">`; the input is cleared so that
+/// choosing the same file again fires again.
+pub fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
+    use wasm_bindgen::JsCast;
+    let input = ev.target()?.dyn_into::<web_sys::HtmlInputElement>().ok()?;
+    let file = input.files()?.get(0)?;
+    input.set_value("");
+    Some(file)
+}

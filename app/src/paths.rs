@@ -30,6 +30,11 @@ pub fn ledger(region: &str) -> String {
     }
 }
 
+/// One month of a village's accounts.
+pub fn ledger_month(region: &sunlight_api::RegionCode, month: sunlight_api::date::Month) -> String {
+    format!("{}/{month}", ledger(region.as_str()))
+}
+
 pub fn review(region: &str) -> String {
     format!("/staff/review/{region}")
 }

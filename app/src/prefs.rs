@@ -40,3 +40,11 @@ pub fn apply_large(on: bool) {
         let _ = html.class_list().toggle_with_force("large", on);
     }
 }
+
+/// Switches the language for the whole page.
+pub fn set_lang(lang: Lang) {
+    if let Some(s) = use_context::<RwSignal<Lang>>() {
+        save_lang(lang);
+        s.set(lang);
+    }
+}

@@ -10,7 +10,6 @@ use sunlight_api::{
     dto::{Account, Household, ImportResult, Invite, IssuedCode, NewHousehold, NewInvite, NewStaff, RegionView},
     ledger::Categories,
 };
-use wasm_bindgen::JsCast;
 
 use crate::{
     api::{self, Failure},
@@ -290,13 +289,9 @@ fn ImportHouseholds(code: RegionCode, #[prop(into)] on_done: Callback<()>) -> im
     let done = RwSignal::new(None::<u32>);
     let url = StoredValue::new(format!("api/regions/{code}/households/import"));
     let on_change = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+        let Some(file) = crate::components::chosen_file(&ev) else {
             return;
         };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        input.set_value("");
         spawn_local(async move {
             let Some(csv) = read_text(file).await else {
                 error.set(Some(Failure::Server(sunlight_api::ErrorBody::new(

@@ -31,9 +31,7 @@ pub fn this_month() -> Month {
     }
 }
 
-pub fn ledger_path(code: &RegionCode, month: Month) -> String {
-    format!("{}/{month}", crate::paths::ledger(code.as_str()))
-}
+pub use crate::paths::ledger_month as ledger_path;
 
 pub fn yuan(fen: i64) -> String {
     if fen < 0 {

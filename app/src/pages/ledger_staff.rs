@@ -15,9 +15,7 @@ use sunlight_api::{
     },
     money::format_yuan,
 };
-use wasm_bindgen::JsCast;
 
-use super::ledger::ledger_path;
 use crate::{
     api::{self, Failure},
     components::{Empty, ErrorRetry, Field, FormError, Loading, Page},
@@ -125,13 +123,9 @@ fn LineControls(
         });
     };
     let on_file = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+        let Some(file) = crate::components::chosen_file(&ev) else {
             return;
         };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        input.set_value("");
         uploading.set(true);
         spawn_local(async move {
             let (body, kind) = photo::prepare(file).await;
@@ -251,13 +245,9 @@ fn ImportMonth(url: String, done: RwSignal<Option<u32>>, on_done: Callback<()>) 
     let error = RwSignal::new(None::<Failure>);
     let url = StoredValue::new(format!("{url}/import"));
     let on_change = move |ev: leptos::ev::Event| {
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+        let Some(file) = crate::components::chosen_file(&ev) else {
             return;
         };
-        let Some(file) = input.files().and_then(|f| f.get(0)) else {
-            return;
-        };
-        input.set_value("");
         spawn_local(async move {
             let kind = file.type_();
             match api::upload::<ImportResult>(&url.get_value(), file.into(), &kind).await {
@@ -401,7 +391,7 @@ pub fn ReviewQueuePage() -> impl IntoView {
                     <ul class="months">
                         {items.into_iter().map(|q| view! {
                             <li>
-                                <A href=ledger_path(&q.village, q.month)>
+                                <A href=crate::paths::ledger_month(&q.village, q.month)>
                                     <b>{q.village_name.clone()}" · "{format!("{}", q.month)}</b>
                                     <span>{q.pending}" "{t(T::Pending)}" · "{q.approved}" "{t(T::Approved)}" · "{q.rejected}" "{t(T::Rejected)}</span>
                                     {(q.duplicate_invoices > 0).then(|| view! { <span class="tag warn">"⚠ "{t(T::DuplicateInvoice)}" ×"{q.duplicate_invoices}</span> })}

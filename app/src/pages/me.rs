@@ -4,7 +4,6 @@ use leptos::{prelude::*, task::spawn_local};
 
 use crate::{
     api,
-    app::set_lang,
     components::{Go, Page, navigator},
     i18n::{Lang, T, lang, level_name, role_name, t},
     paths, prefs,
@@ -60,9 +59,9 @@ pub fn MePage() -> impl IntoView {
                 <h2>{t(T::Language)}</h2>
                 <div class="switch" role="group" aria-label=t(T::Language)>
                     <button type="button" class="big" aria-pressed=(lang() == Lang::Zh).to_string()
-                        on:click=move |_| set_lang(Lang::Zh)>"简体中文"</button>
+                        on:click=move |_| prefs::set_lang(Lang::Zh)>"简体中文"</button>
                     <button type="button" class="big" aria-pressed=(lang() == Lang::En).to_string()
-                        on:click=move |_| set_lang(Lang::En)>"English"</button>
+                        on:click=move |_| prefs::set_lang(Lang::En)>"English"</button>
                 </div>
             </section>
             <button type="button" class="secondary big" on:click=sign_out>{t(T::SignOut)}</button>

@@ -48,13 +48,7 @@ async fn upload(
     body: Result<Bytes, BytesRejection>,
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
     editable(&state, &actor, line).await?;
-    let body = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::TooLarge
-        } else {
-            ApiError::BadRequest(e.body_text())
-        }
-    })?;
+    let body = super::extract::body_bytes(body)?;
     let processed = tokio::task::spawn_blocking(move || uploads::process(body.to_vec()))
         .await
         .map_err(anyhow::Error::from)?

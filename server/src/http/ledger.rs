@@ -298,6 +298,20 @@ async fn delete_line(State(state): State<AppState>, actor: Actor, ApiPath(id): A
     Ok(StatusCode::NO_CONTENT)
 }
 
+/// Authorizes `action` on a village's month and finds the month, which must exist.
+async fn existing_month(
+    state: &AppState,
+    actor: &Actor,
+    action: Action,
+    code: &RegionCode,
+    month: &str,
+) -> ApiResult<crate::db::ledger::MonthRecord> {
+    authorize(actor, action, code)?;
+    let month = parse_month(month)?;
+    village_name(state, code).await?;
+    state.db.ledger_month(code, month).await?.ok_or(ApiError::NotFound)
+}
+
 /// Submits a draft month to the township for review.
 #[utoipa::path(post, path = "/api/regions/{code}/ledger/{month}/submit", tag = "ledger",
     params(("code" = String, Path), ("month" = String, Path)),
@@ -307,10 +321,7 @@ async fn submit(
     actor: Actor,
     ApiPath((code, month)): ApiPath<(RegionCode, String)>,
 ) -> ApiResult<StatusCode> {
-    authorize(&actor, Action::EditLedger, &code)?;
-    let month = parse_month(&month)?;
-    village_name(&state, &code).await?;
-    let record = state.db.ledger_month(&code, month).await?.ok_or(ApiError::NotFound)?;
+    let record = existing_month(&state, &actor, Action::EditLedger, &code, &month).await?;
     let (pending, approved, rejected) = state.db.line_counts(record.id).await?;
     if pending + approved + rejected == 0 {
         return Err(ApiError::WrongState("the month has no lines"));
@@ -375,10 +386,7 @@ async fn publish(
     actor: Actor,
     ApiPath((code, month)): ApiPath<(RegionCode, String)>,
 ) -> ApiResult<StatusCode> {
-    authorize(&actor, Action::ReviewLedger, &code)?;
-    let month = parse_month(&month)?;
-    village_name(&state, &code).await?;
-    let record = state.db.ledger_month(&code, month).await?.ok_or(ApiError::NotFound)?;
+    let record = existing_month(&state, &actor, Action::ReviewLedger, &code, &month).await?;
     if !state.db.publish_ledger_month(record.id, actor.0.id).await? {
         return Err(ApiError::WrongState(
             "the month is not submitted with every line sealed",
@@ -404,13 +412,7 @@ async fn import(
     authorize(&actor, Action::EditLedger, &code)?;
     let month = parse_month(&month)?;
     village_name(&state, &code).await?;
-    let body = body.map_err(|e| {
-        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::TooLarge
-        } else {
-            ApiError::BadRequest(e.body_text())
-        }
-    })?;
+    let body = super::extract::body_bytes(body)?;
     let rows = tokio::task::spawn_blocking(move || ledger_import::read(&body))
         .await
         .map_err(anyhow::Error::from)?;
