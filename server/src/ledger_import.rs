@@ -29,13 +29,51 @@ pub const COLUMNS: &[(&str, &str, bool)] = &[
     ("备注", "note", false),
 ];
 
-/// The downloadable template: UTF-8 with a byte-order mark, so Excel shows the Chinese.
-pub fn template_csv() -> String {
-    let header: Vec<&str> = COLUMNS.iter().map(|(h, _, _)| *h).collect();
-    format!(
-        "\u{feff}{}\r\n2026-11-03,支出,456.70,办公费,云溪文具店,否,INV-20261103,打印纸\r\n2026-11-20,收入,2500,租赁收入,陈国强,是,,鱼塘承包费\r\n",
-        header.join(",")
-    )
+/// Example rows of the template: a spending and an income line.
+const EXAMPLES: [[&str; 8]; 2] = [
+    [
+        "2026-11-03",
+        "支出",
+        "456.70",
+        "办公费",
+        "云溪文具店",
+        "否",
+        "INV-20261103",
+        "打印纸",
+    ],
+    [
+        "2026-11-20",
+        "收入",
+        "2500",
+        "租赁收入",
+        "陈国强",
+        "是",
+        "",
+        "鱼塘承包费",
+    ],
+];
+
+/// The downloadable template, an XLSX workbook as Excel on a village office's computer
+/// opens it: the header and two example rows, amounts as numbers, text columns wide.
+pub fn template_xlsx() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("台账")?;
+    let bold = rust_xlsxwriter::Format::new().set_bold();
+    for (c, (header, _, _)) in COLUMNS.iter().enumerate() {
+        sheet.write_string_with_format(0, c as u16, *header, &bold)?;
+        sheet.set_column_width(c as u16, if c == 4 || c == 7 { 18 } else { 12 })?;
+    }
+    for (r, row) in EXAMPLES.iter().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            let (r, c) = (r as u32 + 1, c as u16);
+            match (c, value.parse::<f64>()) {
+                (2, Ok(n)) => sheet.write_number(r, c, n)?,
+                _ => sheet.write_string(r, c, *value)?,
+            };
+        }
+    }
+    book.save_to_buffer()
 }
 
 const MAX_ROWS: usize = 2000;
@@ -211,6 +249,15 @@ pub fn fen_text(v: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_template_reads_back() {
+        let rows = read(&template_xlsx().unwrap()).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].input.amount, "456.70");
+        assert_eq!(rows[1].input.kind, Kind::Income);
+        assert!(rows[1].input.counterparty_is_person);
+    }
 
     #[test]
     fn the_rounding_rule() {

@@ -107,16 +107,30 @@ db_test!(bad_rows_are_all_named_and_nothing_is_saved, |app| {
     )
     .await;
     assert_eq!(body.field.as_deref(), Some("file"));
-    // The template itself imports cleanly once its dates are in the month.
-    let template = app.get("api/ledger-template.csv").await;
+    // The template itself imports cleanly into the month of its example rows (in a new
+    // village, whose months the demo data has not filled, whatever today's date).
+    let template = app.get("api/ledger-template.xlsx").await;
     assert!(
         template.headers()["content-disposition"]
             .to_str()
             .unwrap()
             .starts_with("attachment")
     );
-    let text = template.text().await.unwrap().replace("2026-11", MONTH);
-    let res = send(&app, text.into_bytes()).await;
+    let bytes = template.bytes().await.unwrap().to_vec();
+    let fresh = code("359901101209");
+    app.db.upsert_region(&fresh, "新建村").await.unwrap();
+    let acc = app
+        .account("13500000007", sunlight_api::Role::Accountant, fresh.as_str(), None)
+        .await;
+    let res = app
+        .session_for(acc)
+        .await
+        .post(app.url(&format!("api/regions/{fresh}/ledger/2026-11/import")))
+        .header(sunlight_api::CSRF_HEADER, "1")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
     assert_eq!(json::<ImportResult>(res).await.created, 2);
 });

@@ -113,7 +113,7 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/api/files/{id}/{variant}", IN_VILLAGE, ALL, 200),
     ep("DELETE", "/api/attachments/{id}", IN_VILLAGE, &[Accountant], 204),
     ep("POST", "/api/regions/{code}/ledger/{month}/import", VILLAGE, &[Accountant], 201),
-    ep("GET", "/api/ledger-template.csv", Target::Public(200), ALL, 200),
+    ep("GET", "/api/ledger-template.xlsx", Target::Public(200), ALL, 200),
     ep("POST", "/api/ledger-lines/{id}/questions", IN_VILLAGE, &[Villager], 201),
     ep("POST", "/api/ledger-questions/{id}/answer", IN_VILLAGE, &[Accountant], 200),
     ep("GET", "/api/regions/{code}/ledger-categories", ANY, ALL, 200),
@@ -162,7 +162,7 @@ async fn ledger_fixture(app: &TestApp, region: &RegionCode, state: MonthState) -
     static MONTHS: AtomicU32 = AtomicU32::new(0);
     let n = MONTHS.fetch_add(1, Ordering::Relaxed);
     let month = sunlight_api::date::Month {
-        year: 2030 + (n / 12) as i32,
+        year: 2060 + (n / 12) as i32,
         month: n % 12 + 1,
     };
     if region.level() != RegionLevel::Village {
@@ -332,8 +332,8 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
                 json!({"name": "矩阵", "mobile": format!("132{:08}", n), "role": role, "password": "matrix-pass"});
             (format!("api/regions/{region}/accounts"), body)
         }
-        "/api/regions/{code}/ledger" => (format!("api/regions/{region}/ledger?year=2030"), json!(null)),
-        "/api/regions/{code}/ledger/{month}" => (format!("api/regions/{region}/ledger/2030-01"), json!(null)),
+        "/api/regions/{code}/ledger" => (format!("api/regions/{region}/ledger?year=2060"), json!(null)),
+        "/api/regions/{code}/ledger/{month}" => (format!("api/regions/{region}/ledger/2060-01"), json!(null)),
         "/api/regions/{code}/ledger/{month}/lines" => {
             let (month, _) = ledger_fixture(app, region, MonthState::Draft).await;
             (format!("api/regions/{region}/ledger/{month}/lines"), line_body(&month))

@@ -117,17 +117,17 @@ test('a villager reads a published month with its chart and masked names', async
 test('the accountant imports a month: row errors first, then all lines at once', async () => {
   const page = await phone(browser);
   await signIn(page, server.base, '13800000002');
-  await page.goto(server.base + 'staff/ledger/359901101201/2027-01');
+  await page.goto(server.base + 'staff/ledger/359901101201/2099-01');
   await page.getByRole('heading', { name: '从 Excel 或 CSV 文件导入' }).waitFor();
   const header = '日期,收支,金额,科目,收付款方,是否个人,发票号,备注\n';
-  const bad = header + '2027-01-05,支出,120.5,办公费,云溪文具店,否,INV-1,\n2027-01-06,支出,3.141,水电费,供电公司,否,,\n';
+  const bad = header + '2099-01-05,支出,120.5,办公费,云溪文具店,否,INV-1,\n2099-01-06,支出,3.141,水电费,供电公司,否,,\n';
   await page.getByLabel('从 Excel 或 CSV 文件导入').setInputFiles({ name: 'month.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
   const alert = page.getByRole('alert');
   await alert.waitFor();
   assert.match(await alert.innerText(), /第 3 行：金额格式不正确/);
   await shot(page, 'import-ledger-row-errors');
   assert.equal(await page.locator('li.line').count(), 0, 'nothing saved');
-  const good = header + '2027-01-05,支出,120.5,办公费,云溪文具店,否,INV-1,\n2027-01-06,收入,3000,上级拨款,镇财政所,否,,\n';
+  const good = header + '2099-01-05,支出,120.5,办公费,云溪文具店,否,INV-1,\n2099-01-06,收入,3000,上级拨款,镇财政所,否,,\n';
   await page.getByLabel('从 Excel 或 CSV 文件导入').setInputFiles({ name: 'month.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
   await page.getByText('已导入笔数：2').waitFor();
   await page.locator('li.line', { hasText: '镇财政所' }).waitFor();

@@ -267,7 +267,7 @@ fn ImportMonth(url: String, done: RwSignal<Option<u32>>, on_done: Callback<()>) 
         <section class="card">
             <h2><label for="ledger-import">{t(T::ImportLedger)}</label></h2>
             <p class="hint" id="ledger-import-hint">{t(T::ImportLedgerHint)}</p>
-            <p><a href="api/ledger-template.csv" download>{t(T::DownloadTemplate)}</a></p>
+            <p><a href="api/ledger-template.xlsx" download>{t(T::DownloadTemplate)}</a></p>
             <input id="ledger-import" type="file" aria-describedby="ledger-import-hint"
                 accept=".xlsx,.xls,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 on:change=on_change/>

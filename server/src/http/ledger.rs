@@ -453,21 +453,25 @@ async fn import(
     Ok((StatusCode::CREATED, Json(ImportResult { created })))
 }
 
-/// The import template (CSV that Excel opens), with two example rows.
-#[utoipa::path(get, path = "/api/ledger-template.csv", tag = "ledger",
-    responses((status = 200, content_type = "text/csv")))]
-async fn template() -> impl IntoResponse {
-    (
+/// The import template: an XLSX workbook with the columns and two example rows.
+#[utoipa::path(get, path = "/api/ledger-template.xlsx", tag = "ledger",
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
+async fn template() -> ApiResult<impl IntoResponse> {
+    let bytes = ledger_import::template_xlsx().map_err(|e| anyhow::anyhow!("template: {e}"))?;
+    Ok((
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
             (
                 header::CONTENT_DISPOSITION,
-                "attachment; filename=\"ledger-template.csv\"; filename*=UTF-8''%E5%8F%B0%E8%B4%A6%E6%A8%A1%E6%9D%BF.csv",
+                "attachment; filename=\"ledger-template.xlsx\"; filename*=UTF-8''%E5%8F%B0%E8%B4%A6%E6%A8%A1%E6%9D%BF.xlsx",
             ),
             (header::CACHE_CONTROL, "public, max-age=86400"),
         ],
-        ledger_import::template_csv(),
-    )
+        bytes,
+    ))
 }
 
 /// Asks a question on a published line. Who asked is kept but never shown.
