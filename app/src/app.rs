@@ -14,13 +14,6 @@ use crate::{
     session::Session,
 };
 
-/// The path prefix the server serves the page under, read from `<base href>`.
-fn router_base() -> String {
-    let base = document().base_uri().ok().flatten().unwrap_or_default();
-    let path = web_sys::Url::new(&base).map(|u| u.pathname()).unwrap_or_default();
-    path.trim_end_matches('/').to_owned()
-}
-
 /// A signal that follows `navigator.onLine`.
 fn online_signal() -> ReadSignal<bool> {
     let (online, set_online) = signal(window().navigator().on_line());
@@ -56,7 +49,7 @@ pub fn App() -> impl IntoView {
     if let Some(el) = document().get_element_by_id("boot") {
         el.remove();
     }
-    let base = router_base();
+    let base = crate::paths::base();
     // Everything re-renders when the language changes; the router keeps the page.
     move || {
         let _ = lang.get();

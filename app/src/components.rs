@@ -28,7 +28,8 @@ pub fn Go(#[prop(into)] href: String, #[prop(optional, into)] class: String, chi
     if paths::is_foreign(&href) {
         view! { <a href=paths::relative(&href) class=class rel="external">{children()}</a> }.into_any()
     } else {
-        view! { <A href=href attr:class=class exact=true>{children()}</A> }.into_any()
+        // The router takes an absolute href as it is, so the base path goes in front here.
+        view! { <A href=format!("{}{href}", paths::base()) attr:class=class exact=true>{children()}</A> }.into_any()
     }
 }
 

@@ -39,6 +39,17 @@ pub fn review(region: &str) -> String {
     format!("/staff/review/{region}")
 }
 
+/// The path prefix the page is served under, from `<base href>`: "" or e.g. "/cunwu".
+pub fn base() -> String {
+    let base = leptos::prelude::document()
+        .base_uri()
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+    let path = web_sys::Url::new(&base).map(|u| u.pathname()).unwrap_or_default();
+    path.trim_end_matches('/').to_owned()
+}
+
 /// Whether `path` belongs to the other bundle, so that going there loads the page.
 pub fn is_foreign(path: &str) -> bool {
     path.starts_with("/staff/") != cfg!(feature = "staff")

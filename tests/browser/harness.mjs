@@ -11,10 +11,10 @@ export const SHOTS = join(ROOT, 'tests/browser/screenshots');
 export const DEMO_PASSWORD = 'Sunlight2026';
 
 /** Starts the server; resolves with its base URL and a stop function. */
-export async function startServer() {
+export async function startServer(extraArgs = []) {
   const data = mkdtempSync(join(tmpdir(), 'sunlight-browser-'));
   const bin = process.env.SUNLIGHT_BIN ?? join(ROOT, 'target/debug/sunlight');
-  const child = spawn(bin, ['serve', '--demo', '--bind', '127.0.0.1:0', '--data-dir', data, '--dist', join(ROOT, 'dist')], {
+  const child = spawn(bin, ['serve', '--demo', '--bind', '127.0.0.1:0', '--data-dir', data, '--dist', join(ROOT, 'dist'), ...extraArgs], {
     env: { ...process.env, RUST_LOG: 'info', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

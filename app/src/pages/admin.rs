@@ -3,7 +3,7 @@
 //! decided by the server; this page only hides what their roles could never use.
 
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::hooks::use_params_map;
 use serde::de::DeserializeOwned;
 use sunlight_api::{
     Page as ApiPage, RegionCode, RegionLevel, Role,
@@ -13,7 +13,7 @@ use sunlight_api::{
 
 use crate::{
     api::{self, Failure},
-    components::{Empty, ErrorRetry, Field, FormError, Loading, Page},
+    components::{Empty, ErrorRetry, Field, FormError, Go, Loading, Page},
     i18n::{T, level_name, role_name, t},
     paths,
     session::Session,
@@ -131,7 +131,7 @@ fn RegionPage(region: RegionView) -> impl IntoView {
         <Page title=title>
             <nav class="crumbs" aria-label="breadcrumb">
                 {region.ancestors.into_iter().map(|a| view! {
-                    <A href=paths::admin(a.code.as_str())>{a.name.clone()}</A>" › "
+                    <Go href=paths::admin(a.code.as_str())>{a.name.clone()}</Go>" › "
                 }).collect_view()}
                 <span aria-current="page">{name}</span>
             </nav>
@@ -140,13 +140,13 @@ fn RegionPage(region: RegionView) -> impl IntoView {
                     <h2>{t(T::Subregions)}</h2>
                     <ul class="links">
                         {children.into_iter().map(|c| view! {
-                            <li><A href=paths::admin(c.code.as_str())>{c.name.clone()}<span class="muted">" "{level_name(c.level)}</span></A></li>
+                            <li><Go href=paths::admin(c.code.as_str())>{c.name.clone()}<span class="muted">" "{level_name(c.level)}</span></Go></li>
                         }).collect_view()}
                     </ul>
                 </section>
             })}
             {is_village.then(|| view! {
-                <p><A href=paths::ledger(code.as_str()) attr:class="button secondary">{t(T::OpenLedger)}</A></p>
+                <p><Go href=paths::ledger(code.as_str()) class="button secondary">{t(T::OpenLedger)}</Go></p>
             })}
             {(is_village && manages).then(|| view! {
                 <Households code=code.clone() on_issued=move || invites_version.update(|v| *v += 1)/>

@@ -1,7 +1,6 @@
 //! Sign in, register with an invite code, reset a password with a code.
 
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::components::A;
 use sunlight_api::{
     InviteCode, Mobile, Password, PersonName,
     dto::{Me, Register as RegisterBody, ResetPassword, SignIn as SignInBody},
@@ -10,7 +9,7 @@ use sunlight_api::{
 
 use crate::{
     api::{self, Failure},
-    components::{Field, FormError, navigator},
+    components::{Field, FormError, Go, navigator},
     i18n::{T, t},
     paths,
     session::Session,
@@ -84,8 +83,8 @@ pub fn SignIn() -> impl IntoView {
                 <FormError error=error/>
                 <button type="submit" disabled=move || busy.get()>{t(T::SignIn)}</button>
             </form>
-            <p><A href=paths::REGISTER>{t(T::NoAccountYet)}</A></p>
-            <p><A href=paths::RESET>{t(T::ForgotPassword)}</A></p>
+            <p><Go href=paths::REGISTER>{t(T::NoAccountYet)}</Go></p>
+            <p><Go href=paths::RESET>{t(T::ForgotPassword)}</Go></p>
         </AuthFrame>
     }
 }
@@ -139,7 +138,7 @@ pub fn Register() -> impl IntoView {
                 <FormError error=error/>
                 <button type="submit" disabled=move || busy.get()>{t(T::Register)}</button>
             </form>
-            <p><A href=paths::LOGIN>{t(T::BackToSignIn)}</A></p>
+            <p><Go href=paths::LOGIN>{t(T::BackToSignIn)}</Go></p>
         </AuthFrame>
     }
 }
@@ -191,7 +190,7 @@ pub fn Reset() -> impl IntoView {
                     <button type="submit" disabled=move || busy.get()>{t(T::ResetPassword)}</button>
                 </form>
             </Show>
-            <p><A href=paths::LOGIN>{t(T::BackToSignIn)}</A></p>
+            <p><Go href=paths::LOGIN>{t(T::BackToSignIn)}</Go></p>
         </AuthFrame>
     }
 }

@@ -4,7 +4,7 @@
 //! page only offers the buttons their roles could use.
 
 use leptos::prelude::*;
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::hooks::use_params_map;
 use sunlight_api::{
     RegionCode, Timestamp,
     date::Month,
@@ -18,7 +18,7 @@ use super::ledger_staff as staff;
 pub use super::ledger_staff::ReviewQueuePage;
 use crate::{
     api,
-    components::{Empty, ErrorRetry, Loading, Page},
+    components::{Empty, ErrorRetry, Go, Loading, Page},
     i18n::{T, t},
 };
 
@@ -97,13 +97,13 @@ pub fn YearView(code: RegionCode) -> impl IntoView {
                                 let balance = m.income_fen - m.expense_fen;
                                 view! {
                                     <li>
-                                        <A href=ledger_path(&code, m.month)>
+                                        <Go href=ledger_path(&code, m.month)>
                                             <b>{format!("{}", m.month)}</b>
                                             <span class="muted">{status_text(m.status)}</span>
                                             <span>{t(T::Income)}" "{yuan(m.income_fen)}</span>
                                             <span>{t(T::Expense)}" "{yuan(m.expense_fen)}</span>
                                             <span>{t(T::Balance)}" "{yuan(balance)}</span>
-                                        </A>
+                                        </Go>
                                     </li>
                                 }
                             }).collect_view()}

@@ -4,7 +4,7 @@
 //! decided by the server; this only offers the buttons their roles could use.
 
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::{components::A, hooks::use_params_map};
+use leptos_router::hooks::use_params_map;
 use sunlight_api::{
     RegionCode, Role,
     date::Month,
@@ -18,7 +18,7 @@ use sunlight_api::{
 
 use crate::{
     api::{self, Failure},
-    components::{Empty, ErrorRetry, Field, FormError, Loading, Page},
+    components::{Empty, ErrorRetry, Field, FormError, Go, Loading, Page},
     i18n::{T, t},
     photo,
     session::Session,
@@ -391,12 +391,12 @@ pub fn ReviewQueuePage() -> impl IntoView {
                     <ul class="months">
                         {items.into_iter().map(|q| view! {
                             <li>
-                                <A href=crate::paths::ledger_month(&q.village, q.month)>
+                                <Go href=crate::paths::ledger_month(&q.village, q.month)>
                                     <b>{q.village_name.clone()}" · "{format!("{}", q.month)}</b>
                                     <span>{q.pending}" "{t(T::Pending)}" · "{q.approved}" "{t(T::Approved)}" · "{q.rejected}" "{t(T::Rejected)}</span>
                                     {(q.duplicate_invoices > 0).then(|| view! { <span class="tag warn">"⚠ "{t(T::DuplicateInvoice)}" ×"{q.duplicate_invoices}</span> })}
                                     <span class="muted">{t(T::SubmittedAt)}" "{q.submitted_at.china_string()}</span>
-                                </A>
+                                </Go>
                             </li>
                         }).collect_view()}
                     </ul>

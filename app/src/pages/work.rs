@@ -1,11 +1,10 @@
 //! The staff home: one card per thing the person's roles let them do.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use sunlight_api::Role;
 
 use crate::{
-    components::{Empty, Page},
+    components::{Empty, Go, Page},
     i18n::{T, level_name, role_name, t},
     pages::ledger::{ledger_path, this_month},
     paths,
@@ -21,17 +20,17 @@ pub fn Work() -> impl IntoView {
                 me.grants.into_iter().filter(|g| g.role.is_staff()).map(|g| {
                     let body = match g.role {
                         Role::Admin | Role::Cadre => view! {
-                            <A href=paths::admin(g.region.as_str()) attr:class="button">{t(T::Manage)}</A>
+                            <Go href=paths::admin(g.region.as_str()) class="button">{t(T::Manage)}</Go>
                             <p class="hint">{t(T::ManageHint)}</p>
                         }.into_any(),
                         Role::Reviewer => view! {
-                            <A href=paths::review(g.region.as_str()) attr:class="button">{t(T::OpenQueue)}</A>
+                            <Go href=paths::review(g.region.as_str()) class="button">{t(T::OpenQueue)}</Go>
                         }.into_any(),
                         Role::Handler => view! { <Empty title=t(T::DemandInbox) text=t(T::DemandInboxEmpty)/> }.into_any(),
                         Role::Inspector => view! { <Empty title=t(T::ReportInbox) text=t(T::ReportInboxEmpty)/> }.into_any(),
                         Role::Accountant => view! {
-                            <A href=ledger_path(&g.region, this_month()) attr:class="button">{t(T::EnterThisMonth)}</A>
-                            <p><A href=paths::ledger(g.region.as_str())>{t(T::OpenLedger)}</A></p>
+                            <Go href=ledger_path(&g.region, this_month()) class="button">{t(T::EnterThisMonth)}</Go>
+                            <p><Go href=paths::ledger(g.region.as_str())>{t(T::OpenLedger)}</Go></p>
                         }.into_any(),
                         Role::Villager => ().into_any(),
                     };
