@@ -75,6 +75,11 @@ impl<R: DeserializeOwned + Clone + Send + Sync + 'static> Paged<R> {
         });
     }
 
+    /// Done loading without an error: an empty list now really is empty.
+    fn settled(self) -> bool {
+        !self.loading.get() && self.error.get().is_none()
+    }
+
     /// Loading, error-with-retry and "load more" around the rows.
     fn footer(self) -> impl IntoView {
         move || {
@@ -204,7 +209,7 @@ fn Households(code: RegionCode, #[prop(into)] on_issued: Callback<()>) -> impl I
             <FormError error=issue_error/>
             {move || {
                 let rows = list.items.get();
-                if rows.is_empty() && !list.loading.get() && list.error.get().is_none() {
+                if rows.is_empty() && list.settled() {
                     return view! { <Empty text=t(T::NoHouseholds)/> }.into_any();
                 }
                 view! {
@@ -349,7 +354,7 @@ fn Invites(code: RegionCode, version: RwSignal<u32>) -> impl IntoView {
             <FormError error=error/>
             {move || {
                 let rows = list.items.get();
-                if rows.is_empty() && !list.loading.get() && list.error.get().is_none() {
+                if rows.is_empty() && list.settled() {
                     return view! { <Empty text=t(T::NoInvites)/> }.into_any();
                 }
                 view! {
@@ -405,7 +410,7 @@ fn Accounts(code: RegionCode) -> impl IntoView {
             <FormError error=error/>
             {move || {
                 let rows = list.items.get();
-                if rows.is_empty() && !list.loading.get() && list.error.get().is_none() {
+                if rows.is_empty() && list.settled() {
                     return view! { <Empty text=t(T::NoAccounts)/> }.into_any();
                 }
                 view! {

@@ -116,6 +116,35 @@ const SELECT_LINES: &str = "SELECT l.id, l.entry_date, l.kind, l.amount_fen, l.c
      LEFT JOIN regions t ON t.code = v.parent_code
      LEFT JOIN users u ON u.id = l.reviewed_by";
 
+/// Inserts one line inside a caller's transaction: entered lines start pending; lines
+/// brought in from the past arrive already sealed.
+macro_rules! insert_line {
+    ($exec:expr, $id:expr, $month:expr, $f:expr, $status:expr, $reviewer:expr, $reviewed_at:expr, $by:expr, $at:expr) => {
+        sqlx::query(
+            "INSERT INTO ledger_lines (id, month_id, entry_date, kind, amount_fen, category, counterparty,
+                counterparty_is_person, invoice_no, note, status, reviewed_by, reviewed_at, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+        )
+        .bind($id)
+        .bind($month)
+        .bind(from_date($f.date))
+        .bind($f.kind.as_str())
+        .bind($f.amount_fen)
+        .bind(&$f.category)
+        .bind(&$f.counterparty)
+        .bind($f.counterparty_is_person)
+        .bind(&$f.invoice_no)
+        .bind(&$f.note)
+        .bind($status.as_str())
+        .bind($reviewer)
+        .bind($reviewed_at)
+        .bind($by)
+        .bind($at)
+        .execute($exec)
+        .await
+    };
+}
+
 impl Db {
     pub async fn ledger_month(&self, village: &RegionCode, month: Month) -> Result<Option<MonthRecord>, sqlx::Error> {
         let row: Option<(Uuid, String, Option<DateTime<Utc>>)> = on_pool!(self, p => sqlx::query_as(
@@ -424,26 +453,7 @@ impl Db {
             .execute(&mut *tx)
             .await?;
             for f in lines {
-                sqlx::query(
-                    "INSERT INTO ledger_lines (id, month_id, entry_date, kind, amount_fen, category, counterparty,
-                        counterparty_is_person, invoice_no, note, status, reviewed_by, reviewed_at, created_by, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'approved', $11, $12, $13, $12)",
-                )
-                .bind(Uuid::new_v4())
-                .bind(month_id)
-                .bind(from_date(f.date))
-                .bind(f.kind.as_str())
-                .bind(f.amount_fen)
-                .bind(&f.category)
-                .bind(&f.counterparty)
-                .bind(f.counterparty_is_person)
-                .bind(&f.invoice_no)
-                .bind(&f.note)
-                .bind(reviewer)
-                .bind(at)
-                .bind(accountant)
-                .execute(&mut *tx)
-                .await?;
+                insert_line!(&mut *tx, Uuid::new_v4(), month_id, f, LineStatus::Approved, Some(reviewer), Some(at), accountant, at)?;
             }
             tx.commit().await
         })
@@ -474,25 +484,7 @@ impl Db {
             for f in lines {
                 let id = Uuid::new_v4();
                 ids.push(id);
-                sqlx::query(
-                    "INSERT INTO ledger_lines (id, month_id, entry_date, kind, amount_fen, category, counterparty,
-                        counterparty_is_person, invoice_no, note, status, created_by, created_at)
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'pending', $11, $12)",
-                )
-                .bind(id)
-                .bind(month_id)
-                .bind(from_date(f.date))
-                .bind(f.kind.as_str())
-                .bind(f.amount_fen)
-                .bind(&f.category)
-                .bind(&f.counterparty)
-                .bind(f.counterparty_is_person)
-                .bind(&f.invoice_no)
-                .bind(&f.note)
-                .bind(by)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+                insert_line!(&mut *tx, id, month_id, f, LineStatus::Pending, None::<Uuid>, None::<DateTime<Utc>>, by, at)?;
             }
             tx.commit().await?;
             Ok(ids)
