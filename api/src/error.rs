@@ -23,6 +23,14 @@ pub enum ErrorCode {
     Conflict,
     /// The month or line is not in a state that allows this (e.g. already published).
     WrongState,
+    /// The poll has not opened yet.
+    PollNotOpen,
+    /// The poll has closed.
+    PollClosed,
+    /// This person or household has voted already.
+    AlreadyVoted,
+    /// Not on the poll's list of voters (fixed when it opened).
+    NotEligible,
     /// Too many attempts; wait and try again.
     RateLimited,
     /// Mobile number and password do not match an account.

@@ -10,6 +10,7 @@ pub mod error;
 pub mod fields;
 pub mod ledger;
 pub mod money;
+pub mod poll;
 pub mod region;
 pub mod role;
 pub mod time;

@@ -433,6 +433,16 @@ pub fn error_text(code: ErrorCode) -> &'static str {
             "当前状态下不能这样操作，请刷新后再看。",
             "This cannot be done in the current state. Reload and look again.",
         ),
+        ErrorCode::PollNotOpen => ("投票还没有开始。", "The poll has not opened yet."),
+        ErrorCode::PollClosed => ("投票已经结束。", "The poll has closed."),
+        ErrorCode::AlreadyVoted => (
+            "您（或您家）已经投过票了。",
+            "You (or your household) have voted already.",
+        ),
+        ErrorCode::NotEligible => (
+            "您不在这次投票的名单中（名单在投票开始时确定）。",
+            "You are not on this poll's list of voters (fixed when it opened).",
+        ),
         ErrorCode::RateLimited => (
             "尝试次数太多，请稍后再试。",
             "Too many attempts. Please wait and try again.",

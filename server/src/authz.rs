@@ -48,6 +48,12 @@ pub enum Action {
     AnswerAboutLedger,
     /// Set a county's disclosure catalogue and ledger categories.
     ManageCatalogue,
+    /// See the polls of a region.
+    ViewPolls,
+    /// Create polls, see their suggestions and export their results.
+    ManagePolls,
+    /// Cast a ballot.
+    Vote,
 }
 
 impl Action {
@@ -66,6 +72,9 @@ impl Action {
             Action::AskAboutLedger => &[Villager],
             Action::AnswerAboutLedger => &[Accountant],
             Action::ManageCatalogue => &[Admin],
+            Action::ViewPolls => &[Villager, Accountant, Cadre, Reviewer, Handler, Inspector, Admin],
+            Action::ManagePolls => &[Cadre, Admin],
+            Action::Vote => &[Villager],
         }
     }
 }
@@ -121,6 +130,15 @@ pub fn authorize_on_person(actor: &Actor, action: Action, target: &[Grant]) -> R
         }
     }
     Ok(())
+}
+
+/// The actor's villager grant in one of `villages`: who they vote as.
+pub fn villager_grant<'a>(actor: &'a Actor, villages: &[RegionCode]) -> Option<&'a Grant> {
+    actor
+        .0
+        .grants
+        .iter()
+        .find(|g| g.role == Role::Villager && villages.contains(&g.region))
 }
 
 /// Whether `role` can be held at the level of `region` (an accountant at a village, a

@@ -7,6 +7,7 @@ mod households;
 mod ledger;
 mod ledger_import;
 mod matrix;
+mod polls;
 mod system;
 mod tidy;
 

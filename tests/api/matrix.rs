@@ -118,6 +118,11 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/api/ledger-questions/{id}/answer", IN_VILLAGE, &[Accountant], 200),
     ep("GET", "/api/regions/{code}/ledger-categories", ANY, ALL, 200),
     ep("PUT", "/api/regions/{code}/ledger-categories", COUNTY, &[Admin], 200),
+    ep("GET", "/api/regions/{code}/polls", ANY, ALL, 200),
+    ep("POST", "/api/regions/{code}/polls", ANY, HOUSEHOLD_MANAGERS, 201),
+    ep("GET", "/api/polls/{id}", IN_VILLAGE, ALL, 200),
+    ep("POST", "/api/polls/{id}/ballots", IN_VILLAGE, &[Villager], 201),
+    ep("GET", "/api/polls/{id}/results.csv", IN_VILLAGE, HOUSEHOLD_MANAGERS, 200),
 ];
 
 /// A small PNG to attach.
@@ -216,6 +221,29 @@ async fn attach_published(app: &TestApp, region: &RegionCode) -> Uuid {
     assert!(app.db.review_ledger_line(line, true, None, admin).await.unwrap());
     assert!(app.db.publish_ledger_month(record.id, admin).await.unwrap());
     id
+}
+
+/// An open one-question poll for a village: (poll id, question id) and its first option.
+async fn poll_fixture(app: &TestApp, village: &RegionCode) -> ((Uuid, Uuid), Uuid) {
+    let admin = app.db.user_id_by_mobile("13800000009").await.unwrap().unwrap();
+    let spec = sunlight_server::db::polls::PollSpec {
+        title: "矩阵".into(),
+        villages: vec![village.clone()],
+        per: sunlight_api::poll::Per::Person,
+        opens_at: chrono::Utc::now() - chrono::Duration::hours(1),
+        closes_at: chrono::Utc::now() + chrono::Duration::hours(1),
+        live_results: true,
+        allow_change: false,
+        questions: vec![(
+            sunlight_api::poll::QuestionKind::Single,
+            "同意吗？".into(),
+            1,
+            vec!["同意".into(), "不同意".into()],
+        )],
+    };
+    let id = app.db.create_poll(village, &spec, admin).await.unwrap();
+    let q = app.db.poll_questions(id).await.unwrap().remove(0);
+    ((id, q.id), q.options[0].id)
 }
 
 fn line_body(month: &str) -> serde_json::Value {
@@ -342,6 +370,31 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
             format!("api/regions/{region}/ledger-categories"),
             json!({"categories": ["办公费", "工程款", "矩阵科目"]}),
         ),
+        "/api/regions/{code}/polls" if ep.method == "POST" => {
+            let villages: Vec<&str> = if region.level() == RegionLevel::Village {
+                Vec::new()
+            } else {
+                ["359901101201", "359901102201", "359902101201"]
+                    .into_iter()
+                    .filter(|v| region.contains(&code(v)))
+                    .take(1)
+                    .collect()
+            };
+            (
+                format!("api/regions/{region}/polls"),
+                json!({
+                    "title": "矩阵", "villages": villages, "per": "person", "live_results": true, "allow_change": false,
+                    "opens_at": (chrono::Utc::now() - chrono::Duration::hours(1)).timestamp_millis(),
+                    "closes_at": (chrono::Utc::now() + chrono::Duration::hours(1)).timestamp_millis(),
+                    "questions": [{"kind": "single", "prompt": "同意吗？", "options": ["同意", "不同意"]}]
+                }),
+            )
+        }
+        "/api/polls/{id}" | "/api/polls/{id}/ballots" | "/api/polls/{id}/results.csv" => {
+            let (poll, option) = poll_fixture(app, region).await;
+            let body = json!({"answers": [{"question": poll.1, "options": [option]}]});
+            (ep.path[1..].replace("{id}", &poll.0.to_string()), body)
+        }
         "/api/ledger-lines/{id}/questions" => {
             let (_, line) = ledger_fixture(app, region, MonthState::Published).await;
             (

@@ -10,6 +10,7 @@ pub mod attachments;
 pub mod codes;
 pub mod households;
 pub mod ledger;
+pub mod polls;
 pub mod regions;
 pub mod sessions;
 

@@ -29,6 +29,8 @@ pub enum ApiError {
     Conflict(&'static str),
     #[error("not allowed in this state: {0}")]
     WrongState(&'static str),
+    #[error("poll: {0:?}")]
+    Poll(ErrorCode),
     #[error("rate limited")]
     RateLimited { retry_after: u32 },
     #[error("mobile number or password is wrong")]
@@ -73,6 +75,13 @@ impl ApiError {
             ApiError::NotFound => (StatusCode::NOT_FOUND, ErrorCode::NotFound),
             ApiError::Conflict(_) => (StatusCode::CONFLICT, ErrorCode::Conflict),
             ApiError::WrongState(_) => (StatusCode::CONFLICT, ErrorCode::WrongState),
+            ApiError::Poll(code) => (
+                match code {
+                    ErrorCode::NotEligible => StatusCode::FORBIDDEN,
+                    _ => StatusCode::CONFLICT,
+                },
+                *code,
+            ),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             ApiError::BadCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::BadCredentials),
             ApiError::InviteInvalid => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InviteInvalid),

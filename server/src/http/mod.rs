@@ -10,6 +10,7 @@ mod health;
 mod households;
 mod invites;
 mod ledger;
+mod polls;
 mod regions;
 mod session;
 
@@ -59,7 +60,7 @@ impl AppState {
     info(title = "Sunlight (阳光村务) API", description = "Village affairs in the open."),
     tags(
         (name = "system"), (name = "session"), (name = "regions"),
-        (name = "households"), (name = "invites"), (name = "accounts"), (name = "ledger"), (name = "files"),
+        (name = "households"), (name = "invites"), (name = "accounts"), (name = "ledger"), (name = "files"), (name = "polls"),
     )
 )]
 struct ApiDoc;
@@ -77,6 +78,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(accounts::router())
         .merge(ledger::router())
         .merge(files::router())
+        .merge(polls::router())
 }
 
 /// The OpenAPI document of the API.

@@ -1,0 +1,410 @@
+//! Polls and suggestions (投票、征求意见): staff of a village or township create them;
+//! villagers of the eligible villages vote, one ballot per person or per household, in
+//! secret; results show as the poll says.
+
+use axum::{
+    Json,
+    extract::State,
+    http::{StatusCode, header},
+    response::IntoResponse,
+};
+use chrono::DateTime;
+use sha2::{Digest, Sha256};
+use sunlight_api::{
+    ErrorBody, ErrorCode, RegionCode, RegionLevel,
+    error::FieldError,
+    poll::{BallotIn, MIN_LIVE_BALLOTS, NewPoll, Per, Poll, PollResults, PollState, PollSummary, QuestionKind},
+};
+use utoipa_axum::{router::OpenApiRouter, routes};
+use uuid::Uuid;
+
+use super::{
+    AppState,
+    error::{ApiError, ApiResult},
+    extract::{ApiJson, ApiPath},
+};
+use crate::{
+    authz::{Action, Actor, authorize, permits, villager_grant},
+    db::{
+        now,
+        polls::{Answer, PollRow, PollSpec, VoteError},
+        to_wire,
+    },
+};
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list, create))
+        .routes(routes!(show))
+        .routes(routes!(vote))
+        .routes(routes!(export))
+}
+
+fn text(raw: &str, field: &'static str, max: usize) -> ApiResult<String> {
+    let t = raw.trim();
+    if t.is_empty() {
+        return Err(ApiError::invalid(field, FieldError::Required));
+    }
+    if t.chars().count() > max {
+        return Err(ApiError::invalid(field, FieldError::TooLong));
+    }
+    Ok(t.to_owned())
+}
+
+fn state_of(p: &PollRow) -> PollState {
+    let t = now();
+    if t < p.opens_at {
+        PollState::Upcoming
+    } else if t >= p.closes_at {
+        PollState::Closed
+    } else {
+        PollState::Open
+    }
+}
+
+/// The poll, if the actor may see it: staff over its region or its villages, villagers of
+/// its villages. Anyone else learns nothing of it.
+async fn visible(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(PollRow, Vec<RegionCode>)> {
+    let poll = state.db.poll(id).await?.ok_or(ApiError::NotFound)?;
+    let villages: Vec<RegionCode> = state
+        .db
+        .poll_villages(id)
+        .await?
+        .iter()
+        .filter_map(|v| RegionCode::parse(v).ok())
+        .collect();
+    let region = RegionCode::parse(&poll.region_code).map_err(|e| anyhow::anyhow!("stored region: {e}"))?;
+    if !actor.sees(&region) && !villages.iter().any(|v| actor.sees(v)) {
+        return Err(ApiError::NotFound);
+    }
+    Ok((poll, villages))
+}
+
+/// Who this actor votes as in this poll: their id, or their household's; `None` when they
+/// are no villager of an eligible village.
+fn voter_key(actor: &Actor, poll: &PollRow, villages: &[RegionCode]) -> Option<Uuid> {
+    let grant = villager_grant(actor, villages)?;
+    match poll.per() {
+        Per::Person => Some(actor.0.id),
+        Per::Household => grant.household,
+    }
+}
+
+/// The polls of a region: those its villages may vote in, and those its staff made.
+#[utoipa::path(get, path = "/api/regions/{code}/polls", tag = "polls",
+    params(("code" = String, Path)),
+    responses((status = 200, body = Vec<PollSummary>), (status = 404, body = ErrorBody)))]
+async fn list(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(code): ApiPath<RegionCode>,
+) -> ApiResult<Json<Vec<PollSummary>>> {
+    authorize(&actor, Action::ViewPolls, &code)?;
+    state.db.region(&code).await?.ok_or(ApiError::NotFound)?;
+    let mut out = Vec::new();
+    for p in state.db.polls_for(&code).await? {
+        let villages: Vec<RegionCode> = state
+            .db
+            .poll_villages(p.id)
+            .await?
+            .iter()
+            .filter_map(|v| RegionCode::parse(v).ok())
+            .collect();
+        let voted = match voter_key(&actor, &p, &villages) {
+            Some(key) => state.db.poll_flags(p.id, key).await?.1,
+            None => false,
+        };
+        out.push(PollSummary {
+            id: p.id,
+            title: p.title.clone(),
+            state: state_of(&p),
+            opens_at: to_wire(p.opens_at),
+            closes_at: to_wire(p.closes_at),
+            voted,
+        });
+    }
+    Ok(Json(out))
+}
+
+/// Creates a poll for villages inside the region (a village's own, or several of a
+/// township's).
+#[utoipa::path(post, path = "/api/regions/{code}/polls", tag = "polls",
+    params(("code" = String, Path)), request_body = NewPoll,
+    responses((status = 201, body = Poll), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn create(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(code): ApiPath<RegionCode>,
+    ApiJson(req): ApiJson<NewPoll>,
+) -> ApiResult<(StatusCode, Json<Poll>)> {
+    authorize(&actor, Action::ManagePolls, &code)?;
+    state.db.region(&code).await?.ok_or(ApiError::NotFound)?;
+    let title = text(&req.title, "title", 60)?;
+    let villages = if req.villages.is_empty() {
+        if code.level() != RegionLevel::Village {
+            return Err(ApiError::invalid("villages", FieldError::Required));
+        }
+        vec![code.clone()]
+    } else {
+        req.villages.clone()
+    };
+    for v in &villages {
+        if v.level() != RegionLevel::Village || !code.contains(v) || state.db.region(v).await?.is_none() {
+            return Err(ApiError::invalid("villages", FieldError::NotInRegion));
+        }
+    }
+    if req.questions.is_empty() || req.questions.len() > 10 {
+        return Err(ApiError::invalid("questions", FieldError::OutOfRange));
+    }
+    let mut questions = Vec::new();
+    for q in &req.questions {
+        let prompt = text(&q.prompt, "prompt", 200)?;
+        let (max, options) = match q.kind {
+            QuestionKind::Single | QuestionKind::Multiple => {
+                let options = q
+                    .options
+                    .iter()
+                    .map(|o| text(o, "options", 40))
+                    .collect::<ApiResult<Vec<_>>>()?;
+                if !(2..=10).contains(&options.len()) {
+                    return Err(ApiError::invalid("options", FieldError::OutOfRange));
+                }
+                let max = if q.kind == QuestionKind::Single {
+                    1
+                } else {
+                    q.max_choices
+                };
+                if max == 0 || max as usize > options.len() {
+                    return Err(ApiError::invalid("max_choices", FieldError::OutOfRange));
+                }
+                (max, options)
+            }
+            QuestionKind::Rating | QuestionKind::Text => (0, Vec::new()),
+        };
+        questions.push((q.kind, prompt, max, options));
+    }
+    let opens_at =
+        DateTime::from_timestamp_millis(req.opens_at.0).ok_or(ApiError::invalid("opens_at", FieldError::BadFormat))?;
+    let closes_at = DateTime::from_timestamp_millis(req.closes_at.0)
+        .ok_or(ApiError::invalid("closes_at", FieldError::BadFormat))?;
+    if closes_at <= opens_at || closes_at <= now() {
+        return Err(ApiError::invalid("closes_at", FieldError::OutOfRange));
+    }
+    let spec = PollSpec {
+        title,
+        villages,
+        per: req.per,
+        opens_at,
+        closes_at,
+        live_results: req.live_results,
+        allow_change: req.allow_change,
+        questions,
+    };
+    let id = state.db.create_poll(&code, &spec, actor.0.id).await?;
+    let Json(poll) = show(State(state), actor, ApiPath(id)).await?;
+    Ok((StatusCode::CREATED, Json(poll)))
+}
+
+/// A poll with this person's standing and, where the poll's rules allow, its results.
+#[utoipa::path(get, path = "/api/polls/{id}", tag = "polls",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = Poll), (status = 404, body = ErrorBody)))]
+async fn show(State(state): State<AppState>, actor: Actor, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<Poll>> {
+    let (poll, villages) = visible(&state, &actor, id).await?;
+    state.db.fix_eligible(&poll).await?;
+    let st = state_of(&poll);
+    let (eligible, voted) = match voter_key(&actor, &poll, &villages) {
+        Some(key) => state.db.poll_flags(id, key).await?,
+        None => (false, false),
+    };
+    let questions = state.db.poll_questions(id).await?;
+    let region = RegionCode::parse(&poll.region_code).map_err(|e| anyhow::anyhow!("stored region: {e}"))?;
+    let staff = permits(&actor, Action::ManagePolls, &region);
+    let (ballots, eligible_count, mut per_question) = state.db.poll_results(id, &questions).await?;
+    let shown = staff || st == PollState::Closed || (poll.live_results && ballots >= MIN_LIVE_BALLOTS);
+    if !staff {
+        for q in &mut per_question {
+            q.texts.clear();
+        }
+    }
+    Ok(Json(Poll {
+        id,
+        title: poll.title.clone(),
+        per: poll.per(),
+        state: st,
+        opens_at: to_wire(poll.opens_at),
+        closes_at: to_wire(poll.closes_at),
+        live_results: poll.live_results,
+        allow_change: poll.allow_change,
+        questions,
+        voted,
+        can_vote: st == PollState::Open && eligible && (!voted || poll.allow_change),
+        results: shown.then_some(PollResults {
+            ballots,
+            eligible: eligible_count,
+            questions: per_question,
+        }),
+    }))
+}
+
+fn token_hash(token: &str) -> Vec<u8> {
+    let mut h = Sha256::new();
+    h.update(b"ballot\0");
+    h.update(token.as_bytes());
+    h.finalize().to_vec()
+}
+
+/// Casts (or, where the poll allows and the phone sends its token, replaces) a ballot.
+#[utoipa::path(post, path = "/api/polls/{id}/ballots", tag = "polls",
+    params(("id" = Uuid, Path)), request_body = BallotIn,
+    responses((status = 201), (status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn vote(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(ballot): ApiJson<BallotIn>,
+) -> ApiResult<StatusCode> {
+    let (poll, villages) = visible(&state, &actor, id).await?;
+    let Some(village) = villages.iter().find(|v| actor.sees(v)).or(villages.first()) else {
+        return Err(ApiError::NotFound);
+    };
+    authorize(&actor, Action::Vote, village)?;
+    let key = voter_key(&actor, &poll, &villages).ok_or(ApiError::Forbidden)?;
+    match state_of(&poll) {
+        PollState::Upcoming => return Err(ApiError::Poll(ErrorCode::PollNotOpen)),
+        PollState::Closed => return Err(ApiError::Poll(ErrorCode::PollClosed)),
+        PollState::Open => {}
+    }
+    state.db.fix_eligible(&poll).await?;
+    let (eligible, voted) = state.db.poll_flags(id, key).await?;
+    if !eligible {
+        return Err(ApiError::Poll(ErrorCode::NotEligible));
+    }
+    let answers = check_answers(&state.db.poll_questions(id).await?, &ballot)?;
+    let token = match (&ballot.token, poll.allow_change) {
+        (Some(t), true) if t.len() >= 16 && t.len() <= 128 => Some(token_hash(t)),
+        (Some(_), true) => return Err(ApiError::invalid("token", FieldError::BadFormat)),
+        _ => None,
+    };
+    if voted {
+        let Some(hash) = token.filter(|_| poll.allow_change) else {
+            return Err(ApiError::Poll(ErrorCode::AlreadyVoted));
+        };
+        return match state.db.replace_ballot(id, &hash, &answers).await {
+            Ok(()) => Ok(StatusCode::OK),
+            Err(VoteError::UnknownToken | VoteError::AlreadyVoted) => Err(ApiError::Poll(ErrorCode::AlreadyVoted)),
+            Err(VoteError::Db(e)) => Err(e.into()),
+        };
+    }
+    match state.db.cast_ballot(id, key, token.as_deref(), &answers).await {
+        Ok(()) => Ok(StatusCode::CREATED),
+        Err(VoteError::AlreadyVoted | VoteError::UnknownToken) => Err(ApiError::Poll(ErrorCode::AlreadyVoted)),
+        Err(VoteError::Db(e)) => Err(e.into()),
+    }
+}
+
+/// Every question answered once as its kind says; option ids must be the question's own.
+fn check_answers(questions: &[sunlight_api::poll::PollQuestion], ballot: &BallotIn) -> ApiResult<Vec<Answer>> {
+    let mut out = Vec::new();
+    for a in &ballot.answers {
+        if !questions.iter().any(|q| q.id == a.question) {
+            return Err(ApiError::invalid("answers", FieldError::BadFormat));
+        }
+    }
+    for q in questions {
+        let given: Vec<_> = ballot.answers.iter().filter(|a| a.question == q.id).collect();
+        if given.len() > 1 {
+            return Err(ApiError::invalid("answers", FieldError::Duplicate));
+        }
+        let Some(a) = given.first() else {
+            if q.kind == QuestionKind::Text {
+                continue;
+            }
+            return Err(ApiError::invalid("answers", FieldError::Required));
+        };
+        match q.kind {
+            QuestionKind::Single | QuestionKind::Multiple => {
+                if a.options.iter().any(|o| !q.options.iter().any(|x| x.id == *o)) {
+                    return Err(ApiError::invalid("options", FieldError::BadFormat));
+                }
+                let mut chosen = a.options.clone();
+                chosen.sort();
+                chosen.dedup();
+                if chosen.is_empty() {
+                    return Err(ApiError::invalid("options", FieldError::Required));
+                }
+                if chosen.len() > q.max_choices as usize {
+                    return Err(ApiError::invalid("options", FieldError::OutOfRange));
+                }
+                out.extend(chosen.into_iter().map(|o| Answer::Option(q.id, o)));
+            }
+            QuestionKind::Rating => match a.rating {
+                Some(r @ 1..=5) => out.push(Answer::Rating(q.id, i32::from(r))),
+                _ => return Err(ApiError::invalid("rating", FieldError::OutOfRange)),
+            },
+            QuestionKind::Text => {
+                if let Some(t) = a.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                    if t.chars().count() > 500 {
+                        return Err(ApiError::invalid("text", FieldError::TooLong));
+                    }
+                    out.push(Answer::Text(q.id, t.to_owned()));
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// The results as CSV for staff: votes and shares per option, rating counts, and every
+/// suggestion (without names).
+#[utoipa::path(get, path = "/api/polls/{id}/results.csv", tag = "polls",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, content_type = "text/csv"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn export(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<impl IntoResponse> {
+    let (poll, _) = visible(&state, &actor, id).await?;
+    let region = RegionCode::parse(&poll.region_code).map_err(|e| anyhow::anyhow!("stored region: {e}"))?;
+    authorize(&actor, Action::ManagePolls, &region)?;
+    let questions = state.db.poll_questions(id).await?;
+    let (ballots, eligible, results) = state.db.poll_results(id, &questions).await?;
+    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    let row = |w: &mut csv::Writer<Vec<u8>>, cells: [&str; 4]| w.write_record(cells).map_err(anyhow::Error::from);
+    row(&mut w, ["问题", "选项", "票数", "占比"])?;
+    for (q, r) in questions.iter().zip(&results) {
+        let total: i64 = r.votes.iter().sum::<i64>() + r.ratings.iter().sum::<i64>();
+        let share = |n: i64| {
+            if total == 0 {
+                "0%".to_owned()
+            } else {
+                format!("{:.1}%", n as f64 * 100.0 / total as f64)
+            }
+        };
+        for (o, n) in q.options.iter().zip(&r.votes) {
+            row(&mut w, [&q.prompt, &o.label, &n.to_string(), &share(*n)])?;
+        }
+        for (i, n) in r.ratings.iter().enumerate().filter(|_| q.kind == QuestionKind::Rating) {
+            row(
+                &mut w,
+                [&q.prompt, &format!("{} 分", i + 1), &n.to_string(), &share(*n)],
+            )?;
+        }
+        for t in &r.texts {
+            row(&mut w, [&q.prompt, t, "", ""])?;
+        }
+    }
+    row(
+        &mut w,
+        ["投票人数", &ballots.to_string(), "应投", &eligible.to_string()],
+    )?;
+    let body = w.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+            (header::CONTENT_DISPOSITION, "attachment; filename=\"poll-results.csv\""),
+        ],
+        body,
+    ))
+}
