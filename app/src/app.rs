@@ -77,6 +77,7 @@ fn routes(base: String) -> impl IntoView {
                 <Route path=path!("/me") view=|| view! { <Authed><pages::me::MePage/></Authed> }/>
                 <Route path=path!("/ledger/:code") view=|| view! { <Authed><pages::ledger::YearPage/></Authed> }/>
                 <Route path=path!("/ledger/:code/:month") view=|| view! { <Authed><pages::ledger::MonthPage/></Authed> }/>
+                <Route path=path!("/polls/:id") view=|| view! { <Authed><pages::polls::PollPage/></Authed> }/>
             </Routes>
         </Router>
     }
@@ -95,6 +96,7 @@ fn routes(base: String) -> impl IntoView {
                 <Route path=path!("/staff/ledger/:code") view=|| view! { <Authed><pages::ledger::YearPage/></Authed> }/>
                 <Route path=path!("/staff/ledger/:code/:month") view=|| view! { <Authed><pages::ledger::MonthPage/></Authed> }/>
                 <Route path=path!("/staff/review/:code") view=|| view! { <Authed><pages::ledger::ReviewQueuePage/></Authed> }/>
+                <Route path=path!("/staff/polls/:id") view=|| view! { <Authed><pages::polls::PollPage/></Authed> }/>
             </Routes>
         </Router>
     }

@@ -35,6 +35,15 @@ pub fn ledger_month(region: &sunlight_api::RegionCode, month: sunlight_api::date
     format!("{}/{month}", ledger(region.as_str()))
 }
 
+/// A poll: voted on in the villagers' bundle, its results read in the workbench.
+pub fn poll(id: &uuid::Uuid) -> String {
+    if cfg!(feature = "staff") {
+        format!("/staff/polls/{id}")
+    } else {
+        format!("/polls/{id}")
+    }
+}
+
 pub fn review(region: &str) -> String {
     format!("/staff/review/{region}")
 }

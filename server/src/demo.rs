@@ -106,6 +106,7 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         db.grant(user, *role, &region, household).await?;
     }
     demo_ledgers(db).await?;
+    demo_poll(db).await?;
     tracing::info!("demo data loaded");
     Ok(())
 }
@@ -309,5 +310,35 @@ async fn demo_ledgers(db: &Db) -> anyhow::Result<()> {
                 .await?;
         }
     }
+    Ok(())
+}
+
+/// One open poll in 上坪村, one vote per household, that villagers may change.
+async fn demo_poll(db: &Db) -> anyhow::Result<()> {
+    use crate::db::polls::PollSpec;
+    use sunlight_api::poll::{Per, QuestionKind};
+
+    let village = RegionCode::parse("359901101201")?;
+    if !db.polls_for(&village).await?.is_empty() {
+        return Ok(());
+    }
+    let cadre = db.user_id_by_mobile("13800000003").await?.context("demo cadre")?;
+    let now = chrono::Utc::now();
+    let spec = PollSpec {
+        title: "村部门前路灯改造方案".into(),
+        villages: vec![village.clone()],
+        per: Per::Household,
+        opens_at: now - chrono::Duration::days(1),
+        closes_at: now + chrono::Duration::days(14),
+        live_results: true,
+        allow_change: true,
+        questions: vec![(
+            QuestionKind::Single,
+            "您家同意按公示的方案更换路灯吗？".into(),
+            1,
+            vec!["同意".into(), "不同意".into(), "弃权".into()],
+        )],
+    };
+    db.create_poll(&village, &spec, cadre).await?;
     Ok(())
 }

@@ -156,3 +156,23 @@ test('a villager asks about a line and the accountant answers on record', async 
   await villager.getByText('答：打印纸十包、墨盒两个，发票已附。').waitFor();
   await shot(villager, 'villager-question-answered');
 });
+
+test('a villager votes on a one-question poll in three taps', async () => {
+  const page = await phone(browser);
+  await signIn(page, server.base, '13800000001');
+  await page.getByRole('link', { name: '投票', exact: true }).click();
+  await page.getByRole('link', { name: /村部门前路灯改造方案/ }).click(); // tap 1
+  await page.getByRole('button', { name: '同意', exact: true }).click(); // tap 2
+  await shot(page, 'poll-ballot');
+  await page.getByRole('button', { name: '投票', exact: true }).click(); // tap 3
+  await page.getByText('已投票').first().waitFor();
+  await shot(page, 'poll-voted');
+  // Another member of the same household cannot vote again.
+  const cadre = await phone(browser);
+  await signIn(cadre, server.base, '13800000003');
+  await cadre.getByRole('link', { name: '投票', exact: true }).click();
+  await cadre.getByRole('link', { name: /村部门前路灯改造方案/ }).click();
+  await cadre.getByRole('heading', { name: /村部门前路灯改造方案/ }).waitFor();
+  assert.equal(await cadre.getByRole('button', { name: '同意', exact: true }).count(), 1, 'household 002 has not voted yet');
+  assert.deepEqual(page.errors, []);
+});

@@ -130,6 +130,13 @@ fn RegionPage(region: RegionView) -> impl IntoView {
     let admin = can(Role::Admin, &code);
     let title = format!("{} · {}", region.name, level_name(region.level));
     let invites_version = RwSignal::new(0u32);
+    let level = region.level;
+    // A township's poll is for all its villages; a village's for itself.
+    let poll_villages: Vec<RegionCode> = if level == RegionLevel::Township {
+        region.children.iter().map(|c| c.code.clone()).collect()
+    } else {
+        Vec::new()
+    };
     let children = region.children;
     let name = region.name;
     view! {
@@ -156,6 +163,13 @@ fn RegionPage(region: RegionView) -> impl IntoView {
             {(is_village && manages).then(|| view! {
                 <Households code=code.clone() on_issued=move || invites_version.update(|v| *v += 1)/>
                 <Invites code=code.clone() version=invites_version/>
+            })}
+            {(manages && matches!(level, RegionLevel::Village | RegionLevel::Township)).then(|| view! {
+                <section class="card">
+                    <h2>{t(T::PollsTitle)}</h2>
+                    <crate::pages::polls::PollList code=code.clone()/>
+                    <crate::pages::polls::NewPollForm code=code.clone() villages=poll_villages.clone()/>
+                </section>
             })}
             {manages.then(|| view! { <Accounts code=code.clone()/> })}
             {(admin && region.level == RegionLevel::County).then(|| view! { <CategoriesEditor code=code.clone()/> })}

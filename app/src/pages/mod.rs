@@ -8,6 +8,9 @@ pub mod ledger;
 #[cfg(feature = "staff")]
 pub mod ledger_staff;
 pub mod me;
+pub mod polls;
+#[cfg(not(feature = "staff"))]
+pub mod polls_vote;
 #[cfg(not(feature = "staff"))]
 pub mod villager;
 #[cfg(feature = "staff")]

@@ -51,8 +51,18 @@ pub fn Reports() -> impl IntoView {
     view! { <VillageTab soon=T::ReportsSoon/> }
 }
 
-/// 投票: polls.
+/// 投票: the village's polls.
 #[component]
 pub fn Polls() -> impl IntoView {
-    view! { <VillageTab soon=T::PollsSoon/> }
+    let session = Session::get();
+    move || {
+        let me = session.0.get().flatten()?;
+        Some(match me.village().map(|v| v.region.clone()) {
+            Some(code) => view! {
+                <Page title=t(T::PollsTitle)><crate::pages::polls::PollList code=code/></Page>
+            }
+            .into_any(),
+            None => view! { <Leave path=paths::WORK/> }.into_any(),
+        })
+    }
 }
