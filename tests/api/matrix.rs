@@ -123,6 +123,7 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/api/polls/{id}", IN_VILLAGE, ALL, 200),
     ep("POST", "/api/polls/{id}/ballots", IN_VILLAGE, &[Villager], 201),
     ep("GET", "/api/polls/{id}/results.csv", IN_VILLAGE, HOUSEHOLD_MANAGERS, 200),
+    ep("GET", "/api/polls/{id}/results.xlsx", IN_VILLAGE, HOUSEHOLD_MANAGERS, 200),
 ];
 
 /// A small PNG to attach.
@@ -390,7 +391,10 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
                 }),
             )
         }
-        "/api/polls/{id}" | "/api/polls/{id}/ballots" | "/api/polls/{id}/results.csv" => {
+        "/api/polls/{id}"
+        | "/api/polls/{id}/ballots"
+        | "/api/polls/{id}/results.csv"
+        | "/api/polls/{id}/results.xlsx" => {
             let (poll, option) = poll_fixture(app, region).await;
             let body = json!({"answers": [{"question": poll.1, "options": [option]}]});
             (ep.path[1..].replace("{id}", &poll.0.to_string()), body)

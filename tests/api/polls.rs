@@ -144,6 +144,13 @@ db_test!(a_household_votes_once_in_secret, |app| {
         .await
         .unwrap();
     assert!(csv.contains("同意") && csv.contains("路灯要选节能的"));
+    let xlsx = c
+        .get(&format!("api/polls/{}/results.xlsx", poll.id))
+        .await
+        .bytes()
+        .await
+        .unwrap();
+    assert!(xlsx.starts_with(b"PK\x03\x04"), "an XLSX (zip) workbook");
 });
 
 db_test!(bad_ballots_and_bad_times_are_refused, |app| {

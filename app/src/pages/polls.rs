@@ -88,7 +88,12 @@ fn PollView(poll: Poll, on_voted: Callback<()>) -> impl IntoView {
     #[cfg(feature = "staff")]
     let ballot = {
         let _ = on_voted;
-        view! { <p><a class="button secondary" href=format!("api/polls/{}/results.csv", poll.id) download>{t(T::ExportCsv)}</a></p> }
+        view! {
+            <p class="actions">
+                <a class="button secondary" href=format!("api/polls/{}/results.csv", poll.id) download>{t(T::ExportCsv)}</a>
+                <a class="button secondary" href=format!("api/polls/{}/results.xlsx", poll.id) download>{t(T::ExportXlsx)}</a>
+            </p>
+        }
     };
     let hidden = if poll.live_results {
         T::ResultsHiddenLive

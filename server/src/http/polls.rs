@@ -38,6 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(show))
         .routes(routes!(vote))
         .routes(routes!(export))
+        .routes(routes!(export_xlsx))
 }
 
 fn text(raw: &str, field: &'static str, max: usize) -> ApiResult<String> {
@@ -355,24 +356,15 @@ fn check_answers(questions: &[sunlight_api::poll::PollQuestion], ballot: &Ballot
     Ok(out)
 }
 
-/// The results as CSV for staff: votes and shares per option, rating counts, and every
-/// suggestion (without names).
-#[utoipa::path(get, path = "/api/polls/{id}/results.csv", tag = "polls",
-    params(("id" = Uuid, Path)),
-    responses((status = 200, content_type = "text/csv"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn export(
-    State(state): State<AppState>,
-    actor: Actor,
-    ApiPath(id): ApiPath<Uuid>,
-) -> ApiResult<impl IntoResponse> {
-    let (poll, _) = visible(&state, &actor, id).await?;
+/// The results as a table for staff: a header, then per option (or rating) its votes and
+/// share, every suggestion (without names), and the turnout last.
+async fn results_table(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Vec<[String; 4]>> {
+    let (poll, _) = visible(state, actor, id).await?;
     let region = RegionCode::parse(&poll.region_code).map_err(|e| anyhow::anyhow!("stored region: {e}"))?;
-    authorize(&actor, Action::ManagePolls, &region)?;
+    authorize(actor, Action::ManagePolls, &region)?;
     let questions = state.db.poll_questions(id).await?;
     let (ballots, eligible, results) = state.db.poll_results(id, &questions).await?;
-    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
-    let row = |w: &mut csv::Writer<Vec<u8>>, cells: [&str; 4]| w.write_record(cells).map_err(anyhow::Error::from);
-    row(&mut w, ["问题", "选项", "票数", "占比"])?;
+    let mut rows = vec![["问题", "选项", "票数", "占比"].map(str::to_owned)];
     for (q, r) in questions.iter().zip(&results) {
         let total: i64 = r.votes.iter().sum::<i64>() + r.ratings.iter().sum::<i64>();
         let share = |n: i64| {
@@ -383,28 +375,81 @@ async fn export(
             }
         };
         for (o, n) in q.options.iter().zip(&r.votes) {
-            row(&mut w, [&q.prompt, &o.label, &n.to_string(), &share(*n)])?;
+            rows.push([q.prompt.clone(), o.label.clone(), n.to_string(), share(*n)]);
         }
         for (i, n) in r.ratings.iter().enumerate().filter(|_| q.kind == QuestionKind::Rating) {
-            row(
-                &mut w,
-                [&q.prompt, &format!("{} 分", i + 1), &n.to_string(), &share(*n)],
-            )?;
+            rows.push([q.prompt.clone(), format!("{} 分", i + 1), n.to_string(), share(*n)]);
         }
         for t in &r.texts {
-            row(&mut w, [&q.prompt, t, "", ""])?;
+            rows.push([q.prompt.clone(), t.clone(), String::new(), String::new()]);
         }
     }
-    row(
-        &mut w,
-        ["投票人数", &ballots.to_string(), "应投", &eligible.to_string()],
-    )?;
-    let body = w.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))?;
-    Ok((
+    rows.push([
+        "投票人数".to_owned(),
+        ballots.to_string(),
+        "应投".to_owned(),
+        eligible.to_string(),
+    ]);
+    Ok(rows)
+}
+
+fn download(content_type: &'static str, name: &'static str, body: Vec<u8>) -> impl IntoResponse {
+    (
         [
-            (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-            (header::CONTENT_DISPOSITION, "attachment; filename=\"poll-results.csv\""),
+            (header::CONTENT_TYPE, content_type),
+            (header::CONTENT_DISPOSITION, name),
         ],
+        body,
+    )
+}
+
+/// The results as CSV (UTF-8 with a byte-order mark, so Excel shows the Chinese).
+#[utoipa::path(get, path = "/api/polls/{id}/results.csv", tag = "polls",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, content_type = "text/csv"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn export(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<impl IntoResponse> {
+    let mut w = csv::Writer::from_writer(vec![0xEF, 0xBB, 0xBF]);
+    for row in results_table(&state, &actor, id).await? {
+        w.write_record(&row).map_err(anyhow::Error::from)?;
+    }
+    let body = w.into_inner().map_err(|e| anyhow::anyhow!("csv: {e}"))?;
+    Ok(download(
+        "text/csv; charset=utf-8",
+        "attachment; filename=\"poll-results.csv\"",
+        body,
+    ))
+}
+
+/// The results as an XLSX workbook.
+#[utoipa::path(get, path = "/api/polls/{id}/results.xlsx", tag = "polls",
+    params(("id" = Uuid, Path)),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn export_xlsx(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<impl IntoResponse> {
+    let rows = results_table(&state, &actor, id).await?;
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    let fail = |e: rust_xlsxwriter::XlsxError| ApiError::Internal(anyhow::anyhow!("xlsx: {e}"));
+    for (r, row) in rows.iter().enumerate() {
+        for (c, cell) in row.iter().enumerate() {
+            match (r > 0 && c == 2, cell.parse::<f64>()) {
+                (true, Ok(n)) => sheet.write_number(r as u32, c as u16, n).map_err(fail)?,
+                _ => sheet.write_string(r as u32, c as u16, cell).map_err(fail)?,
+            };
+        }
+    }
+    let body = book.save_to_buffer().map_err(fail)?;
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "attachment; filename=\"poll-results.xlsx\"",
         body,
     ))
 }
