@@ -165,6 +165,9 @@ pub struct Poll {
     pub can_vote: bool,
     /// Present when the poll's rules let this person see them.
     pub results: Option<PollResults>,
+    /// Documents to read before voting (e.g. the renovation plan).
+    #[serde(default)]
+    pub documents: Vec<crate::ledger::Attachment>,
 }
 
 /// One answer of a ballot.

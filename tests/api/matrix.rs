@@ -124,6 +124,8 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/api/polls/{id}/ballots", IN_VILLAGE, &[Villager], 201),
     ep("GET", "/api/polls/{id}/results.csv", IN_VILLAGE, HOUSEHOLD_MANAGERS, 200),
     ep("GET", "/api/polls/{id}/results.xlsx", IN_VILLAGE, HOUSEHOLD_MANAGERS, 200),
+    ep("POST", "/api/polls/{id}/documents", IN_VILLAGE, HOUSEHOLD_MANAGERS, 201),
+    ep("GET", "/api/poll-documents/{id}/{variant}", IN_VILLAGE, ALL, 200),
 ];
 
 /// A small PNG to attach.
@@ -398,6 +400,26 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
             let (poll, option) = poll_fixture(app, region).await;
             let body = json!({"answers": [{"question": poll.1, "options": [option]}]});
             (ep.path[1..].replace("{id}", &poll.0.to_string()), body)
+        }
+        "/api/polls/{id}/documents" => {
+            let ((poll, _), _) = poll_fixture(app, region).await;
+            raw = Some(png());
+            (format!("api/polls/{poll}/documents"), json!(null))
+        }
+        "/api/poll-documents/{id}/{variant}" => {
+            let ((poll, _), _) = poll_fixture(app, region).await;
+            let admin = app.db.user_id_by_mobile("13800000009").await.unwrap().unwrap();
+            let res = app
+                .session_for(admin)
+                .await
+                .post(app.url(&format!("api/polls/{poll}/documents")))
+                .header(sunlight_api::CSRF_HEADER, "1")
+                .body(png())
+                .send()
+                .await
+                .unwrap();
+            let doc: sunlight_api::ledger::Attachment = json(res).await;
+            (format!("api/poll-documents/{}/thumb", doc.id), json!(null))
         }
         "/api/ledger-lines/{id}/questions" => {
             let (_, line) = ledger_fixture(app, region, MonthState::Published).await;

@@ -278,3 +278,59 @@ db_test!(a_ballot_can_be_changed_only_with_its_token, |app| {
     let r = staff.results.unwrap();
     assert_eq!((r.ballots, r.questions[0].votes.clone()), (1, vec![0, 1, 0]));
 });
+
+db_test!(a_poll_carries_its_plan_for_voters_to_read, |app| {
+    app.demo().await;
+    let c = cadre(&app).await;
+    let v = villager(&app, "13700000031", "009").await;
+    let poll: Poll = json(
+        c.post(
+            &format!("api/regions/{VILLAGE}/polls"),
+            &new_poll("person", true, false),
+        )
+        .await,
+    )
+    .await;
+    let pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n".to_vec();
+    let res = c
+        .client
+        .post(app.url(&format!("api/polls/{}/documents", poll.id)))
+        .header(sunlight_api::CSRF_HEADER, "1")
+        .body(pdf.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    // Villagers cannot attach; they read it from the poll.
+    let res = v
+        .post(app.url(&format!("api/polls/{}/documents", poll.id)))
+        .header(sunlight_api::CSRF_HEADER, "1")
+        .body(pdf.clone())
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 403, "forbidden").await;
+    let seen: Poll = json(v.get(app.url(&format!("api/polls/{}", poll.id))).send().await.unwrap()).await;
+    assert_eq!(seen.documents.len(), 1);
+    let got = v
+        .get(app.url(&format!("api/poll-documents/{}/pdf", seen.documents[0].id)))
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        got.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(got.bytes().await.unwrap().to_vec(), pdf);
+    let stranger = app.account("13700000032", Role::Villager, "359902101201", None).await;
+    let res = app
+        .session_for(stranger)
+        .await
+        .get(app.url(&format!("api/poll-documents/{}/pdf", seen.documents[0].id)))
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 404, "not_found").await;
+});

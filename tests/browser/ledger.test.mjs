@@ -176,3 +176,28 @@ test('a villager votes on a one-question poll in three taps', async () => {
   assert.equal(await cadre.getByRole('button', { name: '同意', exact: true }).count(), 1, 'household 002 has not voted yet');
   assert.deepEqual(page.errors, []);
 });
+
+test('a cadre starts a poll from the workbench and attaches its plan', async () => {
+  const page = await phone(browser);
+  await signIn(page, server.base, '13800000003');
+  await page.goto(server.base + 'staff/admin/359901101201');
+  await page.getByRole('heading', { name: '发起投票' }).waitFor();
+  await page.getByLabel('标题').fill('文化广场选址');
+  await page.getByLabel('问题', { exact: true }).fill('文化广场建在哪里？');
+  await page.getByLabel('选项（每行一个）').fill('村委会旁\n小学对面\n河边空地');
+  await page.getByRole('button', { name: '发起投票' }).click();
+  await page.waitForURL(/\/staff\/polls\//);
+  await page.getByRole('heading', { name: /文化广场选址/ }).waitFor();
+  const plan = await page.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.width = 800; c.height = 600;
+    const x = c.getContext('2d');
+    x.fillStyle = '#eef'; x.fillRect(0, 0, 800, 600);
+    x.fillStyle = '#000'; x.font = '48px sans-serif'; x.fillText('选址示意图', 200, 300);
+    return c.toDataURL('image/jpeg', 0.9).split(',')[1];
+  });
+  await page.locator('#poll-doc').setInputFiles({ name: 'plan.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(plan, 'base64') });
+  await page.locator('.thumbs img').waitFor();
+  assert.ok(await page.getByRole('link', { name: '导出结果（Excel）' }).isVisible());
+  await shot(page, 'staff-poll-created');
+});

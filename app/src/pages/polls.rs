@@ -87,8 +87,32 @@ fn PollView(poll: Poll, on_voted: Callback<()>) -> impl IntoView {
         .then(|| view! { <super::polls_vote::Ballot poll=poll.clone() on_voted=on_voted/> });
     #[cfg(feature = "staff")]
     let ballot = {
-        let _ = on_voted;
+        let id = poll.id;
+        let error = RwSignal::new(None::<crate::api::Failure>);
+        let on_file = move |ev: leptos::ev::Event| {
+            let Some(file) = crate::components::chosen_file(&ev) else {
+                return;
+            };
+            leptos::task::spawn_local(async move {
+                let kind = file.type_();
+                match api::upload::<sunlight_api::ledger::Attachment>(
+                    &format!("api/polls/{id}/documents"),
+                    file.into(),
+                    &kind,
+                )
+                .await
+                {
+                    Ok(_) => on_voted.run(()),
+                    Err(f) => error.set(Some(f)),
+                }
+            });
+        };
         view! {
+            <p>
+                <label class="button secondary" for="poll-doc">{t(T::AttachDocument)}</label>
+                <input id="poll-doc" class="hidden-file" type="file" accept="image/*,application/pdf" on:change=on_file/>
+            </p>
+            <crate::components::FormError error=error/>
             <p class="actions">
                 <a class="button secondary" href=format!("api/polls/{}/results.csv", poll.id) download>{t(T::ExportCsv)}</a>
                 <a class="button secondary" href=format!("api/polls/{}/results.xlsx", poll.id) download>{t(T::ExportXlsx)}</a>
@@ -105,6 +129,20 @@ fn PollView(poll: Poll, on_voted: Callback<()>) -> impl IntoView {
         <p class="muted">{per}" · "{t(T::Opens)}" "{poll.opens_at.china_string()}" · "{t(T::Closes)}" "{poll.closes_at.china_string()}</p>
         {(poll.voted).then(|| view! { <p class="ok" role="status">{t(T::Voted)}
             {poll.allow_change.then(|| view! { " · "{t(T::VoteChangeable)} })}</p> })}
+        {(!poll.documents.is_empty()).then(|| view! {
+            <div class="thumbs">
+                {poll.documents.iter().map(|d| match d.kind {
+                    sunlight_api::ledger::AttachmentKind::Image => view! {
+                        <a href=format!("api/poll-documents/{}/screen", d.id) target="_blank" rel="noopener">
+                            <img src=format!("api/poll-documents/{}/thumb", d.id) loading="lazy" width=96 alt=t(T::PollDocument)/>
+                        </a>
+                    }.into_any(),
+                    sunlight_api::ledger::AttachmentKind::Pdf => view! {
+                        <a class="button secondary" href=format!("api/poll-documents/{}/pdf", d.id) download>{t(T::PollDocument)}" (PDF)"</a>
+                    }.into_any(),
+                }).collect_view()}
+            </div>
+        })}
         {ballot}
         {match poll.results.clone() {
             None => view! { <Empty text=t(hidden)/> }.into_any(),

@@ -113,10 +113,13 @@ impl Db {
         on_pool!(self, p => sqlx::query("DELETE FROM ledger_attachments WHERE id = $1").bind(id).execute(p).await.map(|_| ()))
     }
 
-    /// Every attachment id, for the storage sweep.
+    /// Every stored file's id (invoice attachments and poll documents), for the sweep.
     pub async fn attachment_ids(&self) -> Result<std::collections::HashSet<Uuid>, sqlx::Error> {
-        let ids: Vec<Uuid> =
-            on_pool!(self, p => sqlx::query_scalar("SELECT id FROM ledger_attachments").fetch_all(p).await)?;
+        let ids: Vec<Uuid> = on_pool!(self, p => sqlx::query_scalar(
+            "SELECT id FROM ledger_attachments UNION ALL SELECT id FROM poll_documents",
+        )
+        .fetch_all(p)
+        .await)?;
         Ok(ids.into_iter().collect())
     }
 }

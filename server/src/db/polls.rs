@@ -367,3 +367,76 @@ impl Db {
         Ok((ballots, eligible, out))
     }
 }
+
+impl Db {
+    /// Inserts a poll's document row and runs `store` (which moves its files into place)
+    /// before the transaction commits.
+    pub async fn insert_poll_document<F, Fut>(
+        &self,
+        poll: Uuid,
+        a: &sunlight_api::ledger::Attachment,
+        by: Uuid,
+        store: F,
+    ) -> anyhow::Result<()>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = anyhow::Result<()>>,
+    {
+        let kind = match a.kind {
+            sunlight_api::ledger::AttachmentKind::Image => "image",
+            sunlight_api::ledger::AttachmentKind::Pdf => "pdf",
+        };
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query(
+                "INSERT INTO poll_documents (id, poll_id, kind, width, height, created_by, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            )
+            .bind(a.id)
+            .bind(poll)
+            .bind(kind)
+            .bind(a.width.map(|w| w as i32))
+            .bind(a.height.map(|h| h as i32))
+            .bind(by)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+            store().await?;
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    /// The documents of a poll, oldest first; or, with `one`, that document and its poll.
+    pub async fn poll_documents(
+        &self,
+        poll: Option<Uuid>,
+        one: Option<Uuid>,
+    ) -> Result<Vec<(Uuid, sunlight_api::ledger::Attachment)>, sqlx::Error> {
+        let rows: Vec<(Uuid, Uuid, String, Option<i32>, Option<i32>)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT id, poll_id, kind, width, height FROM poll_documents
+             WHERE ($1 IS NULL OR poll_id = $1) AND ($2 IS NULL OR id = $2) ORDER BY created_at, id",
+        )
+        .bind(poll)
+        .bind(one)
+        .fetch_all(p)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, poll, kind, w, h)| {
+                let kind = if kind == "pdf" {
+                    sunlight_api::ledger::AttachmentKind::Pdf
+                } else {
+                    sunlight_api::ledger::AttachmentKind::Image
+                };
+                let a = sunlight_api::ledger::Attachment {
+                    id,
+                    kind,
+                    width: w.map(|v| v.max(0) as u32),
+                    height: h.map(|v| v.max(0) as u32),
+                };
+                (poll, a)
+            })
+            .collect())
+    }
+}

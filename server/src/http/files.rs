@@ -23,6 +23,7 @@ use super::{
 };
 use crate::{
     authz::{Action, Actor, authorize, permits},
+    storage::Staged,
     uploads::{self, Processed},
 };
 
@@ -49,6 +50,25 @@ async fn upload(
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
     editable(&state, &actor, line).await?;
     let body = super::extract::body_bytes(body)?;
+    let (attachment, staged) = stage_upload(&state, body).await?;
+    let storage = state.storage.clone();
+    let publish = staged.clone();
+    let saved = state
+        .db
+        .insert_attachment(line, &attachment, actor.0.id, || async move {
+            Ok(storage.publish(&publish).await?)
+        })
+        .await;
+    if let Err(e) = saved {
+        state.storage.discard(&staged).await;
+        return Err(e.into());
+    }
+    Ok((StatusCode::CREATED, Json(attachment)))
+}
+
+/// Runs an upload through the pipeline and writes its files under temporary names; the
+/// caller commits its row with `storage.publish` inside the transaction, or discards.
+pub(super) async fn stage_upload(state: &AppState, body: Bytes) -> ApiResult<(Attachment, Staged)> {
     let processed = tokio::task::spawn_blocking(move || uploads::process(body.to_vec()))
         .await
         .map_err(anyhow::Error::from)?
@@ -85,19 +105,7 @@ async fn upload(
         ),
     };
     let staged = state.storage.stage(files).await.map_err(anyhow::Error::from)?;
-    let storage = state.storage.clone();
-    let publish = staged.clone();
-    let saved = state
-        .db
-        .insert_attachment(line, &attachment, actor.0.id, || async move {
-            Ok(storage.publish(&publish).await?)
-        })
-        .await;
-    if let Err(e) = saved {
-        state.storage.discard(&staged).await;
-        return Err(e.into());
-    }
-    Ok((StatusCode::CREATED, Json(attachment)))
+    Ok((attachment, staged))
 }
 
 /// Finds an attachment and checks the actor may see it: its village's ledger, and, while
@@ -123,12 +131,19 @@ async fn file(
     ApiPath((id, variant)): ApiPath<(Uuid, String)>,
 ) -> ApiResult<Response> {
     let (attachment, place) = visible(&state, &actor, id).await?;
-    let (name, content_type) = match (attachment.kind, variant.as_str()) {
-        (AttachmentKind::Image, "thumb" | "screen") => (format!("{id}-{variant}.jpg"), "image/jpeg"),
-        (AttachmentKind::Image, "original") => {
-            authorize(&actor, Action::ViewUnpublishedLedger, &place.village)?;
-            (format!("{id}-original.jpg"), "image/jpeg")
-        }
+    let staff = permits(&actor, Action::ViewUnpublishedLedger, &place.village);
+    if variant == "original" && !staff {
+        return Err(ApiError::Forbidden);
+    }
+    serve_stored(&state, &attachment, &variant).await
+}
+
+/// Sends a stored file: `thumb`, `screen` or `original` of a picture (callers decide who
+/// may have the original), `pdf` of a PDF (always as a download).
+pub(super) async fn serve_stored(state: &AppState, attachment: &Attachment, variant: &str) -> ApiResult<Response> {
+    let id = attachment.id;
+    let (name, content_type) = match (attachment.kind, variant) {
+        (AttachmentKind::Image, "thumb" | "screen" | "original") => (format!("{id}-{variant}.jpg"), "image/jpeg"),
         (AttachmentKind::Pdf, "pdf") => (format!("{id}.pdf"), "application/pdf"),
         _ => return Err(ApiError::NotFound),
     };

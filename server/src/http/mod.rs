@@ -5,7 +5,7 @@ pub mod extract;
 mod static_files;
 
 mod accounts;
-mod files;
+pub(crate) mod files;
 mod health;
 mod households;
 mod invites;

@@ -34,11 +34,71 @@ use crate::{
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
+        .routes(routes!(attach))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::uploads::MAX_BYTES + 64 * 1024,
+        ))
         .routes(routes!(list, create))
         .routes(routes!(show))
         .routes(routes!(vote))
         .routes(routes!(export))
         .routes(routes!(export_xlsx))
+        .routes(routes!(document))
+}
+
+/// Attaches a document (a plan, a drawing: photo or PDF) to a poll, for its voters to read.
+#[utoipa::path(post, path = "/api/polls/{id}/documents", tag = "polls",
+    params(("id" = Uuid, Path)),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = sunlight_api::ledger::Attachment), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)))]
+async fn attach(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(id): ApiPath<Uuid>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> ApiResult<(StatusCode, Json<sunlight_api::ledger::Attachment>)> {
+    let (poll, _) = visible(&state, &actor, id).await?;
+    let region = RegionCode::parse(&poll.region_code).map_err(|e| anyhow::anyhow!("stored region: {e}"))?;
+    authorize(&actor, Action::ManagePolls, &region)?;
+    let body = super::extract::body_bytes(body)?;
+    let (attachment, staged) = super::files::stage_upload(&state, body).await?;
+    let storage = state.storage.clone();
+    let publish = staged.clone();
+    let saved = state
+        .db
+        .insert_poll_document(id, &attachment, actor.0.id, || async move {
+            Ok(storage.publish(&publish).await?)
+        })
+        .await;
+    if let Err(e) = saved {
+        state.storage.discard(&staged).await;
+        return Err(e.into());
+    }
+    Ok((StatusCode::CREATED, Json(attachment)))
+}
+
+/// A poll document for whoever may see the poll (`original` for its staff only).
+#[utoipa::path(get, path = "/api/poll-documents/{id}/{variant}", tag = "polls",
+    params(("id" = Uuid, Path), ("variant" = String, Path, description = "thumb, screen, original or pdf")),
+    responses((status = 200, content_type = "image/jpeg"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn document(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath((id, variant)): ApiPath<(Uuid, String)>,
+) -> ApiResult<axum::response::Response> {
+    let (poll_id, attachment) = state
+        .db
+        .poll_documents(None, Some(id))
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound)?;
+    let (poll, _) = visible(&state, &actor, poll_id).await?;
+    let region = RegionCode::parse(&poll.region_code).map_err(|e| anyhow::anyhow!("stored region: {e}"))?;
+    if variant == "original" {
+        authorize(&actor, Action::ManagePolls, &region)?;
+    }
+    super::files::serve_stored(&state, &attachment, &variant).await
 }
 
 fn text(raw: &str, field: &'static str, max: usize) -> ApiResult<String> {
@@ -245,6 +305,13 @@ async fn show(State(state): State<AppState>, actor: Actor, ApiPath(id): ApiPath<
             eligible: eligible_count,
             questions: per_question,
         }),
+        documents: state
+            .db
+            .poll_documents(Some(id), None)
+            .await?
+            .into_iter()
+            .map(|(_, a)| a)
+            .collect(),
     }))
 }
 
