@@ -368,6 +368,9 @@ impl Db {
     }
 }
 
+/// A poll document as stored: (id, poll, kind, width, height).
+type DocumentRow = (Uuid, Uuid, String, Option<i32>, Option<i32>);
+
 impl Db {
     /// Inserts a poll's document row and runs `store` (which moves its files into place)
     /// before the transaction commits.
@@ -413,7 +416,7 @@ impl Db {
         poll: Option<Uuid>,
         one: Option<Uuid>,
     ) -> Result<Vec<(Uuid, sunlight_api::ledger::Attachment)>, sqlx::Error> {
-        let rows: Vec<(Uuid, Uuid, String, Option<i32>, Option<i32>)> = on_pool!(self, p => sqlx::query_as(
+        let rows: Vec<DocumentRow> = on_pool!(self, p => sqlx::query_as(
             "SELECT id, poll_id, kind, width, height FROM poll_documents
              WHERE ($1 IS NULL OR poll_id = $1) AND ($2 IS NULL OR id = $2) ORDER BY created_at, id",
         )
