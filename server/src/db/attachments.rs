@@ -15,6 +15,13 @@ pub enum Scope {
     Line(Uuid),
 }
 
+/// What a stored file belongs to: a ledger line's invoice, or a poll's document.
+#[derive(Debug, Clone, Copy)]
+pub enum Owner {
+    Line(Uuid),
+    Poll(Uuid),
+}
+
 /// An attachment and the line it belongs to.
 pub struct AttachmentPlace {
     pub attachment: Attachment,
@@ -49,9 +56,15 @@ impl Row {
 }
 
 impl Db {
-    /// Inserts the row and runs `store` (which moves the files into place) before the
-    /// transaction commits; if `store` fails, nothing is committed.
-    pub async fn insert_attachment<F, Fut>(&self, line: Uuid, a: &Attachment, by: Uuid, store: F) -> anyhow::Result<()>
+    /// Inserts the row of a stored file and runs `store` (which moves the files into
+    /// place) before the transaction commits; if `store` fails, nothing is committed.
+    pub async fn insert_attachment<F, Fut>(
+        &self,
+        owner: Owner,
+        a: &Attachment,
+        by: Uuid,
+        store: F,
+    ) -> anyhow::Result<()>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = anyhow::Result<()>>,
@@ -60,21 +73,30 @@ impl Db {
             AttachmentKind::Image => "image",
             AttachmentKind::Pdf => "pdf",
         };
-        on_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            sqlx::query(
+        let (sql, owner_id) = match owner {
+            Owner::Line(id) => (
                 "INSERT INTO ledger_attachments (id, line_id, kind, width, height, created_by, created_at)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(a.id)
-            .bind(line)
-            .bind(kind)
-            .bind(a.width.map(|w| w as i32))
-            .bind(a.height.map(|h| h as i32))
-            .bind(by)
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
+                id,
+            ),
+            Owner::Poll(id) => (
+                "INSERT INTO poll_documents (id, poll_id, kind, width, height, created_by, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                id,
+            ),
+        };
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query(sql)
+                .bind(a.id)
+                .bind(owner_id)
+                .bind(kind)
+                .bind(a.width.map(|w| w as i32))
+                .bind(a.height.map(|h| h as i32))
+                .bind(by)
+                .bind(now())
+                .execute(&mut *tx)
+                .await?;
             store().await?;
             tx.commit().await?;
             Ok(())

@@ -372,44 +372,6 @@ impl Db {
 type DocumentRow = (Uuid, Uuid, String, Option<i32>, Option<i32>);
 
 impl Db {
-    /// Inserts a poll's document row and runs `store` (which moves its files into place)
-    /// before the transaction commits.
-    pub async fn insert_poll_document<F, Fut>(
-        &self,
-        poll: Uuid,
-        a: &sunlight_api::ledger::Attachment,
-        by: Uuid,
-        store: F,
-    ) -> anyhow::Result<()>
-    where
-        F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = anyhow::Result<()>>,
-    {
-        let kind = match a.kind {
-            sunlight_api::ledger::AttachmentKind::Image => "image",
-            sunlight_api::ledger::AttachmentKind::Pdf => "pdf",
-        };
-        on_pool!(self, p => {
-            let mut tx = p.begin().await?;
-            sqlx::query(
-                "INSERT INTO poll_documents (id, poll_id, kind, width, height, created_by, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            )
-            .bind(a.id)
-            .bind(poll)
-            .bind(kind)
-            .bind(a.width.map(|w| w as i32))
-            .bind(a.height.map(|h| h as i32))
-            .bind(by)
-            .bind(now())
-            .execute(&mut *tx)
-            .await?;
-            store().await?;
-            tx.commit().await?;
-            Ok(())
-        })
-    }
-
     /// The documents of a poll, oldest first; or, with `one`, that document and its poll.
     pub async fn poll_documents(
         &self,

@@ -23,6 +23,7 @@ use super::{
 };
 use crate::{
     authz::{Action, Actor, authorize, permits},
+    db::attachments::Owner,
     storage::Staged,
     uploads::{self, Processed},
 };
@@ -50,12 +51,19 @@ async fn upload(
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
     editable(&state, &actor, line).await?;
     let body = super::extract::body_bytes(body)?;
-    let (attachment, staged) = stage_upload(&state, body).await?;
+    let attachment = store_upload(&state, body, Owner::Line(line), actor.0.id).await?;
+    Ok((StatusCode::CREATED, Json(attachment)))
+}
+
+/// Runs an upload through the pipeline and stores it for `owner`: the files are staged,
+/// moved into place inside the row's transaction, and thrown away if it does not commit.
+pub(super) async fn store_upload(state: &AppState, body: Bytes, owner: Owner, by: Uuid) -> ApiResult<Attachment> {
+    let (attachment, staged) = stage_upload(state, body).await?;
     let storage = state.storage.clone();
     let publish = staged.clone();
     let saved = state
         .db
-        .insert_attachment(line, &attachment, actor.0.id, || async move {
+        .insert_attachment(owner, &attachment, by, || async move {
             Ok(storage.publish(&publish).await?)
         })
         .await;
@@ -63,12 +71,12 @@ async fn upload(
         state.storage.discard(&staged).await;
         return Err(e.into());
     }
-    Ok((StatusCode::CREATED, Json(attachment)))
+    Ok(attachment)
 }
 
 /// Runs an upload through the pipeline and writes its files under temporary names; the
 /// caller commits its row with `storage.publish` inside the transaction, or discards.
-pub(super) async fn stage_upload(state: &AppState, body: Bytes) -> ApiResult<(Attachment, Staged)> {
+async fn stage_upload(state: &AppState, body: Bytes) -> ApiResult<(Attachment, Staged)> {
     let processed = tokio::task::spawn_blocking(move || uploads::process(body.to_vec()))
         .await
         .map_err(anyhow::Error::from)?

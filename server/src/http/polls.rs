@@ -62,19 +62,8 @@ async fn attach(
     let region = RegionCode::parse(&poll.region_code).map_err(|e| anyhow::anyhow!("stored region: {e}"))?;
     authorize(&actor, Action::ManagePolls, &region)?;
     let body = super::extract::body_bytes(body)?;
-    let (attachment, staged) = super::files::stage_upload(&state, body).await?;
-    let storage = state.storage.clone();
-    let publish = staged.clone();
-    let saved = state
-        .db
-        .insert_poll_document(id, &attachment, actor.0.id, || async move {
-            Ok(storage.publish(&publish).await?)
-        })
-        .await;
-    if let Err(e) = saved {
-        state.storage.discard(&staged).await;
-        return Err(e.into());
-    }
+    let attachment =
+        super::files::store_upload(&state, body, crate::db::attachments::Owner::Poll(id), actor.0.id).await?;
     Ok((StatusCode::CREATED, Json(attachment)))
 }
 
