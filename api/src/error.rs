@@ -78,6 +78,8 @@ pub enum FieldError {
     NotInRegion,
     /// Not one of the configured choices (e.g. a category not in the county's list).
     NotListed,
+    /// A number whose check digit does not match (an ID card number mistyped).
+    BadChecksum,
 }
 
 /// The JSON body of every error response.

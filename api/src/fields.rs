@@ -187,6 +187,35 @@ impl std::fmt::Debug for InviteCode {
     }
 }
 
+/// A resident ID card number (居民身份证号码, GB 11643): 17 digits and a check character
+/// (a digit or X) computed from them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdCard(String);
+
+impl IdCard {
+    pub fn parse(raw: &str) -> Result<IdCard, Invalid> {
+        let s: String = raw.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+        if s.is_empty() {
+            return Err(Invalid::new("id_card", FieldError::Required));
+        }
+        let b = s.as_bytes();
+        if b.len() != 18 || !b[..17].iter().all(u8::is_ascii_digit) {
+            return Err(Invalid::new("id_card", FieldError::BadFormat));
+        }
+        const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+        const CHECK: &[u8; 11] = b"10X98765432";
+        let sum: u32 = b[..17].iter().zip(WEIGHTS).map(|(d, w)| (d - b'0') as u32 * w).sum();
+        if CHECK[(sum % 11) as usize] != b[17] {
+            return Err(Invalid::new("id_card", FieldError::BadChecksum));
+        }
+        Ok(IdCard(s))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -261,5 +290,14 @@ mod tests {
         assert_eq!(InviteCode::parse("ABC").unwrap_err().reason, FieldError::BadFormat);
         let r = InviteCode::from_random([0, 30, 31, 255, 7, 8, 9, 10]);
         assert!(InviteCode::parse(r.canonical()).is_ok());
+    }
+
+    #[test]
+    fn id_cards_carry_their_check_digit() {
+        assert_eq!(IdCard::parse("11010519491231002x").unwrap().as_str(), "11010519491231002X");
+        assert!(IdCard::parse("440524188001010014").is_ok());
+        assert_eq!(IdCard::parse("440524188001010015").unwrap_err().reason, FieldError::BadChecksum);
+        assert_eq!(IdCard::parse("4405241880010100").unwrap_err().reason, FieldError::BadFormat);
+        assert_eq!(IdCard::parse(" ").unwrap_err().reason, FieldError::Required);
     }
 }

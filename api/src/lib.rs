@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod money;
 pub mod poll;
 pub mod region;
+pub mod report;
 pub mod role;
 pub mod time;
 

@@ -54,6 +54,12 @@ pub enum Action {
     ManagePolls,
     /// Cast a ballot.
     Vote,
+    /// Work an office's reports (举报): its key group, inbox, reports and messages. Held
+    /// only at the office's own region: a higher office's inspectors cover a township but
+    /// never read its reports.
+    WorkReports,
+    /// See how many reports each office below has received, accepted and concluded.
+    ViewReportCounts,
 }
 
 impl Action {
@@ -75,7 +81,13 @@ impl Action {
             Action::ViewPolls => &[Villager, Accountant, Cadre, Reviewer, Handler, Inspector, Admin],
             Action::ManagePolls => &[Cadre, Admin],
             Action::Vote => &[Villager],
+            Action::WorkReports | Action::ViewReportCounts => &[Inspector],
         }
+    }
+
+    /// Whether a grant must be held at the resource's own region, not above it.
+    pub fn exact_region(self) -> bool {
+        matches!(self, Action::WorkReports)
     }
 }
 
@@ -100,7 +112,7 @@ pub fn authorize(actor: &Actor, action: Action, region: &RegionCode) -> Result<(
     if covering.peek().is_none() {
         return Err(ApiError::NotFound);
     }
-    if covering.any(|g| action.roles().contains(&g.role)) {
+    if covering.any(|g| action.roles().contains(&g.role) && (!action.exact_region() || &g.region == region)) {
         Ok(())
     } else {
         Err(ApiError::Forbidden)
@@ -130,6 +142,16 @@ pub fn authorize_on_person(actor: &Actor, action: Action, target: &[Grant]) -> R
         }
     }
     Ok(())
+}
+
+/// Decides whether `actor`, already allowed to work an office's reports, is that office's
+/// head (who removes members and reads the access log). `head` is the stored flag of the
+/// actor's own membership, `None` when not enrolled.
+pub fn authorize_office_head(head: Option<bool>) -> Result<(), ApiError> {
+    match head {
+        Some(true) => Ok(()),
+        _ => Err(ApiError::Forbidden),
+    }
 }
 
 /// The actor's villager grant in one of `villages`: who they vote as.
@@ -219,6 +241,22 @@ mod tests {
         ));
         let admin = actor(&[(Role::Admin, "359901101000")]);
         assert!(authorize_on_person(&admin, Action::IssueResetCode, &accountant).is_ok());
+    }
+
+    #[test]
+    fn reports_are_worked_only_at_the_office_itself() {
+        let township = actor(&[(Role::Inspector, "359901101000")]);
+        let county = actor(&[(Role::Inspector, "359901000000")]);
+        let admin = actor(&[(Role::Admin, "359901101000")]);
+        let office = code("359901101000");
+        assert!(authorize(&township, Action::WorkReports, &office).is_ok());
+        assert!(matches!(authorize(&county, Action::WorkReports, &office), Err(ApiError::Forbidden)));
+        assert!(authorize(&county, Action::ViewReportCounts, &office).is_ok());
+        assert!(matches!(authorize(&admin, Action::WorkReports, &office), Err(ApiError::Forbidden)));
+        assert!(matches!(
+            authorize(&township, Action::WorkReports, &code("359901102000")),
+            Err(ApiError::NotFound)
+        ));
     }
 
     #[test]

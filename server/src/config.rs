@@ -52,6 +52,10 @@ pub struct Config {
     /// The reverse proxy whose `X-Forwarded-For` is believed.
     #[arg(long, env = "SUNLIGHT_TRUSTED_PROXY", global = true)]
     pub trusted_proxy: Option<IpAddr>,
+    /// Leading zero bits of the proof of work a report filing must carry (each bit doubles
+    /// the phone's work: 18 is a fraction of a second).
+    #[arg(long, env = "SUNLIGHT_REPORT_POW_BITS", default_value_t = 18, global = true)]
+    pub report_pow_bits: u32,
 }
 
 impl Config {
@@ -84,6 +88,7 @@ impl std::fmt::Debug for Config {
             .field("base_path", &self.base_path())
             .field("secure_cookies", &self.secure_cookies)
             .field("trusted_proxy", &self.trusted_proxy)
+            .field("report_pow_bits", &self.report_pow_bits)
             .finish()
     }
 }

@@ -108,6 +108,8 @@ impl TestApp {
             base_path: opts.base_path.unwrap_or_else(|| "/".into()),
             secure_cookies: opts.secure_cookies,
             trusted_proxy: opts.trusted_proxy,
+            // Filings in tests carry a token proof of work; the phone's is 18 bits.
+            report_pow_bits: 4,
         };
         let base_path = config.base_path();
         let app = Application::build(config).await.expect("application builds");

@@ -12,6 +12,7 @@ pub mod households;
 pub mod ledger;
 pub mod polls;
 pub mod regions;
+pub mod reports;
 pub mod sessions;
 
 use std::{path::Path, str::FromStr, time::Duration};
@@ -182,6 +183,9 @@ fn constraint_columns(constraint: &str) -> &'static str {
         "users_mobile_key" => "users.mobile",
         "households_village_number_key" => "households.village_code, households.number",
         "grants_user_role_region_key" => "grants.user_id, grants.role, grants.region_code",
+        "reports_lookup_key" => "reports.lookup_hash",
+        "reports_idempotency_key" => "reports.idempotency_key",
+        "reports_case_key" => "reports.office_code, reports.case_number",
         _ => "\u{0}never",
     }
 }

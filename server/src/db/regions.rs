@@ -58,4 +58,14 @@ impl Db {
         .await)?;
         Ok(rows.into_iter().filter_map(RegionRow::into_summary).collect())
     }
+
+    /// The regions with no parent (the cities).
+    pub async fn region_roots(&self) -> Result<Vec<RegionSummary>, sqlx::Error> {
+        let rows: Vec<RegionRow> = on_pool!(self, p => sqlx::query_as(
+            "SELECT code, level, name FROM regions WHERE parent_code IS NULL ORDER BY code",
+        )
+        .fetch_all(p)
+        .await)?;
+        Ok(rows.into_iter().filter_map(RegionRow::into_summary).collect())
+    }
 }

@@ -12,6 +12,7 @@ mod invites;
 mod ledger;
 mod polls;
 mod regions;
+mod reports;
 mod session;
 
 use std::{sync::Arc, time::Duration};
@@ -39,6 +40,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub limiter: Arc<RateLimiter>,
     pub storage: Storage,
+    pub challenges: Arc<reports::Challenges>,
     client: Arc<static_files::Client>,
 }
 
@@ -49,6 +51,7 @@ impl AppState {
             db,
             limiter: Arc::new(RateLimiter::new(Duration::from_secs(15 * 60))),
             storage: Storage::new(&config.data_dir),
+            challenges: Arc::new(reports::Challenges::default()),
             client: Arc::new(client),
             config: Arc::new(config),
         })
@@ -60,7 +63,7 @@ impl AppState {
     info(title = "Sunlight (阳光村务) API", description = "Village affairs in the open."),
     tags(
         (name = "system"), (name = "session"), (name = "regions"),
-        (name = "households"), (name = "invites"), (name = "accounts"), (name = "ledger"), (name = "files"), (name = "polls"),
+        (name = "households"), (name = "invites"), (name = "accounts"), (name = "ledger"), (name = "files"), (name = "polls"), (name = "reports"),
     )
 )]
 struct ApiDoc;
@@ -79,6 +82,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(ledger::router())
         .merge(files::router())
         .merge(polls::router())
+        .merge(reports::router())
 }
 
 /// The OpenAPI document of the API.
