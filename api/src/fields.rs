@@ -194,7 +194,11 @@ pub struct IdCard(String);
 
 impl IdCard {
     pub fn parse(raw: &str) -> Result<IdCard, Invalid> {
-        let s: String = raw.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_ascii_uppercase();
+        let s: String = raw
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .to_ascii_uppercase();
         if s.is_empty() {
             return Err(Invalid::new("id_card", FieldError::Required));
         }
@@ -294,10 +298,19 @@ mod tests {
 
     #[test]
     fn id_cards_carry_their_check_digit() {
-        assert_eq!(IdCard::parse("11010519491231002x").unwrap().as_str(), "11010519491231002X");
+        assert_eq!(
+            IdCard::parse("11010519491231002x").unwrap().as_str(),
+            "11010519491231002X"
+        );
         assert!(IdCard::parse("440524188001010014").is_ok());
-        assert_eq!(IdCard::parse("440524188001010015").unwrap_err().reason, FieldError::BadChecksum);
-        assert_eq!(IdCard::parse("4405241880010100").unwrap_err().reason, FieldError::BadFormat);
+        assert_eq!(
+            IdCard::parse("440524188001010015").unwrap_err().reason,
+            FieldError::BadChecksum
+        );
+        assert_eq!(
+            IdCard::parse("4405241880010100").unwrap_err().reason,
+            FieldError::BadFormat
+        );
         assert_eq!(IdCard::parse(" ").unwrap_err().reason, FieldError::Required);
     }
 }

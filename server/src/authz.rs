@@ -250,9 +250,15 @@ mod tests {
         let admin = actor(&[(Role::Admin, "359901101000")]);
         let office = code("359901101000");
         assert!(authorize(&township, Action::WorkReports, &office).is_ok());
-        assert!(matches!(authorize(&county, Action::WorkReports, &office), Err(ApiError::Forbidden)));
+        assert!(matches!(
+            authorize(&county, Action::WorkReports, &office),
+            Err(ApiError::Forbidden)
+        ));
         assert!(authorize(&county, Action::ViewReportCounts, &office).is_ok());
-        assert!(matches!(authorize(&admin, Action::WorkReports, &office), Err(ApiError::Forbidden)));
+        assert!(matches!(
+            authorize(&admin, Action::WorkReports, &office),
+            Err(ApiError::Forbidden)
+        ));
         assert!(matches!(
             authorize(&township, Action::WorkReports, &code("359901102000")),
             Err(ApiError::NotFound)

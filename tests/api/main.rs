@@ -8,6 +8,7 @@ mod ledger;
 mod ledger_import;
 mod matrix;
 mod polls;
+mod reports;
 mod system;
 mod tidy;
 

@@ -42,6 +42,9 @@ enum Target {
     Public(u16),
     /// About the signed-in person; 401 for nobody.
     Myself(u16),
+    /// A discipline inspection office's reports: worked only by inspectors of that very
+    /// region, so a covering grant from above gets 403 too.
+    Office,
 }
 
 struct Endpoint {
@@ -81,6 +84,7 @@ const COUNTY: Target = Target::Region {
     only: Some(RegionLevel::County),
 };
 const IN_VILLAGE: Target = Target::InVillage;
+const OFFICE: Target = Target::Office;
 
 #[rustfmt::skip]
 const ENDPOINTS: &[Endpoint] = &[
@@ -126,7 +130,88 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/api/polls/{id}/results.xlsx", IN_VILLAGE, HOUSEHOLD_MANAGERS, 200),
     ep("POST", "/api/polls/{id}/documents", IN_VILLAGE, HOUSEHOLD_MANAGERS, 201),
     ep("GET", "/api/poll-documents/{id}/{variant}", IN_VILLAGE, ALL, 200),
+    // Filing and following up need no account and answer everyone alike: a signed-in
+    // cadre without the receipt code gets exactly what a stranger gets.
+    ep("GET", "/api/report-places", Target::Public(200), ALL, 200),
+    ep("GET", "/api/report-offices", Target::Public(200), ALL, 200),
+    ep("POST", "/api/report-challenges", Target::Public(200), ALL, 200),
+    ep("POST", "/api/reports", Target::Public(400), ALL, 400),
+    ep("GET", "/api/report-receipt", Target::Public(404), ALL, 404),
+    ep("POST", "/api/report-receipt/messages", Target::Public(404), ALL, 404),
+    ep("POST", "/api/report-receipt/files", Target::Public(404), ALL, 404),
+    ep("GET", "/api/report-receipt/files/{id}", Target::Public(404), ALL, 404),
+    ep("GET", "/api/report-counts", ANY, &[Inspector], 200),
+    ep("GET", "/api/offices/{code}", OFFICE, &[Inspector], 200),
+    ep("POST", "/api/offices/{code}/members", OFFICE, &[Inspector], 204),
+    // The office is already set up by its fixture head: 409 is past authorization.
+    ep("POST", "/api/offices/{code}/setup", OFFICE, &[Inspector], 409),
+    ep("POST", "/api/offices/{code}/grants", OFFICE, &[Inspector], 204),
+    // Only the office head removes members and reads the access log; the matrix's
+    // inspectors are members, not heads (the head's success is in reports.rs).
+    ep("POST", "/api/offices/{code}/removals", OFFICE, &[Inspector], 403),
+    ep("GET", "/api/offices/{code}/access-log", OFFICE, &[Inspector], 403),
+    ep("GET", "/api/offices/{code}/reports", OFFICE, &[Inspector], 200),
+    ep("GET", "/api/offices/{code}/reports/{id}", OFFICE, &[Inspector], 200),
+    ep("GET", "/api/offices/{code}/reports/{id}/files/{file}", OFFICE, &[Inspector], 200),
+    ep("POST", "/api/offices/{code}/reports/{id}/messages", OFFICE, &[Inspector], 201),
+    ep("POST", "/api/offices/{code}/reports/{id}/status", OFFICE, &[Inspector], 204),
+    ep("POST", "/api/offices/{code}/reports/{id}/assignee", OFFICE, &[Inspector], 204),
+    ep("POST", "/api/offices/{code}/reports/{id}/transfer", OFFICE, &[Inspector], 204),
 ];
+
+/// Base64 of `n` arbitrary bytes: key material the server stores but cannot check.
+fn b64(n: usize) -> String {
+    sunlight_seal::b64(&vec![7u8; n])
+}
+
+/// An office at `region` set up by a head of its own, with one report carrying one file:
+/// (report id, file id). Nothing for a village, where no office is.
+async fn office_fixture(app: &TestApp, region: &RegionCode) -> (Uuid, Uuid) {
+    if region.level() == RegionLevel::Village {
+        return (Uuid::nil(), Uuid::nil());
+    }
+    let head = app
+        .account(&format!("135{:08}", next()), Inspector, region.as_str(), None)
+        .await;
+    app.db
+        .enroll_member(region, head, &[1; 32], &[2; 72], &[3; 16], 8192, 1)
+        .await
+        .unwrap();
+    // A second call finds the office set up and changes nothing.
+    app.db
+        .setup_office(region, head, &[4; 32], &[5; 32], &[6; 80], &[6; 80])
+        .await
+        .unwrap();
+    let key_id = app
+        .db
+        .office_keys(region)
+        .await
+        .unwrap()
+        .into_iter()
+        .find(|k| k.active)
+        .unwrap()
+        .id;
+    let report = app
+        .db
+        .file_report(&sunlight_server::db::reports::NewReportRow {
+            idempotency_key: Uuid::new_v4(),
+            office: region.clone(),
+            key_id,
+            sealed_key: vec![8; 80],
+            filer_key: vec![9; 72],
+            body: vec![10; 100],
+            lookup_hash: format!("{:064x}", next()),
+        })
+        .await
+        .unwrap();
+    let file = app
+        .db
+        .add_report_file(report.id, "filer", &[11; 100])
+        .await
+        .unwrap()
+        .unwrap();
+    (report.id, file)
+}
 
 /// A small PNG to attach.
 fn png() -> Vec<u8> {
@@ -294,6 +379,9 @@ fn expected(ep: &Endpoint, role: Role, w: Where, region: &RegionCode) -> u16 {
     }
     if matches!(w, Where::Ancestor | Where::Sibling) {
         return 404;
+    }
+    if ep.target == Target::Office && w == Where::Descendant {
+        return 403;
     }
     if !ep.allowed.contains(&role) {
         return 403;
@@ -481,6 +569,72 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
             ep.path[1..].to_owned(),
             json!({"mobile": format!("139{:08}", n), "code": "ABCD-EFGH", "password": "password-1"}),
         ),
+        "/api/report-offices" => ("api/report-offices?village=359901101201".to_owned(), json!(null)),
+        "/api/report-counts" => (format!("api/report-counts?region={region}"), json!(null)),
+        "/api/reports" => (ep.path[1..].to_owned(), json!({"not": "a report"})),
+        "/api/report-receipt/messages" => (ep.path[1..].to_owned(), json!({"body": b64(60)})),
+        "/api/report-receipt/files" => {
+            raw = Some(vec![1; 100]);
+            (ep.path[1..].to_owned(), json!(null))
+        }
+        "/api/report-receipt/files/{id}" => (format!("api/report-receipt/files/{}", Uuid::new_v4()), json!(null)),
+        p if p.starts_with("/api/offices/") => {
+            let (report, file) = office_fixture(app, region).await;
+            // The actor enrols first where they may, as an inspector would.
+            let enrol = json!({"public_key": b64(32), "locked_secret": b64(72), "salt": b64(16), "memory_kib": 8192, "passes": 1});
+            if p != "/api/offices/{code}/members" {
+                let _ = client
+                    .post(app.url(&format!("api/offices/{region}/members")))
+                    .json(&enrol)
+                    .send()
+                    .await
+                    .unwrap();
+            }
+            let keys = if region.level() == RegionLevel::Village {
+                Vec::new()
+            } else {
+                app.db.office_keys(region).await.unwrap()
+            };
+            let members = if region.level() == RegionLevel::Village {
+                Vec::new()
+            } else {
+                app.db.office_members(region).await.unwrap()
+            };
+            let someone = members.first().map(|m| m.account_id).unwrap_or_default();
+            let body = match p {
+                "/api/offices/{code}/members" => enrol,
+                "/api/offices/{code}/setup" => {
+                    json!({"public_key": b64(32), "recovery_public_key": b64(32), "my_wrap": b64(80), "recovery_wrap": b64(80)})
+                }
+                "/api/offices/{code}/grants" => json!({"member": someone,
+                    "wraps": keys.iter().map(|k| json!({"key_id": k.id, "sealed": b64(80)})).collect::<Vec<_>>()}),
+                "/api/offices/{code}/removals" => {
+                    json!({"member": someone, "public_key": b64(32), "wraps": [], "recovery_wrap": b64(80)})
+                }
+                "/api/offices/{code}/reports/{id}/messages" => json!({"body": b64(60)}),
+                "/api/offices/{code}/reports/{id}/status" => json!({"status": "accepted"}),
+                "/api/offices/{code}/reports/{id}/assignee" => json!({"assignee": null}),
+                "/api/offices/{code}/reports/{id}/transfer" => {
+                    let to = region.parent().unwrap_or_else(|| code("359901000000"));
+                    office_fixture(app, &to).await;
+                    let key = app
+                        .db
+                        .office_keys(&to)
+                        .await
+                        .unwrap()
+                        .into_iter()
+                        .find(|k| k.active)
+                        .unwrap();
+                    json!({"to": to, "key_id": key.id, "sealed_key": b64(80)})
+                }
+                _ => json!(null),
+            };
+            let path = p[1..]
+                .replace("{code}", region.as_str())
+                .replace("{id}", &report.to_string())
+                .replace("{file}", &file.to_string());
+            (path, body)
+        }
         p => (p[1..].replace("{code}", region.as_str()), json!(null)),
     };
     let method = Method::from_bytes(ep.method.as_bytes()).unwrap();

@@ -357,8 +357,13 @@ impl Db {
         .map(|_| ()));
         match insert {
             Ok(_) => {}
-            Err(e) if is_unique_violation(&e, "reports_idempotency_key") || is_unique_violation(&e, "reports_lookup_key") => {
-                let sql = sqlx::AssertSqlSafe(format!("{SELECT_REPORT} WHERE idempotency_key = $1 AND lookup_hash = $2"));
+            Err(e)
+                if is_unique_violation(&e, "reports_idempotency_key")
+                    || is_unique_violation(&e, "reports_lookup_key") =>
+            {
+                let sql = sqlx::AssertSqlSafe(format!(
+                    "{SELECT_REPORT} WHERE idempotency_key = $1 AND lookup_hash = $2"
+                ));
                 let existing: Option<ReportRow> = on_pool!(self, p => sqlx::query_as(sql)
                     .bind(r.idempotency_key)
                     .bind(&r.lookup_hash)

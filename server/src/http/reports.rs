@@ -94,8 +94,7 @@ impl Challenges {
 
     fn take(&self, challenge: &str) -> bool {
         let mut book = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        book.remove(challenge)
-            .is_some_and(|at| at.elapsed() < CHALLENGE_LIFE)
+        book.remove(challenge).is_some_and(|at| at.elapsed() < CHALLENGE_LIFE)
     }
 }
 
@@ -396,8 +395,14 @@ async fn add_evidence(
 fn ciphertext(body: Vec<u8>) -> Response {
     let mut res = body.into_response();
     let h = res.headers_mut();
-    h.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
-    h.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static("sandbox; default-src 'none'"));
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/octet-stream"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static("sandbox; default-src 'none'"),
+    );
     res
 }
 
@@ -433,13 +438,20 @@ fn me_in(members: &[MemberRow], actor: &Actor) -> Option<MemberRow> {
 /// and the inspector's own locked key and copies of the office keys.
 #[utoipa::path(get, path = "/api/offices/{code}", tag = "reports", params(("code" = String, Path)),
     responses((status = 200, body = OfficeState), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn office(State(state): State<AppState>, actor: Actor, ApiPath(code): ApiPath<String>) -> ApiResult<Json<OfficeState>> {
+async fn office(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(code): ApiPath<String>,
+) -> ApiResult<Json<OfficeState>> {
     let (office, name) = in_office(&state, &actor, &code).await?;
     let keys = state.db.office_keys(&office).await?;
     let members = state.db.office_members(&office).await?;
     let wraps = state.db.office_wraps(&office).await?;
     let recovery = state.db.office_recovery(&office).await?;
-    let holds_all = |holder: Uuid| keys.iter().all(|k| wraps.iter().any(|w| w.key_id == k.id && w.holder == holder));
+    let holds_all = |holder: Uuid| {
+        keys.iter()
+            .all(|k| wraps.iter().any(|w| w.key_id == k.id && w.holder == holder))
+    };
     let wraps_of = |holder: Uuid| {
         wraps
             .iter()
@@ -517,7 +529,15 @@ async fn enroll(
     }
     state
         .db
-        .enroll_member(&office, actor.0.id, &public, &locked, &salt, e.memory_kib as i32, e.passes as i32)
+        .enroll_member(
+            &office,
+            actor.0.id,
+            &public,
+            &locked,
+            &salt,
+            e.memory_kib as i32,
+            e.passes as i32,
+        )
         .await?;
     Ok(StatusCode::NO_CONTENT)
 }
@@ -541,7 +561,11 @@ async fn setup(
     let recovery = public_key(&s.recovery_public_key, "recovery_public_key")?;
     let mine = bytes(&s.my_wrap, "my_wrap", SEALED_MAX)?;
     let theirs = bytes(&s.recovery_wrap, "recovery_wrap", SEALED_MAX)?;
-    if !state.db.setup_office(&office, actor.0.id, &public, &recovery, &mine, &theirs).await? {
+    if !state
+        .db
+        .setup_office(&office, actor.0.id, &public, &recovery, &mine, &theirs)
+        .await?
+    {
         return Err(ApiError::Conflict("office keys"));
     }
     Ok(StatusCode::NO_CONTENT)
@@ -620,7 +644,11 @@ async fn remove(
 /// The office's reports: status and times, never content.
 #[utoipa::path(get, path = "/api/offices/{code}/reports", tag = "reports", params(("code" = String, Path)),
     responses((status = 200, body = Vec<InboxItem>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
-async fn inbox(State(state): State<AppState>, actor: Actor, ApiPath(code): ApiPath<String>) -> ApiResult<Json<Vec<InboxItem>>> {
+async fn inbox(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(code): ApiPath<String>,
+) -> ApiResult<Json<Vec<InboxItem>>> {
     let (office, _) = in_office(&state, &actor, &code).await?;
     Ok(Json(
         state
@@ -710,7 +738,10 @@ async fn office_message(
 ) -> ApiResult<StatusCode> {
     let body = bytes(&m.body, "body", MAX_TEXT_B64)?;
     let (_, r) = office_report(&state, &actor, &code, id, "message").await?;
-    state.db.add_report_message(r.id, "office", Some(actor.0.id), &body).await?;
+    state
+        .db
+        .add_report_message(r.id, "office", Some(actor.0.id), &body)
+        .await?;
     Ok(StatusCode::CREATED)
 }
 
@@ -735,7 +766,11 @@ async fn set_status(
     if !r.status().next().contains(&c.status) {
         return Err(ApiError::WrongState("status"));
     }
-    if !state.db.set_report_status(&r, c.status, message.as_deref(), actor.0.id).await? {
+    if !state
+        .db
+        .set_report_status(&r, c.status, message.as_deref(), actor.0.id)
+        .await?
+    {
         return Err(ApiError::WrongState("status changed meanwhile"));
     }
     Ok(StatusCode::NO_CONTENT)
@@ -753,7 +788,12 @@ async fn assign(
 ) -> ApiResult<StatusCode> {
     let (office, r) = office_report(&state, &actor, &code, id, "assign").await?;
     if let Some(who) = a.assignee
-        && !state.db.office_members(&office).await?.iter().any(|m| m.account_id == who)
+        && !state
+            .db
+            .office_members(&office)
+            .await?
+            .iter()
+            .any(|m| m.account_id == who)
     {
         return Err(ApiError::invalid("assignee", FieldError::NotListed));
     }
@@ -831,7 +871,9 @@ async fn counts(
     authorize(&actor, Action::ViewReportCounts, &region)?;
     let mut out: Vec<OfficeCounts> = Vec::new();
     for row in state.db.report_counts(&region).await? {
-        let Ok(code) = RegionCode::parse(&row.office_code) else { continue };
+        let Ok(code) = RegionCode::parse(&row.office_code) else {
+            continue;
+        };
         if out.last().is_none_or(|o| o.office != code) {
             out.push(OfficeCounts {
                 office: code,
@@ -845,13 +887,19 @@ async fn counts(
         let o = out.last_mut().expect("just pushed");
         let status = ReportStatus::parse(&row.status).unwrap_or(ReportStatus::Received);
         o.received += row.n;
-        if matches!(status, ReportStatus::Accepted | ReportStatus::Investigating | ReportStatus::Concluded) {
+        if matches!(
+            status,
+            ReportStatus::Accepted | ReportStatus::Investigating | ReportStatus::Concluded
+        ) {
             o.accepted += row.n;
         }
         if status == ReportStatus::Concluded {
             o.concluded += row.n;
         }
-        if matches!(status, ReportStatus::Received | ReportStatus::Accepted | ReportStatus::Investigating) {
+        if matches!(
+            status,
+            ReportStatus::Received | ReportStatus::Accepted | ReportStatus::Investigating
+        ) {
             o.open += row.n;
         }
     }

@@ -1,0 +1,748 @@
+//! Private reports: an office sets up its keys, a filer files with nothing but a receipt
+//! code, the office reads and answers in its own "browser" (the same sealing code the
+//! client runs), members come and go, reports move between offices, and none of the
+//! report's words ever reach the database, its files or the logs in the clear.
+
+use std::sync::{Arc, Mutex, OnceLock};
+
+use reqwest::{Client, StatusCode};
+use serde_json::json;
+use sunlight_api::Role;
+use sunlight_api::report::{
+    Category, Challenge, FileHeader, Filed, Identity, InboxItem, MessageContent, OfficeCounts, OfficeKeyInfo,
+    OfficeReport, OfficeState, RECEIPT_HEADER, ReceiptView, ReportContent, ReportStatus, SubjectLevel,
+};
+use sunlight_seal::{
+    KdfParams, Key, KeyPair, Receipt, RecoveryCode, b64, lock, new_key, open_sealed_key, passphrase_key, pow_solve,
+    seal_key, unb64, unlock, unlock_key,
+};
+use sunlight_server::on_pool;
+use uuid::Uuid;
+
+use super::*;
+
+const VILLAGE: &str = "359901101201";
+const TOWNSHIP: &str = "359901101000";
+const COUNTY: &str = "359901000000";
+/// Words that must never be stored or logged in the clear.
+const MARKER: &str = "MARKER-7f3a-陈某挪用修路款";
+const FILER_NAME: &str = "林举报";
+const FILER_ID: &str = "11010519491231002X";
+
+fn os(buf: &mut [u8]) {
+    getrandom::fill(buf).unwrap();
+}
+
+/// Cheap Argon2 settings so the tests stay quick; the phone uses `KdfParams::DEFAULT`.
+const FAST: KdfParams = KdfParams {
+    memory_kib: 8 * 1024,
+    passes: 1,
+};
+
+/// An inspector with a browser: their session and, once unlocked, their own key pair.
+struct Inspector {
+    id: Uuid,
+    client: Client,
+    keys: KeyPair,
+}
+
+impl Inspector {
+    async fn new(app: &TestApp, mobile: &str, region: &str) -> Inspector {
+        let id = app.account(mobile, Role::Inspector, region, None).await;
+        Inspector {
+            id,
+            client: app.session_for(id).await,
+            keys: KeyPair::generate(&mut os),
+        }
+    }
+
+    async fn get<T: serde::de::DeserializeOwned>(&self, app: &TestApp, path: &str) -> T {
+        let res = self.client.get(app.url(path)).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "GET {path}");
+        json(res).await
+    }
+
+    async fn post(&self, app: &TestApp, path: &str, body: serde_json::Value) -> reqwest::Response {
+        self.client.post(app.url(path)).json(&body).send().await.unwrap()
+    }
+
+    /// Enrols with a passphrase, as the office page does.
+    async fn enroll(&self, app: &TestApp, office: &str, passphrase: &str) {
+        let mut salt = [0u8; 16];
+        os(&mut salt);
+        let wrap = passphrase_key(passphrase, &salt, FAST).unwrap();
+        let res = self
+            .post(
+                app,
+                &format!("api/offices/{office}/members"),
+                json!({"public_key": b64(&self.keys.public()), "locked_secret": b64(&sunlight_seal::lock_key(&wrap, self.keys.secret(), &mut os)),
+                       "salt": b64(&salt), "memory_kib": FAST.memory_kib, "passes": FAST.passes}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    }
+
+    /// Unlocks their own key from the server's copy with the passphrase.
+    async fn unlock(&self, app: &TestApp, office: &str, passphrase: &str) -> Result<KeyPair, sunlight_seal::OpenError> {
+        let state: OfficeState = self.get(app, &format!("api/offices/{office}")).await;
+        let me = state.me.expect("enrolled");
+        let salt: [u8; 16] = unb64(&me.salt).unwrap().try_into().unwrap();
+        let params = KdfParams {
+            memory_kib: me.memory_kib,
+            passes: me.passes,
+        };
+        let wrap = passphrase_key(passphrase, &salt, params)?;
+        Ok(KeyPair::from_secret(unlock_key(
+            &wrap,
+            &unb64(&me.locked_secret).unwrap(),
+        )?))
+    }
+
+    /// The office's key pairs this inspector holds, by key id.
+    async fn office_keys(&self, app: &TestApp, office: &str) -> Vec<(Uuid, KeyPair)> {
+        let state: OfficeState = self.get(app, &format!("api/offices/{office}")).await;
+        state
+            .me
+            .map(|m| m.wraps)
+            .unwrap_or_default()
+            .iter()
+            .map(|w| {
+                let secret = open_sealed_key(&self.keys, &unb64(&w.sealed).unwrap()).expect("my wrap opens");
+                (w.key_id, KeyPair::from_secret(secret))
+            })
+            .collect()
+    }
+
+    /// Sets up the office; returns its recovery code.
+    async fn setup(&self, app: &TestApp, office: &str) -> RecoveryCode {
+        let office_keys = KeyPair::generate(&mut os);
+        let recovery = RecoveryCode::generate(&mut os);
+        let res = self
+            .post(
+                app,
+                &format!("api/offices/{office}/setup"),
+                json!({"public_key": b64(&office_keys.public()), "recovery_public_key": b64(&recovery.key_pair().public()),
+                   "my_wrap": b64(&seal_key(&self.keys.public(), office_keys.secret(), &mut os)),
+                   "recovery_wrap": b64(&seal_key(&recovery.key_pair().public(), office_keys.secret(), &mut os))}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::NO_CONTENT);
+        recovery
+    }
+
+    /// Opens a report: its content key and what it says.
+    async fn read(&self, app: &TestApp, office: &str, id: Uuid) -> (Key, ReportContent, OfficeReport) {
+        let report: OfficeReport = self.get(app, &format!("api/offices/{office}/reports/{id}")).await;
+        let keys = self.office_keys(app, office).await;
+        let (_, pair) = keys
+            .iter()
+            .find(|(k, _)| *k == report.key_id)
+            .expect("I hold the report's office key");
+        let content_key = open_sealed_key(pair, &unb64(&report.sealed_key).unwrap()).unwrap();
+        let body = unlock(&content_key, &unb64(&report.body).unwrap()).unwrap();
+        (content_key, serde_json::from_slice(&body).unwrap(), report)
+    }
+}
+
+/// A filer's phone: the report, the content key and the receipt code.
+struct Filing {
+    receipt: Receipt,
+    content_key: Key,
+    idempotency_key: Uuid,
+    office: String,
+    key_id: Uuid,
+    office_public: Key,
+}
+
+fn content(anonymous: bool) -> ReportContent {
+    ReportContent {
+        identity: (!anonymous).then(|| Identity {
+            name: FILER_NAME.into(),
+            id_card: FILER_ID.into(),
+            mobile: "13912345678".into(),
+        }),
+        subject_name: "陈某".into(),
+        subject_post: "村主任".into(),
+        subject_level: SubjectLevel::Village,
+        village: code(VILLAGE),
+        village_name: "上坪村".into(),
+        category: Category::Funds,
+        text: format!("{MARKER}：修路款二十万元去向不明。"),
+    }
+}
+
+/// Prepares a filing to the office at `level` above the village, as the phone does.
+async fn prepare(app: &TestApp, office: &str) -> Filing {
+    let offices: Vec<OfficeKeyInfo> = json(app.get(&format!("api/report-offices?village={VILLAGE}")).await).await;
+    let o = offices
+        .iter()
+        .find(|o| o.code.as_str() == office)
+        .expect("office listed");
+    Filing {
+        receipt: Receipt::generate(&mut os),
+        content_key: new_key(&mut os),
+        idempotency_key: Uuid::new_v4(),
+        office: office.into(),
+        key_id: o.key_id.expect("office ready"),
+        office_public: unb64(o.public_key.as_ref().unwrap()).unwrap().try_into().unwrap(),
+    }
+}
+
+async fn send(app: &TestApp, f: &Filing, what: &ReportContent) -> reqwest::Response {
+    let challenge: Challenge = json(app.post("api/report-challenges", &json!({})).await).await;
+    let nonce = pow_solve(&challenge.challenge, challenge.bits);
+    let body = json!({
+        "idempotency_key": f.idempotency_key, "office": f.office, "key_id": f.key_id,
+        "sealed_key": b64(&seal_key(&f.office_public, &f.content_key, &mut os)),
+        "filer_key": b64(&sunlight_seal::lock_key(&f.receipt.key(), &f.content_key, &mut os)),
+        "body": b64(&lock(&f.content_key, &serde_json::to_vec(what).unwrap(), &mut os)),
+        "lookup": f.receipt.lookup(),
+        "pow": {"challenge": challenge.challenge, "nonce": nonce},
+    });
+    client().post(app.url("api/reports")).json(&body).send().await.unwrap()
+}
+
+async fn file(app: &TestApp, office: &str, anonymous: bool) -> Filing {
+    let f = prepare(app, office).await;
+    let res = send(app, &f, &content(anonymous)).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    f
+}
+
+async fn follow(app: &TestApp, receipt: &Receipt) -> reqwest::Response {
+    client()
+        .get(app.url("api/report-receipt"))
+        .header(RECEIPT_HEADER, receipt.lookup())
+        .send()
+        .await
+        .unwrap()
+}
+
+fn read_message(key: &Key, body: &str) -> String {
+    let m: MessageContent = serde_json::from_slice(&unlock(key, &unb64(body).unwrap()).unwrap()).unwrap();
+    m.text
+}
+
+fn message(key: &Key, text: &str) -> String {
+    b64(&lock(
+        key,
+        &serde_json::to_vec(&MessageContent { text: text.into() }).unwrap(),
+        &mut os,
+    ))
+}
+
+/// A township office with its head set up and unlocked.
+async fn township_office(app: &TestApp) -> (Inspector, RecoveryCode) {
+    app.demo().await;
+    let head = Inspector::new(app, "13700000001", TOWNSHIP).await;
+    head.enroll(app, TOWNSHIP, "正确的口令 2026").await;
+    let recovery = head.setup(app, TOWNSHIP).await;
+    (head, recovery)
+}
+
+db_test!(filing_following_up_and_the_office_answering, |app| {
+    let (head, _) = township_office(&app).await;
+    // Before any report, the inbox is empty and the filer's office list shows the key.
+    assert!(
+        head.get::<Vec<InboxItem>>(&app, &format!("api/offices/{TOWNSHIP}/reports"))
+            .await
+            .is_empty()
+    );
+    let f = file(&app, TOWNSHIP, true).await;
+
+    // Evidence: a file encrypted in the phone, header inside.
+    let header = FileHeader {
+        name: "发票.jpg".into(),
+        mime: "image/jpeg".into(),
+        reencoded: true,
+    };
+    let mut plain = serde_json::to_vec(&header).unwrap();
+    plain.splice(0..0, (plain.len() as u32).to_le_bytes());
+    plain.extend_from_slice(format!("JPEG…{MARKER}").as_bytes());
+    let res = client()
+        .post(app.url("api/report-receipt/files"))
+        .header(RECEIPT_HEADER, f.receipt.lookup())
+        .header(sunlight_api::CSRF_HEADER, "1")
+        .body(lock(&f.content_key, &plain, &mut os))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    // The filer follows up from another phone with nothing but the code.
+    let typed = f.receipt.display().to_lowercase();
+    let again = Receipt::parse(&typed).unwrap();
+    let view: ReceiptView = json(follow(&app, &again).await).await;
+    assert_eq!(view.status, ReportStatus::Received);
+    assert_eq!(view.office_name, "桃源镇");
+    let key = unlock_key(&again.key(), &unb64(&view.filer_key).unwrap()).unwrap();
+    let mine: ReportContent = serde_json::from_slice(&unlock(&key, &unb64(&view.body).unwrap()).unwrap()).unwrap();
+    assert_eq!(mine, content(true));
+    assert_eq!(view.files.len(), 1);
+
+    // The office head unlocks with the passphrase (a wrong one fails) and reads it.
+    assert!(head.unlock(&app, TOWNSHIP, "错误的口令").await.is_err());
+    assert_eq!(
+        head.unlock(&app, TOWNSHIP, "正确的口令 2026").await.unwrap().public(),
+        head.keys.public()
+    );
+    let inbox: Vec<InboxItem> = head.get(&app, &format!("api/offices/{TOWNSHIP}/reports")).await;
+    assert_eq!(inbox.len(), 1);
+    let id = inbox[0].id;
+    let (content_key, read, report) = head.read(&app, TOWNSHIP, id).await;
+    assert_eq!(read.text, content(true).text);
+    assert!(read.identity.is_none());
+    let res = head
+        .client
+        .get(app.url(&format!(
+            "api/offices/{TOWNSHIP}/reports/{id}/files/{}",
+            report.files[0].id
+        )))
+        .send()
+        .await
+        .unwrap();
+    let evidence = unlock(&content_key, &res.bytes().await.unwrap()).unwrap();
+    let len = u32::from_le_bytes(evidence[..4].try_into().unwrap()) as usize;
+    let got: FileHeader = serde_json::from_slice(&evidence[4..4 + len]).unwrap();
+    assert_eq!(got, header);
+
+    // The office answers; accepts (a case number); concluding needs a message.
+    let res = head
+        .post(
+            &app,
+            &format!("api/offices/{TOWNSHIP}/reports/{id}/messages"),
+            json!({"body": message(&content_key, "请补充付款凭证。")}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let res = head
+        .post(
+            &app,
+            &format!("api/offices/{TOWNSHIP}/reports/{id}/status"),
+            json!({"status": "concluded"}),
+        )
+        .await;
+    expect_error(res, 422, "invalid").await;
+    let res = head
+        .post(
+            &app,
+            &format!("api/offices/{TOWNSHIP}/reports/{id}/status"),
+            json!({"status": "accepted"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let res = head
+        .post(
+            &app,
+            &format!("api/offices/{TOWNSHIP}/reports/{id}/status"),
+            json!({"status": "accepted"}),
+        )
+        .await;
+    expect_error(res, 409, "wrong_state").await;
+    let res = head
+        .post(
+            &app,
+            &format!("api/offices/{TOWNSHIP}/reports/{id}/status"),
+            json!({"status": "concluded", "message": message(&content_key, "经查属实，已责令退回。")}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+
+    // The filer sees status, case number and both messages, and writes back.
+    let view: ReceiptView = json(follow(&app, &f.receipt).await).await;
+    assert_eq!(view.status, ReportStatus::Concluded);
+    let year = chrono::Utc::now().format("%Y").to_string();
+    assert_eq!(view.case_number.as_deref(), Some(format!("{year}-0001").as_str()));
+    let texts: Vec<String> = view.messages.iter().map(|m| read_message(&key, &m.body)).collect();
+    assert_eq!(texts, ["请补充付款凭证。", "经查属实，已责令退回。"]);
+    let res = client()
+        .post(app.url("api/report-receipt/messages"))
+        .header(RECEIPT_HEADER, f.receipt.lookup())
+        .json(&json!({"body": message(&key, "谢谢。")}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+
+    // The head's access log has every open, with who and what.
+    let log: Vec<sunlight_api::report::AccessEntry> =
+        head.get(&app, &format!("api/offices/{TOWNSHIP}/access-log")).await;
+    assert!(
+        log.iter()
+            .any(|e| e.action == "open" && e.report == id && e.who == "测试")
+    );
+    assert!(log.iter().any(|e| e.action == "file"));
+});
+
+db_test!(a_double_tap_files_once_and_bad_filings_are_refused, |app| {
+    let (_head, _) = township_office(&app).await;
+    let f = prepare(&app, TOWNSHIP).await;
+    let first = send(&app, &f, &content(false)).await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let second = send(&app, &f, &content(false)).await;
+    assert_eq!(second.status(), StatusCode::CREATED);
+    let a: Filed = json(first).await;
+    let b: Filed = json(second).await;
+    assert_eq!(a.filed_at, b.filed_at);
+    let counted =
+        on_pool!(&app.db, p => sqlx::query_scalar::<_, i64>("SELECT COUNT(*) FROM reports").fetch_one(p).await)
+            .unwrap();
+    assert_eq!(counted, 1);
+    // The same receipt under another idempotency key is not a retry.
+    let clash = Filing {
+        idempotency_key: Uuid::new_v4(),
+        ..f
+    };
+    expect_error(send(&app, &clash, &content(false)).await, 409, "conflict").await;
+
+    // No proof of work, a used challenge, a stale key, an office with no key.
+    let g = prepare(&app, TOWNSHIP).await;
+    let challenge: Challenge = json(app.post("api/report-challenges", &json!({})).await).await;
+    let base = json!({
+        "idempotency_key": Uuid::new_v4(), "office": TOWNSHIP, "key_id": g.key_id,
+        "sealed_key": b64(&[1; 80]), "filer_key": b64(&[1; 72]), "body": b64(&[1; 90]),
+        "lookup": g.receipt.lookup(), "pow": {"challenge": challenge.challenge, "nonce": 0},
+    });
+    let mut wrong_pow = base.clone();
+    wrong_pow["pow"]["challenge"] = json!("made-up");
+    let e = expect_error(app.post("api/reports", &wrong_pow).await, 422, "invalid").await;
+    assert_eq!(e.field.as_deref(), Some("pow"));
+    let mut stale = base.clone();
+    stale["key_id"] = json!(Uuid::new_v4());
+    let e = expect_error(app.post("api/reports", &stale).await, 422, "invalid").await;
+    assert_eq!(e.field.as_deref(), Some("key_id"));
+    let mut county = base.clone();
+    county["office"] = json!(COUNTY);
+    let e = expect_error(app.post("api/reports", &county).await, 422, "invalid").await;
+    assert_eq!(e.field.as_deref(), Some("key_id"));
+    let mut garbage = base.clone();
+    garbage["body"] = json!("not base64!");
+    let e = expect_error(app.post("api/reports", &garbage).await, 422, "invalid").await;
+    assert_eq!(e.field.as_deref(), Some("body"));
+    let mut huge = base.clone();
+    huge["body"] = json!("A".repeat(sunlight_api::report::MAX_TEXT_B64 + 4));
+    let e = expect_error(app.post("api/reports", &huge).await, 422, "invalid").await;
+    assert_eq!(e.reason, Some(sunlight_api::error::FieldError::TooLong));
+
+    // An unknown receipt answers 404 with nothing in it; so does a malformed one.
+    expect_error(follow(&app, &Receipt::generate(&mut os)).await, 404, "not_found").await;
+    let res = client()
+        .get(app.url("api/report-receipt"))
+        .header(RECEIPT_HEADER, "x")
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 404, "not_found").await;
+});
+
+db_test!(higher_offices_count_but_never_read_and_transfers_re_seal, |app| {
+    let (head, _) = township_office(&app).await;
+    let county = Inspector::new(&app, "13700000002", COUNTY).await;
+    county.enroll(&app, COUNTY, "县纪委口令").await;
+    county.setup(&app, COUNTY).await;
+    file(&app, TOWNSHIP, true).await;
+    file(&app, TOWNSHIP, false).await;
+    let inbox: Vec<InboxItem> = head.get(&app, &format!("api/offices/{TOWNSHIP}/reports")).await;
+    let id = inbox[0].id;
+
+    // The county sees numbers for the township, never its reports.
+    let counts: Vec<OfficeCounts> = county.get(&app, &format!("api/report-counts?region={COUNTY}")).await;
+    let t = counts.iter().find(|c| c.office.as_str() == TOWNSHIP).unwrap();
+    assert_eq!((t.received, t.accepted, t.open), (2, 0, 2));
+    let res = county
+        .client
+        .get(app.url(&format!("api/offices/{TOWNSHIP}/reports")))
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 403, "forbidden").await;
+    let res = county
+        .client
+        .get(app.url(&format!("api/offices/{TOWNSHIP}/reports/{id}")))
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 403, "forbidden").await;
+    let res = county
+        .client
+        .get(app.url(&format!("api/offices/{COUNTY}/reports/{id}")))
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 404, "not_found").await;
+
+    // The township moves it up: the content key re-sealed to the county's key.
+    let (content_key, _, _) = head.read(&app, TOWNSHIP, id).await;
+    let offices: Vec<OfficeKeyInfo> = json(app.get(&format!("api/report-offices?village={VILLAGE}")).await).await;
+    let c = offices.iter().find(|o| o.code.as_str() == COUNTY).unwrap();
+    let county_public: Key = unb64(c.public_key.as_ref().unwrap()).unwrap().try_into().unwrap();
+    let res = head
+        .post(&app, &format!("api/offices/{TOWNSHIP}/reports/{id}/transfer"),
+            json!({"to": COUNTY, "key_id": c.key_id, "sealed_key": b64(&seal_key(&county_public, &content_key, &mut os))}))
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let (_, read, _) = county.read(&app, COUNTY, id).await;
+    assert!(read.text.contains(MARKER));
+    let res = head
+        .client
+        .get(app.url(&format!("api/offices/{TOWNSHIP}/reports/{id}")))
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 404, "not_found").await;
+    // Village cadres, accountants, reviewers and admins of the township get nothing.
+    for (mobile, role) in [("13700000011", Role::Cadre), ("13700000012", Role::Accountant)] {
+        let who = app.account(mobile, role, VILLAGE, None).await;
+        let c = app.session_for(who).await;
+        let res = c
+            .get(app.url(&format!("api/offices/{TOWNSHIP}/reports")))
+            .send()
+            .await
+            .unwrap();
+        expect_error(res, 404, "not_found").await;
+    }
+    for (mobile, role) in [("13700000013", Role::Reviewer), ("13700000014", Role::Admin)] {
+        let who = app.account(mobile, role, TOWNSHIP, None).await;
+        let c = app.session_for(who).await;
+        let res = c
+            .get(app.url(&format!("api/offices/{TOWNSHIP}/reports")))
+            .send()
+            .await
+            .unwrap();
+        expect_error(res, 403, "forbidden").await;
+        let res = c
+            .get(app.url(&format!("api/report-counts?region={TOWNSHIP}")))
+            .send()
+            .await
+            .unwrap();
+        expect_error(res, 403, "forbidden").await;
+    }
+});
+
+db_test!(members_are_let_in_and_removed_and_recovery_opens_every_key, |app| {
+    let (head, recovery) = township_office(&app).await;
+    let old = file(&app, TOWNSHIP, true).await;
+    let other = Inspector::new(&app, "13700000003", TOWNSHIP).await;
+    other.enroll(&app, TOWNSHIP, "另一位的口令").await;
+    // Enrolled but not let in: holds no office key.
+    assert!(other.office_keys(&app, TOWNSHIP).await.is_empty());
+    let state: OfficeState = head.get(&app, &format!("api/offices/{TOWNSHIP}")).await;
+    let pending = state.members.iter().find(|m| m.account == other.id).unwrap();
+    assert!(!pending.granted);
+    // The head checks the fingerprint and seals every office key to the newcomer.
+    assert_eq!(pending.fingerprint, sunlight_seal::fingerprint(&other.keys.public()));
+    let newcomer: Key = unb64(&pending.public_key).unwrap().try_into().unwrap();
+    let wraps: Vec<_> = head
+        .office_keys(&app, TOWNSHIP)
+        .await
+        .iter()
+        .map(|(id, pair)| json!({"key_id": id, "sealed": b64(&seal_key(&newcomer, pair.secret(), &mut os))}))
+        .collect();
+    let res = head
+        .post(
+            &app,
+            &format!("api/offices/{TOWNSHIP}/grants"),
+            json!({"member": other.id, "wraps": wraps}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let inbox: Vec<InboxItem> = other.get(&app, &format!("api/offices/{TOWNSHIP}/reports")).await;
+    let (_, read, _) = other.read(&app, TOWNSHIP, inbox[0].id).await;
+    assert!(read.text.contains(MARKER));
+    // A member who is not head cannot remove anyone or read the access log.
+    let res = other
+        .client
+        .get(app.url(&format!("api/offices/{TOWNSHIP}/access-log")))
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 403, "forbidden").await;
+
+    // The head removes them: a new office key for new reports, the removed member's copies
+    // gone, and the head still reads old and new reports.
+    let new_office = KeyPair::generate(&mut os);
+    let res = head
+        .post(&app, &format!("api/offices/{TOWNSHIP}/removals"), json!({
+            "member": other.id, "public_key": b64(&new_office.public()),
+            "wraps": [{"member": head.id, "sealed": b64(&seal_key(&head.keys.public(), new_office.secret(), &mut os))}],
+            "recovery_wrap": b64(&seal_key(&recovery.key_pair().public(), new_office.secret(), &mut os)),
+        }))
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let state: OfficeState = head.get(&app, &format!("api/offices/{TOWNSHIP}")).await;
+    assert_eq!(state.keys.len(), 2);
+    assert!(state.members.iter().all(|m| m.account != other.id));
+    assert_eq!(state.keys.iter().filter(|k| k.active).count(), 1);
+    let new = file(&app, TOWNSHIP, false).await;
+    assert_ne!(new.key_id, old.key_id);
+    assert!(other.office_keys(&app, TOWNSHIP).await.is_empty());
+    let inbox: Vec<InboxItem> = head.get(&app, &format!("api/offices/{TOWNSHIP}/reports")).await;
+    assert_eq!(inbox.len(), 2);
+    for item in &inbox {
+        let (_, read, _) = head.read(&app, TOWNSHIP, item.id).await;
+        assert!(read.text.contains(MARKER));
+    }
+    // The printed recovery code opens every key the office ever had.
+    let typed = RecoveryCode::parse(&recovery.display().to_lowercase()).unwrap();
+    assert_eq!(state.recovery_wraps.len(), 2);
+    for w in &state.recovery_wraps {
+        open_sealed_key(&typed.key_pair(), &unb64(&w.sealed).unwrap()).unwrap();
+    }
+    assert_eq!(
+        state.recovery_fingerprint,
+        Some(sunlight_seal::fingerprint(&typed.key_pair().public()))
+    );
+});
+
+/// Everything the server process logs, at every level, from the moment a test installs it.
+fn captured_logs() -> Arc<Mutex<Vec<u8>>> {
+    static LOGS: OnceLock<Arc<Mutex<Vec<u8>>>> = OnceLock::new();
+    LOGS.get_or_init(|| {
+        let buf = Arc::new(Mutex::new(Vec::new()));
+        let sink = buf.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_max_level(tracing::Level::TRACE)
+            .with_writer(move || Writer(sink.clone()))
+            .finish();
+        // Nothing else in this process installs a subscriber; the test asserts the log filled.
+        let _ = tracing::subscriber::set_global_default(subscriber);
+        buf
+    })
+    .clone()
+}
+
+struct Writer(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Writer {
+    fn write(&mut self, b: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(b);
+        Ok(b.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+/// The clear words of a filing, and their hex (how a dump shows binary columns).
+fn secrets() -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    for s in [MARKER, FILER_NAME, FILER_ID, "13912345678"] {
+        out.push(s.as_bytes().to_vec());
+        out.push(sunlight_seal::hex(s.as_bytes()).into_bytes());
+    }
+    out
+}
+
+async fn file_everything(app: &TestApp) {
+    let (head, _) = township_office(app).await;
+    let f = file(app, TOWNSHIP, false).await;
+    let res = client()
+        .post(app.url("api/report-receipt/messages"))
+        .header(RECEIPT_HEADER, f.receipt.lookup())
+        .json(&json!({"body": message(&f.content_key, MARKER)}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let res = client()
+        .post(app.url("api/report-receipt/files"))
+        .header(RECEIPT_HEADER, f.receipt.lookup())
+        .header(sunlight_api::CSRF_HEADER, "1")
+        .body(lock(&f.content_key, MARKER.as_bytes(), &mut os))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let inbox: Vec<InboxItem> = head.get(app, &format!("api/offices/{TOWNSHIP}/reports")).await;
+    let (key, read, _) = head.read(app, TOWNSHIP, inbox[0].id).await;
+    assert!(read.text.contains(MARKER), "the office reads what was filed");
+    let res = head
+        .post(
+            app,
+            &format!("api/offices/{TOWNSHIP}/reports/{}/messages", inbox[0].id),
+            json!({"body": message(&key, MARKER)}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_word_of_a_report_reaches_the_sqlite_files_or_the_logs() {
+    let logs = captured_logs();
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    file_everything(&app).await;
+    // Every file under the data directory: the database, its WAL and shared memory, uploads.
+    let mut files = 0;
+    let mut stack = vec![app.dir.path().to_owned()];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let bytes = std::fs::read(&path).unwrap();
+            files += 1;
+            for s in secrets() {
+                assert!(
+                    !contains(&bytes, &s),
+                    "{} holds {:?}",
+                    path.display(),
+                    String::from_utf8_lossy(&s)
+                );
+            }
+        }
+    }
+    assert!(files >= 2, "the database and its WAL were read ({files} files)");
+    let logs = logs.lock().unwrap().clone();
+    assert!(contains(&logs, b"/api/reports"), "the request log was captured");
+    for s in secrets() {
+        assert!(!contains(&logs, &s), "the logs hold {:?}", String::from_utf8_lossy(&s));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_word_of_a_report_reaches_a_postgres_dump() {
+    let Some(app) = TestApp::spawn(Backend::Postgres).await else {
+        eprintln!("TEST_POSTGRES_URL is not set: the PostgreSQL dump check is skipped");
+        return;
+    };
+    file_everything(&app).await;
+    let url = match &app.db {
+        sunlight_server::db::Db::Postgres(p) => {
+            let opts = p.connect_options();
+            format!(
+                "postgres://{}@{}:{}/{}",
+                opts.get_username(),
+                opts.get_host(),
+                opts.get_port(),
+                opts.get_database().unwrap_or("postgres")
+            )
+        }
+        _ => unreachable!(),
+    };
+    let out = std::process::Command::new("pg_dump")
+        .args(["--data-only", "--dbname", &url])
+        .output()
+        .expect("pg_dump runs (it comes with PostgreSQL's client)");
+    assert!(
+        out.status.success(),
+        "pg_dump: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        contains(&out.stdout, b"COPY public.reports"),
+        "the dump has the reports table"
+    );
+    for s in secrets() {
+        assert!(
+            !contains(&out.stdout, &s),
+            "the dump holds {:?}",
+            String::from_utf8_lossy(&s)
+        );
+    }
+}
