@@ -377,6 +377,8 @@ pub struct OfficeState {
     pub name: String,
     pub keys: Vec<OfficeKey>,
     pub recovery_fingerprint: Option<String>,
+    /// The recovery key's public half, base64: a new office key is sealed to it too.
+    pub recovery_public_key: Option<String>,
     /// The office keys sealed to the recovery key.
     pub recovery_wraps: Vec<KeyWrap>,
     pub members: Vec<Member>,

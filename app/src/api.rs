@@ -59,6 +59,77 @@ fn sep() -> &'static str {
 
 pub type ApiResult<T> = Result<T, Failure>;
 
+#[cfg(feature = "office")]
+async fn send(req: Result<Request, gloo_net::Error>) -> ApiResult<gloo_net::http::Response> {
+    let req = req.map_err(|_| Failure::Offline)?;
+    let res = req.send().await.map_err(|_| Failure::Offline)?;
+    if (200..300).contains(&res.status()) {
+        Ok(res)
+    } else {
+        let status = res.status();
+        let text = res.text().await.map_err(|_| Failure::Offline)?;
+        Err(failure(status, &text))
+    }
+}
+
+fn failure(status: u16, text: &str) -> Failure {
+    Failure::Server(serde_json::from_str(text).unwrap_or_else(|_| {
+        // A proxy or gateway answered, not Sunlight.
+        ErrorBody::new(
+            if status >= 500 {
+                ErrorCode::Internal
+            } else {
+                ErrorCode::BadRequest
+            },
+            "",
+        )
+    }))
+}
+
+/// A response body as bytes (an encrypted evidence file).
+#[cfg(feature = "office")]
+pub async fn get_bytes(path: &str, header: Option<(&str, &str)>) -> ApiResult<Vec<u8>> {
+    let mut b = start(Request::get(path));
+    if let Some((k, v)) = header {
+        b = b.header(k, v);
+    }
+    let res = send(b.build()).await?;
+    res.binary().await.map_err(|_| Failure::Offline)
+}
+
+/// A GET with one extra header (the report receipt).
+#[cfg(feature = "report")]
+pub async fn get_with<T: DeserializeOwned>(path: &str, header: (&str, &str)) -> ApiResult<T> {
+    run(start(Request::get(path)).header(header.0, header.1).build()).await
+}
+
+/// A JSON POST with one extra header (the report receipt).
+#[cfg(feature = "report")]
+pub async fn post_with<B: Serialize, T: DeserializeOwned>(path: &str, header: (&str, &str), body: &B) -> ApiResult<T> {
+    run(marked(start(Request::post(path))).header(header.0, header.1).json(body)).await
+}
+
+/// Bytes as the whole body, with one extra header (an encrypted evidence file).
+#[cfg(feature = "report")]
+pub async fn upload_bytes<T: DeserializeOwned>(path: &str, header: (&str, &str), bytes: &[u8]) -> ApiResult<T> {
+    let body = js_sys::Uint8Array::from(bytes);
+    run(marked(start(Request::post(path)))
+        .header(header.0, header.1)
+        .header("content-type", "application/octet-stream")
+        .body(body))
+    .await
+}
+
+/// Every request starts here. The reports bundle never sends cookies: a report route
+/// should not even receive the session of whoever happens to be signed in on the phone.
+fn start(b: RequestBuilder) -> RequestBuilder {
+    if cfg!(feature = "report") {
+        b.credentials(web_sys::RequestCredentials::Omit)
+    } else {
+        b
+    }
+}
+
 async fn run<T: DeserializeOwned>(req: Result<Request, gloo_net::Error>) -> ApiResult<T> {
     let req = req.map_err(|_| Failure::Offline)?;
     let res = req.send().await.map_err(|_| Failure::Offline)?;
@@ -68,17 +139,7 @@ async fn run<T: DeserializeOwned>(req: Result<Request, gloo_net::Error>) -> ApiR
         let body = if text.is_empty() { "null" } else { &text };
         serde_json::from_str(body).map_err(|_| Failure::Server(ErrorBody::new(ErrorCode::Internal, "bad response")))
     } else {
-        Err(Failure::Server(serde_json::from_str(&text).unwrap_or_else(|_| {
-            // A proxy or gateway answered, not Sunlight.
-            ErrorBody::new(
-                if status >= 500 {
-                    ErrorCode::Internal
-                } else {
-                    ErrorCode::BadRequest
-                },
-                "",
-            )
-        })))
+        Err(failure(status, &text))
     }
 }
 
@@ -87,11 +148,11 @@ fn marked(b: RequestBuilder) -> RequestBuilder {
 }
 
 pub async fn get<T: DeserializeOwned>(path: &str) -> ApiResult<T> {
-    run(Request::get(path).build()).await
+    run(start(Request::get(path)).build()).await
 }
 
 pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
-    run(marked(Request::post(path)).json(body)).await
+    run(marked(start(Request::post(path))).json(body)).await
 }
 
 #[cfg(feature = "staff")]

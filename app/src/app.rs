@@ -9,7 +9,7 @@ use wasm_bindgen::{JsCast, closure::Closure};
 
 use crate::{
     api::Failure,
-    components::{ErrorRetry, Leave, Loading},
+    components::ErrorRetry,
     pages, prefs,
     session::Session,
 };
@@ -36,8 +36,16 @@ pub fn App() -> impl IntoView {
     let session = Session(RwSignal::new(None));
     provide_context(session);
     let boot_error = RwSignal::new(None::<Failure>);
+    #[cfg(feature = "office")]
+    provide_context(pages::office::OfficeKeys(RwSignal::new(Default::default())));
+    #[cfg(feature = "report")]
+    provide_context(pages::report::JustFiled(RwSignal::new(None)));
     let boot = move || {
         boot_error.set(None);
+        // The reports bundle never asks who is signed in: it works for nobody in particular.
+        if cfg!(feature = "report") {
+            return;
+        }
         spawn_local(async move {
             if let Err(f) = session.refresh().await {
                 boot_error.set(Some(f));
@@ -62,7 +70,7 @@ pub fn App() -> impl IntoView {
 }
 
 /// The villagers' bundle: signing in and the five tabs.
-#[cfg(not(feature = "staff"))]
+#[cfg(not(any(feature = "staff", feature = "report", feature = "office")))]
 fn routes(base: String) -> impl IntoView {
     view! {
         <Router base=base>
@@ -89,7 +97,7 @@ fn routes(base: String) -> impl IntoView {
     view! {
         <Router base=base>
             <Routes fallback=|| view! { <pages::NotFound/> }>
-                <Route path=path!("/staff") view=|| view! { <Leave path=crate::paths::WORK/> }/>
+                <Route path=path!("/staff") view=|| view! { <crate::components::Leave path=crate::paths::WORK/> }/>
                 <Route path=path!("/staff/work") view=|| view! { <Authed><pages::work::Work/></Authed> }/>
                 <Route path=path!("/staff/me") view=|| view! { <Authed><pages::me::MePage/></Authed> }/>
                 <Route path=path!("/staff/admin/:code") view=|| view! { <Authed><pages::admin::RegionAdmin/></Authed> }/>
@@ -102,13 +110,41 @@ fn routes(base: String) -> impl IntoView {
     }
 }
 
+/// The office bundle, everything under `/office/`: inspectors decrypt reports here.
+#[cfg(feature = "office")]
+fn routes(base: String) -> impl IntoView {
+    view! {
+        <Router base=base>
+            <Routes fallback=|| view! { <pages::NotFound/> }>
+                <Route path=path!("/office/:code") view=|| view! { <Authed><pages::office::OfficePage/></Authed> }/>
+                <Route path=path!("/office/:code/reports/:id") view=|| view! { <Authed><pages::office::OfficeReportPage/></Authed> }/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The reports bundle, everything under `/report/`: no account, no session.
+#[cfg(feature = "report")]
+fn routes(base: String) -> impl IntoView {
+    view! {
+        <Router base=base>
+            <Routes fallback=|| view! { <pages::NotFound/> }>
+                <Route path=path!("/report") view=pages::report::Intro/>
+                <Route path=path!("/report/new") view=pages::report::NewReportPage/>
+                <Route path=path!("/report/follow") view=pages::report::Follow/>
+            </Routes>
+        </Router>
+    }
+}
+
 /// Shows its children to a signed-in person and sends anyone else to sign in.
+#[cfg(not(feature = "report"))]
 #[component]
 fn Authed(children: ChildrenFn) -> impl IntoView {
     let session = Session::get();
     move || match session.0.get() {
-        None => view! { <Loading/> }.into_any(),
-        Some(None) => view! { <Leave path=crate::paths::LOGIN/> }.into_any(),
+        None => view! { <crate::components::Loading/> }.into_any(),
+        Some(None) => view! { <crate::components::Leave path=crate::paths::LOGIN/> }.into_any(),
         Some(Some(_)) => children().into_any(),
     }
 }

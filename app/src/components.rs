@@ -53,7 +53,7 @@ pub fn TabBar() -> impl IntoView {
     let session = Session::get();
     move || {
         let me = session.0.get().flatten()?;
-        let tabs: Vec<(&'static str, T)> = if me.has_role(Role::Villager) && !cfg!(feature = "staff") {
+        let tabs: Vec<(&'static str, T)> = if me.has_role(Role::Villager) && !cfg!(any(feature = "staff", feature = "office")) {
             vec![
                 (paths::HOME, T::TabDisclosures),
                 (paths::DEMANDS, T::TabDemands),
@@ -61,7 +61,7 @@ pub fn TabBar() -> impl IntoView {
                 (paths::POLLS, T::TabPolls),
                 (paths::ME, T::TabMe),
             ]
-        } else if cfg!(feature = "staff") {
+        } else if cfg!(any(feature = "staff", feature = "office")) {
             vec![(paths::WORK, T::TabWork), (paths::STAFF_ME, T::TabMe)]
         } else {
             vec![(paths::WORK, T::TabWork), (paths::ME, T::TabMe)]
@@ -162,7 +162,7 @@ pub fn Leave(path: &'static str) -> impl IntoView {
     view! { <Loading/> }
 }
 
-#[cfg(feature = "staff")]
+#[cfg(any(feature = "staff", feature = "report"))]
 /// The file a person just chose in an `<input type="file">`; the input is cleared so that
 /// choosing the same file again fires again.
 pub fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {

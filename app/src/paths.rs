@@ -1,8 +1,9 @@
 //! Every route path of the client, in one place. Paths are relative to the router base.
 //!
-//! The client ships as two bundles: the villagers' (sign-in and the five tabs) and the
-//! staff workbench under `/staff/`. A link from one bundle to the other loads the page.
-//! Both bundles share this list; each uses its own part of it.
+//! The client ships as four bundles: the villagers' (sign-in and the five tabs), the staff
+//! workbench under `/staff/`, private reports under `/report/` and the inspectors' office
+//! under `/office/`. A link from one bundle to another loads the page. All share this
+//! list; each uses its own part of it.
 #![allow(dead_code)]
 
 pub const LOGIN: &str = "/login";
@@ -15,6 +16,21 @@ pub const POLLS: &str = "/polls";
 pub const ME: &str = "/me";
 pub const WORK: &str = "/staff/work";
 pub const STAFF_ME: &str = "/staff/me";
+
+/// The reports bundle (举报), for anyone, with or without an account.
+pub const REPORT: &str = "/report";
+pub const REPORT_NEW: &str = "/report/new";
+pub const REPORT_FOLLOW: &str = "/report/follow";
+
+/// An office's page (the office bundle): its key group, inbox and dashboard.
+pub fn office(region: &str) -> String {
+    format!("/office/{region}")
+}
+
+/// One report, as its office reads it.
+pub fn office_report(region: &str, id: &uuid::Uuid) -> String {
+    format!("/office/{region}/reports/{id}")
+}
 
 pub fn admin(region: &str) -> String {
     format!("/staff/admin/{region}")
@@ -59,9 +75,42 @@ pub fn base() -> String {
     path.trim_end_matches('/').to_owned()
 }
 
-/// Whether `path` belongs to the other bundle, so that going there loads the page.
+/// The three bundles of the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Bundle {
+    Villagers,
+    Staff,
+    Report,
+    Office,
+}
+
+/// The bundle this page is.
+pub const THIS: Bundle = if cfg!(feature = "staff") {
+    Bundle::Staff
+} else if cfg!(feature = "report") {
+    Bundle::Report
+} else if cfg!(feature = "office") {
+    Bundle::Office
+} else {
+    Bundle::Villagers
+};
+
+/// Which bundle serves `path`.
+pub fn bundle_of(path: &str) -> Bundle {
+    if path == "/staff" || path.starts_with("/staff/") {
+        Bundle::Staff
+    } else if path == REPORT || path.starts_with("/report/") {
+        Bundle::Report
+    } else if path.starts_with("/office/") {
+        Bundle::Office
+    } else {
+        Bundle::Villagers
+    }
+}
+
+/// Whether `path` belongs to another bundle, so that going there loads the page.
 pub fn is_foreign(path: &str) -> bool {
-    path.starts_with("/staff/") != cfg!(feature = "staff")
+    bundle_of(path) != THIS
 }
 
 /// The same path relative to `<base href>`, for plain links and full navigations.
@@ -81,6 +130,10 @@ mod tests {
         assert_eq!(relative(HOME), "./");
         assert_eq!(relative(WORK), "staff/work");
         assert_eq!(is_foreign(WORK), !cfg!(feature = "staff"));
-        assert_eq!(is_foreign(ME), cfg!(feature = "staff"));
+        assert_eq!(bundle_of(ME), Bundle::Villagers);
+        assert_eq!(bundle_of(REPORTS), Bundle::Villagers);
+        assert_eq!(bundle_of(REPORT_FOLLOW), Bundle::Report);
+        assert_eq!(bundle_of(REPORT), Bundle::Report);
+        assert_eq!(bundle_of(&office("359901101000")), Bundle::Office);
     }
 }

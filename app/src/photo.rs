@@ -11,6 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 const MAX_SIDE: f64 = 2048.0;
 
 /// The body and content type to upload for a chosen file.
+#[cfg(feature = "staff")]
 pub async fn prepare(file: web_sys::File) -> (web_sys::Blob, String) {
     let kind = file.type_();
     if kind == "application/pdf" || !kind.starts_with("image/") {
@@ -31,7 +32,7 @@ pub async fn prepare(file: web_sys::File) -> (web_sys::Blob, String) {
     }
 }
 
-async fn shrink(file: &web_sys::File) -> Option<web_sys::Blob> {
+pub async fn shrink(file: &web_sys::Blob) -> Option<web_sys::Blob> {
     let window = web_sys::window()?;
     let bitmap: web_sys::ImageBitmap = JsFuture::from(window.create_image_bitmap_with_blob(file).ok()?)
         .await

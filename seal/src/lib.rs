@@ -325,6 +325,23 @@ pub fn unb64(text: &str) -> Option<Vec<u8>> {
     base64::engine::general_purpose::STANDARD.decode(text).ok()
 }
 
+/// An evidence file before it is locked: its clear header (JSON) and its bytes, as
+/// `u32` little-endian header length, header, bytes.
+pub fn pack(header: &[u8], body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(4 + header.len() + body.len());
+    out.extend_from_slice(&(header.len() as u32).to_le_bytes());
+    out.extend_from_slice(header);
+    out.extend_from_slice(body);
+    out
+}
+
+/// Splits what [`pack`] made into header and bytes.
+pub fn unpack(packed: &[u8]) -> Option<(&[u8], &[u8])> {
+    let len = u32::from_le_bytes(packed.get(..4)?.try_into().ok()?) as usize;
+    let header = packed.get(4..4usize.checked_add(len)?)?;
+    Some((header, &packed[4 + len..]))
+}
+
 /// Lower-case hex.
 pub fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
@@ -480,6 +497,14 @@ mod tests {
             passes: 1,
         };
         assert_eq!(passphrase_key("x", &[1; 16], weak), Err(OpenError));
+    }
+
+    #[test]
+    fn packed_files_split_back() {
+        let p = pack(b"{\"name\":\"a\"}", b"bytes");
+        assert_eq!(unpack(&p), Some((&b"{\"name\":\"a\"}"[..], &b"bytes"[..])));
+        assert_eq!(unpack(&[255, 255, 255, 255, 1]), None);
+        assert_eq!(unpack(&[1]), None);
     }
 
     #[test]

@@ -18,8 +18,8 @@ export async function startServer(extraArgs = []) {
     env: { ...process.env, RUST_LOG: 'info', NO_COLOR: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let out = '';
   const base = await new Promise((ok, fail) => {
-    let out = '';
     const timer = setTimeout(() => fail(new Error(`server did not start:\n${out}`)), 30000);
     const read = (chunk) => {
       out += chunk;
@@ -32,8 +32,10 @@ export async function startServer(extraArgs = []) {
     child.stdout.on('data', read);
     child.stderr.on('data', read);
     child.on('exit', (code) => fail(new Error(`server exited (${code}):\n${out}`)));
+    // Keep reading after start-up, so the log is whole.
   });
-  return { base, stop: () => child.kill('SIGTERM') };
+  // Everything the server printed, and its data directory, for tests that check what it kept.
+  return { base, stop: () => child.kill('SIGTERM'), logs: () => out, data };
 }
 
 export async function launch() {

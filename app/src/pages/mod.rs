@@ -2,16 +2,25 @@
 
 #[cfg(feature = "staff")]
 pub mod admin;
-#[cfg(not(feature = "staff"))]
+#[cfg(not(any(feature = "staff", feature = "report", feature = "office")))]
 pub mod auth;
+#[cfg(not(any(feature = "report", feature = "office")))]
 pub mod ledger;
 #[cfg(feature = "staff")]
 pub mod ledger_staff;
+#[cfg(not(any(feature = "report", feature = "office")))]
 pub mod me;
+#[cfg(feature = "office")]
+pub mod office;
+#[cfg(not(any(feature = "report", feature = "office")))]
 pub mod polls;
-#[cfg(not(feature = "staff"))]
+#[cfg(not(any(feature = "staff", feature = "report", feature = "office")))]
 pub mod polls_vote;
-#[cfg(not(feature = "staff"))]
+#[cfg(feature = "report")]
+pub mod report;
+#[cfg(any(feature = "office", feature = "report"))]
+pub mod report_text;
+#[cfg(not(any(feature = "staff", feature = "report", feature = "office")))]
 pub mod villager;
 #[cfg(feature = "staff")]
 pub mod work;

@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::{Empty, Leave, Page},
+    components::{Empty, Go, Leave, Page},
     i18n::{T, t},
     paths,
     session::Session,
@@ -45,10 +45,20 @@ pub fn Demands() -> impl IntoView {
     view! { <VillageTab soon=T::DemandsSoon/> }
 }
 
-/// 举报: private reports.
+/// 举报: private reports, filed in their own page (it needs no account and sends no
+/// cookie, so nothing ties a report to whoever is signed in here).
 #[component]
 pub fn Reports() -> impl IntoView {
-    view! { <VillageTab soon=T::ReportsSoon/> }
+    view! {
+        <Page title=t(T::ReportTitle)>
+            <section class="card">
+                <p>{t(T::ReportIntro)}</p>
+                <p class="notice">{t(T::ReportPrivacy)}</p>
+            </section>
+            <p><Go href=paths::REPORT_NEW class="button big">{t(T::ReportStart)}</Go></p>
+            <p><Go href=paths::REPORT_FOLLOW class="button big secondary">{t(T::ReportFollow)}</Go></p>
+        </Page>
+    }
 }
 
 /// 投票: the village's polls.

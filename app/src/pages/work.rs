@@ -27,7 +27,10 @@ pub fn Work() -> impl IntoView {
                             <Go href=paths::review(g.region.as_str()) class="button">{t(T::OpenQueue)}</Go>
                         }.into_any(),
                         Role::Handler => view! { <Empty title=t(T::DemandInbox) text=t(T::DemandInboxEmpty)/> }.into_any(),
-                        Role::Inspector => view! { <Empty title=t(T::ReportInbox) text=t(T::ReportInboxEmpty)/> }.into_any(),
+                        Role::Inspector => view! {
+                            <Go href=paths::office(g.region.as_str()) class="button">{t(T::OpenOffice)}</Go>
+                            <p class="hint">{t(T::OpenOfficeHint)}</p>
+                        }.into_any(),
                         Role::Accountant => view! {
                             <Go href=ledger_path(&g.region, this_month()) class="button">{t(T::EnterThisMonth)}</Go>
                             <p><Go href=paths::ledger(g.region.as_str())>{t(T::OpenLedger)}</Go></p>

@@ -486,6 +486,7 @@ async fn office(
             })
             .collect(),
         recovery_fingerprint: recovery.as_ref().map(|k| fingerprint(&key32(k))),
+        recovery_public_key: recovery.as_ref().map(|k| b64(k)),
         recovery_wraps: wraps_of(Uuid::nil()),
         members: members
             .iter()

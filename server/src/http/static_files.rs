@@ -18,12 +18,15 @@ use tower_http::services::ServeDir;
 
 use super::AppState;
 
-/// The client's two pages, prepared once: the villagers' `index.html` and the staff
-/// workbench's `staff/index.html`.
+/// The client's four pages, prepared once: the villagers' `index.html`, the staff
+/// workbench's `staff/index.html`, the reports page's `report/index.html` and the
+/// inspectors' `office/index.html`.
 pub struct Client {
     dist: PathBuf,
     index: Option<String>,
     staff: Option<String>,
+    report: Option<String>,
+    office: Option<String>,
 }
 
 impl Client {
@@ -37,13 +40,17 @@ impl Client {
             }
             Err(e) => return Err(e).with_context(|| format!("cannot read {}", index_path.display())),
         };
-        let staff = std::fs::read_to_string(dist.join("staff").join("index.html"))
-            .ok()
-            .map(|h| with_base(&h, base_path));
+        let page = |bundle: &str| {
+            std::fs::read_to_string(dist.join(bundle).join("index.html"))
+                .ok()
+                .map(|h| with_base(&h, base_path))
+        };
         Ok(Client {
             dist: dist.to_owned(),
             index,
-            staff,
+            staff: page("staff"),
+            report: page("report"),
+            office: page("office"),
         })
     }
 }
@@ -84,9 +91,13 @@ async fn serve(State(state): State<AppState>, req: Request<Body>) -> Response {
             return res;
         }
     }
-    let staff = path == "/staff" || path.starts_with("/staff/");
-    index(if staff {
+    let under = |bundle: &str| path == format!("/{bundle}") || path.starts_with(&format!("/{bundle}/"));
+    index(if under("staff") {
         client.staff.as_ref()
+    } else if under("report") {
+        client.report.as_ref()
+    } else if under("office") {
+        client.office.as_ref()
     } else {
         client.index.as_ref()
     })

@@ -1,0 +1,927 @@
+//! 纪检监察 office: the inspector's side of private reports. Everything is decrypted here, in
+//! the inspector's browser: the office's secret keys are sealed to each member's own key,
+//! whose secret is locked under their passphrase (Argon2id). Unlocked keys live in this
+//! page's memory only, until it is closed or reloaded.
+
+use std::collections::HashMap;
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::hooks::use_params_map;
+use sunlight_api::{
+    RegionCode,
+    report::{
+        AccessEntry, Assign, Enroll, GrantMember, InboxItem, KeyWrap, MemberWrap, MessageContent, NewMessage,
+        OfficeCounts, OfficeKeyInfo, OfficeReport, OfficeState, RemoveMember, ReportContent, ReportStatus, SetupOffice,
+        StatusChange, Transfer,
+    },
+};
+use sunlight_seal::{
+    KdfParams, Key, KeyPair, RecoveryCode, b64, fingerprint, lock, lock_key, open_sealed_key, passphrase_key,
+    seal_key, unb64, unlock, unlock_key, unpack,
+};
+use uuid::Uuid;
+
+use crate::{
+    api::{self, Failure},
+    components::{Empty, ErrorRetry, FormError, Go, Loading, Page},
+    i18n::{T, t},
+    pages::report_text::{category_name, read_message, status_name, subject_level_name},
+    paths, seal,
+};
+
+/// An office's keys as unlocked in this page: the inspector's own pair and every office
+/// key pair they hold, by key id.
+#[derive(Clone)]
+pub struct Unlocked {
+    pub me: KeyPair,
+    pub keys: Vec<(Uuid, KeyPair)>,
+}
+
+/// Unlocked offices, by office code, for this page's lifetime.
+#[derive(Clone, Copy)]
+pub struct OfficeKeys(pub RwSignal<HashMap<String, Unlocked>>);
+
+impl OfficeKeys {
+    fn get(code: &str) -> Option<Unlocked> {
+        expect_context::<OfficeKeys>().0.with(|m| m.get(code).cloned())
+    }
+}
+
+fn invalid(field: &'static str, reason: sunlight_api::error::FieldError) -> Failure {
+    Failure::Server(sunlight_api::ErrorBody {
+        field: Some(field.to_owned()),
+        reason: Some(reason),
+        ..sunlight_api::ErrorBody::new(sunlight_api::ErrorCode::Invalid, "")
+    })
+}
+
+fn key32(b64text: &str) -> Option<Key> {
+    unb64(b64text)?.try_into().ok()
+}
+
+/// Opens every office key sealed to `me`.
+fn open_wraps(me: &KeyPair, wraps: &[KeyWrap]) -> Vec<(Uuid, KeyPair)> {
+    wraps
+        .iter()
+        .filter_map(|w| {
+            let secret = open_sealed_key(me, &unb64(&w.sealed)?).ok()?;
+            Some((w.key_id, KeyPair::from_secret(secret)))
+        })
+        .collect()
+}
+
+const MIN_PASSPHRASE: usize = 10;
+
+/// The office page: set up, unlock, inbox, members, access log and numbers.
+#[component]
+pub fn OfficePage() -> impl IntoView {
+    let params = use_params_map();
+    let code = move || params.with(|p| p.get("code").unwrap_or_default());
+    let state = LocalResource::new(move || {
+        let code = code();
+        async move { api::get::<OfficeState>(&format!("api/offices/{code}")).await }
+    });
+    let title = Signal::derive(move || match state.get() {
+        Some(Ok(s)) => format!("{}{}", s.name, t(T::InspectionOffice)),
+        _ => t(T::InspectionOffice).to_owned(),
+    });
+    view! {
+        <Page title=title>
+            {move || match state.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(f)) => view! { <ErrorRetry failure=f retry=move |_| state.refetch()/> }.into_any(),
+                Some(Ok(s)) => view! { <Office state=s reload=Callback::new(move |_| state.refetch())/> }.into_any(),
+            }}
+        </Page>
+    }
+}
+
+#[component]
+fn Office(state: OfficeState, reload: Callback<()>) -> impl IntoView {
+    let keys = expect_context::<OfficeKeys>();
+    let code = state.code.to_string();
+    let code2 = code.clone();
+    let unlocked = Signal::derive(move || keys.0.with(|m| m.get(&code2).cloned()));
+    let state = StoredValue::new(state);
+    move || {
+        let s = state.get_value();
+        match (&s.me, unlocked.get()) {
+            (None, _) => view! { <EnrollForm code=code.clone() reload=reload/> }.into_any(),
+            (Some(_), None) => view! { <UnlockForm state=s reload=reload/> }.into_any(),
+            (Some(_), Some(u)) => view! { <Unlocked state=s unlocked=u reload=reload/> }.into_any(),
+        }
+    }
+}
+
+/// First visit: the inspector chooses a passphrase; their key pair is made here.
+#[component]
+fn EnrollForm(code: String, reload: Callback<()>) -> impl IntoView {
+    let office_keys = expect_context::<OfficeKeys>();
+    let pass = RwSignal::new(String::new());
+    let again = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Failure>);
+    let busy = RwSignal::new(false);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let p = pass.get_untracked();
+        if p.chars().count() < MIN_PASSPHRASE {
+            error.set(Some(invalid("passphrase", sunlight_api::error::FieldError::TooShort)));
+            return;
+        }
+        if p != again.get_untracked() {
+            error.set(Some(invalid("passphrase_again", sunlight_api::error::FieldError::BadFormat)));
+            return;
+        }
+        let code = code.clone();
+        busy.set(true);
+        spawn_local(async move {
+            seal::breathe().await;
+            let me = KeyPair::generate(&mut seal::fill);
+            let mut salt = [0u8; 16];
+            seal::fill(&mut salt);
+            let params = KdfParams::DEFAULT;
+            let Ok(wrap) = derive(&p, &salt, params).await else { return };
+            let body = Enroll {
+                public_key: b64(&me.public()),
+                locked_secret: b64(&lock_key(&wrap, me.secret(), &mut seal::fill)),
+                salt: b64(&salt),
+                memory_kib: params.memory_kib,
+                passes: params.passes,
+            };
+            match api::post::<_, serde_json::Value>(&format!("api/offices/{code}/members"), &body).await {
+                Ok(_) => {
+                    office_keys.0.update(|m| {
+                        m.insert(code.clone(), Unlocked { me, keys: Vec::new() });
+                    });
+                    reload.run(());
+                }
+                Err(f) => error.set(Some(f)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>{t(T::SetPassphrase)}</h2>
+            <p>{t(T::SetPassphraseHint)}</p>
+            <form on:submit=submit>
+                <crate::components::Field id="passphrase" label=T::Passphrase value=pass kind="password" autocomplete="new-password"/>
+                <crate::components::Field id="passphrase-again" label=T::PassphraseAgain value=again kind="password" autocomplete="new-password"/>
+                <FormError error=error/>
+                {move || busy.get().then(|| view! { <p class="muted" role="status">{t(T::Deriving)}</p> })}
+                <button type="submit" class="big" disabled=move || busy.get()>{t(T::Save)}</button>
+            </form>
+        </section>
+    }
+}
+
+/// Argon2id of a passphrase. It takes a second or two on a slow phone; the page says so
+/// before it starts.
+async fn derive(pass: &str, salt: &[u8; 16], params: KdfParams) -> Result<Key, sunlight_seal::OpenError> {
+    seal::breathe().await;
+    passphrase_key(pass, salt, params)
+}
+
+/// Unlocking: the passphrase opens the inspector's key, which opens the office keys.
+#[component]
+fn UnlockForm(state: OfficeState, reload: Callback<()>) -> impl IntoView {
+    let office_keys = expect_context::<OfficeKeys>();
+    let my_id = me_id();
+    let pass = RwSignal::new(String::new());
+    let recovery = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Failure>);
+    let busy = RwSignal::new(false);
+    let me = state.me.clone().expect("enrolled");
+    let code = state.code.to_string();
+    let recovery_wraps = state.recovery_wraps.clone();
+    let keys_ids: Vec<Uuid> = state.keys.iter().map(|k| k.id).collect();
+    let no_keys = state.keys.is_empty();
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let me = me.clone();
+        let code = code.clone();
+        let p = pass.get_untracked();
+        let rec = recovery.get_untracked();
+        let recovery_wraps = recovery_wraps.clone();
+        let keys_ids = keys_ids.clone();
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            let salt: Option<[u8; 16]> = unb64(&me.salt).and_then(|s| s.try_into().ok());
+            let params = KdfParams {
+                memory_kib: me.memory_kib,
+                passes: me.passes,
+            };
+            let opened = match salt {
+                Some(salt) => match derive(&p, &salt, params).await {
+                    Ok(wrap) => unb64(&me.locked_secret).and_then(|l| unlock_key(&wrap, &l).ok()),
+                    Err(_) => None,
+                },
+                None => None,
+            };
+            let Some(secret) = opened else {
+                error.set(Some(invalid("passphrase", sunlight_api::error::FieldError::BadFormat)));
+                busy.set(false);
+                return;
+            };
+            let mine = KeyPair::from_secret(secret);
+            let mut keys = open_wraps(&mine, &me.wraps);
+            // With the recovery code, the inspector lets themself in again.
+            if !rec.trim().is_empty() {
+                let Some(rc) = RecoveryCode::parse(&rec) else {
+                    error.set(Some(invalid("recovery", sunlight_api::error::FieldError::BadFormat)));
+                    busy.set(false);
+                    return;
+                };
+                let recovered = open_wraps(&rc.key_pair(), &recovery_wraps);
+                if recovered.len() != keys_ids.len() || recovered.is_empty() {
+                    error.set(Some(invalid("recovery", sunlight_api::error::FieldError::BadFormat)));
+                    busy.set(false);
+                    return;
+                }
+                let wraps = recovered
+                    .iter()
+                    .map(|(id, pair)| KeyWrap {
+                        key_id: *id,
+                        sealed: b64(&seal_key(&mine.public(), pair.secret(), &mut seal::fill)),
+                    })
+                    .collect();
+                let body = GrantMember { member: my_id, wraps };
+                if let Err(f) = api::post::<_, serde_json::Value>(&format!("api/offices/{code}/grants"), &body).await {
+                    error.set(Some(f));
+                    busy.set(false);
+                    return;
+                }
+                keys = recovered;
+            }
+            office_keys.0.update(|m| {
+                m.insert(code.clone(), Unlocked { me: mine, keys });
+            });
+            busy.set(false);
+            reload.run(());
+        });
+    };
+    let fp = fingerprint(&key32(&state.me.as_ref().map(|m| m.public_key.clone()).unwrap_or_default()).unwrap_or_default());
+    view! {
+        <section class="card">
+            <h2>{t(T::UnlockOffice)}</h2>
+            <p>{t(T::UnlockHint)}</p>
+            <form on:submit=submit>
+                <crate::components::Field id="passphrase" label=T::Passphrase value=pass kind="password" autocomplete="current-password"/>
+                {(!no_keys).then(|| view! {
+                    <details>
+                        <summary>{t(T::UseRecovery)}</summary>
+                        <crate::components::Field id="recovery" label=T::RecoveryCode value=recovery autocomplete="off" hint=T::RecoveryHint/>
+                    </details>
+                })}
+                <FormError error=error/>
+                {move || busy.get().then(|| view! { <p class="muted" role="status">{t(T::Deriving)}</p> })}
+                <button type="submit" class="big" disabled=move || busy.get()>{t(T::Unlock)}</button>
+            </form>
+            <p class="hint fingerprint">{t(T::MyFingerprint)}" "{fp}</p>
+        </section>
+    }
+}
+
+/// The signed-in person's id.
+fn me_id() -> Uuid {
+    crate::session::Session::get()
+        .0
+        .get_untracked()
+        .flatten()
+        .map(|m| m.id)
+        .unwrap_or_default()
+}
+
+#[component]
+fn Unlocked(state: OfficeState, unlocked: Unlocked, reload: Callback<()>) -> impl IntoView {
+    let code = state.code.to_string();
+    let head = state.me.as_ref().is_some_and(|m| m.head);
+    let view_setup = state.keys.is_empty();
+    let holds_all = !state.keys.is_empty() && state.keys.iter().all(|k| unlocked.keys.iter().any(|(id, _)| *id == k.id));
+    let active = state.keys.iter().find(|k| k.active).cloned();
+    view! {
+        {if view_setup {
+            view! { <SetupForm code=code.clone() me=unlocked.me.clone() reload=reload/> }.into_any()
+        } else if !holds_all {
+            view! {
+                <section class="card">
+                    <h2>{t(T::WaitingForGrant)}</h2>
+                    <p>{t(T::WaitingForGrantHint)}</p>
+                    <p class="fingerprint">{t(T::MyFingerprint)}" "{fingerprint(&unlocked.me.public())}</p>
+                </section>
+            }.into_any()
+        } else {
+            view! { <Inbox code=code.clone()/> }.into_any()
+        }}
+        {active.map(|k| view! {
+            <section class="card">
+                <h2>{t(T::OfficeKeys)}</h2>
+                <p class="fingerprint">{t(T::OfficeFingerprint)}" "{k.fingerprint.clone()}</p>
+                {state.recovery_fingerprint.clone().map(|f| view! { <p class="fingerprint muted">{t(T::RecoveryFingerprint)}" "{f}</p> })}
+                <p class="hint">{t(T::FingerprintHint)}</p>
+            </section>
+        })}
+        {holds_all.then(|| view! { <Members state=state.clone() unlocked=unlocked.clone() head=head reload=reload/> })}
+        {head.then(|| view! { <AccessLog code=code.clone()/> })}
+        <Counts code=code.clone()/>
+    }
+}
+
+/// The office's first key pair and its recovery code, made here; the code is shown once.
+#[component]
+fn SetupForm(code: String, me: KeyPair, reload: Callback<()>) -> impl IntoView {
+    let office_keys = expect_context::<OfficeKeys>();
+    let shown = RwSignal::new(None::<(String, String)>);
+    let error = RwSignal::new(None::<Failure>);
+    let noted = RwSignal::new(false);
+    let pending = StoredValue::new(None::<(String, Unlocked)>);
+    let done = move |_| {
+        if let Some((code, u)) = pending.get_value() {
+            office_keys.0.update(|m| {
+                m.insert(code, u);
+            });
+        }
+        reload.run(());
+    };
+    let start = move |_| {
+        let code = code.clone();
+        let me = me.clone();
+        spawn_local(async move {
+            let office = KeyPair::generate(&mut seal::fill);
+            let recovery = RecoveryCode::generate(&mut seal::fill);
+            let body = SetupOffice {
+                public_key: b64(&office.public()),
+                recovery_public_key: b64(&recovery.key_pair().public()),
+                my_wrap: b64(&seal_key(&me.public(), office.secret(), &mut seal::fill)),
+                recovery_wrap: b64(&seal_key(&recovery.key_pair().public(), office.secret(), &mut seal::fill)),
+            };
+            match api::post::<_, serde_json::Value>(&format!("api/offices/{code}/setup"), &body).await {
+                Ok(_) => {
+                    // The new office key is held from now on, without unlocking again.
+                    let mut keys = Vec::new();
+                    if let Ok(state) = api::get::<OfficeState>(&format!("api/offices/{code}")).await
+                        && let Some(m) = state.me
+                    {
+                        keys = open_wraps(&me, &m.wraps);
+                    }
+                    // Held back until the code is noted: taking the keys re-renders the page.
+                    pending.set_value(Some((code.clone(), Unlocked { me: me.clone(), keys })));
+                    shown.set(Some((recovery.display(), fingerprint(&office.public()))));
+                }
+                Err(f) => error.set(Some(f)),
+            }
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>{t(T::SetupOffice)}</h2>
+            {move || match shown.get() {
+                None => view! {
+                    <p>{t(T::SetupOfficeHint)}</p>
+                    <FormError error=error/>
+                    <button type="button" class="big" on:click=start.clone()>{t(T::SetupOffice)}</button>
+                }.into_any(),
+                Some((code, fp)) => view! {
+                    <p>{t(T::RecoveryShownOnce)}</p>
+                    <p class="code receipt">{code}</p>
+                    <p class="fingerprint">{t(T::OfficeFingerprint)}" "{fp}</p>
+                    <button type="button" class="secondary" on:click=move |_| { let _ = window().print(); }>{t(T::Print)}</button>
+                    <label class="choice"><input type="checkbox" on:change=move |ev| noted.set(event_target_checked(&ev))/>" "{t(T::RecoveryNoted)}</label>
+                    <button type="button" class="big" disabled=move || !noted.get() on:click=done>{t(T::Continue)}</button>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+fn status_class(s: ReportStatus) -> &'static str {
+    match s {
+        ReportStatus::Received => "tag",
+        ReportStatus::Accepted | ReportStatus::Investigating => "tag ok",
+        ReportStatus::NotAccepted | ReportStatus::Concluded => "tag muted",
+    }
+}
+
+#[component]
+fn Inbox(code: String) -> impl IntoView {
+    let url = format!("api/offices/{code}/reports");
+    let data = LocalResource::new(move || {
+        let url = url.clone();
+        async move { api::get::<Vec<InboxItem>>(&url).await }
+    });
+    view! {
+        <section class="card">
+            <h2>{t(T::ReportInbox)}</h2>
+            {move || match data.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(f)) => view! { <ErrorRetry failure=f retry=move |_| data.refetch()/> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <Empty text=t(T::NoReports)/> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <ul class="rows">
+                        {list.into_iter().map(|r| view! {
+                            <li>
+                                <Go href=paths::office_report(&code, &r.id)>
+                                    <span class=status_class(r.status)>{status_name(r.status)}</span>" "
+                                    {r.case_number.clone().unwrap_or_else(|| t(T::NoCaseNumber).to_owned())}
+                                </Go>
+                                <p class="muted">{t(T::FiledAt)}" "{r.filed_at.china_string()}
+                                    {r.assignee.clone().map(|a| format!(" · {}{a}", t(T::AssignedTo)))}
+                                    {(r.messages > 0).then(|| format!(" · {} {}", r.messages, t(T::Messages)))}
+                                </p>
+                            </li>
+                        }).collect_view()}
+                    </ul>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// Members: who holds the keys, letting newcomers in after checking their fingerprint,
+/// and (for the head) removing someone, which starts a new office key.
+#[component]
+fn Members(state: OfficeState, unlocked: Unlocked, head: bool, reload: Callback<()>) -> impl IntoView {
+    let code = state.code.to_string();
+    let error = RwSignal::new(None::<Failure>);
+    let members = state.members.clone();
+    let me_id = me_id();
+    let office_keys = expect_context::<OfficeKeys>();
+    view! {
+        <section class="card">
+            <h2>{t(T::OfficeMembers)}</h2>
+            <ul class="rows">
+                {members.clone().into_iter().map(|m| {
+                    let code = code.clone();
+                    let code2 = code.clone();
+                    let unlocked = unlocked.clone();
+                    let unlocked2 = unlocked.clone();
+                    let others = members.clone();
+                    let newcomer = m.public_key.clone();
+                    let removable = head && m.account != me_id;
+                    let grant = move |_| {
+                        let Some(public) = key32(&newcomer) else { return };
+                        let body = GrantMember {
+                            member: m.account,
+                            wraps: unlocked
+                                .keys
+                                .iter()
+                                .map(|(id, pair)| KeyWrap { key_id: *id, sealed: b64(&seal_key(&public, pair.secret(), &mut seal::fill)) })
+                                .collect(),
+                        };
+                        let code = code.clone();
+                        spawn_local(async move {
+                            match api::post::<_, serde_json::Value>(&format!("api/offices/{code}/grants"), &body).await {
+                                Ok(_) => reload.run(()),
+                                Err(f) => error.set(Some(f)),
+                            }
+                        });
+                    };
+                    let remove = move |_| {
+                        if !window().confirm_with_message(t(T::ConfirmRemove)).unwrap_or(false) {
+                            return;
+                        }
+                        let office = KeyPair::generate(&mut seal::fill);
+                        let wraps = others
+                            .iter()
+                            .filter(|o| o.account != m.account && o.granted)
+                            .filter_map(|o| {
+                                let public = key32(&o.public_key)?;
+                                Some(MemberWrap { member: o.account, sealed: b64(&seal_key(&public, office.secret(), &mut seal::fill)) })
+                            })
+                            .collect();
+                        let code = code2.clone();
+                        let me = unlocked2.me.clone();
+                        let mut keys = unlocked2.keys.clone();
+                        spawn_local(async move {
+                            let Ok(s) = api::get::<OfficeState>(&format!("api/offices/{code}")).await else { return };
+                            let Some(recovery_public) = recovery_public(&s) else {
+                                error.set(Some(invalid("recovery", sunlight_api::error::FieldError::Required)));
+                                return;
+                            };
+                            let body = RemoveMember {
+                                member: m.account,
+                                public_key: b64(&office.public()),
+                                wraps,
+                                recovery_wrap: b64(&seal_key(&recovery_public, office.secret(), &mut seal::fill)),
+                            };
+                            match api::post::<_, serde_json::Value>(&format!("api/offices/{code}/removals"), &body).await {
+                                Ok(_) => {
+                                    if let Ok(s) = api::get::<OfficeState>(&format!("api/offices/{code}")).await
+                                        && let Some(mine) = s.me
+                                    {
+                                        keys = open_wraps(&me, &mine.wraps);
+                                    }
+                                    office_keys.0.update(|m| {
+                                        m.insert(code.clone(), Unlocked { me: me.clone(), keys });
+                                    });
+                                    reload.run(());
+                                }
+                                Err(f) => error.set(Some(f)),
+                            }
+                        });
+                    };
+                    view! {
+                        <li>
+                            <b>{m.name.clone()}</b>{m.head.then(|| format!(" · {}", t(T::OfficeHead)))}
+                            <p class="fingerprint muted">{t(T::MemberFingerprint)}" "{m.fingerprint.clone()}</p>
+                            {if m.granted {
+                                view! { <span class="tag ok">{t(T::HoldsKeys)}</span> }.into_any()
+                            } else {
+                                view! {
+                                    <p class="notice">{t(T::CheckFingerprint)}</p>
+                                    <button type="button" on:click=grant>{t(T::LetIn)}</button>
+                                }.into_any()
+                            }}
+                            {removable.then(|| view! { <button type="button" class="secondary" on:click=remove>{t(T::RemoveMember)}</button> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+            <FormError error=error/>
+        </section>
+    }
+}
+
+/// The recovery key's public half, as the server stores it, checked against the
+/// fingerprint it shows beside it.
+fn recovery_public(s: &OfficeState) -> Option<Key> {
+    key32(s.recovery_public_key.as_deref()?).filter(|k| Some(fingerprint(k)) == s.recovery_fingerprint)
+}
+
+#[component]
+fn AccessLog(code: String) -> impl IntoView {
+    let url = format!("api/offices/{code}/access-log");
+    let data = LocalResource::new(move || {
+        let url = url.clone();
+        async move { api::get::<Vec<AccessEntry>>(&url).await }
+    });
+    view! {
+        <section class="card">
+            <details>
+                <summary>{t(T::AccessLog)}</summary>
+                {move || match data.get() {
+                    None => view! { <Loading/> }.into_any(),
+                    Some(Err(f)) => view! { <ErrorRetry failure=f retry=move |_| data.refetch()/> }.into_any(),
+                    Some(Ok(list)) if list.is_empty() => view! { <Empty text=t(T::NoAccess)/> }.into_any(),
+                    Some(Ok(list)) => view! {
+                        <ul class="plain">
+                            {list.into_iter().map(|a| view! {
+                                <li>{a.at.china_string()}" · "{a.who}" · "{access_action(&a.action)}" · "{a.case_number.unwrap_or_else(|| t(T::NoCaseNumber).to_owned())}</li>
+                            }).collect_view()}
+                        </ul>
+                    }.into_any(),
+                }}
+            </details>
+        </section>
+    }
+}
+
+fn access_action(a: &str) -> &'static str {
+    t(match a {
+        "open" => T::ActionOpen,
+        "file" => T::ActionFile,
+        "status" => T::ActionStatus,
+        "message" => T::ActionMessage,
+        "assign" => T::ActionAssign,
+        "transfer" => T::ActionTransfer,
+        _ => T::ActionOpen,
+    })
+}
+
+/// Numbers per office in this office's region: for dashboards, no content.
+#[component]
+fn Counts(code: String) -> impl IntoView {
+    let url = format!("api/report-counts?region={code}");
+    let data = LocalResource::new(move || {
+        let url = url.clone();
+        async move { api::get::<Vec<OfficeCounts>>(&url).await }
+    });
+    view! {
+        <section class="card">
+            <h2>{t(T::ReportCounts)}</h2>
+            {move || match data.get() {
+                None => view! { <Loading/> }.into_any(),
+                Some(Err(f)) => view! { <ErrorRetry failure=f retry=move |_| data.refetch()/> }.into_any(),
+                Some(Ok(list)) if list.is_empty() => view! { <Empty text=t(T::NoReports)/> }.into_any(),
+                Some(Ok(list)) => view! {
+                    <table class="counts">
+                        <thead><tr><th>{t(T::Office)}</th><th>{t(T::StatusReceived)}</th><th>{t(T::StatusAccepted)}</th><th>{t(T::StatusConcluded)}</th><th>{t(T::Open)}</th></tr></thead>
+                        <tbody>
+                            {list.into_iter().map(|c| view! {
+                                <tr><td>{c.name}</td><td>{c.received}</td><td>{c.accepted}</td><td>{c.concluded}</td><td>{c.open}</td></tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// One report, decrypted in this page.
+#[component]
+pub fn OfficeReportPage() -> impl IntoView {
+    let params = use_params_map();
+    let code = params.with_untracked(|p| p.get("code").unwrap_or_default());
+    let id = params.with_untracked(|p| p.get("id").and_then(|i| Uuid::parse_str(&i).ok()).unwrap_or_default());
+    let unlocked = OfficeKeys::get(&code);
+    let code2 = code.clone();
+    let data = LocalResource::new(move || {
+        let code = code2.clone();
+        async move { api::get::<OfficeReport>(&format!("api/offices/{code}/reports/{id}")).await }
+    });
+    let title = t(T::ReportTitle).to_owned();
+    view! {
+        <Page title=title>
+            {match unlocked {
+                None => view! {
+                    <Empty text=t(T::UnlockFirst)/>
+                    <p><Go href=paths::office(&code) class="button">{t(T::UnlockOffice)}</Go></p>
+                }.into_any(),
+                Some(u) => {
+                    let code = code.clone();
+                    view! {
+                        {move || match data.get() {
+                            None => view! { <Loading/> }.into_any(),
+                            Some(Err(f)) => view! { <ErrorRetry failure=f retry=move |_| data.refetch()/> }.into_any(),
+                            Some(Ok(r)) => view! { <ReportView code=code.clone() report=r unlocked=u.clone() reload=Callback::new(move |_| data.refetch())/> }.into_any(),
+                        }}
+                    }.into_any()
+                }
+            }}
+        </Page>
+    }
+}
+
+fn open_report(u: &Unlocked, r: &OfficeReport) -> Option<(Key, ReportContent)> {
+    let (_, pair) = u.keys.iter().find(|(id, _)| *id == r.key_id)?;
+    let key = open_sealed_key(pair, &unb64(&r.sealed_key)?).ok()?;
+    let content = serde_json::from_slice(&unlock(&key, &unb64(&r.body)?).ok()?).ok()?;
+    Some((key, content))
+}
+
+#[component]
+fn ReportView(code: String, report: OfficeReport, unlocked: Unlocked, reload: Callback<()>) -> impl IntoView {
+    let Some((key, content)) = open_report(&unlocked, &report) else {
+        return view! { <p class="error" role="alert">{t(T::CannotDecrypt)}</p> }.into_any();
+    };
+    let r = report.clone();
+    view! {
+        <section class="card">
+            <p><span class=status_class(r.status)>{status_name(r.status)}</span>" "{r.case_number.clone().map(|c| format!("{} {c}", t(T::CaseNumber)))}</p>
+            <p class="muted">{t(T::FiledAt)}" "{r.filed_at.china_string()}</p>
+            <h2>{content.subject_name.clone()}" · "{content.subject_post.clone()}</h2>
+            <p>{subject_level_name(content.subject_level)}" · "{content.village_name.clone()}" · "{category_name(content.category)}</p>
+            <p class="prose">{content.text.clone()}</p>
+            {match &content.identity {
+                Some(id) => view! {
+                    <div class="notice"><b>{t(T::RealName)}</b><p>{id.name.clone()}" · "{id.id_card.clone()}" · "{id.mobile.clone()}</p></div>
+                }.into_any(),
+                None => view! { <p class="muted">{t(T::Anonymous)}</p> }.into_any(),
+            }}
+        </section>
+        <Evidence code=code.clone() report=r.clone() key=key/>
+        <section class="card">
+            <h2>{t(T::Messages)}</h2>
+            {if r.messages.is_empty() {
+                view! { <Empty text=t(T::NoMessages)/> }.into_any()
+            } else {
+                view! {
+                    <ul class="qa">
+                        {r.messages.iter().map(|m| {
+                            let who = if m.from == sunlight_api::report::Party::Office { t(T::FromOffice) } else { t(T::FromFiler) };
+                            view! { <li><b>{who}</b>" · "<span class="muted">{m.at.china_string()}</span><p>{read_message(&key, &m.body)}</p></li> }
+                        }).collect_view()}
+                    </ul>
+                }.into_any()
+            }}
+            <Reply code=code.clone() id=r.id key=key reload=reload/>
+        </section>
+        <StatusActions code=code.clone() id=r.id status=r.status key=key reload=reload/>
+        <Handling code=code.clone() report=r.clone() content=content.clone() key=key reload=reload/>
+    }
+    .into_any()
+}
+
+/// Evidence files: decrypted here; images re-decoded before they are shown, anything else
+/// offered as a download only.
+#[component]
+fn Evidence(code: String, report: OfficeReport, key: Key) -> impl IntoView {
+    let shown = RwSignal::new(Vec::<(String, Option<String>, bool)>::new());
+    let error = RwSignal::new(None::<Failure>);
+    let files = report.files.clone();
+    let count = files.len();
+    let open = move |_| {
+        let code = code.clone();
+        let files = files.clone();
+        spawn_local(async move {
+            let mut out = Vec::new();
+            for f in files {
+                let bytes = match api::get_bytes(&format!("api/offices/{code}/reports/{}/files/{}", report.id, f.id), None).await {
+                    Ok(b) => b,
+                    Err(e) => {
+                        error.set(Some(e));
+                        continue;
+                    }
+                };
+                let Some(plain) = unlock(&key, &bytes).ok() else { continue };
+                let Some((h, body)) = unpack(&plain) else { continue };
+                let Ok(header) = serde_json::from_slice::<sunlight_api::report::FileHeader>(h) else { continue };
+                if header.mime.starts_with("image/") {
+                    let url = seal::redecoded_image(body).await;
+                    out.push((header.name.clone(), url, header.reencoded));
+                } else {
+                    let name = header.name.clone();
+                    let body = body.to_vec();
+                    out.push((name.clone(), None, header.reencoded));
+                    seal::download(&body, &name);
+                }
+            }
+            shown.set(out);
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>{t(T::Evidence)}" ("{count}")"</h2>
+            {(count > 0).then(|| view! { <button type="button" class="secondary" on:click=open>{t(T::OpenEvidence)}</button> })}
+            <FormError error=error/>
+            <ul class="plain">
+                {move || shown.get().into_iter().map(|(name, url, reencoded)| view! {
+                    <li>
+                        {match url {
+                            Some(u) => view! { <img src=u alt=name.clone() class="evidence"/> }.into_any(),
+                            None => view! { <p>{name.clone()}" · "{t(T::Downloaded)}</p> }.into_any(),
+                        }}
+                        {(!reencoded).then(|| view! { <p class="hint">{t(T::MetadataKept)}</p> })}
+                    </li>
+                }).collect_view()}
+            </ul>
+        </section>
+    }
+}
+
+#[component]
+fn Reply(code: String, id: Uuid, key: Key, reload: Callback<()>) -> impl IntoView {
+    let text = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Failure>);
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let body = text.get_untracked().trim().to_owned();
+        if body.is_empty() {
+            error.set(Some(invalid("text", sunlight_api::error::FieldError::Required)));
+            return;
+        }
+        let code = code.clone();
+        spawn_local(async move {
+            let locked = lock(&key, &serde_json::to_vec(&MessageContent { text: body }).unwrap_or_default(), &mut seal::fill);
+            match api::post::<_, serde_json::Value>(&format!("api/offices/{code}/reports/{id}/messages"), &NewMessage { body: b64(&locked) }).await {
+                Ok(_) => reload.run(()),
+                Err(f) => error.set(Some(f)),
+            }
+        });
+    };
+    view! {
+        <form on:submit=submit>
+            <div class="field">
+                <label for="office-reply">{t(T::ReplyToFiler)}</label>
+                <textarea id="office-reply" rows="3" maxlength="2000" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            </div>
+            <FormError error=error/>
+            <button type="submit">{t(T::Send)}</button>
+        </form>
+    }
+}
+
+#[component]
+fn StatusActions(code: String, id: Uuid, status: ReportStatus, key: Key, reload: Callback<()>) -> impl IntoView {
+    let next = status.next();
+    if next.is_empty() {
+        return ().into_any();
+    }
+    let message = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Failure>);
+    view! {
+        <section class="card">
+            <h2>{t(T::Handle)}</h2>
+            <div class="field">
+                <label for="status-message">{t(T::StatusMessage)}</label>
+                <textarea id="status-message" rows="3" prop:value=move || message.get() on:input=move |ev| message.set(event_target_value(&ev))></textarea>
+                <p class="hint">{t(T::StatusMessageHint)}</p>
+            </div>
+            <div class="actions">
+                {next.iter().map(|&to| {
+                    let code = code.clone();
+                    let go = move |_| {
+                        let text = message.get_untracked().trim().to_owned();
+                        if to.needs_message() && text.is_empty() {
+                            error.set(Some(invalid("message", sunlight_api::error::FieldError::Required)));
+                            return;
+                        }
+                        let body = StatusChange {
+                            status: to,
+                            message: (!text.is_empty()).then(|| b64(&lock(&key, &serde_json::to_vec(&MessageContent { text }).unwrap_or_default(), &mut seal::fill))),
+                        };
+                        let code = code.clone();
+                        spawn_local(async move {
+                            match api::post::<_, serde_json::Value>(&format!("api/offices/{code}/reports/{id}/status"), &body).await {
+                                Ok(_) => reload.run(()),
+                                Err(f) => error.set(Some(f)),
+                            }
+                        });
+                    };
+                    view! { <button type="button" class=if to.needs_message() { "secondary" } else { "" } on:click=go>{action_name(to)}</button> }
+                }).collect_view()}
+            </div>
+            <FormError error=error/>
+        </section>
+    }
+    .into_any()
+}
+
+fn action_name(s: ReportStatus) -> &'static str {
+    t(match s {
+        ReportStatus::Accepted => T::DoAccept,
+        ReportStatus::NotAccepted => T::DoNotAccept,
+        ReportStatus::Investigating => T::DoInvestigate,
+        ReportStatus::Concluded => T::DoConclude,
+        ReportStatus::Received => T::StatusReceived,
+    })
+}
+
+/// Assigning to a member, and moving the report to another office (its key re-sealed here
+/// to that office's key, whose fingerprint is shown).
+#[component]
+fn Handling(code: String, report: OfficeReport, content: ReportContent, key: Key, reload: Callback<()>) -> impl IntoView {
+    let error = RwSignal::new(None::<Failure>);
+    let office_code = code.clone();
+    let state = LocalResource::new(move || {
+        let code = office_code.clone();
+        async move { api::get::<OfficeState>(&format!("api/offices/{code}")).await }
+    });
+    let village = content.village.clone();
+    let offices = LocalResource::new(move || {
+        let village = village.clone();
+        async move { api::get::<Vec<OfficeKeyInfo>>(&format!("api/report-offices?village={village}")).await }
+    });
+    let id = report.id;
+    let assignee = report.assignee;
+    let code_a = code.clone();
+    let assign = move |ev: leptos::ev::Event| {
+        let v = event_target_value(&ev);
+        let body = Assign { assignee: Uuid::parse_str(&v).ok() };
+        let code = code_a.clone();
+        spawn_local(async move {
+            match api::post::<_, serde_json::Value>(&format!("api/offices/{code}/reports/{id}/assignee"), &body).await {
+                Ok(_) => reload.run(()),
+                Err(f) => error.set(Some(f)),
+            }
+        });
+    };
+    let code_t = code.clone();
+    let go = crate::components::navigator();
+    let transfer = move |o: OfficeKeyInfo| {
+        let (Some(key_id), Some(public)) = (o.key_id, o.public_key.as_deref().and_then(key32)) else { return };
+        if !window().confirm_with_message(&format!("{} {}{}？", t(T::ConfirmTransfer), o.name, t(T::InspectionOffice))).unwrap_or(false) {
+            return;
+        }
+        let body = Transfer { to: o.code.clone(), key_id, sealed_key: b64(&seal_key(&public, &key, &mut seal::fill)) };
+        let code = code_t.clone();
+        let go = go.clone();
+        spawn_local(async move {
+            match api::post::<_, serde_json::Value>(&format!("api/offices/{code}/reports/{id}/transfer"), &body).await {
+                Ok(_) => go(&paths::office(&code)),
+                Err(f) => error.set(Some(f)),
+            }
+        });
+    };
+    let here: RegionCode = RegionCode::parse(&code).unwrap_or_else(|_| content.village.clone());
+    view! {
+        <section class="card">
+            <h2>{t(T::AssignTo)}</h2>
+            {move || state.get().and_then(|s| s.ok()).map(|s| view! {
+                <select aria-label=t(T::AssignTo) on:change=assign.clone()>
+                    <option value="" selected=assignee.is_none()>{t(T::Nobody)}</option>
+                    {s.members.into_iter().map(|m| view! { <option value=m.account.to_string() selected=assignee == Some(m.account)>{m.name}</option> }).collect_view()}
+                </select>
+            })}
+            <h2>{t(T::TransferTo)}</h2>
+            <p class="hint">{t(T::TransferHint)}</p>
+            {move || offices.get().and_then(|o| o.ok()).map(|list| {
+                let transfer = transfer.clone();
+                list.into_iter().filter(|o| o.code != here).map(move |o| {
+                    let ready = o.key_id.is_some();
+                    let transfer = transfer.clone();
+                    let o2 = o.clone();
+                    view! {
+                        <p>
+                            <button type="button" class="secondary" disabled=!ready on:click=move |_| transfer(o2.clone())>{o.name.clone()}{t(T::InspectionOffice)}</button>
+                            {o.fingerprint.clone().map(|f| view! { <span class="hint fingerprint">" "{f}</span> })}
+                        </p>
+                    }
+                }).collect_view()
+            })}
+            <FormError error=error/>
+        </section>
+    }
+}

@@ -1,0 +1,141 @@
+// Private reports, end to end on phones: the township's inspector opens the office to
+// reports, a migrant worker files anonymously with a photo and no account, follows up from
+// another phone with the receipt code, and the inspector reads, answers and accepts it.
+// Nothing the filer wrote reaches the server's log or data directory in the clear.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { startServer, launch, phone, shot, signIn } from './harness.mjs';
+
+const MARKER = 'BROWSER-MARKER-上坪村修路款去向不明';
+const PASSPHRASE = '桃源镇纪委 2026 口令';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+/** A phone photo of an "invoice", drawn by the browser itself. */
+async function photo(page) {
+  const b64 = await page.evaluate(() => {
+    const c = document.createElement('canvas');
+    c.width = 1600;
+    c.height = 1200;
+    const x = c.getContext('2d');
+    x.fillStyle = '#f4f1e8';
+    x.fillRect(0, 0, c.width, c.height);
+    x.fillStyle = '#222';
+    x.font = '100px sans-serif';
+    x.fillText('收据 ¥ 200000', 200, 500);
+    return c.toDataURL('image/jpeg', 0.9).split(',')[1];
+  });
+  return Buffer.from(b64, 'base64');
+}
+
+function files(dir) {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? files(p) : [p];
+  });
+}
+
+test('an anonymous report goes from a phone to the township office and back', async () => {
+  // The inspector sets a passphrase and opens the office to reports.
+  const office = await phone(browser);
+  await signIn(office, server.base, '13800000006');
+  await office.getByRole('link', { name: '进入举报受理' }).click();
+  await office.getByRole('heading', { name: '设置纪检口令' }).waitFor();
+  await office.getByLabel('纪检口令').fill(PASSPHRASE);
+  await office.getByLabel('再输入一次口令').fill(PASSPHRASE);
+  await office.getByRole('button', { name: '保存' }).click();
+  await office.getByRole('button', { name: '开通网上举报受理' }).click();
+  const recovery = (await office.locator('.code.receipt').textContent()).trim();
+  assert.equal(recovery.split(' ').length, 8, `recovery code: ${recovery}`);
+  const officeFingerprint = (await office.locator('.fingerprint').first().textContent()).split('指纹')[1].trim();
+  await shot(office, 'report-01-office-recovery');
+  await office.getByLabel('恢复码已打印并交专人封存').check();
+  await office.getByRole('button', { name: '继续' }).click();
+  await office.getByText('还没有收到举报。').first().waitFor();
+
+  // A migrant worker, not signed in, files anonymously with a photo.
+  const filer = await phone(browser);
+  await filer.goto(server.base + 'report');
+  await filer.getByRole('link', { name: '我要举报' }).click();
+  await filer.locator('#subject-name').fill('陈某');
+  await filer.locator('#subject-post').fill('村主任');
+  await filer.getByLabel('市', { exact: true }).selectOption({ label: '云溪市' });
+  await filer.getByLabel('县（区）').selectOption({ label: '清水县' });
+  await filer.getByLabel('乡镇（街道）').selectOption({ label: '桃源镇' });
+  await filer.getByLabel('村（社区）').selectOption({ label: '上坪村' });
+  await filer.getByLabel('问题类别').selectOption({ label: '违规使用集体资金' });
+  await filer.getByLabel('具体问题').fill(`${MARKER}：村主任陈某把二十万元修路款转入亲戚的公司。`);
+  await filer.locator('#evidence').setInputFiles({ name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer: await photo(filer) });
+  await filer.getByText('已去除拍摄信息').waitFor();
+  // The office the phone encrypts to shows the same fingerprint the office sees.
+  await filer.getByText(officeFingerprint).waitFor();
+  await shot(filer, 'report-02-form');
+  await filer.getByRole('button', { name: '加密并提交' }).click();
+  const receipt = (await filer.locator('.code.receipt').textContent({ timeout: 30000 })).trim();
+  assert.match(receipt, /^[0-9A-Z]{4}( [0-9A-Z]{4}){3}$/);
+  await shot(filer, 'report-03-receipt');
+
+  // From another phone, with nothing but the code (typed in lower case, without spaces).
+  const later = await phone(browser);
+  await later.goto(server.base + 'report/follow');
+  await later.getByLabel('查询码').fill(receipt.toLowerCase().replaceAll(' ', ''));
+  await later.getByRole('button', { name: '查询' }).click();
+  await later.getByText('已收到', { exact: true }).waitFor();
+  await later.getByText(MARKER, { exact: false }).waitFor();
+  await later.getByText('已提交证据 1 份').waitFor();
+  await shot(later, 'report-04-follow-up');
+
+  // The inspector comes back later: the page asks for the passphrase again.
+  await office.goto(server.base + 'office/359901101000');
+  await office.getByRole('heading', { name: '解锁举报' }).waitFor();
+  await office.getByLabel('纪检口令').fill('错误的口令错误的口令');
+  await office.getByRole('button', { name: '解锁' }).click();
+  await office.getByRole('alert').waitFor();
+  await office.getByLabel('纪检口令').fill(PASSPHRASE);
+  await office.getByRole('button', { name: '解锁' }).click();
+  await office.getByRole('link', { name: /已收到/ }).click();
+  await office.getByText(MARKER, { exact: false }).waitFor();
+  await office.getByText('匿名举报').waitFor();
+  await office.getByRole('button', { name: '解密并查看证据' }).click();
+  const img = office.locator('img.evidence');
+  await img.waitFor();
+  assert.ok(await img.evaluate((i) => i.complete && i.naturalWidth > 0), 'the re-decoded photo shows');
+  await office.getByLabel('回复举报人（加密）').fill('已收到，请补充付款凭证。');
+  await office.getByRole('button', { name: '提交', exact: true }).click();
+  await office.getByText('已收到，请补充付款凭证。').waitFor();
+  await office.getByRole('button', { name: '立案', exact: true }).click();
+  await office.getByText(/案件编号 \d{4}-0001/).waitFor();
+  await shot(office, 'report-05-office-reads');
+
+  // The filer sees the case number and the answer.
+  await later.reload();
+  await later.getByLabel('查询码').fill(receipt);
+  await later.getByRole('button', { name: '查询' }).click();
+  await later.getByText('已立案', { exact: true }).waitFor();
+  await later.getByText('已收到，请补充付款凭证。').waitFor();
+  await shot(later, 'report-06-filer-sees-answer');
+
+  for (const p of [office, filer, later]) assert.deepEqual(p.errors, []);
+
+  // Nothing the filer wrote is in the server's log or its data directory in the clear.
+  const needles = [MARKER, '陈某', '二十万元'].map((s) => Buffer.from(s));
+  assert.ok(server.logs().includes('/api/reports'), 'the request log was captured');
+  for (const n of needles) assert.ok(!Buffer.from(server.logs()).includes(n), `the log holds ${n}`);
+  const stored = files(server.data);
+  assert.ok(stored.some((f) => f.endsWith('sunlight.db')), 'the database is there');
+  for (const f of stored) {
+    const bytes = readFileSync(f);
+    for (const n of needles) assert.ok(!bytes.includes(n), `${f} holds ${n}`);
+  }
+});
