@@ -7,12 +7,7 @@ use leptos_router::{
 };
 use wasm_bindgen::{JsCast, closure::Closure};
 
-use crate::{
-    api::Failure,
-    components::ErrorRetry,
-    pages, prefs,
-    session::Session,
-};
+use crate::{api::Failure, components::ErrorRetry, pages, prefs, session::Session};
 
 /// A signal that follows `navigator.onLine`.
 fn online_signal() -> ReadSignal<bool> {

@@ -53,19 +53,20 @@ pub fn TabBar() -> impl IntoView {
     let session = Session::get();
     move || {
         let me = session.0.get().flatten()?;
-        let tabs: Vec<(&'static str, T)> = if me.has_role(Role::Villager) && !cfg!(any(feature = "staff", feature = "office")) {
-            vec![
-                (paths::HOME, T::TabDisclosures),
-                (paths::DEMANDS, T::TabDemands),
-                (paths::REPORTS, T::TabReports),
-                (paths::POLLS, T::TabPolls),
-                (paths::ME, T::TabMe),
-            ]
-        } else if cfg!(any(feature = "staff", feature = "office")) {
-            vec![(paths::WORK, T::TabWork), (paths::STAFF_ME, T::TabMe)]
-        } else {
-            vec![(paths::WORK, T::TabWork), (paths::ME, T::TabMe)]
-        };
+        let tabs: Vec<(&'static str, T)> =
+            if me.has_role(Role::Villager) && !cfg!(any(feature = "staff", feature = "office")) {
+                vec![
+                    (paths::HOME, T::TabDisclosures),
+                    (paths::DEMANDS, T::TabDemands),
+                    (paths::REPORTS, T::TabReports),
+                    (paths::POLLS, T::TabPolls),
+                    (paths::ME, T::TabMe),
+                ]
+            } else if cfg!(any(feature = "staff", feature = "office")) {
+                vec![(paths::WORK, T::TabWork), (paths::STAFF_ME, T::TabMe)]
+            } else {
+                vec![(paths::WORK, T::TabWork), (paths::ME, T::TabMe)]
+            };
         Some(view! {
             <nav class="tabs" aria-label=t(T::AppName)>
                 {tabs.into_iter().map(|(href, label)| view! { <Go href=href>{t(label)}</Go> }).collect_view()}

@@ -93,7 +93,9 @@ pub async fn redecoded_image(bytes: &[u8]) -> Option<String> {
 #[cfg(feature = "office")]
 /// Offers bytes as a download that the browser will not open itself.
 pub fn download(bytes: &[u8], name: &str) {
-    let Some(url) = object_url(bytes, "application/octet-stream") else { return };
+    let Some(url) = object_url(bytes, "application/octet-stream") else {
+        return;
+    };
     if let Ok(a) = document().create_element("a")
         && let Ok(a) = wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlAnchorElement>(a)
     {
@@ -107,4 +109,76 @@ pub fn download(bytes: &[u8], name: &str) {
 /// Lets the page paint (a progress line) before a long computation on this thread.
 pub async fn breathe() {
     gloo_timers::future::TimeoutFuture::new(30).await;
+}
+
+/// The office bundle's key-derivation worker (built beside it by Trunk, see `kdf-worker/`).
+#[cfg(feature = "office")]
+const KDF_WORKER: &str = "office/sunlight-kdf_loader.js";
+
+/// Argon2id of a passphrase, in a web worker so that the page stays responsive on a slow
+/// phone; on this thread only if the worker cannot start.
+#[cfg(feature = "office")]
+pub async fn passphrase_key(
+    pass: &str,
+    salt: &[u8; 16],
+    params: sunlight_seal::KdfParams,
+) -> Result<sunlight_seal::Key, sunlight_seal::OpenError> {
+    match in_worker(pass, salt, params).await {
+        Some(answer) => answer,
+        None => {
+            breathe().await;
+            sunlight_seal::passphrase_key(pass, salt, params)
+        }
+    }
+}
+
+#[cfg(feature = "office")]
+async fn in_worker(
+    pass: &str,
+    salt: &[u8; 16],
+    params: sunlight_seal::KdfParams,
+) -> Option<Result<sunlight_seal::Key, sunlight_seal::OpenError>> {
+    use wasm_bindgen::{JsCast, JsValue, closure::Closure};
+    let worker = web_sys::Worker::new(KDF_WORKER).ok()?;
+    // The worker's next message: "ready" once it has loaded, then the answer.
+    let next = |w: &web_sys::Worker| {
+        let w = w.clone();
+        js_sys::Promise::new(&mut |resolve, reject| {
+            let on_message = Closure::once_into_js(move |e: web_sys::MessageEvent| {
+                let _ = resolve.call1(&JsValue::NULL, &e.data());
+            });
+            let on_error = Closure::once_into_js(move |e: JsValue| {
+                let _ = reject.call1(&JsValue::NULL, &e);
+            });
+            w.set_onmessage(Some(on_message.unchecked_ref()));
+            w.set_onerror(Some(on_error.unchecked_ref()));
+        })
+    };
+    if wasm_bindgen_futures::JsFuture::from(next(&worker)).await.is_err() {
+        worker.terminate();
+        return None;
+    }
+    let answer = next(&worker);
+    let message = js_sys::Object::new();
+    let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&message, &JsValue::from_str(k), v).is_ok();
+    let ok = set("pass", &JsValue::from_str(pass))
+        && set("salt", &Uint8Array::from(&salt[..]).into())
+        && set("memory", &JsValue::from_f64(params.memory_kib.into()))
+        && set("passes", &JsValue::from_f64(params.passes.into()));
+    if !ok || worker.post_message(&message).is_err() {
+        worker.terminate();
+        return None;
+    }
+    let value = wasm_bindgen_futures::JsFuture::from(answer).await;
+    worker.terminate();
+    let value = value.ok()?;
+    if value.is_null() {
+        return Some(Err(sunlight_seal::OpenError));
+    }
+    Some(
+        Uint8Array::new(&value)
+            .to_vec()
+            .try_into()
+            .map_err(|_| sunlight_seal::OpenError),
+    )
 }

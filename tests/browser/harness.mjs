@@ -11,11 +11,11 @@ export const SHOTS = join(ROOT, 'tests/browser/screenshots');
 export const DEMO_PASSWORD = 'Sunlight2026';
 
 /** Starts the server; resolves with its base URL and a stop function. */
-export async function startServer(extraArgs = []) {
+export async function startServer(extraArgs = [], env = {}) {
   const data = mkdtempSync(join(tmpdir(), 'sunlight-browser-'));
   const bin = process.env.SUNLIGHT_BIN ?? join(ROOT, 'target/debug/sunlight');
   const child = spawn(bin, ['serve', '--demo', '--bind', '127.0.0.1:0', '--data-dir', data, '--dist', join(ROOT, 'dist'), ...extraArgs], {
-    env: { ...process.env, RUST_LOG: 'info', NO_COLOR: '1' },
+    env: { ...process.env, RUST_LOG: 'info', NO_COLOR: '1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';

@@ -14,7 +14,8 @@ const PASSPHRASE = '桃源镇纪委 2026 口令';
 let server;
 let browser;
 before(async () => {
-  server = await startServer();
+  // Every request and every query logged, so the check below reads all the server says.
+  server = await startServer([], { RUST_LOG: 'debug' });
   browser = await launch();
 });
 after(async () => {

@@ -16,8 +16,8 @@ use sunlight_api::{
     },
 };
 use sunlight_seal::{
-    KdfParams, Key, KeyPair, RecoveryCode, b64, fingerprint, lock, lock_key, open_sealed_key, passphrase_key,
-    seal_key, unb64, unlock, unlock_key, unpack,
+    KdfParams, Key, KeyPair, RecoveryCode, b64, fingerprint, lock, lock_key, open_sealed_key, seal_key, unb64, unlock,
+    unlock_key, unpack,
 };
 use uuid::Uuid;
 
@@ -129,7 +129,10 @@ fn EnrollForm(code: String, reload: Callback<()>) -> impl IntoView {
             return;
         }
         if p != again.get_untracked() {
-            error.set(Some(invalid("passphrase_again", sunlight_api::error::FieldError::BadFormat)));
+            error.set(Some(invalid(
+                "passphrase_again",
+                sunlight_api::error::FieldError::BadFormat,
+            )));
             return;
         }
         let code = code.clone();
@@ -140,7 +143,9 @@ fn EnrollForm(code: String, reload: Callback<()>) -> impl IntoView {
             let mut salt = [0u8; 16];
             seal::fill(&mut salt);
             let params = KdfParams::DEFAULT;
-            let Ok(wrap) = derive(&p, &salt, params).await else { return };
+            let Ok(wrap) = derive(&p, &salt, params).await else {
+                return;
+            };
             let body = Enroll {
                 public_key: b64(&me.public()),
                 locked_secret: b64(&lock_key(&wrap, me.secret(), &mut seal::fill)),
@@ -175,11 +180,10 @@ fn EnrollForm(code: String, reload: Callback<()>) -> impl IntoView {
     }
 }
 
-/// Argon2id of a passphrase. It takes a second or two on a slow phone; the page says so
-/// before it starts.
+/// Argon2id of a passphrase, in a worker: a second or two on a slow phone, during which
+/// the page keeps answering and says what it is doing.
 async fn derive(pass: &str, salt: &[u8; 16], params: KdfParams) -> Result<Key, sunlight_seal::OpenError> {
-    seal::breathe().await;
-    passphrase_key(pass, salt, params)
+    seal::passphrase_key(pass, salt, params).await
 }
 
 /// Unlocking: the passphrase opens the inspector's key, which opens the office keys.
@@ -261,7 +265,8 @@ fn UnlockForm(state: OfficeState, reload: Callback<()>) -> impl IntoView {
             reload.run(());
         });
     };
-    let fp = fingerprint(&key32(&state.me.as_ref().map(|m| m.public_key.clone()).unwrap_or_default()).unwrap_or_default());
+    let fp =
+        fingerprint(&key32(&state.me.as_ref().map(|m| m.public_key.clone()).unwrap_or_default()).unwrap_or_default());
     view! {
         <section class="card">
             <h2>{t(T::UnlockOffice)}</h2>
@@ -296,9 +301,34 @@ fn me_id() -> Uuid {
 #[component]
 fn Unlocked(state: OfficeState, unlocked: Unlocked, reload: Callback<()>) -> impl IntoView {
     let code = state.code.to_string();
+    // Keys sealed to this member since they unlocked (a member let them in) open now.
+    let fresh = open_wraps(
+        &unlocked.me,
+        &state.me.as_ref().map(|m| m.wraps.clone()).unwrap_or_default(),
+    );
+    let unlocked = if fresh.len() > unlocked.keys.len() {
+        let office_keys = expect_context::<OfficeKeys>();
+        let newer = Unlocked {
+            me: unlocked.me.clone(),
+            keys: fresh,
+        };
+        let (c, n) = (code.clone(), newer.clone());
+        spawn_local(async move {
+            office_keys.0.update(|m| {
+                m.insert(c, n);
+            });
+        });
+        newer
+    } else {
+        unlocked
+    };
     let head = state.me.as_ref().is_some_and(|m| m.head);
     let view_setup = state.keys.is_empty();
-    let holds_all = !state.keys.is_empty() && state.keys.iter().all(|k| unlocked.keys.iter().any(|(id, _)| *id == k.id));
+    let holds_all = !state.keys.is_empty()
+        && state
+            .keys
+            .iter()
+            .all(|k| unlocked.keys.iter().any(|(id, _)| *id == k.id));
     let active = state.keys.iter().find(|k| k.active).cloned();
     view! {
         {if view_setup {
@@ -309,6 +339,7 @@ fn Unlocked(state: OfficeState, unlocked: Unlocked, reload: Callback<()>) -> imp
                     <h2>{t(T::WaitingForGrant)}</h2>
                     <p>{t(T::WaitingForGrantHint)}</p>
                     <p class="fingerprint">{t(T::MyFingerprint)}" "{fingerprint(&unlocked.me.public())}</p>
+                    <button type="button" class="secondary" on:click=move |_| reload.run(())>{t(T::Refresh)}</button>
                 </section>
             }.into_any()
         } else {
@@ -354,7 +385,11 @@ fn SetupForm(code: String, me: KeyPair, reload: Callback<()>) -> impl IntoView {
                 public_key: b64(&office.public()),
                 recovery_public_key: b64(&recovery.key_pair().public()),
                 my_wrap: b64(&seal_key(&me.public(), office.secret(), &mut seal::fill)),
-                recovery_wrap: b64(&seal_key(&recovery.key_pair().public(), office.secret(), &mut seal::fill)),
+                recovery_wrap: b64(&seal_key(
+                    &recovery.key_pair().public(),
+                    office.secret(),
+                    &mut seal::fill,
+                )),
             };
             match api::post::<_, serde_json::Value>(&format!("api/offices/{code}/setup"), &body).await {
                 Ok(_) => {
@@ -718,16 +753,25 @@ fn Evidence(code: String, report: OfficeReport, key: Key) -> impl IntoView {
         spawn_local(async move {
             let mut out = Vec::new();
             for f in files {
-                let bytes = match api::get_bytes(&format!("api/offices/{code}/reports/{}/files/{}", report.id, f.id), None).await {
+                let bytes = match api::get_bytes(
+                    &format!("api/offices/{code}/reports/{}/files/{}", report.id, f.id),
+                    None,
+                )
+                .await
+                {
                     Ok(b) => b,
                     Err(e) => {
                         error.set(Some(e));
                         continue;
                     }
                 };
-                let Some(plain) = unlock(&key, &bytes).ok() else { continue };
+                let Some(plain) = unlock(&key, &bytes).ok() else {
+                    continue;
+                };
                 let Some((h, body)) = unpack(&plain) else { continue };
-                let Ok(header) = serde_json::from_slice::<sunlight_api::report::FileHeader>(h) else { continue };
+                let Ok(header) = serde_json::from_slice::<sunlight_api::report::FileHeader>(h) else {
+                    continue;
+                };
                 if header.mime.starts_with("image/") {
                     let url = seal::redecoded_image(body).await;
                     out.push((header.name.clone(), url, header.reencoded));
@@ -774,8 +818,17 @@ fn Reply(code: String, id: Uuid, key: Key, reload: Callback<()>) -> impl IntoVie
         }
         let code = code.clone();
         spawn_local(async move {
-            let locked = lock(&key, &serde_json::to_vec(&MessageContent { text: body }).unwrap_or_default(), &mut seal::fill);
-            match api::post::<_, serde_json::Value>(&format!("api/offices/{code}/reports/{id}/messages"), &NewMessage { body: b64(&locked) }).await {
+            let locked = lock(
+                &key,
+                &serde_json::to_vec(&MessageContent { text: body }).unwrap_or_default(),
+                &mut seal::fill,
+            );
+            match api::post::<_, serde_json::Value>(
+                &format!("api/offices/{code}/reports/{id}/messages"),
+                &NewMessage { body: b64(&locked) },
+            )
+            .await
+            {
                 Ok(_) => reload.run(()),
                 Err(f) => error.set(Some(f)),
             }
@@ -852,7 +905,13 @@ fn action_name(s: ReportStatus) -> &'static str {
 /// Assigning to a member, and moving the report to another office (its key re-sealed here
 /// to that office's key, whose fingerprint is shown).
 #[component]
-fn Handling(code: String, report: OfficeReport, content: ReportContent, key: Key, reload: Callback<()>) -> impl IntoView {
+fn Handling(
+    code: String,
+    report: OfficeReport,
+    content: ReportContent,
+    key: Key,
+    reload: Callback<()>,
+) -> impl IntoView {
     let error = RwSignal::new(None::<Failure>);
     let office_code = code.clone();
     let state = LocalResource::new(move || {
@@ -869,7 +928,9 @@ fn Handling(code: String, report: OfficeReport, content: ReportContent, key: Key
     let code_a = code.clone();
     let assign = move |ev: leptos::ev::Event| {
         let v = event_target_value(&ev);
-        let body = Assign { assignee: Uuid::parse_str(&v).ok() };
+        let body = Assign {
+            assignee: Uuid::parse_str(&v).ok(),
+        };
         let code = code_a.clone();
         spawn_local(async move {
             match api::post::<_, serde_json::Value>(&format!("api/offices/{code}/reports/{id}/assignee"), &body).await {
@@ -881,11 +942,25 @@ fn Handling(code: String, report: OfficeReport, content: ReportContent, key: Key
     let code_t = code.clone();
     let go = crate::components::navigator();
     let transfer = move |o: OfficeKeyInfo| {
-        let (Some(key_id), Some(public)) = (o.key_id, o.public_key.as_deref().and_then(key32)) else { return };
-        if !window().confirm_with_message(&format!("{} {}{}？", t(T::ConfirmTransfer), o.name, t(T::InspectionOffice))).unwrap_or(false) {
+        let (Some(key_id), Some(public)) = (o.key_id, o.public_key.as_deref().and_then(key32)) else {
+            return;
+        };
+        if !window()
+            .confirm_with_message(&format!(
+                "{} {}{}？",
+                t(T::ConfirmTransfer),
+                o.name,
+                t(T::InspectionOffice)
+            ))
+            .unwrap_or(false)
+        {
             return;
         }
-        let body = Transfer { to: o.code.clone(), key_id, sealed_key: b64(&seal_key(&public, &key, &mut seal::fill)) };
+        let body = Transfer {
+            to: o.code.clone(),
+            key_id,
+            sealed_key: b64(&seal_key(&public, &key, &mut seal::fill)),
+        };
         let code = code_t.clone();
         let go = go.clone();
         spawn_local(async move {

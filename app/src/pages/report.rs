@@ -164,7 +164,9 @@ pub fn NewReportPage() -> impl IntoView {
         let v = village.get();
         async move {
             match v {
-                Some(v) => api::get::<Vec<OfficeKeyInfo>>(&format!("api/report-offices?village={}", v.code)).await.map(Some),
+                Some(v) => api::get::<Vec<OfficeKeyInfo>>(&format!("api/report-offices?village={}", v.code))
+                    .await
+                    .map(Some),
                 None => Ok(None),
             }
         }
@@ -183,7 +185,9 @@ pub fn NewReportPage() -> impl IntoView {
 
     let pick_files = move |ev: leptos::ev::Event| {
         use wasm_bindgen::JsCast;
-        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else {
+            return;
+        };
         let Some(list) = input.files() else { return };
         let chosen: Vec<web_sys::File> = (0..list.length()).filter_map(|i| list.get(i)).collect();
         input.set_value("");
@@ -195,7 +199,10 @@ pub fn NewReportPage() -> impl IntoView {
                 }
                 if let Some(e) = seal::evidence(f).await {
                     if e.1.len() + 4096 > sunlight_api::report::MAX_FILE_BYTES {
-                        error.set(Some(Failure::Server(sunlight_api::ErrorBody::new(sunlight_api::ErrorCode::TooLarge, ""))));
+                        error.set(Some(Failure::Server(sunlight_api::ErrorBody::new(
+                            sunlight_api::ErrorCode::TooLarge,
+                            "",
+                        ))));
                         continue;
                     }
                     files.update(|v| v.push(e));
@@ -237,8 +244,13 @@ pub fn NewReportPage() -> impl IntoView {
             error.set(Some(local_error(e.field, e.reason)));
             return;
         }
-        let Some(Ok(Some(list))) = offices.get_untracked() else { return };
-        let Some(target) = office.get_untracked().and_then(|c| list.into_iter().find(|o| o.code == c)) else {
+        let Some(Ok(Some(list))) = offices.get_untracked() else {
+            return;
+        };
+        let Some(target) = office
+            .get_untracked()
+            .and_then(|c| list.into_iter().find(|o| o.code == c))
+        else {
             error.set(Some(local_error("office", sunlight_api::error::FieldError::Required)));
             return;
         };
@@ -246,7 +258,9 @@ pub fn NewReportPage() -> impl IntoView {
             error.set(Some(local_error("office", sunlight_api::error::FieldError::NotListed)));
             return;
         };
-        let Ok(public) = <[u8; 32]>::try_from(public) else { return };
+        let Ok(public) = <[u8; 32]>::try_from(public) else {
+            return;
+        };
         busy.set(true);
         spawn_local(async move {
             let receipt = receipt.get_value();
@@ -491,7 +505,8 @@ pub fn Follow() -> impl IntoView {
     if !code.get_untracked().is_empty() {
         load();
     }
-    move || match opened.get() {
+    move || {
+        match opened.get() {
         Some(o) => view! { <Thread opened=o reload=Callback::new(move |_| load())/> }.into_any(),
         None => view! {
             <Frame title=t(T::ReportFollow)>
@@ -505,11 +520,17 @@ pub fn Follow() -> impl IntoView {
         }
         .into_any(),
     }
+    }
 }
 
 #[component]
 fn Thread(opened: Opened, reload: Callback<()>) -> impl IntoView {
-    let Opened { receipt, key, view: v, content } = opened;
+    let Opened {
+        receipt,
+        key,
+        view: v,
+        content,
+    } = opened;
     let reply = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Failure>);
     let progress = RwSignal::new(None::<String>);
@@ -524,21 +545,39 @@ fn Thread(opened: Opened, reload: Callback<()>) -> impl IntoView {
         }
         let header = header.clone();
         spawn_local(async move {
-            let body = lock(&key, &serde_json::to_vec(&MessageContent { text }).unwrap_or_default(), &mut seal::fill);
-            match api::post_with::<_, serde_json::Value>("api/report-receipt/messages", (header.0, &header.1), &NewMessage { body: b64(&body) }).await {
+            let body = lock(
+                &key,
+                &serde_json::to_vec(&MessageContent { text }).unwrap_or_default(),
+                &mut seal::fill,
+            );
+            match api::post_with::<_, serde_json::Value>(
+                "api/report-receipt/messages",
+                (header.0, &header.1),
+                &NewMessage { body: b64(&body) },
+            )
+            .await
+            {
                 Ok(_) => reload.run(()),
                 Err(f) => error.set(Some(f)),
             }
         });
     };
     let add = move |ev: leptos::ev::Event| {
-        let Some(file) = crate::components::chosen_file(&ev) else { return };
+        let Some(file) = crate::components::chosen_file(&ev) else {
+            return;
+        };
         let header = header2.clone();
         spawn_local(async move {
             progress.set(Some(t(T::UploadingEvidence).to_owned()));
             if let Some((h, bytes)) = seal::evidence(file).await {
-                let locked = lock(&key, &pack(&serde_json::to_vec(&h).unwrap_or_default(), &bytes), &mut seal::fill);
-                match api::upload_bytes::<serde_json::Value>("api/report-receipt/files", (header.0, &header.1), &locked).await {
+                let locked = lock(
+                    &key,
+                    &pack(&serde_json::to_vec(&h).unwrap_or_default(), &bytes),
+                    &mut seal::fill,
+                );
+                match api::upload_bytes::<serde_json::Value>("api/report-receipt/files", (header.0, &header.1), &locked)
+                    .await
+                {
                     Ok(_) => reload.run(()),
                     Err(f) => error.set(Some(f)),
                 }

@@ -43,4 +43,3 @@ pub fn read_message(key: &Key, body: &str) -> String {
         .map(|m| m.text)
         .unwrap_or_else(|| t(T::CannotDecrypt).to_owned())
 }
-
