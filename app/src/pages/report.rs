@@ -596,7 +596,7 @@ fn Thread(opened: Opened, reload: Callback<()>) -> impl IntoView {
             <section class="card">
                 <h2>{t(T::YourReport)}</h2>
                 <p>{content.subject_name.clone()}" · "{content.subject_post.clone()}" · "{content.village_name.clone()}</p>
-                <p class="muted">{category_name(content.category)}{if content.identity.is_some() { t(T::RealName) } else { t(T::Anonymous) }.to_owned()}</p>
+                <p class="muted">{category_name(content.category)}" · "{if content.identity.is_some() { t(T::RealName) } else { t(T::Anonymous) }}</p>
                 <p class="prose">{content.text.clone()}</p>
                 <p class="muted">{t(T::EvidenceCount).replace("{}", &v.files.len().to_string())}</p>
             </section>
