@@ -154,6 +154,18 @@ pub fn authorize_office_head(head: Option<bool>) -> Result<(), ApiError> {
     }
 }
 
+/// Decides whether a member of an office may seal its keys to `target`. Only a member who
+/// holds every office key lets others in (the chain starts with the head who set the office
+/// up); anyone enrolled may seal keys to themself (after opening them with the recovery
+/// code), which can harm no one else.
+pub fn authorize_key_grant(actor: &Actor, actor_holds_keys: bool, target: uuid::Uuid) -> Result<(), ApiError> {
+    if actor_holds_keys || actor.0.id == target {
+        Ok(())
+    } else {
+        Err(ApiError::Forbidden)
+    }
+}
+
 /// The actor's villager grant in one of `villages`: who they vote as.
 pub fn villager_grant<'a>(actor: &'a Actor, villages: &[RegionCode]) -> Option<&'a Grant> {
     actor

@@ -606,8 +606,16 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
                 "/api/offices/{code}/setup" => {
                     json!({"public_key": b64(32), "recovery_public_key": b64(32), "my_wrap": b64(80), "recovery_wrap": b64(80)})
                 }
-                "/api/offices/{code}/grants" => json!({"member": someone,
-                    "wraps": keys.iter().map(|k| json!({"key_id": k.id, "sealed": b64(80)})).collect::<Vec<_>>()}),
+                // An enrolled member without the keys may seal only to themself.
+                "/api/offices/{code}/grants" => {
+                    let me = client.get(app.url("api/me")).send().await.unwrap();
+                    let me = if me.status() == 200 {
+                        json::<serde_json::Value>(me).await["id"].clone()
+                    } else {
+                        json!(someone)
+                    };
+                    json!({"member": me, "wraps": keys.iter().map(|k| json!({"key_id": k.id, "sealed": b64(80)})).collect::<Vec<_>>()})
+                }
                 "/api/offices/{code}/removals" => {
                     json!({"member": someone, "public_key": b64(32), "wraps": [], "recovery_wrap": b64(80)})
                 }

@@ -529,6 +529,23 @@ db_test!(members_are_let_in_and_removed_and_recovery_opens_every_key, |app| {
     let state: OfficeState = head.get(&app, &format!("api/offices/{TOWNSHIP}")).await;
     let pending = state.members.iter().find(|m| m.account == other.id).unwrap();
     assert!(!pending.granted);
+    // Someone without the keys cannot let anyone in, even with well-formed copies.
+    let third = Inspector::new(&app, "13700000004", TOWNSHIP).await;
+    third.enroll(&app, TOWNSHIP, "第三位的口令").await;
+    let keys_now: OfficeState = head.get(&app, &format!("api/offices/{TOWNSHIP}")).await;
+    let forged: Vec<_> = keys_now
+        .keys
+        .iter()
+        .map(|k| json!({"key_id": k.id, "sealed": b64(&[9; 80])}))
+        .collect();
+    let res = third
+        .post(
+            &app,
+            &format!("api/offices/{TOWNSHIP}/grants"),
+            json!({"member": other.id, "wraps": forged}),
+        )
+        .await;
+    expect_error(res, 403, "forbidden").await;
     // The head checks the fingerprint and seals every office key to the newcomer.
     assert_eq!(pending.fingerprint, sunlight_seal::fingerprint(&other.keys.public()));
     let newcomer: Key = unb64(&pending.public_key).unwrap().try_into().unwrap();
@@ -549,6 +566,25 @@ db_test!(members_are_let_in_and_removed_and_recovery_opens_every_key, |app| {
     let inbox: Vec<InboxItem> = other.get(&app, &format!("api/offices/{TOWNSHIP}/reports")).await;
     let (_, read, _) = other.read(&app, TOWNSHIP, inbox[0].id).await;
     assert!(read.text.contains(MARKER));
+    // A member with the keys cannot replace the copies another already holds.
+    let forged: Vec<_> = keys_now
+        .keys
+        .iter()
+        .map(|k| json!({"key_id": k.id, "sealed": b64(&[9; 80])}))
+        .collect();
+    let res = other
+        .post(
+            &app,
+            &format!("api/offices/{TOWNSHIP}/grants"),
+            json!({"member": head.id, "wraps": forged}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        head.office_keys(&app, TOWNSHIP).await.len(),
+        1,
+        "the head's copy still opens"
+    );
     // A member who is not head cannot remove anyone or read the access log.
     let res = other
         .client

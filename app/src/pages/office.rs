@@ -90,7 +90,14 @@ pub fn OfficePage() -> impl IntoView {
             {move || match state.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(f)) => view! { <ErrorRetry failure=f retry=move |_| state.refetch()/> }.into_any(),
-                Some(Ok(s)) => view! { <Office state=s reload=Callback::new(move |_| state.refetch())/> }.into_any(),
+                Some(Ok(s)) => {
+                    let code = s.code.to_string();
+                    view! {
+                        <Office state=s reload=Callback::new(move |_| state.refetch())/>
+                        // Numbers need no key: a county sees its townships' without unlocking.
+                        <Counts code=code/>
+                    }.into_any()
+                }
             }}
         </Page>
     }
@@ -355,7 +362,6 @@ fn Unlocked(state: OfficeState, unlocked: Unlocked, reload: Callback<()>) -> imp
         })}
         {holds_all.then(|| view! { <Members state=state.clone() unlocked=unlocked.clone() head=head reload=reload/> })}
         {head.then(|| view! { <AccessLog code=code.clone()/> })}
-        <Counts code=code.clone()/>
     }
 }
 

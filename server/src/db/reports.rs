@@ -266,15 +266,25 @@ impl Db {
         })
     }
 
-    /// Stores a member's copies of the office keys.
-    pub async fn grant_member(&self, member: Uuid, wraps: &[(Uuid, Vec<u8>)]) -> Result<(), sqlx::Error> {
+    /// Stores a member's copies of the office keys. Copies they already hold are replaced
+    /// only when `replace` (a member re-sealing for themself).
+    pub async fn grant_member(
+        &self,
+        member: Uuid,
+        wraps: &[(Uuid, Vec<u8>)],
+        replace: bool,
+    ) -> Result<(), sqlx::Error> {
+        let sql = if replace {
+            "INSERT INTO office_key_wraps (key_id, holder, sealed) VALUES ($1, $2, $3)
+             ON CONFLICT (key_id, holder) DO UPDATE SET sealed = excluded.sealed"
+        } else {
+            "INSERT INTO office_key_wraps (key_id, holder, sealed) VALUES ($1, $2, $3)
+             ON CONFLICT (key_id, holder) DO NOTHING"
+        };
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             for (key_id, sealed) in wraps {
-                sqlx::query(
-                    "INSERT INTO office_key_wraps (key_id, holder, sealed) VALUES ($1, $2, $3)
-                     ON CONFLICT (key_id, holder) DO UPDATE SET sealed = excluded.sealed",
-                )
+                sqlx::query(sql)
                 .bind(key_id)
                 .bind(member)
                 .bind(sealed)

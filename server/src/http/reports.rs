@@ -40,7 +40,7 @@ use super::{
     extract::{ApiJson, ApiPath, ApiQuery, ClientIp},
 };
 use crate::{
-    authz::{Action, Actor, authorize, authorize_office_head},
+    authz::{Action, Actor, authorize, authorize_key_grant, authorize_office_head},
     db::{
         reports::{FileError, MemberRow, NewReportRow, ReportRow},
         to_wire,
@@ -572,7 +572,9 @@ async fn setup(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// Lets an enrolled inspector in: a member's browser seals every office key to them.
+/// Lets an enrolled inspector in: a member who holds the keys seals every one of them to the
+/// newcomer in their browser. Copies a member already holds are kept, not replaced, unless
+/// the member seals to themself (with the recovery code).
 #[utoipa::path(post, path = "/api/offices/{code}/grants", tag = "reports", params(("code" = String, Path)), request_body = GrantMember,
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn grant(
@@ -590,6 +592,12 @@ async fn grant(
         return Err(ApiError::invalid("member", FieldError::NotListed));
     }
     let keys = state.db.office_keys(&office).await?;
+    let held = state.db.office_wraps(&office).await?;
+    let actor_holds_keys = !keys.is_empty()
+        && keys
+            .iter()
+            .all(|k| held.iter().any(|w| w.key_id == k.id && w.holder == actor.0.id));
+    authorize_key_grant(&actor, actor_holds_keys, g.member)?;
     let mut wraps = Vec::new();
     for k in &keys {
         let w = g
@@ -602,7 +610,7 @@ async fn grant(
     if keys.is_empty() || g.wraps.len() != keys.len() {
         return Err(ApiError::invalid("wraps", FieldError::NotListed));
     }
-    state.db.grant_member(g.member, &wraps).await?;
+    state.db.grant_member(g.member, &wraps, g.member == actor.0.id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
