@@ -127,7 +127,38 @@ test('an anonymous report goes from a phone to the township office and back', as
   await later.getByText('已收到，请补充付款凭证。').waitFor();
   await shot(later, 'report-06-filer-sees-answer');
 
-  for (const p of [office, filer, later]) assert.deepEqual(p.errors, []);
+  // A second inspector joins: the administrator makes the account, the newcomer chooses a
+  // passphrase and reads out a fingerprint, the head compares it and lets them in.
+  const admin = await phone(browser);
+  await signIn(admin, server.base, '13800000009');
+  const made = await admin.evaluate(async () => (await fetch('api/regions/359901101000/accounts', {
+    method: 'POST', headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ name: '王纪检', mobile: '13800000066', role: 'inspector', password: 'Newcomer2026' }),
+  })).status);
+  assert.equal(made, 201);
+  const second = await phone(browser);
+  await signIn(second, server.base, '13800000066', 'Newcomer2026');
+  await second.waitForURL((u) => !u.pathname.endsWith('/login'));
+  await second.goto(server.base + 'office/359901101000');
+  await second.getByLabel('纪检口令').fill('王纪检的口令 2026');
+  await second.getByLabel('再输入一次口令').fill('王纪检的口令 2026');
+  await second.getByRole('button', { name: '保存' }).click();
+  await second.getByRole('heading', { name: '等待授权' }).waitFor();
+  const theirs = (await second.locator('.fingerprint').first().textContent()).split('指纹')[1].trim();
+  await shot(second, 'report-07-newcomer-waits');
+  await office.goto(server.base + 'office/359901101000');
+  await office.getByLabel('纪检口令').fill(PASSPHRASE);
+  await office.getByRole('button', { name: '解锁' }).click();
+  const row = office.locator('li', { hasText: '王纪检' });
+  await row.getByText(theirs).waitFor();
+  await row.getByRole('button', { name: '核对无误，授权' }).click();
+  await office.locator('li', { hasText: '王纪检' }).getByText('已授权').waitFor();
+  await shot(office, 'report-08-head-lets-in');
+  await second.getByRole('button', { name: '刷新' }).click();
+  await second.getByRole('link', { name: /已立案/ }).click();
+  await second.getByText(MARKER, { exact: false }).waitFor();
+
+  for (const p of [office, filer, later, second]) assert.deepEqual(p.errors, []);
 
   // Nothing the filer wrote is in the server's log or its data directory in the clear.
   const needles = [MARKER, '陈某', '二十万元'].map((s) => Buffer.from(s));
