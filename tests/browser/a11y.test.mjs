@@ -2,7 +2,7 @@
 // contrasts with its background at 4.5:1 or more (WCAG AA, China's elderly-friendly rules).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, phone, signIn } from './harness.mjs';
+import { startServer, launch, phone, signIn, scrollsSideways } from './harness.mjs';
 
 let server;
 let browser;
@@ -91,4 +91,25 @@ test('contrast and labels on the villagers\' and the staff screens', async () =>
   await staff.goto(server.base + 'staff/admin/359901101201');
   await staff.getByRole('heading', { name: '农户', exact: true }).waitFor();
   await check(staff, 'admin village');
+  // Private reports: the villager's tab, the form (both ways of reporting), the follow-up,
+  // and the inspector's first visit to the office.
+  await page.getByRole('link', { name: '举报', exact: true }).click();
+  await page.getByRole('link', { name: '我要举报' }).waitFor();
+  await check(page, 'reports tab');
+  const filer = await phone(browser, { viewport: { width: 320, height: 640 } });
+  await filer.goto(server.base + 'report/new');
+  await filer.getByLabel('实名举报').check();
+  await filer.getByLabel('身份证号').waitFor();
+  await check(filer, 'report form');
+  assert.equal(await scrollsSideways(filer), false, 'the report form fits 320 px');
+  await filer.goto(server.base + 'report/follow');
+  await filer.getByLabel('查询码').fill('not a code');
+  await filer.getByRole('button', { name: '查询' }).click();
+  await filer.getByRole('alert').waitFor();
+  await check(filer, 'follow-up error');
+  const inspector = await phone(browser);
+  await signIn(inspector, server.base, '13800000007');
+  await inspector.goto(server.base + 'office/359901000000');
+  await inspector.getByRole('heading', { name: '设置纪检口令' }).waitFor();
+  await check(inspector, 'office enrolment');
 });
