@@ -112,7 +112,7 @@ fn routes(base: String) -> impl IntoView {
         <Router base=base>
             <Routes fallback=|| view! { <pages::NotFound/> }>
                 <Route path=path!("/office/:code") view=|| view! { <Authed><pages::office::OfficePage/></Authed> }/>
-                <Route path=path!("/office/:code/reports/:id") view=|| view! { <Authed><pages::office::OfficeReportPage/></Authed> }/>
+                <Route path=path!("/office/:code/reports/:id") view=|| view! { <Authed><pages::office_report::OfficeReportPage/></Authed> }/>
             </Routes>
         </Router>
     }

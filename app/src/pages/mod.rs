@@ -12,6 +12,8 @@ pub mod ledger_staff;
 pub mod me;
 #[cfg(feature = "office")]
 pub mod office;
+#[cfg(feature = "office")]
+pub mod office_report;
 #[cfg(not(any(feature = "report", feature = "office")))]
 pub mod polls;
 #[cfg(not(any(feature = "staff", feature = "report", feature = "office")))]
