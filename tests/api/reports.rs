@@ -782,3 +782,20 @@ async fn no_word_of_a_report_reaches_a_postgres_dump() {
         );
     }
 }
+
+db_test!(filings_and_wrong_codes_are_rate_limited_per_address, |app| {
+    let (_head, _) = township_office(&app).await;
+    // Twenty filings from one address in a quarter of an hour, then a wait.
+    for _ in 0..20 {
+        let f = prepare(&app, TOWNSHIP).await;
+        assert_eq!(send(&app, &f, &content(true)).await.status(), StatusCode::CREATED);
+    }
+    let f = prepare(&app, TOWNSHIP).await;
+    let e = expect_error(send(&app, &f, &content(true)).await, 429, "rate_limited").await;
+    assert!(e.retry_after.unwrap_or(0) > 0);
+    // Thirty wrong receipt codes, then a wait; nothing tells a guess from a typo.
+    for _ in 0..30 {
+        expect_error(follow(&app, &Receipt::generate(&mut os)).await, 404, "not_found").await;
+    }
+    expect_error(follow(&app, &Receipt::generate(&mut os)).await, 429, "rate_limited").await;
+});
