@@ -66,7 +66,6 @@ pub enum T {
     TabWork,
     // Honest empty states of capabilities not yet open
     DemandsSoon,
-    ReportsSoon,
     ComingTitle,
     // Me
     MyRoles,
@@ -82,7 +81,6 @@ pub enum T {
     DemandInbox,
     DemandInboxEmpty,
     ReportInbox,
-    ReportInboxEmpty,
     Manage,
     ManageHint,
     // Admin
@@ -418,10 +416,6 @@ impl T {
                 "开通后，您可以在这里向村里提出诉求，并查看每一步办理记录。",
                 "Once open, you can raise demands with the village here and follow every step.",
             ),
-            T::ReportsSoon => (
-                "开通后，您可以在这里向纪检监察机关实名或匿名举报，内容加密，村干部无法查看。",
-                "Once open, you can report to the discipline inspection office here, by name or anonymously, encrypted so no village cadre can read it.",
-            ),
             T::MyRoles => ("我的身份", "My roles"),
             T::Language => ("语言 / Language", "语言 / Language"),
             T::LargeText => ("大字模式", "Large text"),
@@ -440,10 +434,6 @@ impl T {
                 "Once demands open, the ones you handle appear here.",
             ),
             T::ReportInbox => ("举报受理", "Reports"),
-            T::ReportInboxEmpty => (
-                "举报功能开通后，本机关收到的加密举报会出现在这里。",
-                "Once reports open, encrypted reports to your office appear here.",
-            ),
             T::Manage => ("管理", "Manage"),
             T::ManageHint => ("农户、邀请码和账号", "Households, invite codes and accounts"),
             T::Subregions => ("下级区域", "Regions below"),
