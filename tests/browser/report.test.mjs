@@ -95,6 +95,9 @@ test('an anonymous report goes from a phone to the township office and back', as
   await later.getByText('已收到', { exact: true }).waitFor();
   await later.getByText(MARKER, { exact: false }).waitFor();
   await later.getByText('已提交证据 1 份').waitFor();
+  // More evidence later: a file that is not a photo goes as it is, with a warning.
+  await later.locator('#more-evidence').setInputFiles({ name: '说明.txt', mimeType: 'text/plain', buffer: Buffer.from(`${MARKER} 补充说明`) });
+  await later.getByText('已提交证据 2 份').waitFor();
   await shot(later, 'report-04-follow-up');
 
   // The inspector comes back later: the page asks for the passphrase again.
@@ -108,7 +111,11 @@ test('an anonymous report goes from a phone to the township office and back', as
   await office.getByRole('link', { name: /已收到/ }).click();
   await office.getByText(MARKER, { exact: false }).waitFor();
   await office.getByText('匿名举报').waitFor();
+  // The photo is shown after re-decoding; the other file is only offered as a download.
+  const download = office.waitForEvent('download');
   await office.getByRole('button', { name: '解密并查看证据' }).click();
+  assert.equal((await download).suggestedFilename(), '说明.txt');
+  await office.getByText('说明.txt · 已下载（未在页面中打开）').waitFor();
   const img = office.locator('img.evidence');
   await img.waitFor();
   assert.ok(await img.evaluate((i) => i.complete && i.naturalWidth > 0), 'the re-decoded photo shows');
@@ -170,4 +177,28 @@ test('an anonymous report goes from a phone to the township office and back', as
     const bytes = readFileSync(f);
     for (const n of needles) assert.ok(!bytes.includes(n), `${f} holds ${n}`);
   }
+});
+
+// Files to the township office that the test above opened.
+test('a real-name report with a mistyped ID card number is stopped in the phone', async () => {
+  const filer = await phone(browser);
+  await filer.goto(server.base + 'report/new');
+  await filer.getByLabel('实名举报').check();
+  await filer.locator('#rn-name').fill('林举报');
+  await filer.locator('#rn-id').fill('110105194912310021');
+  await filer.locator('#rn-mobile').fill('13912345678');
+  await filer.locator('#subject-name').fill('陈某');
+  await filer.locator('#subject-post').fill('村主任');
+  await filer.getByLabel('市', { exact: true }).selectOption({ label: '云溪市' });
+  await filer.getByLabel('县（区）').selectOption({ label: '清水县' });
+  await filer.getByLabel('乡镇（街道）').selectOption({ label: '桃源镇' });
+  await filer.getByLabel('村（社区）').selectOption({ label: '上坪村' });
+  await filer.getByLabel('问题类别').selectOption({ label: '优亲厚友' });
+  await filer.getByLabel('具体问题').fill('低保名额给了亲戚。');
+  await filer.getByRole('button', { name: '加密并提交' }).click();
+  await filer.getByText('身份证号校验位不对，请核对').waitFor();
+  await filer.locator('#rn-id').fill('11010519491231002X');
+  await filer.getByRole('button', { name: '加密并提交' }).click();
+  await filer.locator('.code.receipt').waitFor();
+  assert.deepEqual(filer.errors, []);
 });
