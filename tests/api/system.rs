@@ -95,12 +95,14 @@ fn fake_dist() -> tempfile::TempDir {
     std::fs::write(d.path().join("sunlight-app-0123456789abcdef.js"), "console.log(1)").unwrap();
     std::fs::write(d.path().join("sunlight-app-0123456789abcdef.js.br"), [0x0b, 0x07, 0x80]).unwrap();
     std::fs::write(d.path().join("manifest.json"), "{}").unwrap();
-    std::fs::create_dir(d.path().join("staff")).unwrap();
-    std::fs::write(
-        d.path().join("staff/index.html"),
-        "<html><head></head><body>workbench</body></html>",
-    )
-    .unwrap();
+    for (bundle, body) in [("staff", "workbench"), ("report", "reports"), ("office", "inspectors")] {
+        std::fs::create_dir(d.path().join(bundle)).unwrap();
+        std::fs::write(
+            d.path().join(bundle).join("index.html"),
+            format!("<html><head></head><body>{body}</body></html>"),
+        )
+        .unwrap();
+    }
     d
 }
 
@@ -118,6 +120,12 @@ async fn serves_the_client_with_caching_and_spa_fallback() {
     .unwrap();
     let res = app.get("").await;
     assert_eq!(res.headers()["cache-control"], "no-cache");
+    // Pages may talk to this server only: decrypted reports cannot be sent elsewhere.
+    let policy = res.headers()["content-security-policy"].to_str().unwrap().to_owned();
+    assert!(
+        policy.contains("connect-src 'self'") && policy.contains("object-src 'none'"),
+        "{policy}"
+    );
     let html = res.text().await.unwrap();
     assert!(html.contains("<head><base href=\"/\">"), "{html}");
     // A deep link of the client's router gets index.html; one of the workbench, its page.
@@ -129,6 +137,19 @@ async fn serves_the_client_with_caching_and_spa_fallback() {
         staff.contains("workbench") && staff.contains("<base href=\"/\">"),
         "{staff}"
     );
+    // The reports page and the inspectors' office are bundles of their own; `/reports`
+    // (the villagers' tab) is not the reports page.
+    assert!(app.get("report/follow").await.text().await.unwrap().contains("reports"));
+    assert!(app.get("report").await.text().await.unwrap().contains("reports"));
+    assert!(
+        app.get("office/359901101000")
+            .await
+            .text()
+            .await
+            .unwrap()
+            .contains("inspectors")
+    );
+    assert!(app.get("reports").await.text().await.unwrap().contains("app"));
     // Hashed assets are cached for good, and brotli is served when asked for.
     let res = app
         .client

@@ -110,8 +110,17 @@ fn index(page: Option<&String>) -> Response {
     let mut res = Html(html).into_response();
     res.headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    res.headers_mut()
+        .insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(PAGE_POLICY));
     res
 }
+
+/// What the pages may reach. Decrypted reports live in the office page's memory, so it
+/// may talk to this server only (`connect-src`), run workers from here only, and embed
+/// nothing. Scripts are left to the default: old WeChat web-views know neither
+/// `wasm-unsafe-eval` nor hashes of the shell's inline start-up check.
+const PAGE_POLICY: &str = "connect-src 'self'; worker-src 'self'; img-src 'self' blob: data:; \
+     object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'";
 
 /// Trunk names built assets `name-<16 hex digits>.ext`.
 fn is_hashed(path: &str) -> bool {
