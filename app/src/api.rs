@@ -16,7 +16,23 @@ pub enum Failure {
     Server(ErrorBody),
 }
 
+/// A failure found before asking the server, worded like the server's.
+impl From<sunlight_api::error::Invalid> for Failure {
+    fn from(e: sunlight_api::error::Invalid) -> Self {
+        let mut body = ErrorBody::new(ErrorCode::Invalid, "");
+        body.field = Some(e.field.to_owned());
+        body.reason = Some(e.reason);
+        Failure::Server(body)
+    }
+}
+
 impl Failure {
+    /// A field refused before asking the server.
+    #[cfg(any(feature = "report", feature = "office"))]
+    pub fn invalid(field: &'static str, reason: sunlight_api::error::FieldError) -> Self {
+        sunlight_api::error::Invalid::new(field, reason).into()
+    }
+
     /// The words a person sees, in the current language.
     pub fn message(&self) -> String {
         match self {

@@ -4,7 +4,6 @@ use leptos::{prelude::*, task::spawn_local};
 use sunlight_api::{
     InviteCode, Mobile, Password, PersonName,
     dto::{Me, Register as RegisterBody, ResetPassword, SignIn as SignInBody},
-    error::Invalid,
 };
 
 use crate::{
@@ -14,14 +13,6 @@ use crate::{
     paths,
     session::Session,
 };
-
-/// A failure found before asking the server, worded like the server's.
-fn local(e: Invalid) -> Failure {
-    let mut body = sunlight_api::ErrorBody::new(sunlight_api::ErrorCode::Invalid, "");
-    body.field = Some(e.field.to_owned());
-    body.reason = Some(e.reason);
-    Failure::Server(body)
-}
 
 /// Where a signed-in person lands.
 pub fn landing(me: &Me) -> &'static str {
@@ -59,7 +50,7 @@ pub fn SignIn() -> impl IntoView {
             password: password.get_untracked(),
         };
         if let Err(e) = Mobile::parse(&body.mobile) {
-            error.set(Some(local(e)));
+            error.set(Some(e.into()));
             return;
         }
         busy.set(true);
@@ -113,7 +104,7 @@ pub fn Register() -> impl IntoView {
             .and(Mobile::parse(&body.mobile).map(|_| ()))
             .and(Password::parse(&body.password).map(|_| ()));
         if let Err(e) = checked {
-            error.set(Some(local(e)));
+            error.set(Some(e.into()));
             return;
         }
         busy.set(true);
@@ -163,7 +154,7 @@ pub fn Reset() -> impl IntoView {
             .and(InviteCode::parse(&body.code).map(|_| ()))
             .and(Password::parse(&body.password).map(|_| ()));
         if let Err(e) = checked {
-            error.set(Some(local(e)));
+            error.set(Some(e.into()));
             return;
         }
         busy.set(true);

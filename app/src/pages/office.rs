@@ -42,14 +42,6 @@ impl OfficeKeys {
     }
 }
 
-pub(super) fn invalid(field: &'static str, reason: sunlight_api::error::FieldError) -> Failure {
-    Failure::Server(sunlight_api::ErrorBody {
-        field: Some(field.to_owned()),
-        reason: Some(reason),
-        ..sunlight_api::ErrorBody::new(sunlight_api::ErrorCode::Invalid, "")
-    })
-}
-
 pub(super) fn key32(b64text: &str) -> Option<Key> {
     unb64(b64text)?.try_into().ok()
 }
@@ -127,11 +119,14 @@ fn EnrollForm(code: String, reload: Callback<()>) -> impl IntoView {
         ev.prevent_default();
         let p = pass.get_untracked();
         if p.chars().count() < MIN_PASSPHRASE {
-            error.set(Some(invalid("passphrase", sunlight_api::error::FieldError::TooShort)));
+            error.set(Some(Failure::invalid(
+                "passphrase",
+                sunlight_api::error::FieldError::TooShort,
+            )));
             return;
         }
         if p != again.get_untracked() {
-            error.set(Some(invalid(
+            error.set(Some(Failure::invalid(
                 "passphrase_again",
                 sunlight_api::error::FieldError::BadFormat,
             )));
@@ -226,7 +221,10 @@ fn UnlockForm(state: OfficeState, reload: Callback<()>) -> impl IntoView {
                 None => None,
             };
             let Some(secret) = opened else {
-                error.set(Some(invalid("passphrase", sunlight_api::error::FieldError::BadFormat)));
+                error.set(Some(Failure::invalid(
+                    "passphrase",
+                    sunlight_api::error::FieldError::BadFormat,
+                )));
                 busy.set(false);
                 return;
             };
@@ -235,13 +233,19 @@ fn UnlockForm(state: OfficeState, reload: Callback<()>) -> impl IntoView {
             // With the recovery code, the inspector lets themself in again.
             if !rec.trim().is_empty() {
                 let Some(rc) = RecoveryCode::parse(&rec) else {
-                    error.set(Some(invalid("recovery", sunlight_api::error::FieldError::BadFormat)));
+                    error.set(Some(Failure::invalid(
+                        "recovery",
+                        sunlight_api::error::FieldError::BadFormat,
+                    )));
                     busy.set(false);
                     return;
                 };
                 let recovered = open_wraps(&rc.key_pair(), &recovery_wraps);
                 if recovered.len() != keys_ids.len() || recovered.is_empty() {
-                    error.set(Some(invalid("recovery", sunlight_api::error::FieldError::BadFormat)));
+                    error.set(Some(Failure::invalid(
+                        "recovery",
+                        sunlight_api::error::FieldError::BadFormat,
+                    )));
                     busy.set(false);
                     return;
                 }
@@ -532,7 +536,7 @@ fn Members(state: OfficeState, unlocked: Unlocked, head: bool, reload: Callback<
                         spawn_local(async move {
                             let Ok(s) = api::get::<OfficeState>(&format!("api/offices/{code}")).await else { return };
                             let Some(recovery_public) = recovery_public(&s) else {
-                                error.set(Some(invalid("recovery", sunlight_api::error::FieldError::Required)));
+                                error.set(Some(Failure::invalid("recovery", sunlight_api::error::FieldError::Required)));
                                 return;
                             };
                             let body = RemoveMember {

@@ -19,7 +19,7 @@ use crate::{
     components::{Empty, ErrorRetry, FormError, Go, Loading, Page},
     i18n::{T, t},
     pages::{
-        office::{OfficeKeys, Unlocked, invalid, key32, status_class},
+        office::{OfficeKeys, Unlocked, key32, status_class},
         report_text::{category_name, read_message, status_name, subject_level_name},
     },
     paths, seal,
@@ -184,7 +184,10 @@ fn Reply(code: String, id: Uuid, key: Key, reload: Callback<()>) -> impl IntoVie
         ev.prevent_default();
         let body = text.get_untracked().trim().to_owned();
         if body.is_empty() {
-            error.set(Some(invalid("text", sunlight_api::error::FieldError::Required)));
+            error.set(Some(Failure::invalid(
+                "text",
+                sunlight_api::error::FieldError::Required,
+            )));
             return;
         }
         let code = code.clone();
@@ -239,7 +242,7 @@ fn StatusActions(code: String, id: Uuid, status: ReportStatus, key: Key, reload:
                     let go = move |_| {
                         let text = message.get_untracked().trim().to_owned();
                         if to.needs_message() && text.is_empty() {
-                            error.set(Some(invalid("message", sunlight_api::error::FieldError::Required)));
+                            error.set(Some(Failure::invalid("message", sunlight_api::error::FieldError::Required)));
                             return;
                         }
                         let body = StatusChange {

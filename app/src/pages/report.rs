@@ -108,15 +108,6 @@ fn eligible(offices: &[OfficeKeyInfo], level: SubjectLevel) -> Vec<OfficeKeyInfo
         .collect()
 }
 
-/// Something wrong with what was typed, before anything is sent.
-fn local_error(field: &'static str, reason: sunlight_api::error::FieldError) -> Failure {
-    Failure::Server(sunlight_api::ErrorBody {
-        field: Some(field.to_owned()),
-        reason: Some(reason),
-        ..sunlight_api::ErrorBody::new(sunlight_api::ErrorCode::Invalid, "")
-    })
-}
-
 /// The form. The receipt code and idempotency key are made once per form, so sending
 /// again after a network failure files the report once.
 #[component]
@@ -219,11 +210,17 @@ pub fn NewReportPage() -> impl IntoView {
         }
         error.set(None);
         let Some(v) = village.get_untracked() else {
-            error.set(Some(local_error("village", sunlight_api::error::FieldError::Required)));
+            error.set(Some(Failure::invalid(
+                "village",
+                sunlight_api::error::FieldError::Required,
+            )));
             return;
         };
         let Some(cat) = category.get_untracked() else {
-            error.set(Some(local_error("category", sunlight_api::error::FieldError::Required)));
+            error.set(Some(Failure::invalid(
+                "category",
+                sunlight_api::error::FieldError::Required,
+            )));
             return;
         };
         let content = ReportContent {
@@ -241,7 +238,7 @@ pub fn NewReportPage() -> impl IntoView {
             text: text.get_untracked().trim().to_owned(),
         };
         if let Err(e) = content.validate() {
-            error.set(Some(local_error(e.field, e.reason)));
+            error.set(Some(e.into()));
             return;
         }
         let Some(Ok(Some(list))) = offices.get_untracked() else {
@@ -251,11 +248,17 @@ pub fn NewReportPage() -> impl IntoView {
             .get_untracked()
             .and_then(|c| list.into_iter().find(|o| o.code == c))
         else {
-            error.set(Some(local_error("office", sunlight_api::error::FieldError::Required)));
+            error.set(Some(Failure::invalid(
+                "office",
+                sunlight_api::error::FieldError::Required,
+            )));
             return;
         };
         let (Some(key_id), Some(public)) = (target.key_id, target.public_key.as_deref().and_then(unb64)) else {
-            error.set(Some(local_error("office", sunlight_api::error::FieldError::NotListed)));
+            error.set(Some(Failure::invalid(
+                "office",
+                sunlight_api::error::FieldError::NotListed,
+            )));
             return;
         };
         let Ok(public) = <[u8; 32]>::try_from(public) else {
@@ -486,7 +489,10 @@ pub fn Follow() -> impl IntoView {
     let load = move || {
         error.set(None);
         let Some(receipt) = Receipt::parse(&code.get_untracked()) else {
-            error.set(Some(local_error("receipt", sunlight_api::error::FieldError::BadFormat)));
+            error.set(Some(Failure::invalid(
+                "receipt",
+                sunlight_api::error::FieldError::BadFormat,
+            )));
             return;
         };
         busy.set(true);
@@ -495,7 +501,10 @@ pub fn Follow() -> impl IntoView {
             match api::get_with::<ReceiptView>("api/report-receipt", (header.0, &header.1)).await {
                 Ok(v) => match open_receipt(&receipt, v) {
                     Some(o) => opened.set(Some(o)),
-                    None => error.set(Some(local_error("receipt", sunlight_api::error::FieldError::BadFormat))),
+                    None => error.set(Some(Failure::invalid(
+                        "receipt",
+                        sunlight_api::error::FieldError::BadFormat,
+                    ))),
                 },
                 Err(f) => error.set(Some(f)),
             }
@@ -540,7 +549,10 @@ fn Thread(opened: Opened, reload: Callback<()>) -> impl IntoView {
         ev.prevent_default();
         let text = reply.get_untracked().trim().to_owned();
         if text.is_empty() {
-            error.set(Some(local_error("text", sunlight_api::error::FieldError::Required)));
+            error.set(Some(Failure::invalid(
+                "text",
+                sunlight_api::error::FieldError::Required,
+            )));
             return;
         }
         let header = header.clone();
