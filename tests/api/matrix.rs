@@ -182,15 +182,7 @@ async fn office_fixture(app: &TestApp, region: &RegionCode) -> (Uuid, Uuid) {
         .setup_office(region, head, &[4; 32], &[5; 32], &[6; 80], &[6; 80])
         .await
         .unwrap();
-    let key_id = app
-        .db
-        .office_keys(region)
-        .await
-        .unwrap()
-        .into_iter()
-        .find(|k| k.active)
-        .unwrap()
-        .id;
+    let key_id = app.db.active_office_key(region).await.unwrap().unwrap().id;
     let report = app
         .db
         .file_report(&sunlight_server::db::reports::NewReportRow {
@@ -625,14 +617,7 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
                 "/api/offices/{code}/reports/{id}/transfer" => {
                     let to = region.parent().unwrap_or_else(|| code("359901000000"));
                     office_fixture(app, &to).await;
-                    let key = app
-                        .db
-                        .office_keys(&to)
-                        .await
-                        .unwrap()
-                        .into_iter()
-                        .find(|k| k.active)
-                        .unwrap();
+                    let key = app.db.active_office_key(&to).await.unwrap().unwrap();
                     json!({"to": to, "key_id": key.id, "sealed_key": b64(80)})
                 }
                 _ => json!(null),

@@ -139,6 +139,16 @@ impl Db {
         .await)
     }
 
+    /// The key that receives an office's new reports, if it has been set up.
+    pub async fn active_office_key(&self, office: &RegionCode) -> Result<Option<OfficeKeyRow>, sqlx::Error> {
+        on_pool!(self, p => sqlx::query_as(
+            "SELECT id, public_key, active, created_at FROM office_keys WHERE office_code = $1 AND active = TRUE",
+        )
+        .bind(office.as_str())
+        .fetch_optional(p)
+        .await)
+    }
+
     pub async fn office_recovery(&self, office: &RegionCode) -> Result<Option<Vec<u8>>, sqlx::Error> {
         on_pool!(self, p => sqlx::query_scalar("SELECT public_key FROM office_recovery WHERE office_code = $1")
             .bind(office.as_str())

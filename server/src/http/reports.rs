@@ -42,7 +42,7 @@ use super::{
 use crate::{
     authz::{Action, Actor, authorize, authorize_key_grant, authorize_office_head},
     db::{
-        reports::{FileError, MemberRow, NewReportRow, ReportRow},
+        reports::{FileError, MemberRow, NewReportRow, OfficeKeyRow, ReportRow, WrapRow},
         to_wire,
     },
 };
@@ -190,7 +190,7 @@ async fn offices_for(
     let mut next = village.parent();
     while let Some(code) = next {
         if let Some(region) = state.db.region(&code).await? {
-            let active = state.db.office_keys(&code).await?.into_iter().find(|k| k.active);
+            let active = state.db.active_office_key(&code).await?;
             out.push(OfficeKeyInfo {
                 code: region.code,
                 level: region.level,
@@ -244,7 +244,7 @@ async fn file(
     let office_name = office_region(&state, &r.office)
         .await
         .map_err(|_| ApiError::invalid("office", FieldError::NotListed))?;
-    let active = state.db.office_keys(&r.office).await?.into_iter().find(|k| k.active);
+    let active = state.db.active_office_key(&r.office).await?;
     if active.map(|k| k.id) != Some(r.key_id) {
         // The office has no key yet, or made a new one since the phone asked.
         return Err(ApiError::invalid("key_id", FieldError::NotListed));
@@ -430,6 +430,14 @@ async fn in_office(state: &AppState, actor: &Actor, code: &str) -> ApiResult<(Re
     Ok((office, name))
 }
 
+/// Whether `holder` has a sealed copy of every key the office has (and it has one).
+fn holds_every_key(keys: &[OfficeKeyRow], wraps: &[WrapRow], holder: Uuid) -> bool {
+    !keys.is_empty()
+        && keys
+            .iter()
+            .all(|k| wraps.iter().any(|w| w.key_id == k.id && w.holder == holder))
+}
+
 fn me_in(members: &[MemberRow], actor: &Actor) -> Option<MemberRow> {
     members.iter().find(|m| m.account_id == actor.0.id).cloned()
 }
@@ -448,10 +456,6 @@ async fn office(
     let members = state.db.office_members(&office).await?;
     let wraps = state.db.office_wraps(&office).await?;
     let recovery = state.db.office_recovery(&office).await?;
-    let holds_all = |holder: Uuid| {
-        keys.iter()
-            .all(|k| wraps.iter().any(|w| w.key_id == k.id && w.holder == holder))
-    };
     let wraps_of = |holder: Uuid| {
         wraps
             .iter()
@@ -496,7 +500,7 @@ async fn office(
                 head: m.head,
                 fingerprint: fingerprint(&key32(&m.public_key)),
                 public_key: b64(&m.public_key),
-                granted: !keys.is_empty() && holds_all(m.account_id),
+                granted: holds_every_key(&keys, &wraps, m.account_id),
             })
             .collect(),
         me,
@@ -593,11 +597,7 @@ async fn grant(
     }
     let keys = state.db.office_keys(&office).await?;
     let held = state.db.office_wraps(&office).await?;
-    let actor_holds_keys = !keys.is_empty()
-        && keys
-            .iter()
-            .all(|k| held.iter().any(|w| w.key_id == k.id && w.holder == actor.0.id));
-    authorize_key_grant(&actor, actor_holds_keys, g.member)?;
+    authorize_key_grant(&actor, holds_every_key(&keys, &held, actor.0.id), g.member)?;
     let mut wraps = Vec::new();
     for k in &keys {
         let w = g
@@ -636,9 +636,7 @@ async fn remove(
     let public = public_key(&r.public_key, "public_key")?;
     let mut wraps = vec![(Uuid::nil(), bytes(&r.recovery_wrap, "recovery_wrap", SEALED_MAX)?)];
     for m in members.iter().filter(|m| m.account_id != r.member) {
-        let granted = keys
-            .iter()
-            .all(|k| wraps_now.iter().any(|w| w.key_id == k.id && w.holder == m.account_id));
+        let granted = holds_every_key(&keys, &wraps_now, m.account_id);
         let given = r.wraps.iter().find(|w| w.member == m.account_id);
         match given {
             Some(w) => wraps.push((m.account_id, bytes(&w.sealed, "wraps", SEALED_MAX)?)),
@@ -826,7 +824,7 @@ async fn transfer(
     if t.to == office || office_region(&state, &t.to).await.is_err() {
         return Err(ApiError::invalid("to", FieldError::NotListed));
     }
-    let active = state.db.office_keys(&t.to).await?.into_iter().find(|k| k.active);
+    let active = state.db.active_office_key(&t.to).await?;
     if active.map(|k| k.id) != Some(t.key_id) {
         return Err(ApiError::invalid("key_id", FieldError::NotListed));
     }
