@@ -173,3 +173,18 @@ pub fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
     input.set_value("");
     Some(file)
 }
+
+/// What a report is, who reads it, and the two ways on: the villagers' 举报 tab and the
+/// reports page both start here.
+#[cfg(not(any(feature = "staff", feature = "office")))]
+#[component]
+pub fn ReportEntry() -> impl IntoView {
+    view! {
+        <section class="card">
+            <p>{t(T::ReportIntro)}</p>
+            <p class="notice">{t(T::ReportPrivacy)}</p>
+        </section>
+        <p><Go href=paths::REPORT_NEW class="button big">{t(T::ReportStart)}</Go></p>
+        <p><Go href=paths::REPORT_FOLLOW class="button big secondary">{t(T::ReportFollow)}</Go></p>
+    }
+}

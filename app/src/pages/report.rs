@@ -14,10 +14,12 @@ use sunlight_seal::{Key, Receipt, b64, lock, lock_key, new_key, pack, pow_solve,
 
 use crate::{
     api::{self, Failure},
-    components::{Empty, ErrorRetry, FormError, Go, Loading},
+    // `Page` shows no tab bar here: this bundle never asks who is signed in.
+    components::{Empty, ErrorRetry, FormError, Go, Loading, Page, ReportEntry},
     i18n::{T, t},
     pages::report_text::{category_name, read_message, status_name, subject_level_name},
-    paths, seal,
+    paths,
+    seal,
 };
 
 /// The receipt code of a report just filed on this phone, kept in memory only, so that
@@ -25,30 +27,15 @@ use crate::{
 #[derive(Clone, Copy)]
 pub struct JustFiled(pub RwSignal<Option<String>>);
 
-/// The page frame of this bundle: a title bar, no tab bar (no account here).
-#[component]
-fn Frame(#[prop(into)] title: String, children: Children) -> impl IntoView {
-    view! {
-        <header class="bar"><h1>{title}</h1></header>
-        <crate::components::OfflineBanner/>
-        <div class="content">{children()}</div>
-    }
-}
-
 /// The start: what a report is, who will read it, and the two ways on.
 #[component]
 pub fn Intro() -> impl IntoView {
     view! {
-        <Frame title=t(T::ReportTitle)>
-            <section class="card">
-                <p>{t(T::ReportIntro)}</p>
-                <p class="notice">{t(T::ReportPrivacy)}</p>
-            </section>
-            <p><Go href=paths::REPORT_NEW class="button big">{t(T::ReportStart)}</Go></p>
-            <p><Go href=paths::REPORT_FOLLOW class="button big secondary">{t(T::ReportFollow)}</Go></p>
+        <Page title=t(T::ReportTitle)>
+            <ReportEntry/>
             <p class="muted">{t(T::ReportNoAccount)}</p>
             <p><Go href=paths::HOME>{t(T::BackToApp)}</Go></p>
-        </Frame>
+        </Page>
     }
 }
 
@@ -327,7 +314,7 @@ pub fn NewReportPage() -> impl IntoView {
             return view! { <Filed done=done code=code complete=complete/> }.into_any();
         }
         view! {
-            <Frame title=t(T::ReportStart)>
+            <Page title=t(T::ReportStart)>
                 <form class="report" on:submit=submit novalidate>
                     <fieldset class="card">
                         <legend>{t(T::HowToReport)}</legend>
@@ -431,7 +418,7 @@ pub fn NewReportPage() -> impl IntoView {
                     <p class="hint">{t(T::EncryptHint)}</p>
                 </form>
                 <p><Go href=paths::REPORT>{t(T::Back)}</Go></p>
-            </Frame>
+            </Page>
         }
         .into_any()
     }
@@ -442,7 +429,7 @@ pub fn NewReportPage() -> impl IntoView {
 fn Filed(done: Filed, code: String, complete: bool) -> impl IntoView {
     let noted = RwSignal::new(false);
     view! {
-        <Frame title=t(T::ReportFiled)>
+        <Page title=t(T::ReportFiled)>
             <section class="card">
                 <p>{t(T::FiledTo)}" "{done.office_name.clone()}{t(T::InspectionOffice)}" · "{done.filed_at.china_string()}</p>
                 <h2>{t(T::YourReceipt)}</h2>
@@ -454,7 +441,7 @@ fn Filed(done: Filed, code: String, complete: bool) -> impl IntoView {
             <Show when=move || noted.get()>
                 <p><Go href=paths::REPORT_FOLLOW class="button big">{t(T::ReportFollow)}</Go></p>
             </Show>
-        </Frame>
+        </Page>
     }
 }
 
@@ -518,14 +505,14 @@ pub fn Follow() -> impl IntoView {
         match opened.get() {
         Some(o) => view! { <Thread opened=o reload=Callback::new(move |_| load())/> }.into_any(),
         None => view! {
-            <Frame title=t(T::ReportFollow)>
+            <Page title=t(T::ReportFollow)>
                 <form on:submit=move |ev| { ev.prevent_default(); load(); }>
                     <crate::components::Field id="receipt" label=T::YourReceipt value=code autocomplete="off" hint=T::ReceiptHint/>
                     <FormError error=error/>
                     <button type="submit" class="big" disabled=move || busy.get()>{t(T::Query)}</button>
                 </form>
                 <p><Go href=paths::REPORT>{t(T::Back)}</Go></p>
-            </Frame>
+            </Page>
         }
         .into_any(),
     }
@@ -599,7 +586,7 @@ fn Thread(opened: Opened, reload: Callback<()>) -> impl IntoView {
     };
     let status = v.status;
     view! {
-        <Frame title=t(T::ReportFollow)>
+        <Page title=t(T::ReportFollow)>
             <section class="card">
                 <p class="stamp">{status_name(status)}</p>
                 {v.case_number.clone().map(|c| view! { <p>{t(T::CaseNumber)}" "<b>{c}</b></p> })}
@@ -639,6 +626,6 @@ fn Thread(opened: Opened, reload: Callback<()>) -> impl IntoView {
                 <FormError error=error/>
             </section>
             <p><Go href=paths::REPORT>{t(T::Back)}</Go></p>
-        </Frame>
+        </Page>
     }
 }

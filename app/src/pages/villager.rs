@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::{Empty, Go, Leave, Page},
+    components::{Empty, Leave, Page, ReportEntry},
     i18n::{T, t},
     paths,
     session::Session,
@@ -50,14 +50,7 @@ pub fn Demands() -> impl IntoView {
 #[component]
 pub fn Reports() -> impl IntoView {
     view! {
-        <Page title=t(T::ReportTitle)>
-            <section class="card">
-                <p>{t(T::ReportIntro)}</p>
-                <p class="notice">{t(T::ReportPrivacy)}</p>
-            </section>
-            <p><Go href=paths::REPORT_NEW class="button big">{t(T::ReportStart)}</Go></p>
-            <p><Go href=paths::REPORT_FOLLOW class="button big secondary">{t(T::ReportFollow)}</Go></p>
-        </Page>
+        <Page title=t(T::ReportTitle)><ReportEntry/></Page>
     }
 }
 
