@@ -140,7 +140,7 @@ fn EnrollForm(code: String, reload: Callback<()>) -> impl IntoView {
             let mut salt = [0u8; 16];
             seal::fill(&mut salt);
             let params = KdfParams::DEFAULT;
-            let Ok(wrap) = derive(&p, &salt, params).await else {
+            let Ok(wrap) = seal::passphrase_key(&p, &salt, params).await else {
                 return;
             };
             let body = Enroll {
@@ -177,12 +177,6 @@ fn EnrollForm(code: String, reload: Callback<()>) -> impl IntoView {
     }
 }
 
-/// Argon2id of a passphrase, in a worker: a second or two on a slow phone, during which
-/// the page keeps answering and says what it is doing.
-async fn derive(pass: &str, salt: &[u8; 16], params: KdfParams) -> Result<Key, sunlight_seal::OpenError> {
-    seal::passphrase_key(pass, salt, params).await
-}
-
 /// Unlocking: the passphrase opens the inspector's key, which opens the office keys.
 #[component]
 fn UnlockForm(state: OfficeState, reload: Callback<()>) -> impl IntoView {
@@ -214,7 +208,7 @@ fn UnlockForm(state: OfficeState, reload: Callback<()>) -> impl IntoView {
                 passes: me.passes,
             };
             let opened = match salt {
-                Some(salt) => match derive(&p, &salt, params).await {
+                Some(salt) => match seal::passphrase_key(&p, &salt, params).await {
                     Ok(wrap) => unb64(&me.locked_secret).and_then(|l| unlock_key(&wrap, &l).ok()),
                     Err(_) => None,
                 },
@@ -535,7 +529,7 @@ fn Members(state: OfficeState, unlocked: Unlocked, head: bool, reload: Callback<
                         let mut keys = unlocked2.keys.clone();
                         spawn_local(async move {
                             let Ok(s) = api::get::<OfficeState>(&format!("api/offices/{code}")).await else { return };
-                            let Some(recovery_public) = recovery_public(&s) else {
+                            let Some(recovery_public) = s.recovery_public_key.as_deref().and_then(key32) else {
                                 error.set(Some(Failure::invalid("recovery", sunlight_api::error::FieldError::Required)));
                                 return;
                             };
@@ -581,12 +575,6 @@ fn Members(state: OfficeState, unlocked: Unlocked, head: bool, reload: Callback<
             <FormError error=error/>
         </section>
     }
-}
-
-/// The recovery key's public half, as the server stores it, checked against the
-/// fingerprint it shows beside it.
-fn recovery_public(s: &OfficeState) -> Option<Key> {
-    key32(s.recovery_public_key.as_deref()?).filter(|k| Some(fingerprint(k)) == s.recovery_fingerprint)
 }
 
 #[component]
