@@ -2,7 +2,7 @@
 // slowed 1× and 4× (a cheap phone): deriving an inspector's passphrase key (Argon2id,
 // 19 MiB, 2 passes, in the worker) and filing a report (proof of work at the server's
 // default 18 bits, sealing, sending). Prints medians; asserts nothing.
-import { startServer, launch, phone, signIn } from '../tests/browser/harness.mjs';
+import { startServer, launch, phone, signIn, fillReport } from '../tests/browser/harness.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -51,14 +51,7 @@ try {
 
       const filer = await slowed(browser, rate);
       await filer.goto(server.base + 'report/new');
-      await filer.locator('#subject-name').fill('某某');
-      await filer.locator('#subject-post').fill('村主任');
-      await filer.getByLabel('市', { exact: true }).selectOption({ label: '云溪市' });
-      await filer.getByLabel('县（区）').selectOption({ label: '清水县' });
-      await filer.getByLabel('乡镇（街道）').selectOption({ label: '桃源镇' });
-      await filer.getByLabel('村（社区）').selectOption({ label: '上坪村' });
-      await filer.getByLabel('问题类别').selectOption({ label: '其他' });
-      await filer.getByLabel('具体问题').fill('测速用的举报内容。'.repeat(50));
+      await fillReport(filer, { subject: '某某', category: '其他', text: '测速用的举报内容。'.repeat(50) });
       await filer.getByText('受理机关密钥指纹').waitFor();
       await filer.getByRole('button', { name: '加密并提交' }).scrollIntoViewIfNeeded();
       const t1 = performance.now();

@@ -69,6 +69,18 @@ export async function signIn(page, base, mobile, password = DEMO_PASSWORD) {
   if (password === DEMO_PASSWORD) await page.waitForURL((u) => !u.pathname.endsWith('/login'));
 }
 
+/** Fills the report form about a 上坪村 village cadre, as a filer would. */
+export async function fillReport(page, { subject = '陈某', category, text }) {
+  await page.locator('#subject-name').fill(subject);
+  await page.locator('#subject-post').fill('村主任');
+  await page.getByLabel('市', { exact: true }).selectOption({ label: '云溪市' });
+  await page.getByLabel('县（区）').selectOption({ label: '清水县' });
+  await page.getByLabel('乡镇（街道）').selectOption({ label: '桃源镇' });
+  await page.getByLabel('村（社区）').selectOption({ label: '上坪村' });
+  await page.getByLabel('问题类别').selectOption({ label: category });
+  await page.getByLabel('具体问题').fill(text);
+}
+
 /** True when the page scrolls sideways. */
 export function scrollsSideways(page) {
   return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);

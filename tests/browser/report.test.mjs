@@ -6,7 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { startServer, launch, phone, shot, signIn } from './harness.mjs';
+import { startServer, launch, phone, shot, signIn, fillReport } from './harness.mjs';
 
 const MARKER = 'BROWSER-MARKER-上坪村修路款去向不明';
 const PASSPHRASE = '桃源镇纪委 2026 口令';
@@ -69,14 +69,7 @@ test('an anonymous report goes from a phone to the township office and back', as
   const filer = await phone(browser);
   await filer.goto(server.base + 'report');
   await filer.getByRole('link', { name: '我要举报' }).click();
-  await filer.locator('#subject-name').fill('陈某');
-  await filer.locator('#subject-post').fill('村主任');
-  await filer.getByLabel('市', { exact: true }).selectOption({ label: '云溪市' });
-  await filer.getByLabel('县（区）').selectOption({ label: '清水县' });
-  await filer.getByLabel('乡镇（街道）').selectOption({ label: '桃源镇' });
-  await filer.getByLabel('村（社区）').selectOption({ label: '上坪村' });
-  await filer.getByLabel('问题类别').selectOption({ label: '违规使用集体资金' });
-  await filer.getByLabel('具体问题').fill(`${MARKER}：村主任陈某把二十万元修路款转入亲戚的公司。`);
+  await fillReport(filer, { category: '违规使用集体资金', text: `${MARKER}：村主任陈某把二十万元修路款转入亲戚的公司。` });
   await filer.locator('#evidence').setInputFiles({ name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer: await photo(filer) });
   await filer.getByText('已去除拍摄信息').waitFor();
   // The office the phone encrypts to shows the same fingerprint the office sees.
@@ -187,14 +180,7 @@ test('a real-name report with a mistyped ID card number is stopped in the phone'
   await filer.locator('#rn-name').fill('林举报');
   await filer.locator('#rn-id').fill('110105194912310021');
   await filer.locator('#rn-mobile').fill('13912345678');
-  await filer.locator('#subject-name').fill('陈某');
-  await filer.locator('#subject-post').fill('村主任');
-  await filer.getByLabel('市', { exact: true }).selectOption({ label: '云溪市' });
-  await filer.getByLabel('县（区）').selectOption({ label: '清水县' });
-  await filer.getByLabel('乡镇（街道）').selectOption({ label: '桃源镇' });
-  await filer.getByLabel('村（社区）').selectOption({ label: '上坪村' });
-  await filer.getByLabel('问题类别').selectOption({ label: '优亲厚友' });
-  await filer.getByLabel('具体问题').fill('低保名额给了亲戚。');
+  await fillReport(filer, { category: '优亲厚友', text: '低保名额给了亲戚。' });
   await filer.getByRole('button', { name: '加密并提交' }).click();
   await filer.getByText('身份证号校验位不对，请核对').waitFor();
   await filer.locator('#rn-id').fill('11010519491231002X');
