@@ -11,6 +11,10 @@ use sunlight_api::{InviteCode, Password};
 
 pub const SESSION_COOKIE: &str = "sunlight_session";
 pub const SESSION_DAYS: i64 = 30;
+/// Marks a phone that has signed in before; sign-in limits treat it as the owner's.
+pub const DEVICE_COOKIE: &str = "sunlight_device";
+/// Browsers keep a cookie at most about 400 days.
+pub const DEVICE_DAYS: i64 = 400;
 
 /// Hashes a password with Argon2id (default parameters) on a blocking thread.
 pub async fn hash_password(password: &Password) -> anyhow::Result<String> {
@@ -74,6 +78,15 @@ pub fn session_cookie(token: &str, path: &str, secure: bool) -> String {
     format!(
         "{SESSION_COOKIE}={token}; Path={path}; Max-Age={}; HttpOnly; SameSite=Lax{}",
         SESSION_DAYS * 86_400,
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// The `Set-Cookie` value that marks this browser as a device its accounts signed in from.
+pub fn device_cookie(token: &str, path: &str, secure: bool) -> String {
+    format!(
+        "{DEVICE_COOKIE}={token}; Path={path}; Max-Age={}; HttpOnly; SameSite=Lax{}",
+        DEVICE_DAYS * 86_400,
         if secure { "; Secure" } else { "" }
     )
 }

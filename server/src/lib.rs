@@ -9,6 +9,7 @@ pub mod db;
 pub mod demo;
 pub mod http;
 pub mod ledger_import;
+pub mod logging;
 pub mod ratelimit;
 pub mod storage;
 pub mod uploads;

@@ -6,12 +6,15 @@ use sunlight_server::{
     config::{Cli, Command},
     demo,
 };
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::{layer::SubscriberExt, util::SubscriberInitExt};
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+    tracing_subscriber::registry()
+        .with(sunlight_server::logging::layer(
+            sunlight_server::logging::env_filter(),
+            std::io::stdout,
+        ))
         .init();
     let cli = Cli::parse();
     match run(cli).await {

@@ -41,6 +41,25 @@ impl RateLimiter {
         Ok(())
     }
 
+    /// Whether `key` is still under `limit` counted attempts in its window, without
+    /// counting this one; `Err(seconds to wait)` when it is not.
+    pub fn check(&self, key: &str, limit: u32) -> Result<(), u32> {
+        let now = Instant::now();
+        let buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        match buckets.get(key) {
+            Some((start, n)) if now.duration_since(*start) < self.window && *n >= limit => {
+                let wait = self.window.saturating_sub(now.duration_since(*start));
+                Err(wait.as_secs().max(1) as u32)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Counts one attempt under `key` (a failed one, where only failures count).
+    pub fn record(&self, key: &str) {
+        let _ = self.hit(key, u32::MAX);
+    }
+
     /// Forgets `key` (after a successful sign-in, for instance).
     pub fn clear(&self, key: &str) {
         self.buckets.lock().unwrap_or_else(|e| e.into_inner()).remove(key);
@@ -65,5 +84,18 @@ mod tests {
         assert!(quick.hit("k", 1).is_ok());
         std::thread::sleep(Duration::from_millis(5));
         assert!(quick.hit("k", 1).is_ok());
+    }
+
+    #[test]
+    fn check_does_not_count_and_record_does() {
+        let rl = RateLimiter::new(Duration::from_secs(60));
+        for _ in 0..10 {
+            assert!(rl.check("a", 2).is_ok());
+        }
+        rl.record("a");
+        assert!(rl.check("a", 2).is_ok());
+        rl.record("a");
+        assert!(rl.check("a", 2).unwrap_err() >= 1);
+        assert!(rl.check("b", 2).is_ok());
     }
 }

@@ -130,38 +130,143 @@ db_test!(sign_in_is_rate_limited_per_account, |app| {
     app.sign_in("13800000002", DEMO_PASSWORD).await;
 });
 
-#[tokio::test]
-async fn sign_in_is_rate_limited_per_forwarded_address_behind_the_trusted_proxy() {
-    let app = TestApp::spawn_with(
-        Backend::Sqlite,
-        Options {
-            trusted_proxy: Some([127, 0, 0, 1].into()),
-            ..Default::default()
-        },
-    )
-    .await
-    .unwrap();
-    let attempt = |ip: &'static str, n: u32| {
-        let url = app.url("api/session");
-        let client = app.client.clone();
-        async move {
-            client
-                .post(url)
-                .header("x-forwarded-for", format!("10.9.9.9, {ip}"))
-                .json(&json!({"mobile": format!("139{:08}", n), "password": "wrong-password"}))
-                .send()
-                .await
-                .unwrap()
-                .status()
-        }
-    };
-    for n in 0..30 {
-        assert_eq!(attempt("203.0.113.7", n).await, StatusCode::UNAUTHORIZED);
+fn behind_proxy() -> Options {
+    Options {
+        trusted_proxy: Some([127, 0, 0, 1].into()),
+        ..Default::default()
     }
-    assert_eq!(attempt("203.0.113.7", 99).await, StatusCode::TOO_MANY_REQUESTS);
-    // The proxy's own address is not what is limited: another client behind it goes on.
-    assert_eq!(attempt("203.0.113.8", 100).await, StatusCode::UNAUTHORIZED);
 }
+
+/// One sign-in attempt from `ip` (as the trusted proxy forwards it) with its own client,
+/// or with `client` when given (a phone that keeps its cookies).
+async fn attempt_from(
+    app: &TestApp,
+    client: Option<&reqwest::Client>,
+    ip: &str,
+    mobile: &str,
+    password: &str,
+) -> StatusCode {
+    let fresh = sunlight_tests::client();
+    client
+        .unwrap_or(&fresh)
+        .post(app.url("api/session"))
+        .header("x-forwarded-for", format!("10.9.9.9, {ip}"))
+        .json(&json!({"mobile": mobile, "password": password}))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+db_test!(failures_are_limited_per_forwarded_address, behind_proxy(), |app| {
+    for n in 0..100 {
+        let mobile = format!("139{n:08}");
+        assert_eq!(
+            attempt_from(&app, None, "203.0.113.7", &mobile, "wrong-password").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    assert_eq!(
+        attempt_from(&app, None, "203.0.113.7", "13900000999", "wrong-password").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The proxy's own address is not what is limited: another client behind it goes on.
+    assert_eq!(
+        attempt_from(&app, None, "203.0.113.8", "13900000999", "wrong-password").await,
+        StatusCode::UNAUTHORIZED
+    );
+});
+
+db_test!(a_village_behind_one_address_signs_in_together, behind_proxy(), |app| {
+    app.demo().await;
+    // One villager forgets their password and tries five times...
+    for _ in 0..5 {
+        assert_eq!(
+            attempt_from(&app, None, "198.51.100.1", "13800000001", "wrong-password").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // ...while sixty others behind the same mobile-network address sign in, some twice.
+    for n in 0..60 {
+        let mobile = format!("137{n:08}");
+        app.account(&mobile, Role::Villager, VILLAGE, None).await;
+        for _ in 0..1 + n % 2 {
+            assert_eq!(
+                attempt_from(&app, None, "198.51.100.1", &mobile, PASSWORD).await,
+                StatusCode::OK,
+                "{mobile}"
+            );
+        }
+    }
+});
+
+db_test!(
+    an_attacker_with_many_addresses_never_locks_the_owners_phone,
+    behind_proxy(),
+    |app| {
+        app.demo().await;
+        // The owner's phone signed in before (it keeps the device cookie), then signed out.
+        let phone = sunlight_tests::client();
+        assert_eq!(
+            attempt_from(&app, Some(&phone), "198.51.100.1", "13800000001", DEMO_PASSWORD).await,
+            StatusCode::OK
+        );
+        let res = phone
+            .delete(app.url("api/session"))
+            .header(sunlight_api::CSRF_HEADER, "1")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::NO_CONTENT);
+        // An attacker guesses from twenty addresses, then is held back wherever he goes.
+        for n in 0..20 {
+            let ip = format!("203.0.113.{n}");
+            assert_eq!(
+                attempt_from(&app, None, &ip, "13800000001", &format!("guess-{n}")).await,
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        assert_eq!(
+            attempt_from(&app, None, "203.0.113.200", "13800000001", DEMO_PASSWORD).await,
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        // The owner's own phone still signs in, from home or anywhere.
+        assert_eq!(
+            attempt_from(&app, Some(&phone), "198.51.100.1", "13800000001", DEMO_PASSWORD).await,
+            StatusCode::OK
+        );
+        assert_eq!(
+            attempt_from(&app, Some(&phone), "192.0.2.50", "13800000001", DEMO_PASSWORD).await,
+            StatusCode::OK
+        );
+        // A family member on the same phone is a stranger to this account until they sign in.
+        assert_eq!(
+            attempt_from(&app, Some(&phone), "198.51.100.1", "13800000003", DEMO_PASSWORD).await,
+            StatusCode::OK
+        );
+    }
+);
+
+db_test!(an_ipv6_network_counts_as_one_address, behind_proxy(), |app| {
+    app.demo().await;
+    for n in 1..=5 {
+        let ip = format!("2001:db8:1:2::{n}");
+        assert_eq!(
+            attempt_from(&app, None, &ip, "13800000001", "wrong-password").await,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    // Another address of the same /64 is the same phone or home.
+    assert_eq!(
+        attempt_from(&app, None, "2001:db8:1:2:abcd::9", "13800000001", DEMO_PASSWORD).await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another /64 is someone else: the account itself is not locked.
+    assert_eq!(
+        attempt_from(&app, None, "2001:db8:1:3::1", "13800000001", DEMO_PASSWORD).await,
+        StatusCode::OK
+    );
+});
 
 /// Issues an invite code for household `number` of the demo village as the demo cadre.
 async fn invite(app: &TestApp, number: &str, max_uses: u32) -> IssuedCode {

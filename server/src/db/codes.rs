@@ -160,7 +160,7 @@ impl Db {
     pub async fn use_reset_code(&self, user: Uuid, code_hash: &[u8]) -> Result<bool, sqlx::Error> {
         let at = now();
         let n = on_pool!(self, p => sqlx::query(
-            "UPDATE reset_codes SET used_at = $1
+            "UPDATE reset_codes SET used_at = $1, redeemed_at = $1
              WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL AND expires_at > $1",
         )
         .bind(at)

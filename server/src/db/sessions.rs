@@ -55,3 +55,33 @@ impl Db {
         Ok(done)
     }
 }
+
+/// Devices an account has signed in from: the device cookie carries a random token, of
+/// which only the SHA-256 is kept.
+impl Db {
+    pub async fn remember_device(&self, token_hash: &[u8], user: Uuid) -> Result<(), sqlx::Error> {
+        let at = now();
+        on_pool!(self, p => sqlx::query(
+            "INSERT INTO known_devices (token_hash, user_id, created_at, last_used_at) VALUES ($1, $2, $3, $3)
+             ON CONFLICT (token_hash, user_id) DO UPDATE SET last_used_at = $3",
+        )
+        .bind(token_hash)
+        .bind(user)
+        .bind(at)
+        .execute(p)
+        .await
+        .map(|_| ()))
+    }
+
+    /// Whether this account has signed in from the device holding this token before.
+    pub async fn is_known_device(&self, token_hash: &[u8], user: Uuid) -> Result<bool, sqlx::Error> {
+        let found: Option<i32> = on_pool!(self, p => sqlx::query_scalar(
+            "SELECT 1 FROM known_devices WHERE token_hash = $1 AND user_id = $2",
+        )
+        .bind(token_hash)
+        .bind(user)
+        .fetch_optional(p)
+        .await)?;
+        Ok(found.is_some())
+    }
+}

@@ -27,13 +27,18 @@ pub struct ApiQuery<T>(pub T);
 
 /// The session token from the request's cookie, if any.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    cookie(headers, auth::SESSION_COOKIE)
+}
+
+/// The value of one cookie of the request.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(';'))
         .filter_map(|kv| kv.trim().split_once('='))
-        .find(|(k, _)| *k == auth::SESSION_COOKIE)
+        .find(|(k, _)| *k == name)
         .map(|(_, v)| v.to_owned())
 }
 
@@ -52,10 +57,27 @@ impl FromRequestParts<AppState> for Actor {
     }
 }
 
-/// The address a request came from: the peer, or, when the peer is the configured
-/// trusted proxy, the last address that proxy appended to `X-Forwarded-For`.
+/// The network a request came from, as rate limits count it: the peer, or, when the peer
+/// is the configured trusted proxy, the last address that proxy appended to
+/// `X-Forwarded-For`; an IPv6 address stands for its /64 (one phone or one home gets a
+/// whole /64, so counting single IPv6 addresses would count nothing).
 #[derive(Debug, Clone, Copy)]
 pub struct ClientIp(pub IpAddr);
+
+/// An IPv4 address as it is (an IPv4-mapped IPv6 address as its IPv4 address); an IPv6
+/// address as its /64 prefix.
+pub fn network(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+    }
+}
 
 impl FromRequestParts<AppState> for ClientIp {
     type Rejection = ApiError;
@@ -77,10 +99,10 @@ impl FromRequestParts<AppState> for ClientIp {
                 .and_then(|v| v.rsplit(',').next())
                 .and_then(|s| s.trim().parse::<IpAddr>().ok());
             if let Some(ip) = forwarded {
-                return Ok(ClientIp(ip));
+                return Ok(ClientIp(network(ip)));
             }
         }
-        Ok(ClientIp(peer))
+        Ok(ClientIp(network(peer)))
     }
 }
 
@@ -96,4 +118,26 @@ pub fn body_bytes(
             ApiError::BadRequest(e.body_text())
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::network;
+
+    #[test]
+    fn ipv6_counts_by_its_64_and_ipv4_as_it_is() {
+        let a: std::net::IpAddr = "2001:db8:1:2:aaaa::1".parse().unwrap();
+        let b: std::net::IpAddr = "2001:db8:1:2:ffff:1:2:3".parse().unwrap();
+        let c: std::net::IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert_eq!(network(a), network(b));
+        assert_ne!(network(a), network(c));
+        assert_eq!(
+            network("::ffff:10.1.2.3".parse().unwrap()),
+            "10.1.2.3".parse::<std::net::IpAddr>().unwrap()
+        );
+        assert_ne!(
+            network("10.1.2.3".parse().unwrap()),
+            network("10.1.2.4".parse().unwrap())
+        );
+    }
 }

@@ -6,6 +6,7 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::IntoResponse,
 };
+use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::Duration;
 use sunlight_api::{
     ErrorBody, InviteCode, Mobile, Password, PersonName,
@@ -16,7 +17,7 @@ use utoipa_axum::{router::OpenApiRouter, routes};
 use super::{
     AppState,
     error::{ApiError, ApiResult},
-    extract::{ApiJson, ClientIp, session_token},
+    extract::{ApiJson, ClientIp, cookie, session_token},
 };
 use crate::{
     auth,
@@ -35,9 +36,22 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(reset_password))
 }
 
-/// Attempts per address, and failures per account, in 15 minutes.
-const PER_IP: u32 = 30;
-const PER_ACCOUNT: u32 = 5;
+/// Sign-in limits count failures only, never successful sign-ins, so a village behind one
+/// mobile-network address does not lock itself out. In 15 minutes:
+/// - from one network (an IPv4 address or an IPv6 /64), whatever the accounts;
+const NETWORK_FAILURES: u32 = 100;
+/// - for one account from one network (someone mistyping stops others nowhere);
+const PAIR_FAILURES: u32 = 5;
+/// - for one account from devices it never signed in from, whatever the network (an
+///   attacker with many addresses);
+const ACCOUNT_FAILURES: u32 = 20;
+/// - for one account on a device it signed in from before. The owner's own phone is never
+///   held back by failures elsewhere.
+const DEVICE_FAILURES: u32 = 10;
+/// Registration and reset failures (a wrong invite or reset code) per network.
+const CODE_FAILURES_PER_NETWORK: u32 = 30;
+/// Reset failures per account.
+const RESET_FAILURES_PER_ACCOUNT: u32 = 5;
 
 /// A hash of a random password, checked against when the number is unknown so that an
 /// unknown number takes as long as a wrong password.
@@ -49,15 +63,20 @@ static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
         .unwrap_or_default()
 });
 
+/// Refuses with 429 while `key` has `n` counted failures in its window.
 fn limit(state: &AppState, key: &str, n: u32) -> ApiResult<()> {
     state
         .limiter
-        .hit(key, n)
+        .check(key, n)
         .map_err(|retry_after| ApiError::RateLimited { retry_after })
 }
 
 /// Starts a session for `user` and answers with its cookie and the person.
-async fn start_session(state: &AppState, user: uuid::Uuid, status: StatusCode) -> ApiResult<impl IntoResponse + use<>> {
+async fn start_session(
+    state: &AppState,
+    user: uuid::Uuid,
+    status: StatusCode,
+) -> ApiResult<(StatusCode, HeaderMap, Json<Me>)> {
     let token = auth::new_session_token();
     let expires = now() + Duration::days(auth::SESSION_DAYS);
     state
@@ -81,15 +100,40 @@ async fn start_session(state: &AppState, user: uuid::Uuid, status: StatusCode) -
 async fn sign_in(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
+    headers: HeaderMap,
     ApiJson(req): ApiJson<SignIn>,
 ) -> ApiResult<impl IntoResponse + use<>> {
-    limit(&state, &format!("login-ip:{ip}"), PER_IP)?;
+    let network_key = format!("login-ip:{ip}");
+    limit(&state, &network_key, NETWORK_FAILURES)?;
     let Ok(mobile) = Mobile::parse(&req.mobile) else {
+        state.limiter.record(&network_key);
         return Err(ApiError::BadCredentials);
     };
-    let account_key = format!("login-account:{}", mobile.as_str());
-    limit(&state, &account_key, PER_ACCOUNT)?;
     let found = state.db.credentials(mobile.as_str()).await?;
+    let device = cookie(&headers, auth::DEVICE_COOKIE).map(|t| auth::hash_token(&t));
+    let known_device = match (&found, &device) {
+        (Some((user, _)), Some(device)) => state.db.is_known_device(device, *user).await?,
+        _ => false,
+    };
+    // Which counters this attempt is judged by, and charged to if it fails.
+    let keys: Vec<(String, u32)> = match (&device, known_device) {
+        (Some(device), true) => vec![(
+            format!(
+                "login-device:{}:{}",
+                mobile.as_str(),
+                URL_SAFE_NO_PAD.encode(&device[..16])
+            ),
+            DEVICE_FAILURES,
+        )],
+        _ => vec![
+            (network_key, NETWORK_FAILURES),
+            (format!("login-pair:{}:{ip}", mobile.as_str()), PAIR_FAILURES),
+            (format!("login-account:{}", mobile.as_str()), ACCOUNT_FAILURES),
+        ],
+    };
+    for (key, n) in &keys {
+        limit(&state, key, *n)?;
+    }
     let (user, hash) = match &found {
         Some((id, hash)) => (Some(*id), hash.as_str()),
         None => (None, DUMMY_HASH.as_str()),
@@ -97,10 +141,31 @@ async fn sign_in(
     let ok = auth::verify_password(&req.password, hash).await;
     match user {
         Some(user) if ok => {
-            state.limiter.clear(&account_key);
-            start_session(&state, user, StatusCode::OK).await
+            // The account-wide counter stays: the owner signing in somewhere does not give
+            // an attacker elsewhere a fresh allowance.
+            for (key, _) in keys.iter().filter(|(k, _)| !k.starts_with("login-account:")) {
+                state.limiter.clear(key);
+            }
+            let device_token = match cookie(&headers, auth::DEVICE_COOKIE) {
+                Some(t) if t.len() == 43 => t,
+                _ => auth::new_session_token(),
+            };
+            state.db.remember_device(&auth::hash_token(&device_token), user).await?;
+            let (status, mut headers, body) = start_session(&state, user, StatusCode::OK).await?;
+            let device_cookie =
+                auth::device_cookie(&device_token, &state.config.base_path(), state.config.secure_cookies);
+            headers.append(
+                header::SET_COOKIE,
+                HeaderValue::from_str(&device_cookie).map_err(anyhow::Error::from)?,
+            );
+            Ok((status, headers, body))
         }
-        _ => Err(ApiError::BadCredentials),
+        _ => {
+            for (key, _) in &keys {
+                state.limiter.record(key);
+            }
+            Err(ApiError::BadCredentials)
+        }
     }
 }
 
@@ -131,7 +196,8 @@ async fn register(
     ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<Register>,
 ) -> ApiResult<impl IntoResponse + use<>> {
-    limit(&state, &format!("register-ip:{ip}"), PER_IP)?;
+    let network_key = format!("register-ip:{ip}");
+    limit(&state, &network_key, CODE_FAILURES_PER_NETWORK)?;
     let code = InviteCode::parse_field(&req.invite_code, "invite_code")?;
     let name = PersonName::parse(&req.name)?;
     let mobile = Mobile::parse(&req.mobile)?;
@@ -149,7 +215,10 @@ async fn register(
     {
         Ok(id) => id,
         Err(AccountError::MobileTaken) => return Err(ApiError::Conflict("mobile")),
-        Err(AccountError::InviteInvalid) => return Err(ApiError::InviteInvalid),
+        Err(AccountError::InviteInvalid) => {
+            state.limiter.record(&network_key);
+            return Err(ApiError::InviteInvalid);
+        }
         Err(AccountError::Db(e)) => return Err(e.into()),
     };
     start_session(&state, id, StatusCode::CREATED).await
@@ -164,16 +233,23 @@ async fn reset_password(
     ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<ResetPassword>,
 ) -> ApiResult<StatusCode> {
-    limit(&state, &format!("reset-ip:{ip}"), PER_IP)?;
+    let network_key = format!("reset-ip:{ip}");
+    limit(&state, &network_key, CODE_FAILURES_PER_NETWORK)?;
     let mobile = Mobile::parse(&req.mobile)?;
     let code = InviteCode::parse(&req.code)?;
     let password = Password::parse(&req.password)?;
-    limit(&state, &format!("reset-account:{}", mobile.as_str()), PER_ACCOUNT)?;
+    let account_key = format!("reset-account:{}", mobile.as_str());
+    limit(&state, &account_key, RESET_FAILURES_PER_ACCOUNT)?;
+    let refused = || {
+        state.limiter.record(&network_key);
+        state.limiter.record(&account_key);
+        ApiError::ResetCodeInvalid
+    };
     let Some(user) = state.db.user_id_by_mobile(mobile.as_str()).await? else {
-        return Err(ApiError::ResetCodeInvalid);
+        return Err(refused());
     };
     if !state.db.use_reset_code(user, &auth::hash_code("reset", &code)).await? {
-        return Err(ApiError::ResetCodeInvalid);
+        return Err(refused());
     }
     let hash = auth::hash_password(&password).await?;
     state.db.set_password(user, &hash).await?;
