@@ -49,6 +49,10 @@ pub enum ErrorCode {
     UnsupportedFile,
     /// The file is damaged or too large to decode.
     DamagedFile,
+    /// A picture with more pixels than the server decodes (24 megapixels).
+    ImageTooLarge,
+    /// A spreadsheet that unpacks to more than the server reads (a compressed "bomb").
+    SpreadsheetTooLarge,
     /// Something failed on the server; details are in its log, not here.
     Internal,
 }

@@ -913,6 +913,14 @@ pub fn error_text(code: ErrorCode) -> &'static str {
             "文件已损坏或无法识别，请重新拍照或选择其他文件。",
             "The file is damaged or cannot be read. Take the photo again or choose another file.",
         ),
+        ErrorCode::ImageTooLarge => (
+            "图片像素太多（超过 2400 万像素），请缩小后再上传，或直接用手机拍照。",
+            "The picture has too many pixels (over 24 megapixels). Shrink it or take a photo with the phone.",
+        ),
+        ErrorCode::SpreadsheetTooLarge => (
+            "表格内容太多，无法读取。请只保留本月的账目（不超过 2000 行），另存为 .xlsx 或 .csv 后再导入。",
+            "The spreadsheet holds too much to read. Keep only this month's lines (at most 2,000) and save it as .xlsx or .csv.",
+        ),
         ErrorCode::Internal => (
             "服务器出错了，请稍后再试。",
             "Something went wrong on the server. Please try later.",

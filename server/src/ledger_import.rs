@@ -89,7 +89,18 @@ pub enum ReadError {
     /// Header columns that are missing.
     MissingColumns(Vec<RowError>),
     TooManyRows,
+    /// A workbook that unpacks to more than [`MAX_UNPACKED`] bytes, or holds cells far
+    /// beyond any month's lines: refused before anything is parsed.
+    TooBig,
 }
+
+/// The most a workbook may unpack to, all its parts together. A month of 2,000 lines is
+/// well under 2 MB of sheet XML.
+pub const MAX_UNPACKED: u64 = 32 * 1024 * 1024;
+/// Parts a workbook may have (sheets, styles, relations...).
+const MAX_PARTS: usize = 200;
+/// Columns read; the template has eight.
+const MAX_COLUMNS: u32 = 32;
 
 /// One data row of the file.
 #[derive(Debug)]
@@ -198,6 +209,37 @@ fn read_text(bytes: &[u8]) -> Result<Vec<Row>, ReadError> {
 }
 
 fn read_workbook(bytes: &[u8]) -> Result<Vec<Row>, ReadError> {
+    if !bytes.starts_with(b"PK\x03\x04") {
+        return read_xls(bytes);
+    }
+    check_unpacked_size(bytes)?;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(Cursor::new(bytes)).map_err(|_| ReadError::Unreadable)?;
+    let first = book.sheet_names().first().cloned().ok_or(ReadError::Unreadable)?;
+    // Cell by cell, as the sheet's XML streams by: a dense grid of the sheet's extent would
+    // let one far-away cell ask for gigabytes.
+    let mut cells = book.worksheet_cells_reader(&first).map_err(|_| ReadError::Unreadable)?;
+    let mut grid: std::collections::BTreeMap<u32, Vec<String>> = Default::default();
+    while let Some(cell) = cells.next_cell().map_err(|_| ReadError::Unreadable)? {
+        let (row, col) = cell.get_position();
+        // The header, the lines, and some empty rows between them.
+        if row as usize > 2 * MAX_ROWS {
+            return Err(ReadError::TooManyRows);
+        }
+        if col >= MAX_COLUMNS {
+            continue;
+        }
+        let cells = grid.entry(row).or_default();
+        if cells.len() <= col as usize {
+            cells.resize(col as usize + 1, String::new());
+        }
+        cells[col as usize] = cell_text(&Data::from(cell.get_value().clone()));
+    }
+    Ok(grid.into_iter().map(|(row, cells)| (row + 1, cells)).collect())
+}
+
+/// Old binary .xls workbooks: not compressed, and at most 65,536 × 256 cells by format.
+fn read_xls(bytes: &[u8]) -> Result<Vec<Row>, ReadError> {
     let mut book = calamine::open_workbook_auto_from_rs(Cursor::new(bytes)).map_err(|_| ReadError::Unreadable)?;
     let range = book
         .worksheet_range_at(0)
@@ -209,6 +251,30 @@ fn read_workbook(bytes: &[u8]) -> Result<Vec<Row>, ReadError> {
         .enumerate()
         .map(|(i, row)| (first_row + i as u32 + 1, row.iter().map(cell_text).collect()))
         .collect())
+}
+
+/// Inflates every part of a workbook into nothing, counting, and refuses it once the parts
+/// together pass [`MAX_UNPACKED`] — whatever sizes the archive claims, and before any XML
+/// is parsed. Memory stays at the inflater's window.
+fn check_unpacked_size(bytes: &[u8]) -> Result<(), ReadError> {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|_| ReadError::Unreadable)?;
+    if zip.len() > MAX_PARTS {
+        return Err(ReadError::TooBig);
+    }
+    let mut left = MAX_UNPACKED;
+    for i in 0..zip.len() {
+        let part = zip.by_index(i).map_err(|_| ReadError::Unreadable)?;
+        if part.size() > left {
+            return Err(ReadError::TooBig);
+        }
+        let read = std::io::copy(&mut part.take(left + 1), &mut std::io::sink()).map_err(|_| ReadError::Unreadable)?;
+        if read > left {
+            return Err(ReadError::TooBig);
+        }
+        left -= read;
+    }
+    Ok(())
 }
 
 fn cell_text(d: &Data) -> String {

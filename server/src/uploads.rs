@@ -9,9 +9,25 @@ use image::{DynamicImage, ImageDecoder, ImageReader, Limits, codecs::jpeg::JpegE
 
 /// The largest file accepted, in bytes.
 pub const MAX_BYTES: usize = 15 * 1024 * 1024;
-/// The largest picture accepted, per side, and the most memory a decode may take.
-const MAX_SIDE: u32 = 12_000;
-const MAX_ALLOC: u64 = 512 * 1024 * 1024;
+/// The largest picture accepted, per side and in pixels, read from the header before any
+/// pixel is decoded. Phones shrink photos to 2048 px before sending; a scanner's A4 page at
+/// 300 dpi is 8.7 megapixels. Every later step (flattening, shrinking, encoding) holds a
+/// few copies of the picture, so memory stays under about 16 bytes per pixel, ~400 MB at
+/// the limit; the decoder's own allocation limit is that of one RGBA copy.
+const MAX_SIDE: u32 = 8_192;
+pub const MAX_PIXELS: u64 = 24_000_000;
+const MAX_ALLOC: u64 = MAX_PIXELS * 4;
+
+/// Decoding is memory- and CPU-heavy: at most this many run at once, the rest wait their
+/// turn (images and spreadsheets alike).
+const CONCURRENT_DECODES: usize = 2;
+static DECODES: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_DECODES);
+
+/// Runs `work` (a decode) on a blocking thread once one of the decode slots is free.
+pub async fn decode<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> anyhow::Result<T> {
+    let _slot = DECODES.acquire().await?;
+    Ok(tokio::task::spawn_blocking(work).await?)
+}
 
 /// What the first bytes of a file say it is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -57,6 +73,8 @@ pub enum UploadError {
     Unsupported,
     #[error("the file is damaged or too large to decode")]
     Corrupt,
+    #[error("the picture has more pixels than we take")]
+    TooManyPixels,
 }
 
 /// What is kept of an upload.
@@ -99,11 +117,15 @@ fn process_image(bytes: &[u8]) -> Result<Processed, UploadError> {
     limits.max_image_height = Some(MAX_SIDE);
     limits.max_alloc = Some(MAX_ALLOC);
     reader.limits(limits);
-    let mut decoder = reader.into_decoder().map_err(|_| UploadError::Corrupt)?;
+    let mut decoder = reader.into_decoder().map_err(decode_error)?;
+    let (w, h) = decoder.dimensions();
+    if u64::from(w) * u64::from(h) > MAX_PIXELS {
+        return Err(UploadError::TooManyPixels);
+    }
     let orientation = decoder
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|_| UploadError::Corrupt)?;
+    let mut img = DynamicImage::from_decoder(decoder).map_err(decode_error)?;
     img.apply_orientation(orientation);
     let img = flatten(img);
     let original = shrink(&img, 4096);
@@ -115,6 +137,14 @@ fn process_image(bytes: &[u8]) -> Result<Processed, UploadError> {
         width,
         height,
     })
+}
+
+/// A picture over the limits is named as such; anything else the decoder refuses is damaged.
+fn decode_error(e: image::ImageError) -> UploadError {
+    match e {
+        image::ImageError::Limits(_) => UploadError::TooManyPixels,
+        _ => UploadError::Corrupt,
+    }
 }
 
 /// Transparent pixels become white (a scan on paper), then plain RGB.

@@ -43,6 +43,8 @@ pub enum ApiError {
     Csrf,
     #[error("request body too large")]
     TooLarge,
+    #[error("spreadsheet unpacks to more than we read")]
+    SpreadsheetTooLarge,
     #[error("{0}")]
     Upload(crate::uploads::UploadError),
     #[error(transparent)]
@@ -88,6 +90,7 @@ impl ApiError {
             ApiError::ResetCodeInvalid => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::ResetCodeInvalid),
             ApiError::Csrf => (StatusCode::FORBIDDEN, ErrorCode::CsrfRejected),
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::TooLarge),
+            ApiError::SpreadsheetTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::SpreadsheetTooLarge),
             ApiError::Upload(e) => {
                 use crate::uploads::UploadError::*;
                 match e {
@@ -95,6 +98,7 @@ impl ApiError {
                     Heic => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::HeicUnsupported),
                     Unsupported => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedFile),
                     Corrupt => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::DamagedFile),
+                    TooManyPixels => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::ImageTooLarge),
                 }
             }
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),

@@ -77,9 +77,8 @@ pub(super) async fn store_upload(state: &AppState, body: Bytes, owner: Owner, by
 /// Runs an upload through the pipeline and writes its files under temporary names; the
 /// caller commits its row with `storage.publish` inside the transaction, or discards.
 async fn stage_upload(state: &AppState, body: Bytes) -> ApiResult<(Attachment, Staged)> {
-    let processed = tokio::task::spawn_blocking(move || uploads::process(body.to_vec()))
-        .await
-        .map_err(anyhow::Error::from)?
+    let processed = uploads::decode(move || uploads::process(body.to_vec()))
+        .await?
         .map_err(ApiError::Upload)?;
     let id = Uuid::new_v4();
     let (attachment, files) = match processed {

@@ -413,11 +413,10 @@ async fn import(
     let month = parse_month(&month)?;
     village_name(&state, &code).await?;
     let body = super::extract::body_bytes(body)?;
-    let rows = tokio::task::spawn_blocking(move || ledger_import::read(&body))
-        .await
-        .map_err(anyhow::Error::from)?;
+    let rows = crate::uploads::decode(move || ledger_import::read(&body)).await?;
     let rows = rows.map_err(|e| match e {
         ReadError::Unreadable => ApiError::invalid("file", FieldError::BadFormat),
+        ReadError::TooBig => ApiError::SpreadsheetTooLarge,
         ReadError::TooManyRows => ApiError::invalid("file", FieldError::TooLong),
         ReadError::MissingColumns(rows) => ApiError::InvalidRows(rows),
     })?;
