@@ -84,6 +84,10 @@ pub enum FieldError {
     NotListed,
     /// A number whose check digit does not match (an ID card number mistyped).
     BadChecksum,
+    /// Text with an invisible or direction-changing character (see `text`).
+    InvisibleCharacter,
+    /// A line break in a field that holds one line.
+    LineBreak,
 }
 
 /// The JSON body of every error response.

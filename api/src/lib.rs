@@ -14,6 +14,7 @@ pub mod poll;
 pub mod region;
 pub mod report;
 pub mod role;
+pub mod text;
 pub mod time;
 
 pub use error::{ErrorBody, ErrorCode};

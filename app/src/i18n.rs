@@ -941,6 +941,11 @@ pub fn reason_text(reason: FieldError) -> &'static str {
         FieldError::NotInRegion => ("不在本区域", "is outside this region"),
         FieldError::NotListed => ("不在可选范围内", "is not one of the choices"),
         FieldError::BadChecksum => ("校验位不对，请核对", "has a wrong check digit"),
+        FieldError::InvisibleCharacter => (
+            "含有看不见的字符或改变文字方向的字符，请删掉后重新输入",
+            "holds an invisible or direction-changing character: delete it and type again",
+        ),
+        FieldError::LineBreak => ("只能写一行，请删掉换行", "must be one line: remove the line break"),
     };
     pick(zh, en)
 }

@@ -10,6 +10,7 @@ mod matrix;
 mod polls;
 mod reports;
 mod system;
+mod text;
 mod tidy;
 
 pub use sunlight_tests::*;

@@ -41,6 +41,8 @@ pub enum ApiError {
     ResetCodeInvalid,
     #[error("mutating request without JSON content type or CSRF header")]
     Csrf,
+    #[error("{0} holds text we do not accept ({1:?})")]
+    InvalidText(String, FieldError),
     #[error("request body too large")]
     TooLarge,
     #[error("spreadsheet unpacks to more than we read")]
@@ -89,6 +91,7 @@ impl ApiError {
             ApiError::InviteInvalid => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InviteInvalid),
             ApiError::ResetCodeInvalid => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::ResetCodeInvalid),
             ApiError::Csrf => (StatusCode::FORBIDDEN, ErrorCode::CsrfRejected),
+            ApiError::InvalidText(..) => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::Invalid),
             ApiError::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::TooLarge),
             ApiError::SpreadsheetTooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::SpreadsheetTooLarge),
             ApiError::Upload(e) => {
@@ -119,6 +122,10 @@ impl IntoResponse for ApiError {
             ApiError::Invalid(i) => {
                 body.field = Some(i.field.to_owned());
                 body.reason = Some(i.reason);
+            }
+            ApiError::InvalidText(field, reason) => {
+                body.field = Some(field.clone());
+                body.reason = Some(*reason);
             }
             ApiError::InvalidRows(rows) => body.rows = rows.clone(),
             ApiError::Conflict(field) => body.field = Some((*field).to_owned()),

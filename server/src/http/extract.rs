@@ -10,10 +10,24 @@ use axum::{
 use super::{AppState, error::ApiError};
 use crate::{auth, authz::Actor};
 
-/// `axum::Json`, but a bad body answers `{code, message}` with 400/413, never plain text.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(ApiError))]
+/// `axum::Json`, but a bad body answers `{code, message}` with 400/413, never plain text,
+/// and every string in it passes `sunlight_api::text` (no invisible or direction-changing
+/// characters anywhere, no line breaks outside multi-line fields) or the body is refused
+/// with 422 naming the field.
 pub struct ApiJson<T>(pub T);
+
+impl<T: serde::de::DeserializeOwned, S: Send + Sync> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Json(value) = axum::Json::<serde_json::Value>::from_request(req, state).await?;
+        sunlight_api::text::check_json(&value).map_err(|(field, reason)| ApiError::InvalidText(field, reason))?;
+        // The path of the field in the message, as axum's own `Json` gives it.
+        serde_path_to_error::deserialize(value)
+            .map(ApiJson)
+            .map_err(|e| ApiError::BadRequest(format!("wrong JSON fields: {}: {}", e.path(), e.inner())))
+    }
+}
 
 /// `axum::extract::Path`, but a malformed id answers 404.
 #[derive(FromRequestParts)]
