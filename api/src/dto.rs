@@ -72,6 +72,39 @@ pub struct Me {
     /// The person's own number, unmasked: this is their own.
     pub mobile: String,
     pub grants: Vec<Grant>,
+    /// Every time this person's password was reset with a code someone else issued, newest
+    /// first (at most ten): shown at sign-in until acknowledged, and in 我的.
+    #[serde(default)]
+    pub password_resets: Vec<PasswordReset>,
+}
+
+/// A reset of one's own password with a code a cadre or administrator issued.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct PasswordReset {
+    pub id: Uuid,
+    /// Who issued the code, and at which post.
+    pub issued_by: String,
+    pub issued_at: Timestamp,
+    pub reset_at: Timestamp,
+    /// Whether the person has acknowledged the notice.
+    pub noticed: bool,
+}
+
+/// A reset code as a township (or any administrator or inspector above the account) sees
+/// it in its list: issued for whom, by whom, and whether it was used.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct ResetRecord {
+    pub id: Uuid,
+    pub account_name: String,
+    pub account_mobile: String,
+    pub issued_by: String,
+    pub issued_at: Timestamp,
+    /// When the code was used to set a new password; none if it expired or was replaced.
+    pub reset_at: Option<Timestamp>,
+    /// When the person acknowledged the notice of it.
+    pub noticed_at: Option<Timestamp>,
 }
 
 impl Me {

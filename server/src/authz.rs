@@ -34,6 +34,9 @@ pub enum Action {
     ManageStaff,
     /// Issue a one-time password reset code for someone.
     IssueResetCode,
+    /// See every reset code issued in a region, by whom and whether it was used: the check
+    /// on cadres who could take over an account with one.
+    ViewPasswordResets,
     /// Read a village's published accounts (公示).
     ViewLedger,
     /// Read months not yet published, with review notes and duplicate-invoice flags.
@@ -71,6 +74,7 @@ impl Action {
             Action::ManageHouseholds | Action::ManageInvites | Action::ListAccounts => &[Cadre, Admin],
             Action::ManageStaff => &[Admin],
             Action::IssueResetCode => &[Cadre, Admin],
+            Action::ViewPasswordResets => &[Admin, Inspector],
             Action::ViewLedger => &[Villager, Accountant, Cadre, Reviewer, Handler, Inspector, Admin],
             Action::ViewUnpublishedLedger => &[Accountant, Cadre, Reviewer, Handler, Inspector, Admin],
             Action::EditLedger => &[Accountant],
@@ -192,6 +196,7 @@ mod tests {
             id: Uuid::nil(),
             name: "t".into(),
             mobile: "13800000000".into(),
+            password_resets: vec![],
             grants: grants
                 .iter()
                 .map(|(role, code)| {

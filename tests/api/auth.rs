@@ -11,6 +11,7 @@ use sunlight_server::{demo::DEMO_PASSWORD, on_pool};
 use super::*;
 
 const VILLAGE: &str = "359901101201";
+const TOWNSHIP: &str = "359901101000";
 
 db_test!(sign_in_me_and_sign_out, |app| {
     app.demo().await;
@@ -473,6 +474,36 @@ db_test!(password_reset_with_a_code_from_the_cadre, |app| {
     )
     .await;
     app.sign_in("13800000001", "a-new-password").await;
+    // The person is told, at sign-in and in 我的, until they acknowledge it.
+    let me: Me = json(app.get("api/me").await).await;
+    assert_eq!(me.password_resets.len(), 1);
+    assert_eq!(me.password_resets[0].issued_by, "陈书记");
+    assert!(!me.password_resets[0].noticed);
+    let res = app.post("api/me/password-resets/noticed", &json!({})).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let me: Me = json(app.get("api/me").await).await;
+    assert!(me.password_resets[0].noticed, "acknowledged");
+    // The township's inspector and the administrator see the reset on record; the cadre
+    // who issued it cannot read the list.
+    for mobile in ["13800000006", "13800000009"] {
+        let overseer = clone_app(&app);
+        overseer.sign_in(mobile, DEMO_PASSWORD).await;
+        let list: Vec<sunlight_api::dto::ResetRecord> =
+            json(overseer.get(&format!("api/regions/{TOWNSHIP}/password-resets")).await).await;
+        let r = list
+            .iter()
+            .find(|r| r.account_name == "张秀英")
+            .expect("the reset is listed");
+        assert_eq!(r.issued_by, "陈书记");
+        assert!(r.reset_at.is_some() && r.noticed_at.is_some());
+        assert_eq!(r.account_mobile, "138****0001");
+    }
+    expect_error(
+        cadre.get(&format!("api/regions/{VILLAGE}/password-resets")).await,
+        403,
+        "forbidden",
+    )
+    .await;
     // A cadre may not reset a staff member's password: that is for admins.
     let accountant = app.db.user_id_by_mobile("13800000002").await.unwrap().unwrap();
     expect_error(

@@ -104,6 +104,8 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/api/regions/{code}/accounts", ANY, HOUSEHOLD_MANAGERS, 200),
     ep("POST", "/api/regions/{code}/accounts", ANY, &[Admin], 201),
     ep("POST", "/api/users/{id}/reset-codes", IN_VILLAGE, HOUSEHOLD_MANAGERS, 201),
+    ep("GET", "/api/regions/{code}/password-resets", ANY, &[Inspector, Admin], 200),
+    ep("POST", "/api/me/password-resets/noticed", Target::Myself(204), ALL, 204),
     ep("GET", "/api/regions/{code}/ledger", VILLAGE, ALL, 200),
     ep("GET", "/api/regions/{code}/ledger/{month}", VILLAGE, ALL, 200),
     ep("POST", "/api/regions/{code}/ledger/{month}/lines", VILLAGE, &[Accountant], 201),

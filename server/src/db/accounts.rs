@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use sunlight_api::{
     RegionCode, RegionLevel, Role,
-    dto::{Account, Grant, Me},
+    dto::{Account, Grant, Me, PasswordReset, ResetRecord},
     fields::mask_mobile,
 };
 use uuid::Uuid;
@@ -132,7 +132,80 @@ impl Db {
             name,
             mobile,
             grants: self.grants_of(user).await?,
+            password_resets: self.password_resets_of(user).await?,
         }))
+    }
+
+    /// The resets of this person's password, newest first, at most ten.
+    pub async fn password_resets_of(&self, user: Uuid) -> Result<Vec<PasswordReset>, sqlx::Error> {
+        let rows: Vec<(Uuid, String, DateTime<Utc>, DateTime<Utc>, Option<DateTime<Utc>>)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT c.id, u.name, c.created_at, c.redeemed_at, c.noticed_at
+             FROM reset_codes c JOIN users u ON u.id = c.created_by
+             WHERE c.user_id = $1 AND c.redeemed_at IS NOT NULL
+             ORDER BY c.redeemed_at DESC LIMIT 10",
+        )
+        .bind(user)
+        .fetch_all(p)
+        .await)?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, issued_by, issued_at, reset_at, noticed_at)| PasswordReset {
+                id,
+                issued_by,
+                issued_at: to_wire(issued_at),
+                reset_at: to_wire(reset_at),
+                noticed: noticed_at.is_some(),
+            })
+            .collect())
+    }
+
+    /// Marks every reset of this person's password as acknowledged.
+    pub async fn notice_password_resets(&self, user: Uuid) -> Result<(), sqlx::Error> {
+        on_pool!(self, p => sqlx::query(
+            "UPDATE reset_codes SET noticed_at = $1 WHERE user_id = $2 AND redeemed_at IS NOT NULL AND noticed_at IS NULL",
+        )
+        .bind(now())
+        .bind(user)
+        .execute(p)
+        .await
+        .map(|_| ()))
+    }
+
+    /// Every reset code issued for an account holding a role inside `region`, newest first.
+    pub async fn password_resets_in(&self, region: &RegionCode, limit: i64) -> Result<Vec<ResetRecord>, sqlx::Error> {
+        #[allow(clippy::type_complexity)]
+        let rows: Vec<(
+            Uuid,
+            String,
+            String,
+            String,
+            DateTime<Utc>,
+            Option<DateTime<Utc>>,
+            Option<DateTime<Utc>>,
+        )> = on_pool!(self, p => sqlx::query_as(
+                "SELECT c.id, u.name, u.mobile, b.name, c.created_at, c.redeemed_at, c.noticed_at
+                 FROM reset_codes c JOIN users u ON u.id = c.user_id JOIN users b ON b.id = c.created_by
+                 WHERE EXISTS (SELECT 1 FROM grants g WHERE g.user_id = c.user_id AND g.region_code LIKE $1)
+                 ORDER BY c.created_at DESC, c.id LIMIT $2",
+            )
+            .bind(format!("{}%", region.prefix()))
+            .bind(limit)
+            .fetch_all(p)
+            .await)?;
+        Ok(rows
+            .into_iter()
+            .map(
+                |(id, account_name, account_mobile, issued_by, issued_at, reset_at, noticed_at)| ResetRecord {
+                    id,
+                    account_name,
+                    account_mobile: mask_mobile(&account_mobile),
+                    issued_by,
+                    issued_at: to_wire(issued_at),
+                    reset_at: reset_at.map(to_wire),
+                    noticed_at: noticed_at.map(to_wire),
+                },
+            )
+            .collect())
     }
 
     pub async fn grants_of(&self, user: Uuid) -> Result<Vec<Grant>, sqlx::Error> {

@@ -4,7 +4,7 @@ use axum::{Json, extract::State, http::StatusCode};
 use chrono::Duration;
 use sunlight_api::{
     ErrorBody, Mobile, Page, Password, PersonName, RegionCode,
-    dto::{Account, IssuedCode, NewStaff},
+    dto::{Account, IssuedCode, NewStaff, ResetRecord},
     error::FieldError,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -29,6 +29,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list, create_staff))
         .routes(routes!(issue_reset_code))
+        .routes(routes!(password_resets))
 }
 
 /// The accounts holding a role at exactly this region (villagers of a village, its staff),
@@ -119,4 +120,20 @@ async fn issue_reset_code(
             expires_at: to_wire(expires_at),
         }),
     ))
+}
+
+/// Every password reset code issued for accounts in a region (newest first, at most 200):
+/// for whom, by whom, and whether it was used. Administrators and inspectors see it, so
+/// that a cadre who resets a villager's password to act as them is on record.
+#[utoipa::path(get, path = "/api/regions/{code}/password-resets", tag = "accounts",
+    params(("code" = String, Path)),
+    responses((status = 200, body = Vec<ResetRecord>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+async fn password_resets(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(code): ApiPath<RegionCode>,
+) -> ApiResult<Json<Vec<ResetRecord>>> {
+    authorize(&actor, Action::ViewPasswordResets, &code)?;
+    state.db.region(&code).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(state.db.password_resets_in(&code, 200).await?))
 }

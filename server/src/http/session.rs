@@ -32,6 +32,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(sign_in, sign_out))
         .routes(routes!(me))
+        .routes(routes!(notice_password_resets))
         .routes(routes!(register))
         .routes(routes!(reset_password))
 }
@@ -185,6 +186,14 @@ async fn sign_out(State(state): State<AppState>, _actor: Actor, headers: HeaderM
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 async fn me(actor: Actor) -> Json<Me> {
     Json(actor.0)
+}
+
+/// The person acknowledges the notice that their password was reset with a code.
+#[utoipa::path(post, path = "/api/me/password-resets/noticed", tag = "session",
+    responses((status = 204), (status = 401, body = ErrorBody)))]
+async fn notice_password_resets(State(state): State<AppState>, actor: Actor) -> ApiResult<StatusCode> {
+    state.db.notice_password_resets(actor.0.id).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// A villager registers with the invite code their village issued to their household,
