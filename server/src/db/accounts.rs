@@ -10,6 +10,20 @@ use uuid::Uuid;
 
 use super::{Db, cursor, now, on_pool, to_wire};
 
+/// A reset of one's own password: id, issuer's name, issued, redeemed, noticed.
+type OwnResetRow = (Uuid, String, DateTime<Utc>, DateTime<Utc>, Option<DateTime<Utc>>);
+/// A reset in a region's list: id, account's name and mobile, issuer's name, issued,
+/// redeemed, noticed.
+type ResetRow = (
+    Uuid,
+    String,
+    String,
+    String,
+    DateTime<Utc>,
+    Option<DateTime<Utc>>,
+    Option<DateTime<Utc>>,
+);
+
 /// A new account's identity; the password arrives already hashed.
 pub struct NewUser<'a> {
     pub name: &'a str,
@@ -138,7 +152,7 @@ impl Db {
 
     /// The resets of this person's password, newest first, at most ten.
     pub async fn password_resets_of(&self, user: Uuid) -> Result<Vec<PasswordReset>, sqlx::Error> {
-        let rows: Vec<(Uuid, String, DateTime<Utc>, DateTime<Utc>, Option<DateTime<Utc>>)> = on_pool!(self, p => sqlx::query_as(
+        let rows: Vec<OwnResetRow> = on_pool!(self, p => sqlx::query_as(
             "SELECT c.id, u.name, c.created_at, c.redeemed_at, c.noticed_at
              FROM reset_codes c JOIN users u ON u.id = c.created_by
              WHERE c.user_id = $1 AND c.redeemed_at IS NOT NULL
