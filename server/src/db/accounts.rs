@@ -187,16 +187,7 @@ impl Db {
 
     /// Every reset code issued for an account holding a role inside `region`, newest first.
     pub async fn password_resets_in(&self, region: &RegionCode, limit: i64) -> Result<Vec<ResetRecord>, sqlx::Error> {
-        #[allow(clippy::type_complexity)]
-        let rows: Vec<(
-            Uuid,
-            String,
-            String,
-            String,
-            DateTime<Utc>,
-            Option<DateTime<Utc>>,
-            Option<DateTime<Utc>>,
-        )> = on_pool!(self, p => sqlx::query_as(
+        let rows: Vec<ResetRow> = on_pool!(self, p => sqlx::query_as(
                 "SELECT c.id, u.name, u.mobile, b.name, c.created_at, c.redeemed_at, c.noticed_at
                  FROM reset_codes c JOIN users u ON u.id = c.user_id JOIN users b ON b.id = c.created_by
                  WHERE EXISTS (SELECT 1 FROM grants g WHERE g.user_id = c.user_id AND g.region_code LIKE $1)
