@@ -51,6 +51,11 @@ pub enum ErrorCode {
     DamagedFile,
     /// Something failed on the server; details are in its log, not here.
     Internal,
+    /// The ledger line is sealed or its month published: it can no longer change.
+    LedgerLocked,
+    /// The month has not ended yet: it can be submitted only after its last day, or
+    /// closed early on purpose.
+    MonthNotEnded,
 }
 
 /// One rejected row of a bulk import.
@@ -80,6 +85,13 @@ pub enum FieldError {
     NotListed,
     /// A number whose check digit does not match (an ID card number mistyped).
     BadChecksum,
+    /// Not one well-formed amount in yuan (`1234.50`, `1,234.50`, `¥12`, `12元`).
+    NotAnAmount,
+    /// A ledger month outside the months open for entry: this month and the
+    /// [`crate::ledger::BACK_ENTRY_MONTHS`] before it.
+    MonthNotOpen,
+    /// A date after today.
+    InFuture,
 }
 
 /// The JSON body of every error response.

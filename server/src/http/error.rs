@@ -45,6 +45,10 @@ pub enum ApiError {
     TooLarge,
     #[error("{0}")]
     Upload(crate::uploads::UploadError),
+    #[error("the ledger line is sealed or its month published")]
+    LedgerLocked,
+    #[error("the month has not ended; close it early on purpose to submit it now")]
+    MonthNotEnded,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -97,6 +101,8 @@ impl ApiError {
                     Corrupt => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::DamagedFile),
                 }
             }
+            ApiError::LedgerLocked => (StatusCode::CONFLICT, ErrorCode::LedgerLocked),
+            ApiError::MonthNotEnded => (StatusCode::CONFLICT, ErrorCode::MonthNotEnded),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }
