@@ -79,6 +79,14 @@ test('a line goes from the accountant through the township seal to the villager'
     return (await res.json()).lines.flatMap((l) => l.attachments);
   }, month);
   assert.deepEqual([stored[0].width, stored[0].height], [2048, 1536]);
+  // A small cash spending without an invoice is marked so.
+  await acc.getByLabel('金额（元）').fill('30');
+  await acc.getByLabel('收付款方', { exact: true }).fill('镇上打印店');
+  await acc.getByRole('button', { name: '保存' }).click();
+  const cash = acc.locator('li.line', { hasText: '镇上打印店' });
+  await cash.waitFor();
+  assert.match(await cash.innerText(), /无发票/);
+  assert.doesNotMatch(await line.innerText(), /无发票/);
   await shot(acc, 'accountant-line-with-photo');
   // This month has not ended: submitting it now is an early close, said and confirmed.
   await acc.getByRole('button', { name: '提交乡镇审核' }).click();
@@ -96,6 +104,13 @@ test('a line goes from the accountant through the township seal to the villager'
   const pending = rev.locator('li.line', { hasText: '云溪文具店' });
   await pending.getByRole('button', { name: '审核通过并盖章' }).click();
   await rev.locator('li.line', { hasText: '云溪文具店' }).locator('.stamp').waitFor();
+  // No one-tap seal without an invoice: the reason comes first, and villagers read it.
+  const cashLine = rev.locator('li.line', { hasText: '镇上打印店' });
+  assert.match(await cashLine.innerText(), /无发票/);
+  await cashLine.getByRole('button', { name: '无发票，写明理由后盖章' }).click();
+  await cashLine.getByLabel('无发票盖章理由（村民可见）').fill('小额现金支出，有收款人签字的收条');
+  await cashLine.getByRole('button', { name: '审核通过并盖章' }).click();
+  await cashLine.locator('.stamp').waitFor();
   // Publishing asks first; a dismissed question publishes nothing.
   rev.once('dialog', (d) => d.dismiss());
   await rev.getByRole('button', { name: '公开本月账目' }).click();
@@ -115,6 +130,9 @@ test('a line goes from the accountant through the township seal to the villager'
   assert.match(await seen.innerText(), /黄审核/);
   await seen.locator('img').waitFor();
   assert.equal(await seen.locator('img').getAttribute('loading'), 'lazy');
+  const cashSeen = villager.locator('li.line', { hasText: '镇上打印店' });
+  assert.match(await cashSeen.innerText(), /无发票[\s\S]*小额现金支出，有收款人签字的收条/);
+  await villager.getByText('提前结账：本月在月底前提交审核').waitFor();
   await shot(villager, 'villager-month-sealed');
   await seen.getByRole('button', { name: '发票' }).click();
   await villager.getByRole('dialog').locator('img').waitFor();
