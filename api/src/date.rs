@@ -53,6 +53,29 @@ impl Month {
     pub fn contains(&self, d: &Date) -> bool {
         d.year == self.year && d.month == self.month
     }
+
+    /// Months since January of year 0, so that months can be counted and compared.
+    fn index(self) -> i32 {
+        self.year * 12 + self.month as i32 - 1
+    }
+
+    /// The month `n` months before this one.
+    pub fn minus(self, n: u32) -> Month {
+        let i = self.index() - n as i32;
+        Month {
+            year: i.div_euclid(12),
+            month: i.rem_euclid(12) as u32 + 1,
+        }
+    }
+
+    /// The last day of the month.
+    pub fn last_day(self) -> Date {
+        Date {
+            year: self.year,
+            month: self.month,
+            day: days_in(self.year, self.month),
+        }
+    }
 }
 
 impl Date {
@@ -133,5 +156,15 @@ mod tests {
                 .unwrap()
                 .contains(&Date::parse("2026-11-30").unwrap())
         );
+    }
+
+    #[test]
+    fn counting_months() {
+        let m = Month::parse("2026-02").unwrap();
+        assert_eq!(m.minus(0), m);
+        assert_eq!(m.minus(2).to_string(), "2025-12");
+        assert_eq!(m.minus(36).to_string(), "2023-02");
+        assert_eq!(m.last_day().to_string(), "2026-02-28");
+        assert_eq!(Month::parse("2028-02").unwrap().last_day().to_string(), "2028-02-29");
     }
 }

@@ -55,6 +55,11 @@ pub enum ErrorCode {
     SpreadsheetTooLarge,
     /// Something failed on the server; details are in its log, not here.
     Internal,
+    /// The ledger line is sealed or its month published: it can no longer change.
+    LedgerLocked,
+    /// The month has not ended yet: it can be submitted only after its last day, or
+    /// closed early on purpose.
+    MonthNotEnded,
 }
 
 /// One rejected row of a bulk import.
@@ -88,6 +93,13 @@ pub enum FieldError {
     InvisibleCharacter,
     /// A line break in a field that holds one line.
     LineBreak,
+    /// Not one well-formed amount in yuan (`1234.50`, `1,234.50`, `¥12`, `12元`).
+    NotAnAmount,
+    /// A ledger month outside the months open for entry: this month and the
+    /// [`crate::ledger::BACK_ENTRY_MONTHS`] before it.
+    MonthNotOpen,
+    /// A date after today.
+    InFuture,
 }
 
 /// The JSON body of every error response.

@@ -7,6 +7,7 @@ use uuid::Uuid;
 use crate::{
     RegionCode, Timestamp,
     date::{Date, Month},
+    error::{FieldError, Invalid},
 };
 
 #[cfg(feature = "openapi")]
@@ -99,6 +100,19 @@ impl LineStatus {
             _ => None,
         }
     }
+}
+
+/// How many months before this one a village may still enter accounts, for bringing in
+/// old paper ledgers (补录). Later months than this one are never open.
+pub const BACK_ENTRY_MONTHS: u32 = 36;
+
+/// Whether lines may be entered for `month` when it is `this_month` (in China):
+/// this month and the [`BACK_ENTRY_MONTHS`] before it.
+pub fn open_for_entry(month: Month, this_month: Month) -> Result<(), Invalid> {
+    if month > this_month || month < this_month.minus(BACK_ENTRY_MONTHS) {
+        return Err(Invalid::new("month", FieldError::MonthNotOpen));
+    }
+    Ok(())
 }
 
 /// The default categories (科目); counties may configure their own later.
@@ -223,13 +237,25 @@ pub struct Line {
     /// Why the reviewer rejected it, for the accountant.
     pub reject_reason: Option<String>,
     pub seal: Option<Seal>,
-    /// Staff only: the same invoice number appears on another line in this county.
+    /// Why the reviewer sealed a spending line that has no invoice attached (无发票); shown
+    /// to everyone who reads the line.
+    #[serde(default)]
+    pub no_invoice_reason: Option<String>,
+    /// Reviewers only: the same invoice number appears on another line in this county.
     #[serde(default)]
     pub duplicate_invoice: bool,
     #[serde(default)]
     pub attachments: Vec<Attachment>,
     #[serde(default)]
     pub questions: Vec<Question>,
+}
+
+impl Line {
+    /// A spending line with no invoice photo or PDF attached (无发票): marked on every
+    /// screen, and sealed only with a reason.
+    pub fn lacks_invoice(&self) -> bool {
+        self.kind == Kind::Expense && self.attachments.is_empty()
+    }
 }
 
 /// Totals of one category of spending, for the chart.
@@ -249,6 +275,9 @@ pub struct LedgerMonth {
     pub month: Month,
     /// `None` when nothing has been entered for this month yet.
     pub status: Option<MonthStatus>,
+    /// Submitted before the month ended, on purpose (提前结账).
+    #[serde(default)]
+    pub closed_early: bool,
     pub income_fen: i64,
     pub expense_fen: i64,
     pub categories: Vec<CategoryTotal>,
@@ -298,9 +327,19 @@ pub struct LineInput {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Review {
     pub approve: bool,
-    /// Required when rejecting: what the accountant must fix.
+    /// Required when rejecting: what the accountant must fix. Required too when sealing a
+    /// spending line with no invoice: why it is sealed all the same, which villagers see.
     #[serde(default)]
     pub reason: String,
+}
+
+/// `POST /api/regions/{code}/ledger/{month}/submit`. A month is submitted after its last
+/// day; before that only with `close_early`, which is recorded and shown.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SubmitMonth {
+    #[serde(default)]
+    pub close_early: bool,
 }
 
 /// A submitted month waiting in a township's review queue.

@@ -6,33 +6,54 @@ use crate::error::{FieldError, Invalid};
 /// The largest amount one line may carry: ¥100,000,000.00.
 pub const MAX_FEN: i64 = 10_000_000_000;
 
-/// Parses "1234.5", "1,234.50" or "¥12" into fen. Negative amounts are refused: a line's
-/// kind says whether money came in or went out.
+/// Parses one well-formed amount in yuan into fen: digits, optionally grouped by
+/// thousands with commas in the right places ("1,234,567"), optionally followed by a point
+/// and one or two decimals, optionally written with a leading ¥ or a trailing 元. Anything
+/// else ("5.", "1 2 3", ",,,5", "¥¥7", "-5", "1e3") is refused as
+/// [`FieldError::NotAnAmount`], whose words show the expected form. Negative amounts are
+/// refused: a line's kind says whether money came in or went out. The phone's form, the
+/// server and the spreadsheet import all read amounts here.
 pub fn parse_yuan(raw: &str, field: &'static str) -> Result<i64, Invalid> {
-    let s: String = raw
-        .trim()
-        .trim_start_matches(['¥', '￥'])
-        .chars()
-        .filter(|c| *c != ',' && *c != '，' && !c.is_whitespace())
-        .collect();
-    if s.is_empty() {
+    let bad = || Invalid::new(field, FieldError::NotAnAmount);
+    let t = raw.trim();
+    if t.is_empty() {
         return Err(Invalid::new(field, FieldError::Required));
     }
-    let (whole, frac) = match s.split_once('.') {
-        Some((w, f)) => (w, f),
-        None => (s.as_str(), ""),
+    let t = match (t.strip_prefix(['¥', '￥']), t.strip_suffix('元')) {
+        (Some(rest), None) | (None, Some(rest)) => rest.trim(),
+        (None, None) => t,
+        (Some(_), Some(_)) => return Err(bad()),
     };
-    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
-    if whole.is_empty() || !digits(whole) || !digits(frac) || frac.len() > 2 || whole.len() > 12 {
-        return Err(Invalid::new(field, FieldError::BadFormat));
+    let (whole, frac) = match t.split_once('.') {
+        Some((w, f)) => (w, Some(f)),
+        None => (t, None),
+    };
+    let all_digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    // The whole part: plain digits, or groups of three after a first group of one to three.
+    let groups: Vec<&str> = whole.split([',', '，']).collect();
+    let grouped_right = groups.iter().all(|g| all_digits(g))
+        && (1..=3).contains(&groups[0].len())
+        && groups[1..].iter().all(|g| g.len() == 3);
+    if !(groups.len() == 1 && all_digits(whole) || groups.len() > 1 && grouped_right) {
+        return Err(bad());
     }
-    let whole: i64 = whole.parse().map_err(|_| Invalid::new(field, FieldError::BadFormat))?;
-    let frac: i64 = match frac.len() {
-        0 => 0,
-        1 => frac.parse::<i64>().unwrap_or(0) * 10,
-        _ => frac.parse::<i64>().unwrap_or(0),
+    let digits: String = groups.concat();
+    if digits.len() > 1 && digits.starts_with('0') {
+        return Err(bad());
+    }
+    let frac_fen = match frac {
+        None => 0,
+        Some(f) if all_digits(f) && f.len() <= 2 => {
+            let n: i64 = f.parse().map_err(|_| bad())?;
+            if f.len() == 1 { n * 10 } else { n }
+        }
+        Some(_) => return Err(bad()),
     };
-    let fen = whole * 100 + frac;
+    if digits.len() > 12 {
+        return Err(Invalid::new(field, FieldError::OutOfRange));
+    }
+    let whole: i64 = digits.parse().map_err(|_| bad())?;
+    let fen = whole * 100 + frac_fen;
     if fen <= 0 || fen > MAX_FEN {
         return Err(Invalid::new(field, FieldError::OutOfRange));
     }
@@ -65,9 +86,21 @@ mod tests {
         assert_eq!(parse_yuan("12", "a"), Ok(1_200));
         assert_eq!(parse_yuan("0.01", "a"), Ok(1));
         assert_eq!(parse_yuan("", "a").unwrap_err().reason, FieldError::Required);
-        for bad in ["1.234", "-5", "1e3", "abc", ".5", "1.2.3"] {
-            assert_eq!(parse_yuan(bad, "a").unwrap_err().reason, FieldError::BadFormat, "{bad}");
+        assert_eq!(parse_yuan("5元", "a"), Ok(500));
+        assert_eq!(parse_yuan("￥ 1,234,567.8", "a"), Ok(123_456_780));
+        assert_eq!(parse_yuan("1，234", "a"), Ok(123_400));
+        assert_eq!(parse_yuan(" 0.5 ", "a"), Ok(50));
+        for bad in [
+            "1.234", "-5", "1e3", "abc", ".5", "1.2.3", "5.", "1 2 3", ",,,5", "¥¥7", "7元元", "¥7元", "1,23",
+            "12,3456", "1234,567", ",123", "123,", "1,,234", "007", "0,123", "5.5.", "1.-5", "+5", "５",
+        ] {
+            assert_eq!(
+                parse_yuan(bad, "a").unwrap_err().reason,
+                FieldError::NotAnAmount,
+                "{bad}"
+            );
         }
+        assert_eq!(parse_yuan("  ", "a").unwrap_err().reason, FieldError::Required);
         assert_eq!(parse_yuan("0", "a").unwrap_err().reason, FieldError::OutOfRange);
         assert_eq!(
             parse_yuan("100000000.01", "a").unwrap_err().reason,

@@ -364,6 +364,13 @@ pub enum T {
     WhichVillage,
     YourReceipt,
     YourReport,
+    NoInvoice,
+    NoInvoiceReason,
+    SealWithoutInvoice,
+    ClosedEarly,
+    CloseEarly,
+    ConfirmCloseEarly,
+    ConfirmPublish,
 }
 
 impl T {
@@ -826,6 +833,25 @@ impl T {
             T::WhichVillage => ("被举报人所在的村", "Village concerned"),
             T::YourReceipt => ("查询码", "Receipt code"),
             T::YourReport => ("您的举报", "Your report"),
+            T::NoInvoice => ("无发票", "No invoice"),
+            T::NoInvoiceReason => (
+                "无发票盖章理由（村民可见）",
+                "Why it is sealed without an invoice (villagers see this)",
+            ),
+            T::SealWithoutInvoice => ("无发票，写明理由后盖章", "Seal without an invoice, with the reason"),
+            T::ClosedEarly => (
+                "提前结账：本月在月底前提交审核",
+                "Closed early: submitted before the month ended",
+            ),
+            T::CloseEarly => ("提前结账并提交", "Close early and submit"),
+            T::ConfirmCloseEarly => (
+                "本月还没结束。提前结账后本月不能再录入，村民会看到“提前结账”。确定吗？",
+                "The month has not ended. Closed early, it takes no more lines, and villagers see that it was closed early. Go ahead?",
+            ),
+            T::ConfirmPublish => (
+                "公开后本月账目不能再改，全村都能看到。确定公开吗？",
+                "Once published, the month can no longer change and the whole village sees it. Publish?",
+            ),
         };
         match lang {
             Lang::Zh => zh,
@@ -925,9 +951,20 @@ pub fn error_text(code: ErrorCode) -> &'static str {
             "服务器出错了，请稍后再试。",
             "Something went wrong on the server. Please try later.",
         ),
+        ErrorCode::LedgerLocked => (
+            "这笔账已盖章或本月已公开，不能再改。",
+            "This line is sealed or its month published: it can no longer change.",
+        ),
+        ErrorCode::MonthNotEnded => (
+            "本月还没结束，月底之后才能提交审核；确需提前结账，请选择“提前结账”。",
+            "The month has not ended: submit it after its last day, or choose \"close early\".",
+        ),
     };
     pick(zh, en)
 }
+
+// The words of `FieldError::MonthNotOpen` name the bound.
+const _: () = assert!(sunlight_api::ledger::BACK_ENTRY_MONTHS == 36);
 
 pub fn reason_text(reason: FieldError) -> &'static str {
     let (zh, en) = match reason {
@@ -946,6 +983,15 @@ pub fn reason_text(reason: FieldError) -> &'static str {
             "holds an invisible or direction-changing character: delete it and type again",
         ),
         FieldError::LineBreak => ("只能写一行，请删掉换行", "must be one line: remove the line break"),
+        FieldError::NotAnAmount => (
+            "应写成 1234.50 或 1,234.50（最多两位小数，可带 ¥ 或 元）",
+            "should read like 1234.50 or 1,234.50 (at most two decimals, ¥ or 元 allowed)",
+        ),
+        FieldError::MonthNotOpen => (
+            "只能录入本月和之前 36 个月内的账目",
+            "is not open: only this month and the 36 months before it can be entered",
+        ),
+        FieldError::InFuture => ("不能晚于今天", "cannot be after today"),
     };
     pick(zh, en)
 }
@@ -964,13 +1010,14 @@ pub fn field_label(field: &str) -> &'static str {
         "valid_days" => ("有效天数", "Days"),
         "csv" | "file" => ("文件", "File"),
         "date" => ("日期", "Date"),
+        "month" => ("月份", "Month"),
         "kind" => ("收支", "In or out"),
         "amount" => ("金额", "Amount"),
         "category" => ("科目", "Category"),
         "counterparty" => ("收付款方", "Counterparty"),
         "invoice_no" => ("发票号", "Invoice no."),
         "note" => ("备注", "Note"),
-        "reason" => ("退回原因", "Reason"),
+        "reason" => ("原因", "Reason"),
         "text" => ("内容", "Text"),
         "categories" => ("科目表", "Categories"),
         "options" => ("选项", "Choices"),

@@ -43,6 +43,11 @@ pub enum Action {
     ViewUnpublishedLedger,
     /// Enter, fix and submit the village's monthly accounts.
     EditLedger,
+    /// See which lines share an invoice number with another line of the county. The flag
+    /// looks at every village of the county, published or not, so it is shown only to
+    /// reviewers, whose work it is; an accountant would learn from it which invoice numbers
+    /// exist in other villages' unpublished months.
+    SeeDuplicateInvoices,
     /// Approve, reject and publish submitted months.
     ReviewLedger,
     /// Ask a question on a published line of one's own village.
@@ -78,7 +83,7 @@ impl Action {
             Action::ViewLedger => &[Villager, Accountant, Cadre, Reviewer, Handler, Inspector, Admin],
             Action::ViewUnpublishedLedger => &[Accountant, Cadre, Reviewer, Handler, Inspector, Admin],
             Action::EditLedger => &[Accountant],
-            Action::ReviewLedger => &[Reviewer],
+            Action::ReviewLedger | Action::SeeDuplicateInvoices => &[Reviewer],
             Action::AskAboutLedger => &[Villager],
             Action::AnswerAboutLedger => &[Accountant],
             Action::ManageCatalogue => &[Admin],

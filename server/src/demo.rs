@@ -306,8 +306,18 @@ async fn demo_ledgers(db: &Db) -> anyhow::Result<()> {
                 )
                 .single()
                 .context("publication time")?;
-            db.insert_published_month(&village, month, &lines, accountant, reviewer, published)
-                .await?;
+            db.insert_published_month(
+                &village,
+                month,
+                &lines,
+                crate::db::ledger::PastReview {
+                    accountant,
+                    reviewer,
+                    at: published,
+                    no_invoice_reason: "纸质发票存村委会档案，可预约查阅",
+                },
+            )
+            .await?;
         }
     }
     Ok(())

@@ -179,6 +179,8 @@ pub fn read(bytes: &[u8]) -> Result<Vec<ImportRow>, ReadError> {
     Ok(out)
 }
 
+/// Reads CSV as a whole, so that a quoted cell may hold commas and line breaks. Each row
+/// is numbered by the line of the file it starts on; blank lines are skipped.
 fn read_text(bytes: &[u8]) -> Result<Vec<Row>, ReadError> {
     let text = match std::str::from_utf8(bytes) {
         Ok(s) => s.trim_start_matches('\u{feff}').to_owned(),
@@ -190,20 +192,28 @@ fn read_text(bytes: &[u8]) -> Result<Vec<Row>, ReadError> {
             s.into_owned()
         }
     };
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
     let mut rows = Vec::new();
-    for (i, raw) in text.lines().enumerate() {
-        if raw.trim().is_empty() {
-            continue;
+    // Lines are counted from the record's byte offset: the reader counts records, and a
+    // line break inside a quoted cell would put every later row's number off by one.
+    let (mut counted_to, mut line) = (0usize, 1u32);
+    for record in reader.records() {
+        let record = record.map_err(|_| ReadError::Unreadable)?;
+        // The reader's offset may point at the line breaks (and blank lines) before it.
+        let mut start = record.position().map_or(counted_to, |p| p.byte() as usize);
+        while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
+            start += 1;
         }
-        let mut reader = csv::ReaderBuilder::new()
-            .has_headers(false)
-            .flexible(true)
-            .from_reader(raw.as_bytes());
-        let cells = match reader.records().next() {
-            Some(Ok(r)) => r.iter().map(str::to_owned).collect(),
-            _ => vec![String::from("\u{0}")],
-        };
-        rows.push((i as u32 + 1, cells));
+        line += text.as_bytes()[counted_to..start]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count() as u32;
+        counted_to = start;
+        // A line break inside a cell is kept as one "\n", as typed on the phone.
+        rows.push((line, record.iter().map(|c| c.replace("\r\n", "\n")).collect()));
     }
     Ok(rows)
 }
@@ -348,6 +358,16 @@ mod tests {
         assert_eq!(rows[0].input.counterparty, "文具店");
         let (gbk, _, _) = encoding_rs::GBK.encode(text.trim_start_matches('\u{feff}'));
         assert_eq!(read(&gbk).unwrap()[0].input.category, "办公费");
+    }
+
+    #[test]
+    fn a_quoted_cell_keeps_its_line_break_and_commas() {
+        let text = "日期,收支,金额,科目,收付款方,备注\n2026-11-01,支出,1,办公费,店,\"第一行\n第二行, 还有逗号\"\n2026-11-02,支出,2,办公费,店,x\n";
+        let rows = read(text.as_bytes()).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].input.note, "第一行\n第二行, 还有逗号");
+        assert_eq!((rows[0].line, rows[1].line), (2, 4));
+        assert_eq!(rows[1].input.amount, "2");
     }
 
     #[test]

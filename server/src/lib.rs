@@ -4,6 +4,7 @@
 
 pub mod auth;
 pub mod authz;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;
@@ -49,6 +50,11 @@ impl Application {
 
     pub fn db(&self) -> &Db {
         &self.state.db
+    }
+
+    /// The application's clock; tests fix it to a day of their choosing.
+    pub fn clock(&self) -> clock::Clock {
+        self.state.clock.clone()
     }
 
     /// Serves until Ctrl-C or SIGTERM.

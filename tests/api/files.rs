@@ -201,7 +201,7 @@ db_test!(villagers_see_published_photos_but_not_originals, |app| {
     expect_error(
         upload(&acc, line.id, jpeg_with_exif(64, 64), "image/jpeg").await,
         409,
-        "wrong_state",
+        "ledger_locked",
     )
     .await;
 });

@@ -42,6 +42,10 @@ pub struct Options {
 
 static TEMPLATE: OnceCell<String> = OnceCell::const_new();
 
+/// The clock of each running app, by its base URL, so that every copy of a `TestApp`
+/// reaches the same one.
+static CLOCKS: std::sync::Mutex<Vec<(String, sunlight_server::clock::Clock)>> = std::sync::Mutex::new(Vec::new());
+
 fn pg_url() -> Option<String> {
     std::env::var("TEST_POSTGRES_URL").ok().filter(|s| !s.is_empty())
 }
@@ -115,14 +119,33 @@ impl TestApp {
         let app = Application::build(config).await.expect("application builds");
         let port = app.port();
         let db = app.db().clone();
+        let base = format!("http://127.0.0.1:{port}{base_path}");
+        CLOCKS.lock().unwrap().push((base.clone(), app.clock()));
         tokio::spawn(app.run_until_stopped());
         Some(TestApp {
-            base: format!("http://127.0.0.1:{port}{base_path}"),
+            base,
             db,
             backend,
             dir,
             client: client(),
         })
+    }
+
+    /// The app's clock: the server's "now" for rules that depend on today.
+    pub fn clock(&self) -> sunlight_server::clock::Clock {
+        let clocks = CLOCKS.lock().unwrap();
+        clocks
+            .iter()
+            .find(|(base, _)| *base == self.base)
+            .map(|(_, c)| c.clone())
+            .expect("every spawned app has a clock")
+    }
+
+    /// Fixes the server's today (noon in China) for rules that depend on it.
+    pub fn set_today(&self, date: &str) {
+        let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").expect("a test date");
+        let noon_china = day.and_hms_opt(4, 0, 0).expect("a time").and_utc();
+        self.clock().set(noon_china);
     }
 
     pub fn url(&self, path: &str) -> String {

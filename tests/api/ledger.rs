@@ -11,8 +11,10 @@ const VILLAGE: &str = "359901101201";
 const MONTH: &str = "2025-03";
 
 /// Three signed-in people of the demo: the accountant, the township reviewer, a villager.
+/// Today is 10 April 2025 for the server, so March 2025 has ended.
 async fn people(app: &TestApp) -> (TestApp, TestApp, TestApp) {
     app.demo().await;
+    app.set_today("2025-04-10");
     let mut out = Vec::new();
     for mobile in ["13800000002", "13800000004", "13800000001"] {
         let t = TestApp {
@@ -186,12 +188,33 @@ db_test!(a_month_from_entry_to_publication, |app| {
         (LineStatus::Pending, 123_400, None)
     );
 
+    // Spending without an invoice is sealed only with a reason, which villagers see.
+    let no_reason = expect_error(
+        rev.post(
+            &format!("api/ledger-lines/{}/review", office.id),
+            &json!({"approve": true}),
+        )
+        .await,
+        422,
+        "invalid",
+    )
+    .await;
+    assert_eq!(no_reason.field.as_deref(), Some("reason"));
     for l in [&office, &allowance, &income] {
         let sealed: Line = json(
-            rev.post(&format!("api/ledger-lines/{}/review", l.id), &json!({"approve": true}))
-                .await,
+            rev.post(
+                &format!("api/ledger-lines/{}/review", l.id),
+                &json!({"approve": true, "reason": "发票遗失，有收款人签字的收据"}),
+            )
+            .await,
         )
         .await;
+        assert_eq!(sealed.lacks_invoice(), l.id != income.id);
+        assert_eq!(
+            sealed.no_invoice_reason.is_some(),
+            l.id != income.id,
+            "the reason is kept only where an invoice is missing"
+        );
         let seal = sealed.seal.expect("an approved line carries the seal");
         assert_eq!((seal.township.as_str(), seal.reviewer.as_str()), ("桃源镇", "黄审核"));
     }
@@ -199,7 +222,7 @@ db_test!(a_month_from_entry_to_publication, |app| {
     expect_error(
         acc.delete(&format!("api/ledger-lines/{}", office.id)).await,
         409,
-        "wrong_state",
+        "ledger_locked",
     )
     .await;
     assert_eq!(
@@ -212,7 +235,7 @@ db_test!(a_month_from_entry_to_publication, |app| {
         acc.post(&lines_url, &line("2025-03-30", "expense", "1", "办公费", "x", ""))
             .await,
         409,
-        "wrong_state",
+        "ledger_locked",
     )
     .await;
 
@@ -223,6 +246,10 @@ db_test!(a_month_from_entry_to_publication, |app| {
     assert_eq!(seen.categories[0].expense_fen, 123_400);
     let masked = seen.lines.iter().find(|l| l.id == allowance.id).unwrap();
     assert_eq!(masked.counterparty, "张*明");
+    assert_eq!(
+        masked.no_invoice_reason.as_deref(),
+        Some("发票遗失，有收款人签字的收据")
+    );
     assert!(seen.lines.iter().all(|l| l.seal.is_some()));
     let year: LedgerYear = json(villager.get(&format!("api/regions/{VILLAGE}/ledger?year=2025")).await).await;
     let march = year.months.iter().find(|m| m.month.to_string() == MONTH).unwrap();
@@ -232,10 +259,10 @@ db_test!(a_month_from_entry_to_publication, |app| {
     );
 });
 
-db_test!(the_same_invoice_twice_in_a_county_is_flagged, |app| {
+db_test!(the_same_invoice_twice_in_a_county_is_flagged_to_reviewers_only, |app| {
     let (acc, rev, _villager) = people(&app).await;
     add(&acc, &line("2025-03-05", "expense", "100", "工程款", "建筑队", "DUP-9")).await;
-    // Another village of the same county used the same invoice number.
+    // Another village of the same county, in another township, used the same number.
     let other = "359901102201";
     let other_acc = app
         .account("13500000002", sunlight_api::Role::Accountant, other, None)
@@ -248,6 +275,21 @@ db_test!(the_same_invoice_twice_in_a_county_is_flagged, |app| {
         .await
         .unwrap();
     assert_eq!(res.status(), StatusCode::CREATED);
+    // That accountant does not learn that the number exists in an unpublished month of
+    // another township's village, nor does ours.
+    let theirs: Line = json(res).await;
+    assert!(!theirs.duplicate_invoice);
+    let seen: LedgerMonth = json(
+        other_client
+            .get(app.url(&format!("api/regions/{other}/ledger/{MONTH}")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(!seen.lines[0].duplicate_invoice);
+    let ours: LedgerMonth = json(acc.get(&format!("api/regions/{VILLAGE}/ledger/{MONTH}")).await).await;
+    assert!(!ours.lines[0].duplicate_invoice);
     acc.post(&format!("api/regions/{VILLAGE}/ledger/{MONTH}/submit"), &json!({}))
         .await;
     let queue: Vec<QueueItem> = json(rev.get("api/regions/359901101000/review-queue").await).await;
@@ -303,8 +345,11 @@ db_test!(villagers_ask_and_the_accountant_answers_on_record, |app| {
     .await;
     acc.post(&format!("api/regions/{VILLAGE}/ledger/{MONTH}/submit"), &json!({}))
         .await;
-    rev.post(&format!("api/ledger-lines/{}/review", l.id), &json!({"approve": true}))
-        .await;
+    rev.post(
+        &format!("api/ledger-lines/{}/review", l.id),
+        &json!({"approve": true, "reason": "接待清单在案"}),
+    )
+    .await;
     rev.post(&format!("api/regions/{VILLAGE}/ledger/{MONTH}/publish"), &json!({}))
         .await;
     expect_error(
@@ -434,4 +479,320 @@ db_test!(a_county_sets_its_own_categories, |app| {
         .await
         .unwrap();
     expect_error(town, 422, "invalid").await;
+});
+
+/// Sends `n` copies of a request at once and returns their statuses and bodies.
+async fn at_once(requests: Vec<reqwest::RequestBuilder>) -> Vec<(u16, String)> {
+    let tasks: Vec<_> = requests
+        .into_iter()
+        .map(|r| {
+            tokio::spawn(async move {
+                let res = r.send().await.expect("request");
+                (res.status().as_u16(), res.text().await.expect("body"))
+            })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.expect("task"));
+    }
+    out
+}
+
+db_test!(
+    a_line_never_changes_after_its_month_is_published_or_it_is_sealed,
+    |app| {
+        let (acc, rev, _villager) = people(&app).await;
+        for month in ["2024-05", "2024-06", "2024-07", "2024-08"] {
+            let lines_url = acc.url(&format!("api/regions/{VILLAGE}/ledger/{month}/lines"));
+            // A pending spending line with an invoice, and an income line sealed already.
+            let pending: Line = json(
+                acc.client
+                    .post(&lines_url)
+                    .json(&line(&format!("{month}-02"), "expense", "10", "办公费", "店", ""))
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await;
+            let photo = crate::files::jpeg_with_exif(32, 32);
+            let res = acc
+                .client
+                .post(acc.url(&format!("api/ledger-lines/{}/attachments", pending.id)))
+                .header(sunlight_api::CSRF_HEADER, "1")
+                .header("content-type", "image/jpeg")
+                .body(photo.clone())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), StatusCode::CREATED);
+            let income: Line = json(
+                acc.client
+                    .post(&lines_url)
+                    .json(&line(&format!("{month}-03"), "income", "99", "集体收入", "承包户", ""))
+                    .send()
+                    .await
+                    .unwrap(),
+            )
+            .await;
+            assert_eq!(
+                acc.post(&format!("api/regions/{VILLAGE}/ledger/{month}/submit"), &json!({}))
+                    .await
+                    .status(),
+                StatusCode::NO_CONTENT
+            );
+            rev.post(
+                &format!("api/ledger-lines/{}/review", income.id),
+                &json!({"approve": true}),
+            )
+            .await;
+
+            // Sealing the pending line races with edits, a second invoice and removal.
+            let mut race = vec![
+                rev.client
+                    .post(rev.url(&format!("api/ledger-lines/{}/review", pending.id)))
+                    .json(&json!({"approve": true})),
+            ];
+            for amount in ["11", "12", "13"] {
+                race.push(
+                    acc.client
+                        .put(acc.url(&format!("api/ledger-lines/{}", pending.id)))
+                        .json(&line(&format!("{month}-02"), "expense", amount, "办公费", "店", "")),
+                );
+            }
+            race.push(
+                acc.client
+                    .post(acc.url(&format!("api/ledger-lines/{}/attachments", pending.id)))
+                    .header(sunlight_api::CSRF_HEADER, "1")
+                    .header("content-type", "image/jpeg")
+                    .body(photo.clone()),
+            );
+            race.push(
+                acc.client
+                    .delete(acc.url(&format!("api/ledger-lines/{}", pending.id)))
+                    .header(sunlight_api::CSRF_HEADER, "1"),
+            );
+            let answers = at_once(race).await;
+            for (status, body) in &answers[1..] {
+                // 404 once the removal has won.
+                assert!(
+                    [200, 201, 204, 404].contains(status) || (*status == 409 && body.contains("ledger_locked")),
+                    "{status} {body}"
+                );
+            }
+            let now: LedgerMonth = json(acc.get(&format!("api/regions/{VILLAGE}/ledger/{month}")).await).await;
+            let after = now.lines.iter().find(|l| l.id == pending.id);
+            if answers[0].0 == 200 {
+                // What was sealed is what stays: no edit, file or removal landed after it.
+                let sealed: Line = serde_json::from_str(&answers[0].1).unwrap();
+                assert_eq!(after, Some(&sealed), "a sealed line changed");
+                assert_eq!(sealed.status, LineStatus::Approved);
+            } else {
+                // The removal came first (the seal found no line, or read it half-removed,
+                // without its invoice); then nothing else may have brought it back.
+                assert!([404, 409, 422].contains(&answers[0].0), "{}", answers[0].1);
+                assert!(after.is_none());
+            }
+
+            // Publishing races with new lines: each one lands before publication (and blocks
+            // it) or is refused; a published month never holds an unsealed line.
+            let mut race = vec![
+                rev.client
+                    .post(rev.url(&format!("api/regions/{VILLAGE}/ledger/{month}/publish")))
+                    .json(&json!({})),
+            ];
+            for i in 0..6 {
+                race.push(acc.client.post(&lines_url).json(&line(
+                    &format!("{month}-1{i}"),
+                    "income",
+                    "1",
+                    "集体收入",
+                    "某户",
+                    "",
+                )));
+            }
+            let answers = at_once(race).await;
+            for (status, body) in &answers[1..] {
+                assert!(
+                    *status == 201 || (*status == 409 && body.contains("ledger_locked")),
+                    "{status} {body}"
+                );
+            }
+            let now: LedgerMonth = json(acc.get(&format!("api/regions/{VILLAGE}/ledger/{month}")).await).await;
+            if now.status == Some(MonthStatus::Published) {
+                assert_eq!(answers[0].0, 204);
+                assert!(
+                    now.lines.iter().all(|l| l.status == LineStatus::Approved),
+                    "a published month holds an unsealed line"
+                );
+            } else {
+                assert!(now.lines.iter().any(|l| l.status == LineStatus::Pending));
+            }
+        }
+    }
+);
+
+/// Writes a value the application would never write, past the schema's CHECK constraint,
+/// into the rows of March 2025 in our village.
+async fn corrupt(app: &TestApp, table: &str, column: &str, value: &str) {
+    let ours = format!("village_code = '{VILLAGE}' AND month IN ('{MONTH}', '2025-13')");
+    let rows = match table {
+        "ledger_months" => ours,
+        _ => format!("month_id IN (SELECT id FROM ledger_months WHERE {ours})"),
+    };
+    let update = format!("UPDATE {table} SET {column} = '{value}' WHERE {rows}");
+    match &app.db {
+        sunlight_server::Db::Sqlite(p) => {
+            let mut c = p.acquire().await.unwrap();
+            sqlx::query("PRAGMA ignore_check_constraints = ON")
+                .execute(&mut *c)
+                .await
+                .unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(update))
+                .execute(&mut *c)
+                .await
+                .unwrap();
+            sqlx::query("PRAGMA ignore_check_constraints = OFF")
+                .execute(&mut *c)
+                .await
+                .unwrap();
+        }
+        sunlight_server::Db::Postgres(p) => {
+            let drop = format!("ALTER TABLE {table} DROP CONSTRAINT IF EXISTS {table}_{column}_check");
+            sqlx::raw_sql(sqlx::AssertSqlSafe(drop)).execute(p).await.unwrap();
+            sqlx::raw_sql(sqlx::AssertSqlSafe(update)).execute(p).await.unwrap();
+        }
+    }
+}
+
+db_test!(a_corrupt_stored_value_is_an_error_never_a_default, |app| {
+    let (acc, rev, _villager) = people(&app).await;
+    let l = add(&acc, &line("2025-03-05", "income", "10", "集体收入", "某户", "")).await;
+    let month_url = format!("api/regions/{VILLAGE}/ledger/{MONTH}");
+    let internal = |res: reqwest::Response| async move { expect_error(res, 500, "internal").await };
+    // A kind that is neither: once it read as spending.
+    corrupt(&app, "ledger_lines", "kind", "gift").await;
+    let body = internal(acc.get(&month_url).await).await;
+    assert_eq!(body.message, "internal error", "the cause stays in the log");
+    corrupt(&app, "ledger_lines", "kind", "income").await;
+    // A line status that is none: once it read as pending, and could be reviewed.
+    corrupt(&app, "ledger_lines", "status", "sealed?").await;
+    internal(acc.get(&month_url).await).await;
+    internal(
+        rev.post(&format!("api/ledger-lines/{}/review", l.id), &json!({"approve": true}))
+            .await,
+    )
+    .await;
+    corrupt(&app, "ledger_lines", "status", "pending").await;
+    acc.get(&month_url).await.error_for_status().unwrap();
+    // A month status that is none: once it read as a draft, open for entry.
+    corrupt(&app, "ledger_months", "status", "closed").await;
+    internal(acc.get(&month_url).await).await;
+    internal(
+        acc.post(
+            &format!("{month_url}/lines"),
+            &line("2025-03-06", "income", "1", "集体收入", "某户", ""),
+        )
+        .await,
+    )
+    .await;
+    corrupt(&app, "ledger_months", "status", "draft").await;
+    // A month that is no month: once its row was silently left out of the year.
+    corrupt(&app, "ledger_months", "month", "2025-13").await;
+    internal(acc.get(&format!("api/regions/{VILLAGE}/ledger?year=2025")).await).await;
+    internal(acc.delete(&format!("api/ledger-lines/{}", l.id)).await).await;
+});
+
+db_test!(amounts_are_read_strictly_with_the_expected_form_named, |app| {
+    let (acc, _rev, _villager) = people(&app).await;
+    let lines_url = format!("api/regions/{VILLAGE}/ledger/{MONTH}/lines");
+    for amount in ["5.", "1 2 3", ",,,5", "¥¥7", "1,23", "5.555"] {
+        let body = expect_error(
+            acc.post(&lines_url, &line("2025-03-05", "expense", amount, "办公费", "店", ""))
+                .await,
+            422,
+            "invalid",
+        )
+        .await;
+        assert_eq!(
+            (body.field.as_deref(), body.reason),
+            (Some("amount"), Some(sunlight_api::error::FieldError::NotAnAmount)),
+            "{amount}"
+        );
+    }
+    for (amount, fen) in [("¥1,234.5", 123_450), ("7元", 700), ("0.05", 5)] {
+        let l = add(&acc, &line("2025-03-05", "expense", amount, "办公费", "店", "")).await;
+        assert_eq!(l.amount_fen, fen, "{amount}");
+    }
+});
+
+db_test!(months_open_for_entry_are_this_one_and_the_36_before, |app| {
+    let (acc, _rev, _villager) = people(&app).await;
+    let post = |month: &'static str, date: String| {
+        let acc = &acc;
+        async move {
+            acc.post(
+                &format!("api/regions/{VILLAGE}/ledger/{month}/lines"),
+                &line(&date, "income", "1", "集体收入", "某户", ""),
+            )
+            .await
+        }
+    };
+    // Today is 2025-04-10.
+    for month in ["2100-12", "2000-01", "2025-05", "2022-03"] {
+        let body = expect_error(post(month, format!("{month}-01")).await, 422, "invalid").await;
+        assert_eq!(
+            (body.field.as_deref(), body.reason),
+            (Some("month"), Some(sunlight_api::error::FieldError::MonthNotOpen)),
+            "{month}"
+        );
+    }
+    let year: LedgerYear = json(acc.get(&format!("api/regions/{VILLAGE}/ledger?year=2100")).await).await;
+    assert!(year.months.is_empty(), "no month was created");
+    assert_eq!(post("2022-04", "2022-04-30".into()).await.status(), StatusCode::CREATED);
+    assert_eq!(post("2025-04", "2025-04-10".into()).await.status(), StatusCode::CREATED);
+    let body = expect_error(post("2025-04", "2025-04-11".into()).await, 422, "invalid").await;
+    assert_eq!(
+        (body.field.as_deref(), body.reason),
+        (Some("date"), Some(sunlight_api::error::FieldError::InFuture))
+    );
+});
+
+db_test!(a_month_is_submitted_after_it_ends_or_closed_early_on_record, |app| {
+    let (acc, rev, villager) = people(&app).await;
+    app.set_today("2025-03-20");
+    let l = add(&acc, &line("2025-03-02", "income", "10", "集体收入", "某户", "")).await;
+    let submit = format!("api/regions/{VILLAGE}/ledger/{MONTH}/submit");
+    expect_error(acc.post(&submit, &json!({})).await, 409, "month_not_ended").await;
+    expect_error(acc.post(&submit, &json!(null)).await, 409, "month_not_ended").await;
+    // On the last day it has still not ended (in China).
+    app.set_today("2025-03-31");
+    expect_error(acc.post(&submit, &json!({})).await, 409, "month_not_ended").await;
+    assert_eq!(
+        acc.post(&submit, &json!({"close_early": true})).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    rev.post(&format!("api/ledger-lines/{}/review", l.id), &json!({"approve": true}))
+        .await;
+    rev.post(&format!("api/regions/{VILLAGE}/ledger/{MONTH}/publish"), &json!({}))
+        .await;
+    let seen: LedgerMonth = json(villager.get(&format!("api/regions/{VILLAGE}/ledger/{MONTH}")).await).await;
+    assert_eq!(seen.status, Some(MonthStatus::Published));
+    assert!(seen.closed_early, "villagers see it was closed early");
+    // A month that has ended is submitted plainly.
+    app.set_today("2025-04-01");
+    let feb = format!("api/regions/{VILLAGE}/ledger/2025-02");
+    let res = acc
+        .post(
+            &format!("{feb}/lines"),
+            &line("2025-02-02", "income", "10", "集体收入", "某户", ""),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(
+        acc.post(&format!("{feb}/submit"), &json!(null)).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    let feb: LedgerMonth = json(acc.get(&feb).await).await;
+    assert_eq!((feb.status, feb.closed_early), (Some(MonthStatus::Submitted), false));
 });

@@ -63,6 +63,7 @@ fn xlsx() -> Vec<u8> {
 
 db_test!(xlsx_import_rounds_to_the_fen, |app| {
     app.demo().await;
+    app.set_today("2025-08-10");
     app.sign_in("13800000002", DEMO_PASSWORD).await;
     let res = send(&app, xlsx()).await;
     assert_eq!(res.status(), StatusCode::CREATED);
@@ -79,6 +80,7 @@ db_test!(xlsx_import_rounds_to_the_fen, |app| {
 
 db_test!(bad_rows_are_all_named_and_nothing_is_saved, |app| {
     app.demo().await;
+    app.set_today("2025-08-10");
     app.sign_in("13800000002", DEMO_PASSWORD).await;
     let csv = "日期,收支,金额,科目,收付款方\n\
                2025-07-01,支出,10,办公费,文具店\n\
@@ -117,6 +119,7 @@ db_test!(bad_rows_are_all_named_and_nothing_is_saved, |app| {
             .starts_with("attachment")
     );
     let bytes = template.bytes().await.unwrap().to_vec();
+    app.set_today("2026-12-15");
     let fresh = code("359901101209");
     app.db.upsert_region(&fresh, "新建村").await.unwrap();
     let acc = app
@@ -134,3 +137,34 @@ db_test!(bad_rows_are_all_named_and_nothing_is_saved, |app| {
     assert_eq!(res.status(), StatusCode::CREATED);
     assert_eq!(json::<ImportResult>(res).await.created, 2);
 });
+
+db_test!(
+    a_quoted_cell_may_hold_a_line_break_and_amounts_are_read_strictly,
+    |app| {
+        app.demo().await;
+        app.set_today("2025-08-10");
+        app.sign_in("13800000002", DEMO_PASSWORD).await;
+        // Excel quotes a cell with a line break (Alt+Enter); it is one row, not two.
+        let csv = "日期,收支,金额,科目,收付款方,备注\r\n\
+               2025-07-01,支出,\"1,200.00\",办公费,文具店,\"打印纸\r\n墨盒\"\r\n\
+               2025-07-02,支出,1 2 3,办公费,文具店,\r\n\
+               2025-07-03,支出,5.,办公费,文具店,\r\n";
+        let body = expect_error(send(&app, csv.as_bytes().to_vec()).await, 422, "invalid").await;
+        let rows: Vec<(u32, &str, sunlight_api::error::FieldError)> =
+            body.rows.iter().map(|r| (r.row, r.field.as_str(), r.code)).collect();
+        use sunlight_api::error::FieldError::NotAnAmount;
+        assert_eq!(rows, vec![(4, "amount", NotAnAmount), (5, "amount", NotAnAmount)]);
+        let good = "日期,收支,金额,科目,收付款方,备注\n\
+                2025-07-01,支出,\"1,200.00\",办公费,文具店,\"打印纸\n墨盒\"\n\
+                2025-07-02,收入,300元,集体收入,承包户,\n";
+        let (gbk, _, _) = encoding_rs::GBK.encode(good);
+        let res = send(&app, gbk.into_owned()).await;
+        assert_eq!(json::<ImportResult>(res).await.created, 2);
+        let month: LedgerMonth = json(app.get(&format!("api/regions/{VILLAGE}/ledger/{MONTH}")).await).await;
+        let paper = month.lines.iter().find(|l| l.kind == Kind::Expense).unwrap();
+        assert_eq!(
+            (paper.amount_fen, paper.note.as_deref()),
+            (120_000, Some("打印纸\n墨盒"))
+        );
+    }
+);

@@ -15,6 +15,16 @@ after(async () => {
   server?.stop();
 });
 
+/** Today in China (YYYY-MM-DD), where the accounts are kept. */
+const todayInChina = () => new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+
+/** The month `n` months before this one in China (YYYY-MM). */
+function monthsAgo(n) {
+  const [y, m] = todayInChina().split('-').map(Number);
+  const i = y * 12 + (m - 1) - n;
+  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+}
+
 /** A camera-sized JPEG "invoice", drawn by the browser itself. */
 async function invoicePhoto(page) {
   const b64 = await page.evaluate(() => {
@@ -43,7 +53,8 @@ test('a line goes from the accountant through the township seal to the villager'
   await acc.getByRole('link', { name: '录入本月账目' }).click();
   await acc.getByRole('heading', { name: '录入一笔' }).waitFor();
   const month = new URL(acc.url()).pathname.split('/').pop();
-  await acc.getByLabel('日期').fill(`${month}-03`);
+  // Today: a line may not be dated after it.
+  await acc.getByLabel('日期').fill(todayInChina());
   await acc.getByLabel('金额（元）').fill('456.70');
   await acc.getByLabel('科目').selectOption('办公费');
   await acc.getByLabel('收付款方', { exact: true }).fill('云溪文具店');
@@ -52,11 +63,12 @@ test('a line goes from the accountant through the township seal to the villager'
   const line = acc.locator('li.line', { hasText: '云溪文具店' });
   await line.waitFor();
   assert.match(await line.innerText(), /456\.70/);
-  // A bad amount is named.
-  await acc.getByLabel('金额（元）').fill('12.345');
+  // A bad amount is named, with the form it should take, before anything is sent.
+  await acc.getByLabel('金额（元）').fill('1 2 3');
   await acc.getByLabel('收付款方', { exact: true }).fill('某店');
   await acc.getByRole('button', { name: '保存' }).click();
-  assert.match(await acc.getByRole('alert').innerText(), /金额格式不正确|格式不正确/);
+  assert.match(await acc.getByRole('alert').innerText(), /应写成 1234\.50 或 1,234\.50/);
+  assert.equal(await acc.locator('li.line', { hasText: '某店' }).count(), 0);
   // The invoice photo, shrunk in the phone before it leaves.
   const photo = await invoicePhoto(acc);
   await line.locator('input[type=file]').setInputFiles({ name: 'invoice.jpg', mimeType: 'image/jpeg', buffer: photo });
@@ -67,9 +79,22 @@ test('a line goes from the accountant through the township seal to the villager'
     return (await res.json()).lines.flatMap((l) => l.attachments);
   }, month);
   assert.deepEqual([stored[0].width, stored[0].height], [2048, 1536]);
+  // A small cash spending without an invoice is marked so.
+  await acc.getByLabel('金额（元）').fill('30');
+  await acc.getByLabel('收付款方', { exact: true }).fill('镇上打印店');
+  await acc.getByRole('button', { name: '保存' }).click();
+  const cash = acc.locator('li.line', { hasText: '镇上打印店' });
+  await cash.waitFor();
+  assert.match(await cash.innerText(), /无发票/);
+  assert.doesNotMatch(await line.innerText(), /无发票/);
   await shot(acc, 'accountant-line-with-photo');
+  // This month has not ended: submitting it now is an early close, said and confirmed.
   await acc.getByRole('button', { name: '提交乡镇审核' }).click();
+  await acc.getByRole('alert').getByText('本月还没结束').waitFor();
+  acc.once('dialog', (d) => d.accept());
+  await acc.getByRole('button', { name: '提前结账并提交' }).click();
   await acc.getByText('待审核').first().waitFor();
+  await acc.getByText('提前结账：本月在月底前提交审核').waitFor();
 
   // The reviewer seals it and publishes the month.
   const rev = await phone(browser);
@@ -79,6 +104,18 @@ test('a line goes from the accountant through the township seal to the villager'
   const pending = rev.locator('li.line', { hasText: '云溪文具店' });
   await pending.getByRole('button', { name: '审核通过并盖章' }).click();
   await rev.locator('li.line', { hasText: '云溪文具店' }).locator('.stamp').waitFor();
+  // No one-tap seal without an invoice: the reason comes first, and villagers read it.
+  const cashLine = rev.locator('li.line', { hasText: '镇上打印店' });
+  assert.match(await cashLine.innerText(), /无发票/);
+  await cashLine.getByRole('button', { name: '无发票，写明理由后盖章' }).click();
+  await cashLine.getByLabel('无发票盖章理由（村民可见）').fill('小额现金支出，有收款人签字的收条');
+  await cashLine.getByRole('button', { name: '审核通过并盖章' }).click();
+  await cashLine.locator('.stamp').waitFor();
+  // Publishing asks first; a dismissed question publishes nothing.
+  rev.once('dialog', (d) => d.dismiss());
+  await rev.getByRole('button', { name: '公开本月账目' }).click();
+  assert.equal(await rev.getByText('已公开').count(), 0);
+  rev.once('dialog', (d) => d.accept());
   await rev.getByRole('button', { name: '公开本月账目' }).click();
   await rev.getByText('已公开').first().waitFor();
   await shot(rev, 'reviewer-sealed');
@@ -93,6 +130,9 @@ test('a line goes from the accountant through the township seal to the villager'
   assert.match(await seen.innerText(), /黄审核/);
   await seen.locator('img').waitFor();
   assert.equal(await seen.locator('img').getAttribute('loading'), 'lazy');
+  const cashSeen = villager.locator('li.line', { hasText: '镇上打印店' });
+  assert.match(await cashSeen.innerText(), /无发票[\s\S]*小额现金支出，有收款人签字的收条/);
+  await villager.getByText('提前结账：本月在月底前提交审核').waitFor();
   await shot(villager, 'villager-month-sealed');
   await seen.getByRole('button', { name: '发票' }).click();
   await villager.getByRole('dialog').locator('img').waitFor();
@@ -117,17 +157,20 @@ test('a villager reads a published month with its chart and masked names', async
 test('the accountant imports a month: row errors first, then all lines at once', async () => {
   const page = await phone(browser);
   await signIn(page, server.base, '13800000002');
-  await page.goto(server.base + 'staff/ledger/359901101201/2099-01');
+  // Two years back: open for entry (back-entry of old accounts), and not in the demo data.
+  const m = monthsAgo(24);
+  await page.goto(server.base + `staff/ledger/359901101201/${m}`);
   await page.getByRole('heading', { name: '从 Excel 或 CSV 文件导入' }).waitFor();
   const header = '日期,收支,金额,科目,收付款方,是否个人,发票号,备注\n';
-  const bad = header + '2099-01-05,支出,120.5,办公费,云溪文具店,否,INV-1,\n2099-01-06,支出,3.141,水电费,供电公司,否,,\n';
+  const bad = header + `${m}-05,支出,120.5,办公费,云溪文具店,否,INV-1,\n${m}-06,支出,3.141,水电费,供电公司,否,,\n`;
   await page.getByLabel('从 Excel 或 CSV 文件导入').setInputFiles({ name: 'month.csv', mimeType: 'text/csv', buffer: Buffer.from(bad) });
   const alert = page.getByRole('alert');
   await alert.waitFor();
-  assert.match(await alert.innerText(), /第 3 行：金额格式不正确/);
+  assert.match(await alert.innerText(), /第 3 行：金额应写成 1234\.50/);
   await shot(page, 'import-ledger-row-errors');
   assert.equal(await page.locator('li.line').count(), 0, 'nothing saved');
-  const good = header + '2099-01-05,支出,120.5,办公费,云溪文具店,否,INV-1,\n2099-01-06,收入,3000,上级拨款,镇财政所,否,,\n';
+  // A quoted note may hold a line break.
+  const good = header + `${m}-05,支出,120.5,办公费,云溪文具店,否,INV-1,"打印纸\n墨盒"\n${m}-06,收入,3000,上级拨款,镇财政所,否,,\n`;
   await page.getByLabel('从 Excel 或 CSV 文件导入').setInputFiles({ name: 'month.csv', mimeType: 'text/csv', buffer: Buffer.from(good) });
   await page.getByText('已导入笔数：2').waitFor();
   await page.locator('li.line', { hasText: '镇财政所' }).waitFor();

@@ -189,6 +189,7 @@ fn MonthView(code: RegionCode, month: Month) -> impl IntoView {
                     view! {
                         <h2>{m.village_name.clone()}" · "{format!("{}", m.month)}
                             {status.map(|s| view! { " " <span class="tag">{status_text(s)}</span> })}</h2>
+                        {m.closed_early.then(|| view! { <p class="tag warn">{t(T::ClosedEarly)}</p> })}
                         {summary(&m)}
                         {(status.is_none() && !entering).then(|| view! { <Empty text=t(T::MonthNotPublished)/> })}
                         {(m.lines.is_empty() && (status.is_some() || entering)).then(|| view! { <Empty text=t(T::NoLines)/> })}
@@ -265,6 +266,8 @@ fn LineItem(line: Line, viewer: RwSignal<Option<Attachment>>, children: Children
                 {line.invoice_no.clone().map(|n| view! { " · "{t(T::Invoice)}" "{n} })}
                 {line.note.clone().map(|n| view! { <br/><span class="muted">{n}</span> })}</p>
             {status_tag.map(|s| view! { <span class="tag">{s}</span> })}
+            {line.lacks_invoice().then(|| view! { <span class="tag warn">{t(T::NoInvoice)}</span> })}
+            {line.no_invoice_reason.clone().map(|r| view! { <p class="muted">{t(T::NoInvoiceReason)}"："{r}</p> })}
             {line.duplicate_invoice.then(|| view! { <span class="tag warn">"⚠ "{t(T::DuplicateInvoice)}</span> })}
             {line.reject_reason.clone().map(|r| view! { <p class="error">{t(T::RejectReason)}"："{r}</p> })}
             {line.seal.clone().map(|s| view! {

@@ -6,14 +6,14 @@
 use leptos::{prelude::*, task::spawn_local};
 use leptos_router::hooks::use_params_map;
 use sunlight_api::{
-    RegionCode, Role,
+    ErrorCode, RegionCode, Role,
     date::Month,
     dto::ImportResult,
     ledger::{
         Attachment, Categories, DEFAULT_CATEGORIES, Kind, LedgerMonth, Line, LineInput, LineStatus, MonthStatus,
-        QueueItem, Review,
+        QueueItem, Review, SubmitMonth,
     },
-    money::format_yuan,
+    money::{format_yuan, parse_yuan},
 };
 
 use crate::{
@@ -140,6 +140,8 @@ fn LineControls(
         });
     };
     let input_id = format!("file-{id}");
+    let no_invoice = line.lacks_invoice();
+    let sealing = RwSignal::new(false);
     view! {
         <FormError error=error/>
         {edit.then(|| view! {
@@ -159,9 +161,18 @@ fn LineControls(
         })}
         {review.then(|| view! {
             <div class="actions">
-                <button type="button" on:click=move |_| decide(true)>{t(T::Approve)}</button>
-                <button type="button" class="secondary" on:click=move |_| rejecting.set(true)>{t(T::Reject)}</button>
+                {if no_invoice {
+                    // No one-tap seal: the reason is asked for first, and villagers see it.
+                    view! { <button type="button" on:click=move |_| { rejecting.set(false); sealing.set(true) }>{t(T::SealWithoutInvoice)}</button> }.into_any()
+                } else {
+                    view! { <button type="button" on:click=move |_| decide(true)>{t(T::Approve)}</button> }.into_any()
+                }}
+                <button type="button" class="secondary" on:click=move |_| { sealing.set(false); rejecting.set(true) }>{t(T::Reject)}</button>
             </div>
+            {move || sealing.get().then(|| view! {
+                <Field id=format!("seal-reason-{id}") label=T::NoInvoiceReason value=reason/>
+                <button type="button" on:click=move |_| decide(true)>{t(T::Approve)}</button>
+            })}
             {move || rejecting.get().then(|| view! {
                 <Field id=format!("reason-{id}") label=T::RejectReason value=reason/>
                 <button type="button" class="secondary" on:click=move |_| decide(false)>{t(T::Reject)}</button>
@@ -209,14 +220,36 @@ pub fn month_controls(
     let all_sealed = !m.lines.is_empty() && m.lines.iter().all(|l| l.status == LineStatus::Approved);
     let error = RwSignal::new(None::<Failure>);
     let url = StoredValue::new(format!("api/regions/{code}/ledger/{month}"));
-    let act = move |what: &'static str| {
+    // Set when the server says the month has not ended: then closing it early is offered.
+    let not_ended = RwSignal::new(false);
+    let act = move |what: &'static str, close_early: bool| {
+        let confirm = match what {
+            "publish" => Some(T::ConfirmPublish),
+            _ if close_early => Some(T::ConfirmCloseEarly),
+            _ => None,
+        };
+        if let Some(question) = confirm
+            && !window().confirm_with_message(t(question)).unwrap_or(false)
+        {
+            return;
+        }
         spawn_local(async move {
-            match api::post::<_, ()>(&format!("{}/{what}", url.get_value()), &()).await {
+            let url = format!("{}/{what}", url.get_value());
+            let res = if what == "submit" {
+                api::post::<_, ()>(&url, &SubmitMonth { close_early }).await
+            } else {
+                api::post::<_, ()>(&url, &()).await
+            };
+            match res {
                 Ok(()) => {
                     error.set(None);
+                    not_ended.set(false);
                     on_change.run(());
                 }
-                Err(f) => error.set(Some(f)),
+                Err(f) => {
+                    not_ended.set(matches!(&f, Failure::Server(b) if b.code == ErrorCode::MonthNotEnded));
+                    error.set(Some(f));
+                }
             }
         });
     };
@@ -224,10 +257,13 @@ pub fn month_controls(
     view! {
         <FormError error=error/>
         {(controls.edit && status.is_none_or(|s| s == MonthStatus::Draft)).then(|| view! {
-            <button type="button" class="wide" on:click=move |_| act("submit")>{t(T::SubmitMonth)}</button>
+            <button type="button" class="wide" on:click=move |_| act("submit", false)>{t(T::SubmitMonth)}</button>
+            {move || not_ended.get().then(|| view! {
+                <button type="button" class="wide secondary" on:click=move |_| act("submit", true)>{t(T::CloseEarly)}</button>
+            })}
         })}
         {(controls.review && all_sealed).then(|| view! {
-            <button type="button" class="wide" on:click=move |_| act("publish")>{t(T::PublishMonth)}</button>
+            <button type="button" class="wide" on:click=move |_| act("publish", false)>{t(T::PublishMonth)}</button>
         })}
         {controls.edit.then(|| view! { <ImportMonth url=url.get_value() done=imported on_done=on_change/> })}
         {controls.edit.then(|| view! {
@@ -306,6 +342,11 @@ fn LineForm(
     let url = StoredValue::new(url);
     let submit = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
+        // The amount is read here by the same parser as on the server.
+        if let Err(invalid) = parse_yuan(&amount.get_untracked(), "amount") {
+            error.set(Some(Failure::from(invalid)));
+            return;
+        }
         let body = LineInput {
             date: date.get_untracked(),
             kind: kind.get_untracked(),

@@ -6,7 +6,11 @@ use std::future::Future;
 use sunlight_api::ledger::{Attachment, AttachmentKind};
 use uuid::Uuid;
 
-use super::{Db, now, on_pool};
+use super::{
+    Db,
+    ledger::{corrupt, lock_open_month_of_line},
+    now, on_pool,
+};
 
 /// Which attachments to fetch.
 #[derive(Debug, Clone, Copy)]
@@ -38,33 +42,39 @@ struct Row {
 }
 
 impl Row {
-    fn into_place(self) -> AttachmentPlace {
-        AttachmentPlace {
+    fn into_place(self) -> Result<AttachmentPlace, sqlx::Error> {
+        let size = |v: Option<i32>| {
+            v.map(|n| u32::try_from(n).map_err(|_| corrupt("attachment size", &n.to_string())))
+                .transpose()
+        };
+        Ok(AttachmentPlace {
             attachment: Attachment {
                 id: self.id,
-                kind: if self.kind == "pdf" {
-                    AttachmentKind::Pdf
-                } else {
-                    AttachmentKind::Image
+                kind: match self.kind.as_str() {
+                    "image" => AttachmentKind::Image,
+                    "pdf" => AttachmentKind::Pdf,
+                    other => return Err(corrupt("attachment kind", other)),
                 },
-                width: self.width.map(|w| w.max(0) as u32),
-                height: self.height.map(|h| h.max(0) as u32),
+                width: size(self.width)?,
+                height: size(self.height)?,
             },
             line_id: self.line_id,
-        }
+        })
     }
 }
 
 impl Db {
     /// Inserts the row of a stored file and runs `store` (which moves the files into
     /// place) before the transaction commits; if `store` fails, nothing is committed.
+    /// A ledger line takes a file only while it is not sealed and its month not published;
+    /// otherwise nothing is stored and the answer is false.
     pub async fn insert_attachment<F, Fut>(
         &self,
         owner: Owner,
         a: &Attachment,
         by: Uuid,
         store: F,
-    ) -> anyhow::Result<()>
+    ) -> anyhow::Result<bool>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = anyhow::Result<()>>,
@@ -87,6 +97,21 @@ impl Db {
         };
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
+            if let Owner::Line(line) = owner {
+                // The month first (as publication does), then the line itself, which a
+                // reviewer's seal writes too: whichever comes second sees the first.
+                if !lock_open_month_of_line!(&mut *tx, line) {
+                    return Ok(false);
+                }
+                let open = sqlx::query("UPDATE ledger_lines SET status = status WHERE id = $1 AND status <> 'approved'")
+                    .bind(line)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if open != 1 {
+                    return Ok(false);
+                }
+            }
             sqlx::query(sql)
                 .bind(a.id)
                 .bind(owner_id)
@@ -99,7 +124,7 @@ impl Db {
                 .await?;
             store().await?;
             tx.commit().await?;
-            Ok(())
+            Ok(true)
         })
     }
 
@@ -110,7 +135,7 @@ impl Db {
         .bind(id)
         .fetch_optional(p)
         .await)?;
-        Ok(row.map(Row::into_place))
+        row.map(Row::into_place).transpose()
     }
 
     /// The attachments of every line of a month (or of one line), oldest first.
@@ -128,11 +153,39 @@ impl Db {
             ),
         };
         let rows: Vec<Row> = on_pool!(self, p => sqlx::query_as(sql).bind(id).fetch_all(p).await)?;
-        Ok(rows.into_iter().map(Row::into_place).collect())
+        rows.into_iter().map(Row::into_place).collect()
     }
 
-    pub async fn delete_attachment(&self, id: Uuid) -> Result<(), sqlx::Error> {
-        on_pool!(self, p => sqlx::query("DELETE FROM ledger_attachments WHERE id = $1").bind(id).execute(p).await.map(|_| ()))
+    /// Removes an invoice from a line that is not sealed in a month that is not
+    /// published; false otherwise. Locks as [`Db::insert_attachment`] does.
+    pub async fn delete_attachment(&self, id: Uuid) -> Result<bool, sqlx::Error> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let month = sqlx::query(
+                "UPDATE ledger_months SET status = status
+                 WHERE id = (SELECT l.month_id FROM ledger_attachments a JOIN ledger_lines l ON l.id = a.line_id
+                             WHERE a.id = $1)
+                   AND status <> 'published'",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            let line = sqlx::query(
+                "UPDATE ledger_lines SET status = status
+                 WHERE id = (SELECT line_id FROM ledger_attachments WHERE id = $1) AND status <> 'approved'",
+            )
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if month != 1 || line != 1 {
+                return Ok(false);
+            }
+            sqlx::query("DELETE FROM ledger_attachments WHERE id = $1").bind(id).execute(&mut *tx).await?;
+            tx.commit().await?;
+            Ok(true)
+        })
     }
 
     /// Every stored file's id (invoice attachments and poll documents), for the sweep.

@@ -22,12 +22,23 @@ pub struct LineFields {
     pub note: Option<String>,
 }
 
+/// Who entered and sealed a month brought in from the past, when, and why its spending
+/// carries no invoice files.
+pub struct PastReview<'a> {
+    pub accountant: Uuid,
+    pub reviewer: Uuid,
+    pub at: DateTime<Utc>,
+    pub no_invoice_reason: &'a str,
+}
+
 /// A stored month.
 #[derive(Debug, Clone)]
 pub struct MonthRecord {
     pub id: Uuid,
     pub status: MonthStatus,
     pub submitted_at: Option<DateTime<Utc>>,
+    /// Submitted before the month ended, on purpose.
+    pub closed_early: bool,
 }
 
 /// Where a line lives, for authorization and state checks.
@@ -53,6 +64,7 @@ struct LineRow {
     note: Option<String>,
     status: String,
     reject_reason: Option<String>,
+    no_invoice_reason: Option<String>,
     reviewed_at: Option<DateTime<Utc>>,
     reviewer_name: Option<String>,
     township_name: Option<String>,
@@ -71,9 +83,31 @@ fn from_date(d: Date) -> NaiveDate {
     NaiveDate::from_ymd_opt(d.year, d.month, d.day).expect("a parsed Date is a real day")
 }
 
+/// A stored value that does not parse: the row is corrupt, and reading it is an error
+/// (logged, and answered as an internal error), never a default.
+pub(super) fn corrupt(what: &str, value: &str) -> sqlx::Error {
+    sqlx::Error::Decode(format!("corrupt stored {what}: {value:?}").into())
+}
+
+fn month_status(s: &str) -> Result<MonthStatus, sqlx::Error> {
+    MonthStatus::parse(s).ok_or_else(|| corrupt("month status", s))
+}
+
+fn line_status(s: &str) -> Result<LineStatus, sqlx::Error> {
+    LineStatus::parse(s).ok_or_else(|| corrupt("line status", s))
+}
+
+fn month(s: &str) -> Result<Month, sqlx::Error> {
+    Month::parse(s).map_err(|_| corrupt("month", s))
+}
+
+fn region_code(s: &str) -> Result<RegionCode, sqlx::Error> {
+    RegionCode::parse(s).map_err(|_| corrupt("region code", s))
+}
+
 impl LineRow {
-    fn into_wire(self) -> Line {
-        let status = LineStatus::parse(&self.status).unwrap_or(LineStatus::Pending);
+    fn into_wire(self) -> Result<Line, sqlx::Error> {
+        let status = line_status(&self.status)?;
         let seal = match (status, self.reviewed_at, self.reviewer_name, self.township_name) {
             (LineStatus::Approved, Some(at), Some(reviewer), Some(township)) => Some(Seal {
                 township,
@@ -82,10 +116,10 @@ impl LineRow {
             }),
             _ => None,
         };
-        Line {
+        Ok(Line {
             id: self.id,
             date: to_date(self.entry_date),
-            kind: Kind::parse(&self.kind).unwrap_or(Kind::Expense),
+            kind: Kind::parse(&self.kind).ok_or_else(|| corrupt("line kind", &self.kind))?,
             amount_fen: self.amount_fen,
             category: self.category,
             counterparty: self.counterparty,
@@ -95,17 +129,18 @@ impl LineRow {
             status,
             reject_reason: self.reject_reason,
             seal,
+            no_invoice_reason: self.no_invoice_reason,
             duplicate_invoice: self.duplicates > 0,
             attachments: Vec::new(),
             questions: Vec::new(),
-        }
+        })
     }
 }
 
 /// Lines with the reviewer's name, the township's name, and how many other lines in the
 /// same county carry the same invoice number.
 const SELECT_LINES: &str = "SELECT l.id, l.entry_date, l.kind, l.amount_fen, l.category, l.counterparty,
-        l.counterparty_is_person, l.invoice_no, l.note, l.status, l.reject_reason, l.reviewed_at,
+        l.counterparty_is_person, l.invoice_no, l.note, l.status, l.reject_reason, l.no_invoice_reason, l.reviewed_at,
         u.name AS reviewer_name, t.name AS township_name,
         (SELECT COUNT(*) FROM ledger_lines o JOIN ledger_months om ON om.id = o.month_id
           WHERE l.invoice_no IS NOT NULL AND o.invoice_no = l.invoice_no AND o.id <> l.id
@@ -145,20 +180,55 @@ macro_rules! insert_line {
     };
 }
 
+/// Inside a caller's transaction: locks a month's row if it is not published, and says
+/// whether it did. Every write to a month's lines starts here and publication takes the
+/// same lock, so a line can never be written into a month that is being published: on
+/// PostgreSQL the row lock orders the two, on SQLite the write lock does.
+macro_rules! lock_open_month {
+    ($exec:expr, $month:expr) => {
+        sqlx::query("UPDATE ledger_months SET status = status WHERE id = $1 AND status <> 'published'")
+            .bind($month)
+            .execute($exec)
+            .await?
+            .rows_affected()
+            == 1
+    };
+}
+
+/// [`lock_open_month!`] for the month of a line.
+macro_rules! lock_open_month_of_line {
+    ($exec:expr, $line:expr) => {
+        sqlx::query(
+            "UPDATE ledger_months SET status = status
+             WHERE id = (SELECT month_id FROM ledger_lines WHERE id = $1) AND status <> 'published'",
+        )
+        .bind($line)
+        .execute($exec)
+        .await?
+        .rows_affected()
+            == 1
+    };
+}
+pub(super) use lock_open_month_of_line;
+
 impl Db {
     pub async fn ledger_month(&self, village: &RegionCode, month: Month) -> Result<Option<MonthRecord>, sqlx::Error> {
-        let row: Option<(Uuid, String, Option<DateTime<Utc>>)> = on_pool!(self, p => sqlx::query_as(
-            "SELECT id, status, submitted_at FROM ledger_months WHERE village_code = $1 AND month = $2",
+        let row: Option<(Uuid, String, Option<DateTime<Utc>>, bool)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT id, status, submitted_at, closed_early FROM ledger_months WHERE village_code = $1 AND month = $2",
         )
         .bind(village.as_str())
         .bind(month.to_string())
         .fetch_optional(p)
         .await)?;
-        Ok(row.map(|(id, status, submitted_at)| MonthRecord {
-            id,
-            status: MonthStatus::parse(&status).unwrap_or(MonthStatus::Draft),
-            submitted_at,
-        }))
+        row.map(|(id, status, submitted_at, closed_early)| {
+            Ok(MonthRecord {
+                id,
+                status: month_status(&status)?,
+                submitted_at,
+                closed_early,
+            })
+        })
+        .transpose()
     }
 
     /// The month's record, created as a draft if it does not exist yet.
@@ -184,7 +254,10 @@ impl Db {
             "{SELECT_LINES} WHERE l.month_id = $1 ORDER BY l.entry_date, l.created_at, l.id"
         ));
         let rows: Vec<LineRow> = on_pool!(self, p => sqlx::query_as(sql).bind(month_id).fetch_all(p).await)?;
-        let mut lines: Vec<Line> = rows.into_iter().map(LineRow::into_wire).collect();
+        let mut lines = rows
+            .into_iter()
+            .map(LineRow::into_wire)
+            .collect::<Result<Vec<Line>, _>>()?;
         for a in self.attachments_of(Scope::Month(month_id)).await? {
             if let Some(l) = lines.iter_mut().find(|l| l.id == a.line_id) {
                 l.attachments.push(a.attachment);
@@ -201,7 +274,7 @@ impl Db {
     pub async fn ledger_line(&self, id: Uuid) -> Result<Option<Line>, sqlx::Error> {
         let sql = sqlx::AssertSqlSafe(format!("{SELECT_LINES} WHERE l.id = $1"));
         let row: Option<LineRow> = on_pool!(self, p => sqlx::query_as(sql).bind(id).fetch_optional(p).await)?;
-        let Some(mut line) = row.map(LineRow::into_wire) else {
+        let Some(mut line) = row.map(LineRow::into_wire).transpose()? else {
             return Ok(None);
         };
         line.attachments = self
@@ -228,53 +301,94 @@ impl Db {
         .bind(id)
         .fetch_optional(p)
         .await)?;
-        Ok(row.and_then(|(month_id, village, month, ms, ls)| {
-            Some(LinePlace {
+        row.map(|(month_id, village, m, ms, ls)| {
+            Ok(LinePlace {
                 month_id,
-                village: RegionCode::parse(&village).ok()?,
-                month: Month::parse(&month).ok()?,
-                month_status: MonthStatus::parse(&ms)?,
-                line_status: LineStatus::parse(&ls)?,
+                village: region_code(&village)?,
+                month: month(&m)?,
+                month_status: month_status(&ms)?,
+                line_status: line_status(&ls)?,
             })
-        }))
+        })
+        .transpose()
     }
 
-    pub async fn insert_ledger_line(&self, month_id: Uuid, f: &LineFields, by: Uuid) -> Result<Uuid, sqlx::Error> {
-        Ok(self.insert_ledger_lines(month_id, std::slice::from_ref(f), by).await?[0])
+    /// Adds a line to a month that is not published; `None` when it is.
+    pub async fn insert_ledger_line(
+        &self,
+        month_id: Uuid,
+        f: &LineFields,
+        by: Uuid,
+    ) -> Result<Option<Uuid>, sqlx::Error> {
+        Ok(self
+            .insert_ledger_lines(month_id, std::slice::from_ref(f), by)
+            .await?
+            .map(|ids| ids[0]))
     }
 
-    /// Rewrites a line; it goes back to pending review and loses any rejection.
-    pub async fn update_ledger_line(&self, id: Uuid, f: &LineFields) -> Result<(), sqlx::Error> {
-        on_pool!(self, p => sqlx::query(
-            "UPDATE ledger_lines SET entry_date = $1, kind = $2, amount_fen = $3, category = $4,
-                counterparty = $5, counterparty_is_person = $6, invoice_no = $7, note = $8,
-                status = 'pending', reject_reason = NULL, reviewed_by = NULL, reviewed_at = NULL
-             WHERE id = $9",
-        )
-        .bind(from_date(f.date))
-        .bind(f.kind.as_str())
-        .bind(f.amount_fen)
-        .bind(&f.category)
-        .bind(&f.counterparty)
-        .bind(f.counterparty_is_person)
-        .bind(&f.invoice_no)
-        .bind(&f.note)
-        .bind(id)
-        .execute(p)
-        .await
-        .map(|_| ()))
+    /// Rewrites a line that is not sealed in a month that is not published; it goes back to
+    /// pending review and loses any rejection. False when the line is sealed, its month
+    /// published, or it is gone.
+    pub async fn update_ledger_line(&self, id: Uuid, f: &LineFields) -> Result<bool, sqlx::Error> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            if !lock_open_month_of_line!(&mut *tx, id) {
+                return Ok(false);
+            }
+            let n = sqlx::query(
+                "UPDATE ledger_lines SET entry_date = $1, kind = $2, amount_fen = $3, category = $4,
+                    counterparty = $5, counterparty_is_person = $6, invoice_no = $7, note = $8,
+                    status = 'pending', reject_reason = NULL, no_invoice_reason = NULL, reviewed_by = NULL, reviewed_at = NULL
+                 WHERE id = $9 AND status <> 'approved'",
+            )
+            .bind(from_date(f.date))
+            .bind(f.kind.as_str())
+            .bind(f.amount_fen)
+            .bind(&f.category)
+            .bind(&f.counterparty)
+            .bind(f.counterparty_is_person)
+            .bind(&f.invoice_no)
+            .bind(&f.note)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            tx.commit().await?;
+            Ok(n == 1)
+        })
     }
 
-    pub async fn delete_ledger_line(&self, id: Uuid) -> Result<(), sqlx::Error> {
-        on_pool!(self, p => sqlx::query("DELETE FROM ledger_lines WHERE id = $1").bind(id).execute(p).await.map(|_| ()))
+    /// Removes a line that is not sealed in a month that is not published; false otherwise.
+    pub async fn delete_ledger_line(&self, id: Uuid) -> Result<bool, sqlx::Error> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            if !lock_open_month_of_line!(&mut *tx, id) {
+                return Ok(false);
+            }
+            let n = sqlx::query("DELETE FROM ledger_lines WHERE id = $1 AND status <> 'approved'")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            tx.commit().await?;
+            Ok(n == 1)
+        })
     }
 
-    /// Draft → submitted; false if the month was not a draft.
+    /// Draft → submitted, after the month ended; false if the month was not a draft.
     pub async fn submit_ledger_month(&self, month_id: Uuid) -> Result<bool, sqlx::Error> {
+        self.submit_ledger_month_as(month_id, false).await
+    }
+
+    /// Draft → submitted, recording whether it was closed before its month ended; false
+    /// if the month was not a draft.
+    pub async fn submit_ledger_month_as(&self, month_id: Uuid, closed_early: bool) -> Result<bool, sqlx::Error> {
         let n = on_pool!(self, p => sqlx::query(
-            "UPDATE ledger_months SET status = 'submitted', submitted_at = $1 WHERE id = $2 AND status = 'draft'",
+            "UPDATE ledger_months SET status = 'submitted', submitted_at = $1, closed_early = $2
+             WHERE id = $3 AND status = 'draft'",
         )
         .bind(now())
+        .bind(closed_early)
         .bind(month_id)
         .execute(p)
         .await
@@ -283,23 +397,39 @@ impl Db {
     }
 
     /// Submitted → published, only while every line is approved; false otherwise.
+    ///
+    /// The month's row is locked first, by the same no-op update every line write starts
+    /// with, so the lines are counted only after any write under way has committed (its
+    /// line is then seen) and no line write can commit until this one has (it then finds
+    /// the month published and changes nothing).
     pub async fn publish_ledger_month(&self, month_id: Uuid, by: Uuid) -> Result<bool, sqlx::Error> {
-        let n = on_pool!(self, p => sqlx::query(
-            "UPDATE ledger_months SET status = 'published', published_at = $1, published_by = $2
-             WHERE id = $3 AND status = 'submitted'
-               AND EXISTS (SELECT 1 FROM ledger_lines WHERE month_id = $3)
-               AND NOT EXISTS (SELECT 1 FROM ledger_lines WHERE month_id = $3 AND status <> 'approved')",
-        )
-        .bind(now())
-        .bind(by)
-        .bind(month_id)
-        .execute(p)
-        .await
-        .map(|r| r.rows_affected()))?;
-        Ok(n == 1)
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query("UPDATE ledger_months SET status = status WHERE id = $1")
+                .bind(month_id)
+                .execute(&mut *tx)
+                .await?;
+            let n = sqlx::query(
+                "UPDATE ledger_months SET status = 'published', published_at = $1, published_by = $2
+                 WHERE id = $3 AND status = 'submitted'
+                   AND EXISTS (SELECT 1 FROM ledger_lines WHERE month_id = $3)
+                   AND NOT EXISTS (SELECT 1 FROM ledger_lines WHERE month_id = $3 AND status <> 'approved')",
+            )
+            .bind(now())
+            .bind(by)
+            .bind(month_id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            tx.commit().await?;
+            Ok(n == 1)
+        })
     }
 
-    /// Approves or rejects a pending line; false if it was not pending any more.
+    /// Approves or rejects a pending line of a submitted month; false otherwise. `reason`
+    /// is what the accountant must fix when rejecting; when approving, why a spending line
+    /// with no invoice attached is sealed all the same, without which such a line is not
+    /// sealed (false).
     pub async fn review_ledger_line(
         &self,
         id: Uuid,
@@ -307,20 +437,26 @@ impl Db {
         reason: Option<&str>,
         reviewer: Uuid,
     ) -> Result<bool, sqlx::Error> {
-        let status = if approve {
-            LineStatus::Approved
+        let (status, reject_reason, no_invoice_reason) = if approve {
+            (LineStatus::Approved, None, reason)
         } else {
-            LineStatus::Rejected
+            (LineStatus::Rejected, reason, None)
         };
         let n = on_pool!(self, p => sqlx::query(
-            "UPDATE ledger_lines SET status = $1, reject_reason = $2, reviewed_by = $3, reviewed_at = $4
-             WHERE id = $5 AND status = 'pending'",
+            "UPDATE ledger_lines SET status = $1, reject_reason = $2, reviewed_by = $3, reviewed_at = $4,
+                no_invoice_reason = CASE WHEN kind = 'expense' AND NOT EXISTS
+                    (SELECT 1 FROM ledger_attachments a WHERE a.line_id = ledger_lines.id) THEN $6 ELSE NULL END
+             WHERE id = $5 AND status = 'pending'
+               AND EXISTS (SELECT 1 FROM ledger_months m WHERE m.id = ledger_lines.month_id AND m.status = 'submitted')
+               AND ($1 <> 'approved' OR kind <> 'expense' OR $6 IS NOT NULL
+                    OR EXISTS (SELECT 1 FROM ledger_attachments a WHERE a.line_id = ledger_lines.id))",
         )
         .bind(status.as_str())
-        .bind(reason)
+        .bind(reject_reason)
         .bind(reviewer)
         .bind(now())
         .bind(id)
+        .bind(no_invoice_reason)
         .execute(p)
         .await
         .map(|r| r.rows_affected()))?;
@@ -362,18 +498,17 @@ impl Db {
         .bind(published_only)
         .fetch_all(p)
         .await)?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|(month, status, income_fen, expense_fen, lines)| {
-                Some(MonthSummary {
-                    month: Month::parse(&month).ok()?,
-                    status: MonthStatus::parse(&status)?,
+        rows.into_iter()
+            .map(|(m, status, income_fen, expense_fen, lines)| {
+                Ok(MonthSummary {
+                    month: month(&m)?,
+                    status: month_status(&status)?,
                     income_fen,
                     expense_fen,
                     lines,
                 })
             })
-            .collect())
+            .collect()
     }
 
     /// Submitted months of the villages inside `region`, oldest submission first.
@@ -408,13 +543,12 @@ impl Db {
         .bind(format!("{}%", region.prefix()))
         .fetch_all(p)
         .await)?;
-        Ok(rows
-            .into_iter()
-            .filter_map(|r| {
-                Some(QueueItem {
-                    village: RegionCode::parse(&r.village_code).ok()?,
+        rows.into_iter()
+            .map(|r| {
+                Ok(QueueItem {
+                    village: region_code(&r.village_code)?,
                     village_name: r.village_name,
-                    month: Month::parse(&r.month).ok()?,
+                    month: month(&r.month)?,
                     pending: r.pending,
                     approved: r.approved,
                     rejected: r.rejected,
@@ -422,22 +556,27 @@ impl Db {
                     submitted_at: to_wire(r.submitted_at),
                 })
             })
-            .collect())
+            .collect()
     }
 }
 
 impl Db {
     /// Records a month that was entered, reviewed and published in the past, in one
     /// transaction: for demo data and for bringing in a village's earlier paper ledgers.
+    /// Spending lines carry `no_invoice_reason`, as no invoice files come with them.
     pub async fn insert_published_month(
         &self,
         village: &RegionCode,
         month: Month,
         lines: &[LineFields],
-        accountant: Uuid,
-        reviewer: Uuid,
-        at: DateTime<Utc>,
+        past: PastReview<'_>,
     ) -> Result<(), sqlx::Error> {
+        let PastReview {
+            accountant,
+            reviewer,
+            at,
+            no_invoice_reason,
+        } = past;
         let month_id = Uuid::new_v4();
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
@@ -453,7 +592,15 @@ impl Db {
             .execute(&mut *tx)
             .await?;
             for f in lines {
-                insert_line!(&mut *tx, Uuid::new_v4(), month_id, f, LineStatus::Approved, Some(reviewer), Some(at), accountant, at)?;
+                let id = Uuid::new_v4();
+                insert_line!(&mut *tx, id, month_id, f, LineStatus::Approved, Some(reviewer), Some(at), accountant, at)?;
+                if f.kind == Kind::Expense {
+                    sqlx::query("UPDATE ledger_lines SET no_invoice_reason = $1 WHERE id = $2")
+                        .bind(no_invoice_reason)
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
             }
             tx.commit().await
         })
@@ -470,16 +617,20 @@ impl Db {
 }
 
 impl Db {
-    /// Adds many lines to a month in one transaction, all or none; returns their ids.
+    /// Adds many lines to a month that is not published, in one transaction, all or none;
+    /// returns their ids, or `None` when the month is published.
     pub async fn insert_ledger_lines(
         &self,
         month_id: Uuid,
         lines: &[LineFields],
         by: Uuid,
-    ) -> Result<Vec<Uuid>, sqlx::Error> {
+    ) -> Result<Option<Vec<Uuid>>, sqlx::Error> {
         let at = now();
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
+            if !lock_open_month!(&mut *tx, month_id) {
+                return Ok(None);
+            }
             let mut ids = Vec::with_capacity(lines.len());
             for f in lines {
                 let id = Uuid::new_v4();
@@ -487,7 +638,7 @@ impl Db {
                 insert_line!(&mut *tx, id, month_id, f, LineStatus::Pending, None::<Uuid>, None::<DateTime<Utc>>, by, at)?;
             }
             tx.commit().await?;
-            Ok(ids)
+            Ok(Some(ids))
         })
     }
 }

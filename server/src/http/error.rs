@@ -49,6 +49,10 @@ pub enum ApiError {
     SpreadsheetTooLarge,
     #[error("{0}")]
     Upload(crate::uploads::UploadError),
+    #[error("the ledger line is sealed or its month published")]
+    LedgerLocked,
+    #[error("the month has not ended; close it early on purpose to submit it now")]
+    MonthNotEnded,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -104,6 +108,8 @@ impl ApiError {
                     TooManyPixels => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::ImageTooLarge),
                 }
             }
+            ApiError::LedgerLocked => (StatusCode::CONFLICT, ErrorCode::LedgerLocked),
+            ApiError::MonthNotEnded => (StatusCode::CONFLICT, ErrorCode::MonthNotEnded),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }

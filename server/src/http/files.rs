@@ -67,11 +67,17 @@ pub(super) async fn store_upload(state: &AppState, body: Bytes, owner: Owner, by
             Ok(storage.publish(&publish).await?)
         })
         .await;
-    if let Err(e) = saved {
-        state.storage.discard(&staged).await;
-        return Err(e.into());
+    match saved {
+        Ok(true) => Ok(attachment),
+        Ok(false) => {
+            state.storage.discard(&staged).await;
+            Err(ApiError::LedgerLocked)
+        }
+        Err(e) => {
+            state.storage.discard(&staged).await;
+            Err(e.into())
+        }
     }
-    Ok(attachment)
 }
 
 /// Runs an upload through the pipeline and writes its files under temporary names; the
@@ -188,6 +194,8 @@ async fn remove(State(state): State<AppState>, actor: Actor, ApiPath(id): ApiPat
     let found = state.db.attachment(id).await?.ok_or(ApiError::NotFound)?;
     editable(&state, &actor, found.line_id).await?;
     // The row goes now; the files follow with the next storage sweep.
-    state.db.delete_attachment(id).await?;
+    if !state.db.delete_attachment(id).await? {
+        return Err(ApiError::LedgerLocked);
+    }
     Ok(StatusCode::NO_CONTENT)
 }

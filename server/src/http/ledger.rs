@@ -18,7 +18,7 @@ use sunlight_api::{
     fields::mask_name,
     ledger::{
         Categories, CategoryTotal, DEFAULT_CATEGORIES, Kind, LedgerMonth, LedgerYear, Line, LineInput, LineStatus,
-        MonthStatus, QueueItem, Review, Text,
+        MonthStatus, QueueItem, Review, SubmitMonth, Text, open_for_entry,
     },
     money,
 };
@@ -110,12 +110,15 @@ async fn categories_for(state: &AppState, code: &RegionCode) -> ApiResult<Catego
     })
 }
 
-/// Validates a line as the accountant typed it; the date must fall in `month` and the
-/// category must be one of `categories`.
-pub fn parse_line(input: &LineInput, month: Month, categories: &[String]) -> ApiResult<LineFields> {
+/// Validates a line as the accountant typed it; the date must fall in `month` and not
+/// after `today`, and the category must be one of `categories`.
+pub fn parse_line(input: &LineInput, month: Month, today: Date, categories: &[String]) -> ApiResult<LineFields> {
     let date = Date::parse(&input.date)?;
     if !month.contains(&date) {
         return Err(ApiError::invalid("date", FieldError::OutOfRange));
+    }
+    if date > today {
+        return Err(ApiError::invalid("date", FieldError::InFuture));
     }
     let invoice_no = text(&input.invoice_no, "invoice_no", 40)?;
     if let Some(no) = &invoice_no
@@ -139,6 +142,42 @@ pub fn parse_line(input: &LineInput, month: Month, categories: &[String]) -> Api
         invoice_no,
         note: text(&input.note, "note", 200)?,
     })
+}
+
+/// A line as a member of staff sees it: the duplicate-invoice flag, which looks at other
+/// villages' unpublished months, only for those `authz` lets see it.
+fn for_staff(actor: &Actor, village: &RegionCode, mut line: Line) -> Line {
+    if !permits(actor, Action::SeeDuplicateInvoices, village) {
+        line.duplicate_invoice = false;
+    }
+    line
+}
+
+/// The month lines are entered into: an existing one, or `None` for a new one, which must
+/// be open for entry (created with [`create_month`] once the lines are valid).
+async fn month_for_entry(
+    state: &AppState,
+    code: &RegionCode,
+    month: Month,
+) -> ApiResult<Option<crate::db::ledger::MonthRecord>> {
+    let existing = state.db.ledger_month(code, month).await?;
+    if existing.is_none() {
+        open_for_entry(month, state.clock.this_month())?;
+    }
+    Ok(existing)
+}
+
+/// The month found by [`month_for_entry`], or a new draft.
+async fn create_month(
+    state: &AppState,
+    code: &RegionCode,
+    month: Month,
+    existing: Option<crate::db::ledger::MonthRecord>,
+) -> ApiResult<crate::db::ledger::MonthRecord> {
+    match existing {
+        Some(record) => Ok(record),
+        None => Ok(state.db.ensure_ledger_month(code, month).await?),
+    }
 }
 
 /// What a villager may see of a line: private persons' names masked, no review notes.
@@ -198,11 +237,12 @@ async fn month(
     let staff = permits(&actor, Action::ViewUnpublishedLedger, &code);
     let record = state.db.ledger_month(&code, month).await?;
     let visible = record.filter(|r| staff || r.status == MonthStatus::Published);
+    let visible_closed_early = visible.as_ref().is_some_and(|r| r.closed_early);
     let (status, lines) = match visible {
         Some(r) => {
             let lines = state.db.ledger_lines(r.id).await?;
             let lines = if staff {
-                lines
+                lines.into_iter().map(|l| for_staff(&actor, &code, l)).collect()
             } else {
                 lines.into_iter().map(for_villagers).collect()
             };
@@ -227,6 +267,7 @@ async fn month(
         village_name,
         month,
         status,
+        closed_early: visible_closed_early,
         income_fen: sum(Kind::Income),
         expense_fen: sum(Kind::Expense),
         categories,
@@ -247,23 +288,28 @@ async fn add_line(
     authorize(&actor, Action::EditLedger, &code)?;
     let month = parse_month(&month)?;
     village_name(&state, &code).await?;
-    let fields = parse_line(&input, month, &categories_for(&state, &code).await?.categories)?;
-    let record = state.db.ensure_ledger_month(&code, month).await?;
-    if record.status == MonthStatus::Published {
-        return Err(ApiError::WrongState("the month is published"));
-    }
-    let id = state.db.insert_ledger_line(record.id, &fields, actor.0.id).await?;
+    let existing = month_for_entry(&state, &code, month).await?;
+    let today = state.clock.today();
+    let fields = parse_line(&input, month, today, &categories_for(&state, &code).await?.categories)?;
+    let record = create_month(&state, &code, month, existing).await?;
+    // The month's state is checked by the write itself, which publication cannot pass.
+    let id = state
+        .db
+        .insert_ledger_line(record.id, &fields, actor.0.id)
+        .await?
+        .ok_or(ApiError::LedgerLocked)?;
     let line = state.db.ledger_line(id).await?.ok_or(ApiError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(line)))
+    Ok((StatusCode::CREATED, Json(for_staff(&actor, &code, line))))
 }
 
-/// A line the accountant may still change: its month is not published and it is not
-/// sealed.
+/// A line the accountant may change, as far as can be told before writing: its month is
+/// not published and it is not sealed. This saves work on a request bound to fail; the
+/// write itself checks again, and its answer is the one that counts.
 pub(super) async fn editable(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<LinePlace> {
     let place = state.db.line_place(id).await?.ok_or(ApiError::NotFound)?;
     authorize(actor, Action::EditLedger, &place.village)?;
     if place.month_status == MonthStatus::Published || place.line_status == LineStatus::Approved {
-        return Err(ApiError::WrongState("the line is sealed or its month published"));
+        return Err(ApiError::LedgerLocked);
     }
     Ok(place)
 }
@@ -282,10 +328,14 @@ async fn edit_line(
     let fields = parse_line(
         &input,
         place.month,
+        state.clock.today(),
         &categories_for(&state, &place.village).await?.categories,
     )?;
-    state.db.update_ledger_line(id, &fields).await?;
-    Ok(Json(state.db.ledger_line(id).await?.ok_or(ApiError::NotFound)?))
+    if !state.db.update_ledger_line(id, &fields).await? {
+        return Err(ApiError::LedgerLocked);
+    }
+    let line = state.db.ledger_line(id).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(for_staff(&actor, &place.village, line)))
 }
 
 /// Removes a line that is not sealed.
@@ -294,7 +344,9 @@ async fn edit_line(
     responses((status = 204), (status = 409, body = ErrorBody)))]
 async fn delete_line(State(state): State<AppState>, actor: Actor, ApiPath(id): ApiPath<Uuid>) -> ApiResult<StatusCode> {
     editable(&state, &actor, id).await?;
-    state.db.delete_ledger_line(id).await?;
+    if !state.db.delete_ledger_line(id).await? {
+        return Err(ApiError::LedgerLocked);
+    }
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -312,21 +364,29 @@ async fn existing_month(
     state.db.ledger_month(code, month).await?.ok_or(ApiError::NotFound)
 }
 
-/// Submits a draft month to the township for review.
+/// Submits a draft month to the township for review: after its last day (China time), or
+/// before that only when the accountant closes it early on purpose, which is recorded and
+/// shown to everyone who reads the month. An empty body (`null`) is a plain submission.
 #[utoipa::path(post, path = "/api/regions/{code}/ledger/{month}/submit", tag = "ledger",
-    params(("code" = String, Path), ("month" = String, Path)),
+    params(("code" = String, Path), ("month" = String, Path)), request_body = Option<SubmitMonth>,
     responses((status = 204), (status = 409, body = ErrorBody)))]
 async fn submit(
     State(state): State<AppState>,
     actor: Actor,
     ApiPath((code, month)): ApiPath<(RegionCode, String)>,
+    ApiJson(body): ApiJson<Option<SubmitMonth>>,
 ) -> ApiResult<StatusCode> {
     let record = existing_month(&state, &actor, Action::EditLedger, &code, &month).await?;
+    let ended = parse_month(&month)?.last_day() < state.clock.today();
+    let close_early = body.unwrap_or_default().close_early;
+    if !ended && !close_early {
+        return Err(ApiError::MonthNotEnded);
+    }
     let (pending, approved, rejected) = state.db.line_counts(record.id).await?;
     if pending + approved + rejected == 0 {
         return Err(ApiError::WrongState("the month has no lines"));
     }
-    if !state.db.submit_ledger_month(record.id).await? {
+    if !state.db.submit_ledger_month_as(record.id, !ended).await? {
         return Err(ApiError::WrongState("the month is not a draft"));
     }
     Ok(StatusCode::NO_CONTENT)
@@ -359,14 +419,17 @@ async fn review(
 ) -> ApiResult<Json<Line>> {
     let place = state.db.line_place(id).await?.ok_or(ApiError::NotFound)?;
     authorize(&actor, Action::ReviewLedger, &place.village)?;
-    let reason = if input.approve {
-        None
-    } else {
-        Some(required(&input.reason, "reason", 200)?)
-    };
+    let line = state.db.ledger_line(id).await?.ok_or(ApiError::NotFound)?;
+    // Rejecting always needs a reason; sealing needs one when a spending line has no
+    // invoice (the write checks this again, against an invoice removed meanwhile).
     if place.month_status != MonthStatus::Submitted {
         return Err(ApiError::WrongState("the month is not submitted"));
     }
+    let reason = if !input.approve || line.lacks_invoice() {
+        Some(required(&input.reason, "reason", 200)?)
+    } else {
+        None
+    };
     if !state
         .db
         .review_ledger_line(id, input.approve, reason.as_deref(), actor.0.id)
@@ -374,7 +437,8 @@ async fn review(
     {
         return Err(ApiError::WrongState("the line is not waiting for review"));
     }
-    Ok(Json(state.db.ledger_line(id).await?.ok_or(ApiError::NotFound)?))
+    let line = state.db.ledger_line(id).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(for_staff(&actor, &place.village, line)))
 }
 
 /// Publishes a submitted month once every line is sealed; villagers see it from now on.
@@ -412,6 +476,7 @@ async fn import(
     authorize(&actor, Action::EditLedger, &code)?;
     let month = parse_month(&month)?;
     village_name(&state, &code).await?;
+    let existing = month_for_entry(&state, &code, month).await?;
     let body = super::extract::body_bytes(body)?;
     let rows = crate::uploads::decode(move || ledger_import::read(&body)).await?;
     let rows = rows.map_err(|e| match e {
@@ -421,6 +486,7 @@ async fn import(
         ReadError::MissingColumns(rows) => ApiError::InvalidRows(rows),
     })?;
     let categories = categories_for(&state, &code).await?.categories;
+    let today = state.clock.today();
     let mut lines = Vec::with_capacity(rows.len());
     let mut errors = Vec::new();
     for row in rows {
@@ -431,7 +497,7 @@ async fn import(
                 code,
             });
         }
-        match parse_line(&row.input, month, &categories) {
+        match parse_line(&row.input, month, today, &categories) {
             Ok(fields) => lines.push(fields),
             Err(ApiError::Invalid(i)) => errors.push(RowError {
                 row: row.line,
@@ -444,11 +510,13 @@ async fn import(
     if !errors.is_empty() {
         return Err(ApiError::InvalidRows(errors));
     }
-    let record = state.db.ensure_ledger_month(&code, month).await?;
-    if record.status == MonthStatus::Published {
-        return Err(ApiError::WrongState("the month is published"));
-    }
-    let created = state.db.insert_ledger_lines(record.id, &lines, actor.0.id).await?.len() as u32;
+    let record = create_month(&state, &code, month, existing).await?;
+    let created = state
+        .db
+        .insert_ledger_lines(record.id, &lines, actor.0.id)
+        .await?
+        .ok_or(ApiError::LedgerLocked)?
+        .len() as u32;
     Ok((StatusCode::CREATED, Json(ImportResult { created })))
 }
 
@@ -516,7 +584,8 @@ async fn answer(
     if !state.db.answer_question(id, actor.0.id, &text).await? {
         return Err(ApiError::WrongState("the question is answered already"));
     }
-    Ok(Json(state.db.ledger_line(line).await?.ok_or(ApiError::NotFound)?))
+    let line = state.db.ledger_line(line).await?.ok_or(ApiError::NotFound)?;
+    Ok(Json(for_staff(&actor, &place.village, line)))
 }
 
 /// The ledger categories that apply in a region: its county's list, or the default.

@@ -41,6 +41,8 @@ pub struct AppState {
     pub limiter: Arc<RateLimiter>,
     pub storage: Storage,
     pub challenges: Arc<reports::Challenges>,
+    /// What time it is, for rules that depend on today; tests fix it.
+    pub clock: crate::clock::Clock,
     client: Arc<static_files::Client>,
 }
 
@@ -52,6 +54,7 @@ impl AppState {
             limiter: Arc::new(RateLimiter::new(Duration::from_secs(15 * 60))),
             storage: Storage::new(&config.data_dir),
             challenges: Arc::new(reports::Challenges::default()),
+            clock: crate::clock::Clock::system(),
             client: Arc::new(client),
             config: Arc::new(config),
         })
