@@ -51,6 +51,11 @@ pub enum ErrorCode {
     DamagedFile,
     /// Something failed on the server; details are in its log, not here.
     Internal,
+    /// A ballot change whose token is not the one this person's phone got when they
+    /// voted (another person's, or lost).
+    BallotTokenUnknown,
+    /// The poll's results are not shown yet (after closing, or live from a minimum count).
+    ResultsNotShown,
 }
 
 /// One rejected row of a bulk import.

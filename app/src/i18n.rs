@@ -883,6 +883,14 @@ pub fn error_text(code: ErrorCode) -> &'static str {
             "您不在这次投票的名单中（名单在投票开始时确定）。",
             "You are not on this poll's list of voters (fixed when it opened).",
         ),
+        ErrorCode::BallotTokenUnknown => (
+            "这台手机上没有您本人投票时留下的凭据，不能改票（家人的票只能由本人修改）。",
+            "This phone does not hold the key you got when you voted, so the vote cannot be changed (only the person who voted can change it).",
+        ),
+        ErrorCode::ResultsNotShown => (
+            "结果还不能公布：按投票规则，结果在结束后公布，或实时结果满一定票数后才显示。",
+            "The results are not shown yet: by the poll's rule they appear after closing, or live only from a minimum number of ballots.",
+        ),
         ErrorCode::RateLimited => (
             "尝试次数太多，请稍后再试。",
             "Too many attempts. Please wait and try again.",

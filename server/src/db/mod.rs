@@ -135,7 +135,10 @@ impl Db {
             Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await,
             Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await,
         }
-        .context("database migration failed")
+        .context("database migration failed")?;
+        self.upgrade_legacy_ballots()
+            .await
+            .context("moving ballots into ballot slots failed")
     }
 
     pub fn backend(&self) -> Backend {
