@@ -735,3 +735,62 @@ db_test!(the_database_file_does_not_pair_voters_with_ballots, |app| {
         voters.len()
     );
 });
+
+db_test!(ballots_from_before_slots_are_moved_into_slots, |app| {
+    app.demo().await;
+    let c = cadre(&app).await;
+    let poll: Poll = json(
+        c.post(
+            &format!("api/regions/{VILLAGE}/polls"),
+            &new_poll("person", false, false),
+        )
+        .await,
+    )
+    .await;
+    // The tables ballots lived in before slots, with one ballot in them.
+    let (ballots, answers) = match app.backend {
+        Backend::Sqlite => (
+            "CREATE TABLE poll_ballots (id BLOB PRIMARY KEY, poll_id BLOB NOT NULL, token_hash BLOB UNIQUE) WITHOUT ROWID",
+            "CREATE TABLE poll_answers (id BLOB PRIMARY KEY, ballot_id BLOB NOT NULL, question_id BLOB NOT NULL,
+                option_id BLOB, rating INTEGER, answer_text TEXT) WITHOUT ROWID",
+        ),
+        Backend::Postgres => (
+            "CREATE TABLE poll_ballots (id UUID PRIMARY KEY, poll_id UUID NOT NULL, token_hash BYTEA UNIQUE)",
+            "CREATE TABLE poll_answers (id UUID PRIMARY KEY, ballot_id UUID NOT NULL, question_id UUID NOT NULL,
+                option_id UUID, rating INTEGER, answer_text TEXT)",
+        ),
+    };
+    let ballot_id = uuid::Uuid::new_v4();
+    let q = &poll.questions;
+    let rows: Vec<(uuid::Uuid, Option<uuid::Uuid>, Option<i32>, Option<&str>)> = vec![
+        (q[0].id, Some(q[0].options[1].id), None, None),
+        (q[1].id, Some(q[1].options[0].id), None, None),
+        (q[1].id, Some(q[1].options[2].id), None, None),
+        (q[2].id, None, Some(3), None),
+        (q[3].id, None, None, Some("旧的意见")),
+    ];
+    on_pool!(&app.db, p => {
+        sqlx::query(ballots).execute(p).await.unwrap();
+        sqlx::query(answers).execute(p).await.unwrap();
+        sqlx::query("INSERT INTO poll_ballots (id, poll_id, token_hash) VALUES ($1, $2, NULL)")
+            .bind(ballot_id).bind(poll.id).execute(p).await.unwrap();
+        for (question, option, rating, text) in &rows {
+            sqlx::query("INSERT INTO poll_answers (id, ballot_id, question_id, option_id, rating, answer_text) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(uuid::Uuid::new_v4()).bind(ballot_id).bind(question).bind(option).bind(rating).bind(text)
+                .execute(p).await.unwrap();
+        }
+    });
+    app.db.upgrade_legacy_ballots().await.unwrap();
+    // Done once: the old tables are gone, and a second run changes nothing.
+    app.db.upgrade_legacy_ballots().await.unwrap();
+    close(&app, &poll).await;
+    let r = json::<Poll>(c.get(&format!("api/polls/{}", poll.id)).await)
+        .await
+        .results
+        .unwrap();
+    assert_eq!(r.ballots, 1);
+    assert_eq!(r.questions[0].votes, vec![0, 1, 0]);
+    assert_eq!(r.questions[1].votes, vec![1, 0, 1, 0]);
+    assert_eq!(r.questions[2].ratings, vec![0, 0, 1, 0, 0]);
+    assert_eq!(r.questions[3].texts, vec!["旧的意见".to_owned()]);
+});

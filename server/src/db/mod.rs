@@ -99,6 +99,9 @@ impl Db {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
+                    // Deleted content is overwritten, not left in free space (ballots and
+                    // anything else that must not outlive its deletion).
+                    .pragma("secure_delete", "on")
                     .busy_timeout(Duration::from_secs(10));
                 if let Some(dir) = opts.get_filename().parent()
                     && !dir.as_os_str().is_empty()

@@ -105,19 +105,19 @@ impl<'a> BallotLayout<'a> {
         }
     }
 
-    pub fn len(&self) -> usize {
+    pub fn size(&self) -> usize {
         self.questions.iter().map(Self::width).sum()
     }
 
     /// An unused slot: zeros, the same length as any ballot.
     pub fn blank(&self) -> Vec<u8> {
-        vec![0; self.len()]
+        vec![0; self.size()]
     }
 
     /// The answers in the poll's layout. Answers must be validated first (option ids the
     /// question's own, ratings 1–5, texts within [`TEXT_MAX_CHARS`]).
     pub fn encode(&self, answers: &[Answer]) -> Result<Vec<u8>, sqlx::Error> {
-        let mut out = Vec::with_capacity(self.len());
+        let mut out = Vec::with_capacity(self.size());
         for q in self.questions {
             match q.kind {
                 QuestionKind::Single | QuestionKind::Multiple => {
@@ -177,7 +177,7 @@ impl<'a> BallotLayout<'a> {
             .collect();
         for b in ballots {
             let b = b.as_ref();
-            if b.len() != self.len() {
+            if b.len() != self.size() {
                 return Err(corrupt("length"));
             }
             let mut at = 0;
@@ -618,7 +618,14 @@ impl Db {
             sqlx::query("DROP TABLE poll_answers").execute(&mut *tx).await?;
             sqlx::query("DROP TABLE poll_ballots").execute(&mut *tx).await?;
             tx.commit().await
-        })
+        })?;
+        // The old tables' pages, in insertion order, would otherwise linger on SQLite's
+        // free list and in the write-ahead log: rebuild the file and empty the log.
+        if let Db::Sqlite(p) = self {
+            sqlx::query("VACUUM").execute(p).await?;
+            sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(p).await?;
+        }
+        Ok(())
     }
 }
 
