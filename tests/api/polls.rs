@@ -736,6 +736,9 @@ db_test!(the_database_file_does_not_pair_voters_with_ballots, |app| {
     );
 });
 
+/// (question, option, rating, text) of a ballot stored the old way.
+type LegacyAnswer = (uuid::Uuid, Option<uuid::Uuid>, Option<i32>, Option<&'static str>);
+
 db_test!(ballots_from_before_slots_are_moved_into_slots, |app| {
     app.demo().await;
     let c = cadre(&app).await;
@@ -762,7 +765,7 @@ db_test!(ballots_from_before_slots_are_moved_into_slots, |app| {
     };
     let ballot_id = uuid::Uuid::new_v4();
     let q = &poll.questions;
-    let rows: Vec<(uuid::Uuid, Option<uuid::Uuid>, Option<i32>, Option<&str>)> = vec![
+    let rows: Vec<LegacyAnswer> = vec![
         (q[0].id, Some(q[0].options[1].id), None, None),
         (q[1].id, Some(q[1].options[0].id), None, None),
         (q[1].id, Some(q[1].options[2].id), None, None),
