@@ -454,8 +454,16 @@ impl Db {
         ballot: &[u8],
         layout: &BallotLayout<'_>,
     ) -> Result<(), VoteError> {
+        // On PostgreSQL, votes on one poll take turns, so that each live snapshot counts
+        // exactly the ballots before it (SQLite's single writer already does this).
+        // (On SQLite a read first would make the transaction's later write fail when another
+        // vote commits in between, so the first statement there is the write.)
+        let take_turn = self.backend() == super::Backend::Postgres;
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
+            if take_turn {
+                sqlx::query("SELECT 1 FROM polls WHERE id = $1 FOR UPDATE").bind(poll).execute(&mut *tx).await?;
+            }
             let flipped = sqlx::query("UPDATE poll_eligible SET voted = 1 WHERE poll_id = $1 AND voter_key = $2 AND voted = 0")
                 .bind(poll)
                 .bind(key)
