@@ -797,3 +797,41 @@ db_test!(ballots_from_before_slots_are_moved_into_slots, |app| {
     assert_eq!(r.questions[2].ratings, vec![0, 0, 1, 0, 0]);
     assert_eq!(r.questions[3].texts, vec!["旧的意见".to_owned()]);
 });
+
+db_test!(villagers_voting_at_once_each_fill_their_own_slot, |app| {
+    app.demo().await;
+    let c = cadre(&app).await;
+    let mut voters = Vec::new();
+    for i in 0..6 {
+        voters.push(villager(&app, &format!("1370000050{i}"), &format!("{:03}", i + 1)).await);
+    }
+    let poll: Poll = json(
+        c.post(
+            &format!("api/regions/{VILLAGE}/polls"),
+            &new_poll("person", true, false),
+        )
+        .await,
+    )
+    .await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, v) in voters.into_iter().enumerate() {
+        let url = app.url(&format!("api/polls/{}/ballots", poll.id));
+        let body = ballot(&poll, i % 3, &[0]);
+        tasks.spawn(async move { v.post(url).json(&body).send().await.unwrap().status() });
+    }
+    while let Some(status) = tasks.join_next().await {
+        assert_eq!(status.unwrap(), StatusCode::CREATED);
+    }
+    // Six ballots in six slots; the live snapshot counts the first five whole.
+    let r = json::<Poll>(c.get(&format!("api/polls/{}", poll.id)).await)
+        .await
+        .results
+        .unwrap();
+    assert_eq!((r.ballots, r.questions[0].votes.iter().sum::<i64>()), (5, 5));
+    close(&app, &poll).await;
+    let r = json::<Poll>(c.get(&format!("api/polls/{}", poll.id)).await)
+        .await
+        .results
+        .unwrap();
+    assert_eq!((r.ballots, r.questions[0].votes.clone()), (6, vec![2, 2, 2]));
+});

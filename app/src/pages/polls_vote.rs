@@ -18,7 +18,8 @@ use crate::{
     session::Session,
 };
 
-/// The signed-in person, whose phone-side records these are.
+/// The signed-in person, whose phone-side records these are. Read while a component is
+/// built (the context is not there inside an event handler).
 fn person() -> Option<Uuid> {
     Session::get().0.get_untracked().flatten().map(|me| me.id)
 }
@@ -56,32 +57,32 @@ fn choice_key(poll: Uuid, person: Uuid) -> String {
     format!("sunlight.vote.{poll}.{person}")
 }
 
-fn load_choice(poll: Uuid) -> Option<MyChoice> {
+fn load_choice(poll: Uuid, person: Uuid) -> Option<MyChoice> {
     let storage = window().local_storage().ok().flatten()?;
-    let raw = storage.get_item(&choice_key(poll, person()?)).ok().flatten()?;
+    let raw = storage.get_item(&choice_key(poll, person)).ok().flatten()?;
     serde_json::from_str(&raw).ok()
 }
 
-fn save_choice(poll: Uuid, choice: &MyChoice) {
+fn save_choice(poll: Uuid, person: Uuid, choice: &MyChoice) {
     let Some(storage) = window().local_storage().ok().flatten() else {
         return;
     };
-    if let (Some(me), Ok(raw)) = (person(), serde_json::to_string(choice)) {
+    if let Ok(raw) = serde_json::to_string(choice) {
         // A phone that cannot store it only loses the reminder, never the vote.
-        let _ = storage.set_item(&choice_key(poll, me), &raw);
+        let _ = storage.set_item(&choice_key(poll, person), &raw);
     }
 }
 
 /// After voting: what this person chose and when, from their own phone.
 #[component]
 pub fn MyVote(poll: Poll) -> impl IntoView {
-    let mine = load_choice(poll.id);
+    let mine = person().and_then(|me| load_choice(poll.id, me));
     view! {
         <div class="card my-vote" role="status">
             <p class="ok">
                 {t(if mine.as_ref().is_some_and(|m| m.changed) { T::VoteChanged } else { T::Voted })}
                 {mine.as_ref().map(|m| view! { " · "{t(T::CastAt)}" "{Timestamp(m.at).china_string()} })}
-                {poll.allow_change.then(|| view! { " · "{t(T::VoteChangeable)} })}
+                {(poll.allow_change && mine.is_some()).then(|| view! { " · "{t(T::VoteChangeable)} })}
             </p>
             {mine.map(|m| view! {
                 <p class="my-choice">{t(T::YourChoice)}<b>{m.choice.join("；")}</b></p>
@@ -121,6 +122,7 @@ pub fn Ballot(poll: Poll, on_voted: Callback<()>) -> impl IntoView {
     let questions = poll.questions.clone();
     let (id, allow_change, changing) = (poll.id, poll.allow_change, poll.voted);
     let stored = StoredValue::new(poll.clone());
+    let me = person();
     let (p2, r2, t2) = (picks.clone(), ratings.clone(), texts.clone());
     let submit = move |_| {
         let answers = questions
@@ -149,7 +151,9 @@ pub fn Ballot(poll: Poll, on_voted: Callback<()>) -> impl IntoView {
             match api::post::<_, ()>(&format!("api/polls/{id}/ballots"), &body).await {
                 Ok(()) => {
                     error.set(None);
-                    save_choice(id, &choice);
+                    if let Some(me) = me {
+                        save_choice(id, me, &choice);
+                    }
                     on_voted.run(());
                 }
                 Err(f) => error.set(Some(f)),

@@ -376,22 +376,31 @@ async fn vote(
         (Some(_), true) => return Err(ApiError::invalid("token", FieldError::BadFormat)),
         _ => None,
     };
+    let replace = async |hash: [u8; TOKEN_HASH_LEN]| match state.db.replace_ballot(id, &hash, &blob).await {
+        Ok(()) => Ok(StatusCode::OK),
+        Err(VoteError::UnknownToken) => Err(ApiError::Poll(ErrorCode::BallotTokenUnknown)),
+        Err(VoteError::AlreadyVoted) => Err(ApiError::Poll(ErrorCode::AlreadyVoted)),
+        Err(VoteError::Db(e)) => Err(e.into()),
+    };
     if voted {
         let Some(hash) = token else {
             return Err(ApiError::Poll(ErrorCode::AlreadyVoted));
         };
-        return match state.db.replace_ballot(id, &hash, &blob).await {
-            Ok(()) => Ok(StatusCode::OK),
-            Err(VoteError::UnknownToken) => Err(ApiError::Poll(ErrorCode::BallotTokenUnknown)),
-            Err(VoteError::AlreadyVoted) => Err(ApiError::Poll(ErrorCode::AlreadyVoted)),
-            Err(VoteError::Db(e)) => Err(e.into()),
-        };
+        return replace(hash).await;
     }
     // Without a token the slot keeps random bytes where a hash would be, like a blank slot.
-    let hash = token.unwrap_or_else(rand::random);
-    match state.db.cast_ballot(id, key, &hash, &blob, &layout).await {
+    match state
+        .db
+        .cast_ballot(id, key, &token.unwrap_or_else(rand::random), &blob, &layout)
+        .await
+    {
         Ok(()) => Ok(StatusCode::CREATED),
-        Err(VoteError::AlreadyVoted | VoteError::UnknownToken) => Err(ApiError::Poll(ErrorCode::AlreadyVoted)),
+        // A second tap that raced the first, from a phone that may change its ballot.
+        Err(VoteError::AlreadyVoted) => match token {
+            Some(hash) => replace(hash).await,
+            None => Err(ApiError::Poll(ErrorCode::AlreadyVoted)),
+        },
+        Err(VoteError::UnknownToken) => Err(ApiError::Poll(ErrorCode::AlreadyVoted)),
         Err(VoteError::Db(e)) => Err(e.into()),
     }
 }
