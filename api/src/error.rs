@@ -60,6 +60,11 @@ pub enum ErrorCode {
     /// The month has not ended yet: it can be submitted only after its last day, or
     /// closed early on purpose.
     MonthNotEnded,
+    /// A ballot change whose token is not the one this person's phone got when they
+    /// voted (another person's, or lost).
+    BallotTokenUnknown,
+    /// The poll's results are not shown yet (after closing, or live from a minimum count).
+    ResultsNotShown,
 }
 
 /// One rejected row of a bulk import.

@@ -8,8 +8,9 @@ use crate::{RegionCode, Timestamp};
 #[cfg(feature = "openapi")]
 use utoipa::ToSchema;
 
-/// Live results stay hidden until at least this many ballots are in, so that a few early
-/// votes cannot be told apart.
+/// Live results stay hidden until at least this many ballots are in, and then move only
+/// in steps of this many ballots (the counts as they stood when the number of ballots last
+/// reached a multiple of it), so that no single ballot can be told apart by watching them.
 pub const MIN_LIVE_BALLOTS: i64 = 5;
 
 /// One vote per person, or one per household.
@@ -82,7 +83,8 @@ pub struct NewPoll {
     pub per: Per,
     pub opens_at: Timestamp,
     pub closes_at: Timestamp,
-    /// Results visible while the poll is open (from five ballots on), or only after closing.
+    /// Results visible while the poll is open (from five ballots on, updated every five
+    /// ballots), or only after closing. The same for staff.
     pub live_results: bool,
     /// Voters may change their ballot until closing (the phone keeps a secret token).
     pub allow_change: bool,
@@ -141,6 +143,8 @@ pub struct QuestionResult {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct PollResults {
+    /// Ballots counted: all of them once closed; while open, a multiple of
+    /// [`MIN_LIVE_BALLOTS`].
     pub ballots: i64,
     /// Persons or households eligible when the poll opened.
     pub eligible: i64,
@@ -188,8 +192,8 @@ pub struct AnswerIn {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct BallotIn {
     pub answers: Vec<AnswerIn>,
-    /// For polls that allow changing: a random secret the phone keeps; sending the same
-    /// token again replaces that ballot.
+    /// For polls that allow changing: a random secret the phone keeps for this person;
+    /// the same person sending the same token again replaces their ballot.
     #[serde(default)]
     pub token: Option<String>,
 }

@@ -495,6 +495,16 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
         | "/api/polls/{id}/results.csv"
         | "/api/polls/{id}/results.xlsx" => {
             let (poll, option) = poll_fixture(app, region).await;
+            if ep.path.contains("/results.") {
+                // Results are exported once shown, for everyone alike: close the poll.
+                sunlight_server::on_pool!(&app.db, p => sqlx::query("UPDATE polls SET closes_at = $1 WHERE id = $2")
+                    .bind(chrono::Utc::now() - chrono::Duration::minutes(1))
+                    .bind(poll.0)
+                    .execute(p)
+                    .await
+                    .map(|_| ()))
+                .unwrap();
+            }
             let body = json!({"answers": [{"question": poll.1, "options": [option]}]});
             (ep.path[1..].replace("{id}", &poll.0.to_string()), body)
         }

@@ -1,5 +1,7 @@
-//! Polls: creation, secret ballots per person or household, refusals, results as the poll
-//! says, a concurrent double vote from one household, changing a ballot with its token.
+//! Polls: creation, secret ballots per person or household, refusals, results under one
+//! rule for everyone (staff and exports included), a concurrent double vote from one
+//! household, changing a ballot with its token, two villagers on one phone, and the
+//! database file read as a forensic examiner would.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -64,6 +66,14 @@ fn ballot(p: &Poll, choice: usize, picks: &[usize]) -> Value {
     ]})
 }
 
+/// Moves a poll's closing time into the past.
+async fn close(app: &TestApp, poll: &Poll) {
+    on_pool!(&app.db, p => sqlx::query("UPDATE polls SET closes_at = $1 WHERE id = $2")
+        .bind(chrono::Utc::now() - chrono::Duration::minutes(1))
+        .bind(poll.id).execute(p).await.map(|_| ()))
+    .unwrap();
+}
+
 async fn cast(app: &TestApp, who: &reqwest::Client, poll: &Poll, body: &Value) -> reqwest::Response {
     who.post(app.url(&format!("api/polls/{}/ballots", poll.id)))
         .json(body)
@@ -97,7 +107,7 @@ db_test!(a_household_votes_once_in_secret, |app| {
     statuses.sort();
     assert_eq!(statuses, [201, 409]);
     expect_error(cast(&app, &a, &poll, &body).await, 409, "already_voted").await;
-    // Another household votes; results wait for the close, except for staff.
+    // Another household votes; results wait for the close, for staff too.
     assert_eq!(
         cast(&app, &other, &poll, &ballot(&poll, 1, &[2])).await.status(),
         StatusCode::CREATED
@@ -112,6 +122,24 @@ db_test!(a_household_votes_once_in_secret, |app| {
     .await;
     assert!(seen.voted && !seen.can_vote && seen.results.is_none());
     let staff: Poll = json(c.get(&format!("api/polls/{}", poll.id)).await).await;
+    assert!(
+        staff.results.is_none(),
+        "staff see no counts before an after-closing poll closes"
+    );
+    expect_error(
+        c.get(&format!("api/polls/{}/results.csv", poll.id)).await,
+        409,
+        "results_not_shown",
+    )
+    .await;
+    expect_error(
+        c.get(&format!("api/polls/{}/results.xlsx", poll.id)).await,
+        409,
+        "results_not_shown",
+    )
+    .await;
+    close(&app, &poll).await;
+    let staff: Poll = json(c.get(&format!("api/polls/{}", poll.id)).await).await;
     let r = staff.results.unwrap();
     assert_eq!(r.ballots, 2);
     assert_eq!(r.questions[0].votes, vec![1, 1, 0]);
@@ -119,14 +147,14 @@ db_test!(a_household_votes_once_in_secret, |app| {
     assert_eq!(r.questions[2].ratings, vec![0, 0, 0, 2, 0]);
     assert_eq!(r.questions[3].texts.len(), 2);
     assert!(r.eligible >= 2, "households with registered members when it opened");
-    // The ballot tables hold no voter: nothing links a ballot to a person or household.
-    let ballot_cols: Vec<String> = match app.backend {
-        Backend::Sqlite => on_pool!(&app.db, p => sqlx::query_scalar("SELECT name FROM pragma_table_info('poll_ballots')").fetch_all(p).await).unwrap(),
-        Backend::Postgres => on_pool!(&app.db, p => sqlx::query_scalar("SELECT column_name::text FROM information_schema.columns WHERE table_name = 'poll_ballots'").fetch_all(p).await).unwrap(),
+    // Nothing in the ballot slots names a voter or a time.
+    let slot_cols: Vec<String> = match app.backend {
+        Backend::Sqlite => on_pool!(&app.db, p => sqlx::query_scalar("SELECT name FROM pragma_table_info('poll_slots')").fetch_all(p).await).unwrap(),
+        Backend::Postgres => on_pool!(&app.db, p => sqlx::query_scalar("SELECT column_name::text FROM information_schema.columns WHERE table_name = 'poll_slots'").fetch_all(p).await).unwrap(),
     };
-    let mut cols = ballot_cols.clone();
+    let mut cols = slot_cols.clone();
     cols.sort();
-    assert_eq!(cols, vec!["id", "poll_id", "token_hash"]);
+    assert_eq!(cols, vec!["answers", "id", "poll_id", "token_hash", "used"]);
     // The list shows it, with this household's standing.
     let list: Vec<PollSummary> = json(
         a.get(app.url(&format!("api/regions/{VILLAGE}/polls")))
@@ -271,9 +299,13 @@ db_test!(a_ballot_can_be_changed_only_with_its_token, |app| {
     assert_eq!(cast(&app, &v, &poll, &first).await.status(), StatusCode::CREATED);
     let mut second = ballot(&poll, 1, &[1]);
     second["token"] = json!("someone-elses-guess-0000");
-    expect_error(cast(&app, &v, &poll, &second).await, 409, "already_voted").await;
+    expect_error(cast(&app, &v, &poll, &second).await, 409, "ballot_token_unknown").await;
+    let mut tokenless = ballot(&poll, 1, &[1]);
+    tokenless["token"] = Value::Null;
+    expect_error(cast(&app, &v, &poll, &tokenless).await, 409, "already_voted").await;
     second["token"] = json!("a-secret-token-kept-on-the-phone");
     assert_eq!(cast(&app, &v, &poll, &second).await.status(), StatusCode::OK);
+    close(&app, &poll).await;
     let staff: Poll = json(c.get(&format!("api/polls/{}", poll.id)).await).await;
     let r = staff.results.unwrap();
     assert_eq!((r.ballots, r.questions[0].votes.clone()), (1, vec![0, 1, 0]));
@@ -333,4 +365,473 @@ db_test!(a_poll_carries_its_plan_for_voters_to_read, |app| {
         .await
         .unwrap();
     expect_error(res, 404, "not_found").await;
+});
+
+db_test!(live_results_move_only_in_whole_batches, |app| {
+    app.demo().await;
+    let c = cadre(&app).await;
+    let mut voters = Vec::new();
+    for i in 0..6 {
+        voters.push(villager(&app, &format!("1370000020{i}"), &format!("{:03}", i + 1)).await);
+    }
+    let poll: Poll = json(
+        c.post(
+            &format!("api/regions/{VILLAGE}/polls"),
+            &new_poll("person", true, false),
+        )
+        .await,
+    )
+    .await;
+    let staff_view = || async { json::<Poll>(c.get(&format!("api/polls/{}", poll.id)).await).await };
+    for (i, v) in voters.iter().enumerate() {
+        assert_eq!(
+            cast(&app, v, &poll, &ballot(&poll, i % 2, &[0])).await.status(),
+            StatusCode::CREATED
+        );
+        let seen: Poll = json(v.get(app.url(&format!("api/polls/{}", poll.id))).send().await.unwrap()).await;
+        let staff = staff_view().await;
+        assert_eq!(
+            seen.results.as_ref().map(|r| r.ballots),
+            staff.results.as_ref().map(|r| r.ballots)
+        );
+        match i + 1 {
+            1..=4 => {
+                assert!(staff.results.is_none(), "below the minimum, nobody sees counts");
+                expect_error(
+                    c.get(&format!("api/polls/{}/results.csv", poll.id)).await,
+                    409,
+                    "results_not_shown",
+                )
+                .await;
+            }
+            _ => {
+                // The sixth ballot changes nothing anyone sees until the tenth.
+                let r = staff.results.unwrap();
+                assert_eq!(r.ballots, 5);
+                assert_eq!(r.questions[0].votes, vec![3, 2, 0]);
+                assert!(
+                    seen.results.unwrap().questions[3].texts.is_empty(),
+                    "suggestions are for staff"
+                );
+                let csv = c
+                    .get(&format!("api/polls/{}/results.csv", poll.id))
+                    .await
+                    .text()
+                    .await
+                    .unwrap();
+                assert!(csv.contains("投票人数,5,"), "{csv}");
+            }
+        }
+    }
+    close(&app, &poll).await;
+    let r = staff_view().await.results.unwrap();
+    assert_eq!((r.ballots, r.questions[0].votes.clone()), (6, vec![3, 3, 0]));
+});
+
+db_test!(two_villagers_on_one_phone_neither_overwrites_the_other, |app| {
+    app.demo().await;
+    let c = cadre(&app).await;
+    // A family phone: both members end up sending the same stored token.
+    let a = villager(&app, "13700000301", "010").await;
+    let b = villager(&app, "13700000302", "010").await;
+    let poll: Poll = json(
+        c.post(
+            &format!("api/regions/{VILLAGE}/polls"),
+            &new_poll("person", false, true),
+        )
+        .await,
+    )
+    .await;
+    let with_token = |choice: usize| {
+        let mut body = ballot(&poll, choice, &[0]);
+        body["token"] = json!("the-family-phone-token-0001");
+        body
+    };
+    assert_eq!(
+        cast(&app, &a, &poll, &with_token(0)).await.status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        cast(&app, &b, &poll, &with_token(1)).await.status(),
+        StatusCode::CREATED
+    );
+    // Each changes only their own ballot with it.
+    assert_eq!(cast(&app, &a, &poll, &with_token(2)).await.status(), StatusCode::OK);
+    close(&app, &poll).await;
+    let r = json::<Poll>(c.get(&format!("api/polls/{}", poll.id)).await)
+        .await
+        .results
+        .unwrap();
+    assert_eq!((r.ballots, r.questions[0].votes.clone()), (2, vec![0, 1, 1]));
+
+    // On a per-household poll, the member who did not vote cannot change the household's
+    // ballot with the token the phone kept for the other.
+    let poll: Poll = json(
+        c.post(
+            &format!("api/regions/{VILLAGE}/polls"),
+            &new_poll("household", false, true),
+        )
+        .await,
+    )
+    .await;
+    let with_token = |choice: usize| {
+        let mut body = ballot(&poll, choice, &[0]);
+        body["token"] = json!("the-family-phone-token-0001");
+        body
+    };
+    assert_eq!(
+        cast(&app, &a, &poll, &with_token(0)).await.status(),
+        StatusCode::CREATED
+    );
+    expect_error(cast(&app, &b, &poll, &with_token(1)).await, 409, "ballot_token_unknown").await;
+    close(&app, &poll).await;
+    let r = json::<Poll>(c.get(&format!("api/polls/{}", poll.id)).await)
+        .await
+        .results
+        .unwrap();
+    assert_eq!((r.ballots, r.questions[0].votes.clone()), (1, vec![1, 0, 0]));
+});
+
+/// One B-tree cell as an examiner reads it off the file: where it lies and what it holds.
+#[derive(Debug, Clone, PartialEq)]
+struct Cell {
+    page: u32,
+    offset: u16,
+    rowid: i64,
+    /// Each column: (serial type, bytes).
+    columns: Vec<(u64, Vec<u8>)>,
+}
+
+fn varint(b: &[u8]) -> (u64, usize) {
+    let mut v = 0u64;
+    for (i, byte) in b.iter().enumerate().take(9) {
+        if i == 8 {
+            return ((v << 8) | u64::from(*byte), 9);
+        }
+        v = (v << 7) | u64::from(byte & 0x7f);
+        if byte & 0x80 == 0 {
+            return (v, i + 1);
+        }
+    }
+    panic!("truncated varint");
+}
+
+fn serial_len(t: u64) -> usize {
+    match t {
+        0 | 8 | 9 => 0,
+        1..=4 => t as usize,
+        5 => 6,
+        6 | 7 => 8,
+        t if t >= 12 => ((t - 12) / 2) as usize,
+        _ => panic!("reserved serial type {t}"),
+    }
+}
+
+/// Every cell of the rowid table rooted at `root`, and for each of its pages the free-space
+/// bookkeeping (first freeblock, cell content start, fragmented bytes).
+fn table_cells(file: &[u8], root: u32, cells: &mut Vec<Cell>, pages: &mut Vec<(u32, u16, u16, u8)>) {
+    let size = match u16::from_be_bytes([file[16], file[17]]) {
+        1 => 65536,
+        n => usize::from(n),
+    };
+    let usable = size - usize::from(file[20]);
+    let page = &file[(root as usize - 1) * size..root as usize * size];
+    let h = if root == 1 { 100 } else { 0 };
+    let kind = page[h];
+    let n = usize::from(u16::from_be_bytes([page[h + 3], page[h + 4]]));
+    pages.push((
+        root,
+        u16::from_be_bytes([page[h + 1], page[h + 2]]),
+        u16::from_be_bytes([page[h + 5], page[h + 6]]),
+        page[h + 7],
+    ));
+    let pointers = h + if kind == 5 { 12 } else { 8 };
+    for i in 0..n {
+        let at = usize::from(u16::from_be_bytes([page[pointers + 2 * i], page[pointers + 2 * i + 1]]));
+        match kind {
+            5 => {
+                let child = u32::from_be_bytes(page[at..at + 4].try_into().unwrap());
+                table_cells(file, child, cells, pages);
+            }
+            13 => {
+                let (payload, a) = varint(&page[at..]);
+                let (rowid, b) = varint(&page[at + a..]);
+                assert!(payload as usize <= usable - 35, "a ballot record fits in its page");
+                let record = &page[at + a + b..at + a + b + payload as usize];
+                let (header, mut p) = varint(record);
+                let mut body = header as usize;
+                let mut columns = Vec::new();
+                while p < header as usize {
+                    let (t, l) = varint(&record[p..]);
+                    p += l;
+                    let len = serial_len(t);
+                    columns.push((t, record[body..body + len].to_vec()));
+                    body += len;
+                }
+                cells.push(Cell {
+                    page: root,
+                    offset: at as u16,
+                    rowid: rowid as i64,
+                    columns,
+                });
+            }
+            k => panic!("page {root} of a table is of kind {k}"),
+        }
+    }
+    if kind == 5 {
+        let right = u32::from_be_bytes(page[h + 8..h + 12].try_into().unwrap());
+        table_cells(file, right, cells, pages);
+    }
+}
+
+/// The cells of `poll_slots` and `poll_eligible` for one poll, and the bookkeeping of their
+/// pages, read from the SQLite file itself after a full checkpoint.
+async fn sqlite_layout(app: &TestApp, poll: uuid::Uuid) -> (Vec<Cell>, Vec<Cell>, Vec<(u32, u16, u16, u8)>) {
+    let sunlight_server::Db::Sqlite(pool) = &app.db else {
+        unreachable!("read only on SQLite")
+    };
+    let (busy, _, _): (i64, i64, i64) = sqlx::query_as("PRAGMA wal_checkpoint(TRUNCATE)")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    assert_eq!(busy, 0, "the checkpoint completed");
+    let root = |table: &'static str| async move {
+        let r: i64 = sqlx::query_scalar("SELECT rootpage FROM sqlite_schema WHERE type = 'table' AND name = $1")
+            .bind(table)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+        r as u32
+    };
+    let (slots_root, eligible_root) = (root("poll_slots").await, root("poll_eligible").await);
+    let file = std::fs::read(app.dir.path().join("sunlight.db")).unwrap();
+    let mut pages = Vec::new();
+    let mut slots = Vec::new();
+    table_cells(&file, slots_root, &mut slots, &mut pages);
+    slots.retain(|c| c.columns[1].1 == poll.as_bytes());
+    let mut eligible = Vec::new();
+    table_cells(&file, eligible_root, &mut eligible, &mut pages);
+    eligible.retain(|c| c.columns[0].1 == poll.as_bytes());
+    (slots, eligible, pages)
+}
+
+/// Where each cell lies: (rowid, page, offset, serial types of its columns, with the flag a
+/// vote flips, 0 → 1 or serial type 8 → 9, read as 8).
+fn places(cells: &[Cell]) -> Vec<(i64, u32, u16, Vec<u64>)> {
+    let mut out: Vec<_> = cells
+        .iter()
+        .map(|c| {
+            let mut types: Vec<u64> = c.columns.iter().map(|(t, _)| *t).collect();
+            types.iter_mut().filter(|t| **t == 9).for_each(|t| *t = 8);
+            (c.rowid, c.page, c.offset, types)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+/// The attack that used to work: order both tables' cells by where they lie in the file and
+/// pair the n-th voter who voted with the n-th ballot cast.
+fn pair_by_position(slots: &[Cell], eligible: &[Cell]) -> Vec<(Vec<u8>, Vec<u8>)> {
+    let voted = |c: &&Cell| c.columns[2].0 == 9;
+    let mut s: Vec<&Cell> = slots.iter().filter(voted).collect();
+    let mut e: Vec<&Cell> = eligible.iter().filter(voted).collect();
+    s.sort_by_key(|c| (c.page, c.offset));
+    e.sort_by_key(|c| (c.page, c.offset));
+    e.iter()
+        .zip(s)
+        .map(|(e, s)| (e.columns[1].1.clone(), s.columns[4].1.clone()))
+        .collect()
+}
+
+db_test!(the_database_file_does_not_pair_voters_with_ballots, |app| {
+    app.demo().await;
+    let c = cadre(&app).await;
+    let mut voters = Vec::new();
+    for i in 0..8 {
+        let mobile = format!("1370000040{i}");
+        let client = villager(&app, &mobile, &format!("{:03}", i + 1)).await;
+        let id = app.db.user_id_by_mobile(&mobile).await.unwrap().unwrap();
+        voters.push((id, client));
+    }
+    let mut spec = new_poll("person", false, true);
+    spec["questions"] = json!([
+        {"kind": "single", "prompt": "您同意改造方案吗？", "options": ["同意", "不同意"]},
+        {"kind": "text", "prompt": "其他意见"}
+    ]);
+    let poll: Poll = json(c.post(&format!("api/regions/{VILLAGE}/polls"), &spec).await).await;
+    let slot_ids = || async {
+        on_pool!(&app.db, p => sqlx::query_scalar::<_, uuid::Uuid>("SELECT id FROM poll_slots WHERE poll_id = $1 ORDER BY id")
+            .bind(poll.id).fetch_all(p).await)
+        .unwrap()
+    };
+    let laid = slot_ids().await;
+    let eligible: i64 =
+        on_pool!(&app.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM poll_eligible WHERE poll_id = $1")
+        .bind(poll.id).fetch_one(p).await)
+        .unwrap();
+    assert_eq!(
+        laid.len() as i64,
+        eligible,
+        "one slot per eligible person, laid when the poll opened"
+    );
+    let before = match app.backend {
+        Backend::Sqlite => Some(sqlite_layout(&app, poll.id).await),
+        Backend::Postgres => None,
+    };
+    // Each voter writes something only they would: the truth an examiner tries to recover.
+    let said = |i: usize| format!("第{i}位村民的意见");
+    for (i, (_, v)) in voters.iter().enumerate() {
+        let body = json!({"answers": [
+            {"question": poll.questions[0].id, "options": [poll.questions[0].options[i % 2].id]},
+            {"question": poll.questions[1].id, "text": said(i)}
+        ], "token": format!("the-phone-token-of-voter-{i}")});
+        assert_eq!(cast(&app, v, &poll, &body).await.status(), StatusCode::CREATED);
+    }
+    // A changed ballot is rewritten in place too.
+    let body = json!({"answers": [
+        {"question": poll.questions[0].id, "options": [poll.questions[0].options[1].id]},
+        {"question": poll.questions[1].id, "text": said(0)}
+    ], "token": "the-phone-token-of-voter-0"});
+    assert_eq!(cast(&app, &voters[0].1, &poll, &body).await.status(), StatusCode::OK);
+    // Voting inserted no row, on either engine.
+    assert_eq!(slot_ids().await, laid);
+    let Some((slots0, eligible0, pages0)) = before else {
+        return;
+    };
+    let (slots1, eligible1, pages1) = sqlite_layout(&app, poll.id).await;
+    assert_eq!(slots1.iter().filter(|c| c.columns[2].0 == 9).count(), voters.len());
+    assert_eq!(eligible1.iter().filter(|c| c.columns[2].0 == 9).count(), voters.len());
+    // (a) Every cell lies where it lay before anyone voted, with the same shape, and no page
+    // gained a freeblock or fragment that could keep an older copy.
+    assert_eq!(places(&slots1), places(&slots0));
+    assert_eq!(places(&eligible1), places(&eligible0));
+    assert_eq!(pages1, pages0);
+    // (b) So ordering cells by position gives exactly the order of the blank slots laid at
+    // opening, before any vote: the attack's pairing is fixed before anyone voted, and
+    // carries nothing about who cast which ballot.
+    let order = |cells: &[Cell]| {
+        let mut v: Vec<_> = cells.iter().map(|c| (c.page, c.offset, c.rowid)).collect();
+        v.sort();
+        v.into_iter().map(|x| x.2).collect::<Vec<_>>()
+    };
+    assert_eq!(order(&slots1), order(&slots0));
+    assert_eq!(order(&eligible1), order(&eligible0));
+    let pairs = pair_by_position(&slots1, &eligible1);
+    assert_eq!(pairs.len(), voters.len());
+    let right = pairs
+        .iter()
+        .filter(|(voter, answers)| {
+            let i = voters
+                .iter()
+                .position(|(id, _)| id.as_bytes()[..] == voter[..])
+                .unwrap();
+            let text = said(i);
+            answers.windows(text.len()).any(|w| w == text.as_bytes())
+        })
+        .count();
+    eprintln!(
+        "the position attack paired {right} of {} voters correctly (chance: 1 on average)",
+        voters.len()
+    );
+});
+
+/// (question, option, rating, text) of a ballot stored the old way.
+type LegacyAnswer = (uuid::Uuid, Option<uuid::Uuid>, Option<i32>, Option<&'static str>);
+
+db_test!(ballots_from_before_slots_are_moved_into_slots, |app| {
+    app.demo().await;
+    let c = cadre(&app).await;
+    let poll: Poll = json(
+        c.post(
+            &format!("api/regions/{VILLAGE}/polls"),
+            &new_poll("person", false, false),
+        )
+        .await,
+    )
+    .await;
+    // The tables ballots lived in before slots, with one ballot in them.
+    let (ballots, answers) = match app.backend {
+        Backend::Sqlite => (
+            "CREATE TABLE poll_ballots (id BLOB PRIMARY KEY, poll_id BLOB NOT NULL, token_hash BLOB UNIQUE) WITHOUT ROWID",
+            "CREATE TABLE poll_answers (id BLOB PRIMARY KEY, ballot_id BLOB NOT NULL, question_id BLOB NOT NULL,
+                option_id BLOB, rating INTEGER, answer_text TEXT) WITHOUT ROWID",
+        ),
+        Backend::Postgres => (
+            "CREATE TABLE poll_ballots (id UUID PRIMARY KEY, poll_id UUID NOT NULL, token_hash BYTEA UNIQUE)",
+            "CREATE TABLE poll_answers (id UUID PRIMARY KEY, ballot_id UUID NOT NULL, question_id UUID NOT NULL,
+                option_id UUID, rating INTEGER, answer_text TEXT)",
+        ),
+    };
+    let ballot_id = uuid::Uuid::new_v4();
+    let q = &poll.questions;
+    let rows: Vec<LegacyAnswer> = vec![
+        (q[0].id, Some(q[0].options[1].id), None, None),
+        (q[1].id, Some(q[1].options[0].id), None, None),
+        (q[1].id, Some(q[1].options[2].id), None, None),
+        (q[2].id, None, Some(3), None),
+        (q[3].id, None, None, Some("旧的意见")),
+    ];
+    on_pool!(&app.db, p => {
+        sqlx::query(ballots).execute(p).await.unwrap();
+        sqlx::query(answers).execute(p).await.unwrap();
+        sqlx::query("INSERT INTO poll_ballots (id, poll_id, token_hash) VALUES ($1, $2, NULL)")
+            .bind(ballot_id).bind(poll.id).execute(p).await.unwrap();
+        for (question, option, rating, text) in &rows {
+            sqlx::query("INSERT INTO poll_answers (id, ballot_id, question_id, option_id, rating, answer_text) VALUES ($1, $2, $3, $4, $5, $6)")
+                .bind(uuid::Uuid::new_v4()).bind(ballot_id).bind(question).bind(option).bind(rating).bind(text)
+                .execute(p).await.unwrap();
+        }
+    });
+    app.db.upgrade_legacy_ballots().await.unwrap();
+    // Done once: the old tables are gone, and a second run changes nothing.
+    app.db.upgrade_legacy_ballots().await.unwrap();
+    close(&app, &poll).await;
+    let r = json::<Poll>(c.get(&format!("api/polls/{}", poll.id)).await)
+        .await
+        .results
+        .unwrap();
+    assert_eq!(r.ballots, 1);
+    assert_eq!(r.questions[0].votes, vec![0, 1, 0]);
+    assert_eq!(r.questions[1].votes, vec![1, 0, 1, 0]);
+    assert_eq!(r.questions[2].ratings, vec![0, 0, 1, 0, 0]);
+    assert_eq!(r.questions[3].texts, vec!["旧的意见".to_owned()]);
+});
+
+db_test!(villagers_voting_at_once_each_fill_their_own_slot, |app| {
+    app.demo().await;
+    let c = cadre(&app).await;
+    let mut voters = Vec::new();
+    for i in 0..6 {
+        voters.push(villager(&app, &format!("1370000050{i}"), &format!("{:03}", i + 1)).await);
+    }
+    let poll: Poll = json(
+        c.post(
+            &format!("api/regions/{VILLAGE}/polls"),
+            &new_poll("person", true, false),
+        )
+        .await,
+    )
+    .await;
+    let mut tasks = tokio::task::JoinSet::new();
+    for (i, v) in voters.into_iter().enumerate() {
+        let url = app.url(&format!("api/polls/{}/ballots", poll.id));
+        let body = ballot(&poll, i % 3, &[0]);
+        tasks.spawn(async move { v.post(url).json(&body).send().await.unwrap().status() });
+    }
+    while let Some(status) = tasks.join_next().await {
+        assert_eq!(status.unwrap(), StatusCode::CREATED);
+    }
+    // Six ballots in six slots; the live snapshot counts the first five whole.
+    let r = json::<Poll>(c.get(&format!("api/polls/{}", poll.id)).await)
+        .await
+        .results
+        .unwrap();
+    assert_eq!((r.ballots, r.questions[0].votes.iter().sum::<i64>()), (5, 5));
+    close(&app, &poll).await;
+    let r = json::<Poll>(c.get(&format!("api/polls/{}", poll.id)).await)
+        .await
+        .results
+        .unwrap();
+    assert_eq!((r.ballots, r.questions[0].votes.clone()), (6, vec![2, 2, 2]));
 });

@@ -82,6 +82,14 @@ fn PollView(poll: Poll, on_voted: Callback<()>) -> impl IntoView {
         T::PerPerson
     });
     #[cfg(not(feature = "staff"))]
+    let my_vote = poll
+        .voted
+        .then(|| view! { <super::polls_vote::MyVote poll=poll.clone()/> });
+    #[cfg(feature = "staff")]
+    let my_vote = poll
+        .voted
+        .then(|| view! { <p class="ok" role="status">{t(T::Voted)}</p> });
+    #[cfg(not(feature = "staff"))]
     let ballot = poll
         .can_vote
         .then(|| view! { <super::polls_vote::Ballot poll=poll.clone() on_voted=on_voted/> });
@@ -113,10 +121,13 @@ fn PollView(poll: Poll, on_voted: Callback<()>) -> impl IntoView {
                 <input id="poll-doc" class="hidden-file" type="file" accept="image/*,application/pdf" on:change=on_file/>
             </p>
             <crate::components::FormError error=error/>
-            <p class="actions">
-                <a class="button secondary" href=format!("api/polls/{}/results.csv", poll.id) download>{t(T::ExportCsv)}</a>
-                <a class="button secondary" href=format!("api/polls/{}/results.xlsx", poll.id) download>{t(T::ExportXlsx)}</a>
-            </p>
+            // Exports follow the same rule as the screen: nothing before results are shown.
+            {poll.results.is_some().then(|| view! {
+                <p class="actions">
+                    <a class="button secondary" href=format!("api/polls/{id}/results.csv") download>{t(T::ExportCsv)}</a>
+                    <a class="button secondary" href=format!("api/polls/{id}/results.xlsx") download>{t(T::ExportXlsx)}</a>
+                </p>
+            })}
         }
     };
     let hidden = if poll.live_results {
@@ -127,8 +138,7 @@ fn PollView(poll: Poll, on_voted: Callback<()>) -> impl IntoView {
     view! {
         <h2>{poll.title.clone()}" "<span class="tag">{state_text(poll.state)}</span></h2>
         <p class="muted">{per}" · "{t(T::Opens)}" "{poll.opens_at.china_string()}" · "{t(T::Closes)}" "{poll.closes_at.china_string()}</p>
-        {(poll.voted).then(|| view! { <p class="ok" role="status">{t(T::Voted)}
-            {poll.allow_change.then(|| view! { " · "{t(T::VoteChangeable)} })}</p> })}
+        {my_vote}
         {(!poll.documents.is_empty()).then(|| view! {
             <div class="thumbs">
                 {poll.documents.iter().map(|d| match d.kind {
@@ -148,6 +158,7 @@ fn PollView(poll: Poll, on_voted: Callback<()>) -> impl IntoView {
             None => view! { <Empty text=t(hidden)/> }.into_any(),
             Some(r) => view! {
                 <section class="card">
+                    {(poll.state != PollState::Closed).then(|| view! { <p class="hint">{t(T::LiveResultsNote)}</p> })}
                     <p>{t(T::Turnout)}" "{r.ballots}" / "{r.eligible}</p>
                     {poll.questions.iter().zip(r.questions).map(|(q, res)| {
                         let labels: Vec<String> = match q.kind {

@@ -99,6 +99,9 @@ impl Db {
                     .journal_mode(SqliteJournalMode::Wal)
                     .synchronous(SqliteSynchronous::Normal)
                     .foreign_keys(true)
+                    // Deleted content is overwritten, not left in free space (ballots and
+                    // anything else that must not outlive its deletion).
+                    .pragma("secure_delete", "on")
                     .busy_timeout(Duration::from_secs(10));
                 if let Some(dir) = opts.get_filename().parent()
                     && !dir.as_os_str().is_empty()
@@ -135,7 +138,10 @@ impl Db {
             Db::Sqlite(p) => SQLITE_MIGRATIONS.run(p).await,
             Db::Postgres(p) => POSTGRES_MIGRATIONS.run(p).await,
         }
-        .context("database migration failed")
+        .context("database migration failed")?;
+        self.upgrade_legacy_ballots()
+            .await
+            .context("moving ballots into ballot slots failed")
     }
 
     pub fn backend(&self) -> Backend {

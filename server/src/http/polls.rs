@@ -27,7 +27,7 @@ use crate::{
     authz::{Action, Actor, authorize, permits, villager_grant},
     db::{
         now,
-        polls::{Answer, PollRow, PollSpec, VoteError},
+        polls::{Answer, BallotLayout, LIVE_BATCH, PollRow, PollSpec, TEXT_MAX_CHARS, TOKEN_HASH_LEN, VoteError},
         to_wire,
     },
 };
@@ -268,15 +268,7 @@ async fn show(State(state): State<AppState>, actor: Actor, ApiPath(id): ApiPath<
         None => (false, false),
     };
     let questions = state.db.poll_questions(id).await?;
-    let region = RegionCode::parse(&poll.region_code).map_err(|e| anyhow::anyhow!("stored region: {e}"))?;
-    let staff = permits(&actor, Action::ManagePolls, &region);
-    let (ballots, eligible_count, mut per_question) = state.db.poll_results(id, &questions).await?;
-    let shown = staff || st == PollState::Closed || (poll.live_results && ballots >= MIN_LIVE_BALLOTS);
-    if !staff {
-        for q in &mut per_question {
-            q.texts.clear();
-        }
-    }
+    let results = shown_results(&state, &actor, &poll, &questions).await?;
     Ok(Json(Poll {
         id,
         title: poll.title.clone(),
@@ -289,11 +281,7 @@ async fn show(State(state): State<AppState>, actor: Actor, ApiPath(id): ApiPath<
         questions,
         voted,
         can_vote: st == PollState::Open && eligible && (!voted || poll.allow_change),
-        results: shown.then_some(PollResults {
-            ballots,
-            eligible: eligible_count,
-            questions: per_question,
-        }),
+        results,
         documents: state
             .db
             .poll_documents(Some(id), None)
@@ -304,11 +292,53 @@ async fn show(State(state): State<AppState>, actor: Actor, ApiPath(id): ApiPath<
     }))
 }
 
-fn token_hash(token: &str) -> Vec<u8> {
+/// The one rule for who sees which results, the same for villagers, staff and exports:
+/// exact counts once the poll has closed; while it is open, only on a poll that shows live
+/// results, and then only the snapshot taken when the number of ballots last reached a
+/// multiple of [`LIVE_BATCH`] (from [`MIN_LIVE_BALLOTS`] on), so that what anyone sees
+/// change is the sum of a whole batch of ballots, never one. Free-text suggestions go to
+/// the poll's staff only, under the same rule.
+async fn shown_results(
+    state: &AppState,
+    actor: &Actor,
+    poll: &PollRow,
+    questions: &[sunlight_api::poll::PollQuestion],
+) -> ApiResult<Option<PollResults>> {
+    let tally = match state_of(poll) {
+        PollState::Closed => Some(state.db.poll_results(poll.id, questions).await?),
+        PollState::Open if poll.live_results => state
+            .db
+            .poll_live_results(poll.id)
+            .await?
+            .filter(|(ballots, _, _)| *ballots >= MIN_LIVE_BALLOTS && ballots % LIVE_BATCH == 0),
+        PollState::Open | PollState::Upcoming => None,
+    };
+    let Some((ballots, eligible, mut per_question)) = tally else {
+        return Ok(None);
+    };
+    let region = RegionCode::parse(&poll.region_code).map_err(|e| anyhow::anyhow!("stored region: {e}"))?;
+    if !permits(actor, Action::ManagePolls, &region) {
+        for q in &mut per_question {
+            q.texts.clear();
+        }
+    }
+    Ok(Some(PollResults {
+        ballots,
+        eligible,
+        questions: per_question,
+    }))
+}
+
+/// What a slot keeps of a change token: a hash over the poll, the person who voted (even
+/// on a per-household poll) and the token, so a token read off a shared phone changes
+/// nothing for anyone else, and the server keeps no link from voter to ballot.
+fn token_hash(poll: Uuid, person: Uuid, token: &str) -> [u8; TOKEN_HASH_LEN] {
     let mut h = Sha256::new();
-    h.update(b"ballot\0");
+    h.update(b"sunlight ballot token\0");
+    h.update(poll.as_bytes());
+    h.update(person.as_bytes());
     h.update(token.as_bytes());
-    h.finalize().to_vec()
+    h.finalize().into()
 }
 
 /// Casts (or, where the poll allows and the phone sends its token, replaces) a ballot.
@@ -337,25 +367,40 @@ async fn vote(
     if !eligible {
         return Err(ApiError::Poll(ErrorCode::NotEligible));
     }
-    let answers = check_answers(&state.db.poll_questions(id).await?, &ballot)?;
+    let questions = state.db.poll_questions(id).await?;
+    let answers = check_answers(&questions, &ballot)?;
+    let layout = BallotLayout::new(&questions);
+    let blob = layout.encode(&answers)?;
     let token = match (&ballot.token, poll.allow_change) {
-        (Some(t), true) if t.len() >= 16 && t.len() <= 128 => Some(token_hash(t)),
+        (Some(t), true) if t.len() >= 16 && t.len() <= 128 => Some(token_hash(id, actor.0.id, t)),
         (Some(_), true) => return Err(ApiError::invalid("token", FieldError::BadFormat)),
         _ => None,
     };
+    let replace = async |hash: [u8; TOKEN_HASH_LEN]| match state.db.replace_ballot(id, &hash, &blob).await {
+        Ok(()) => Ok(StatusCode::OK),
+        Err(VoteError::UnknownToken) => Err(ApiError::Poll(ErrorCode::BallotTokenUnknown)),
+        Err(VoteError::AlreadyVoted) => Err(ApiError::Poll(ErrorCode::AlreadyVoted)),
+        Err(VoteError::Db(e)) => Err(e.into()),
+    };
     if voted {
-        let Some(hash) = token.filter(|_| poll.allow_change) else {
+        let Some(hash) = token else {
             return Err(ApiError::Poll(ErrorCode::AlreadyVoted));
         };
-        return match state.db.replace_ballot(id, &hash, &answers).await {
-            Ok(()) => Ok(StatusCode::OK),
-            Err(VoteError::UnknownToken | VoteError::AlreadyVoted) => Err(ApiError::Poll(ErrorCode::AlreadyVoted)),
-            Err(VoteError::Db(e)) => Err(e.into()),
-        };
+        return replace(hash).await;
     }
-    match state.db.cast_ballot(id, key, token.as_deref(), &answers).await {
+    // Without a token the slot keeps random bytes where a hash would be, like a blank slot.
+    match state
+        .db
+        .cast_ballot(id, key, &token.unwrap_or_else(rand::random), &blob, &layout)
+        .await
+    {
         Ok(()) => Ok(StatusCode::CREATED),
-        Err(VoteError::AlreadyVoted | VoteError::UnknownToken) => Err(ApiError::Poll(ErrorCode::AlreadyVoted)),
+        // A second tap that raced the first, from a phone that may change its ballot.
+        Err(VoteError::AlreadyVoted) => match token {
+            Some(hash) => replace(hash).await,
+            None => Err(ApiError::Poll(ErrorCode::AlreadyVoted)),
+        },
+        Err(VoteError::UnknownToken) => Err(ApiError::Poll(ErrorCode::AlreadyVoted)),
         Err(VoteError::Db(e)) => Err(e.into()),
     }
 }
@@ -401,7 +446,7 @@ fn check_answers(questions: &[sunlight_api::poll::PollQuestion], ballot: &Ballot
             },
             QuestionKind::Text => {
                 if let Some(t) = a.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-                    if t.chars().count() > 500 {
+                    if t.chars().count() > TEXT_MAX_CHARS {
                         return Err(ApiError::invalid("text", FieldError::TooLong));
                     }
                     out.push(Answer::Text(q.id, t.to_owned()));
@@ -412,14 +457,20 @@ fn check_answers(questions: &[sunlight_api::poll::PollQuestion], ballot: &Ballot
     Ok(out)
 }
 
-/// The results as a table for staff: a header, then per option (or rating) its votes and
+/// The results as a table for staff, under the same rule as on screen: a header, then per option (or rating) its votes and
 /// share, every suggestion (without names), and the turnout last.
 async fn results_table(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<Vec<[String; 4]>> {
     let (poll, _) = visible(state, actor, id).await?;
     let region = RegionCode::parse(&poll.region_code).map_err(|e| anyhow::anyhow!("stored region: {e}"))?;
     authorize(actor, Action::ManagePolls, &region)?;
     let questions = state.db.poll_questions(id).await?;
-    let (ballots, eligible, results) = state.db.poll_results(id, &questions).await?;
+    let PollResults {
+        ballots,
+        eligible,
+        questions: results,
+    } = shown_results(state, actor, &poll, &questions)
+        .await?
+        .ok_or(ApiError::Poll(ErrorCode::ResultsNotShown))?;
     let mut rows = vec![["问题", "选项", "票数", "占比"].map(str::to_owned)];
     for (q, r) in questions.iter().zip(&results) {
         let total: i64 = r.votes.iter().sum::<i64>() + r.ratings.iter().sum::<i64>();
@@ -462,7 +513,8 @@ fn download(content_type: &'static str, name: &'static str, body: Vec<u8>) -> im
 /// The results as CSV (UTF-8 with a byte-order mark, so Excel shows the Chinese).
 #[utoipa::path(get, path = "/api/polls/{id}/results.csv", tag = "polls",
     params(("id" = Uuid, Path)),
-    responses((status = 200, content_type = "text/csv"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, content_type = "text/csv"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody)))]
 async fn export(
     State(state): State<AppState>,
     actor: Actor,
@@ -484,7 +536,7 @@ async fn export(
 #[utoipa::path(get, path = "/api/polls/{id}/results.xlsx", tag = "polls",
     params(("id" = Uuid, Path)),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+        (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn export_xlsx(
     State(state): State<AppState>,
     actor: Actor,
