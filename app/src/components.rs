@@ -17,6 +17,7 @@ pub fn Page(#[prop(into)] title: Signal<String>, children: Children) -> impl Int
     view! {
         <header class="bar"><h1>{move || title.get()}</h1></header>
         <OfflineBanner/>
+        <ResetNotice/>
         <div class="content">{children()}</div>
         <TabBar/>
     }
@@ -80,6 +81,40 @@ pub fn TabBar() -> impl IntoView {
 pub fn OfflineBanner() -> impl IntoView {
     let online = expect_context::<ReadSignal<bool>>();
     move || (!online.get()).then(|| view! { <p class="banner" role="status">{t(T::Offline)}</p> })
+}
+
+/// Tells the signed-in person that their password was reset with a code someone else
+/// issued, on every page until they acknowledge it: a cadre who took over an account this
+/// way cannot keep it quiet.
+#[component]
+fn ResetNotice() -> impl IntoView {
+    let session = use_context::<Session>();
+    move || {
+        let session = session?;
+        let me = session.0.get().flatten()?;
+        let unseen: Vec<_> = me.password_resets.iter().filter(|r| !r.noticed).cloned().collect();
+        let latest = unseen.first()?.clone();
+        let acknowledge = move |_| {
+            leptos::task::spawn_local(async move {
+                if crate::api::post::<_, ()>("api/me/password-resets/noticed", &()).await.is_ok() {
+                    session.0.update(|me| {
+                        if let Some(Some(me)) = me {
+                            me.password_resets.iter_mut().for_each(|r| r.noticed = true);
+                        }
+                    });
+                }
+            });
+        };
+        Some(view! {
+            <section class="banner warning" role="alert">
+                <p>{t(T::PasswordWasReset)
+                    .replace("{when}", &latest.reset_at.china_string())
+                    .replace("{who}", &latest.issued_by)}</p>
+                <p>{t(T::PasswordResetAdvice)}</p>
+                <button type="button" class="secondary" on:click=acknowledge>{t(T::Acknowledge)}</button>
+            </section>
+        })
+    }
 }
 
 #[component]

@@ -45,6 +45,20 @@ pub fn MePage() -> impl IntoView {
                         {(staff && villager && !cfg!(feature = "staff")).then(|| view! { <Go href=paths::WORK class="button secondary">{t(T::GoToWork)}</Go> })}
                         {(villager && cfg!(feature = "staff")).then(|| view! { <Go href=paths::HOME class="button secondary">{t(T::GoToVillage)}</Go> })}
                     </section>
+                    <section class="card">
+                        <h2>{t(T::PasswordResets)}</h2>
+                        {if me.password_resets.is_empty() {
+                            view! { <p class="muted">{t(T::NoPasswordResets)}</p> }.into_any()
+                        } else {
+                            view! {
+                                <ul class="plain">
+                                    {me.password_resets.iter().map(|r| view! {
+                                        <li>{r.reset_at.china_string()}" · "{r.issued_by.clone()}</li>
+                                    }).collect_view()}
+                                </ul>
+                            }.into_any()
+                        }}
+                    </section>
                 }
             })}
             <section class="card settings">
