@@ -51,6 +51,10 @@ pub enum ErrorCode {
     DamagedFile,
     /// Something failed on the server; details are in its log, not here.
     Internal,
+    /// An inspector tried to give office keys to themself (only the recovery key may).
+    GrantToSelf,
+    /// An inspector tried to give office keys they do not hold themself.
+    KeyNotHeld,
 }
 
 /// One rejected row of a bulk import.

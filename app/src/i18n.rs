@@ -917,6 +917,14 @@ pub fn error_text(code: ErrorCode) -> &'static str {
             "服务器出错了，请稍后再试。",
             "Something went wrong on the server. Please try later.",
         ),
+        ErrorCode::GrantToSelf => (
+            "不能给自己授权，请由其他成员或用恢复码授权。",
+            "You cannot let yourself in: ask another member, or use the recovery code.",
+        ),
+        ErrorCode::KeyNotHeld => (
+            "您没有持有这些密钥，不能授权给别人。",
+            "You do not hold these keys, so you cannot give them to anyone.",
+        ),
     };
     pick(zh, en)
 }

@@ -190,7 +190,12 @@ pub struct MemberKeys {
 
 /// For each member (in order), who admitted their current keys, when a trusted admission
 /// does; `None` means the member is unproven (未经认证) and must be sealed nothing.
-pub fn verify_members(office: &str, root: &Key, admissions: &[Admission], members: &[MemberKeys]) -> Vec<Option<AdmittedBy>> {
+pub fn verify_members(
+    office: &str,
+    root: &Key,
+    admissions: &[Admission],
+    members: &[MemberKeys],
+) -> Vec<Option<AdmittedBy>> {
     let trusted = trusted_admissions(office, root, admissions);
     members
         .iter()
@@ -219,6 +224,11 @@ pub fn sign_office_key(office: &str, public_key: &Key, signer: &Signer) -> Signa
     signer.sign(&office_key_message(office, public_key))
 }
 
+/// Whether the holder of `signer_key` signed `public_key` as a key of `office`.
+pub fn office_key_signed_by(office: &str, public_key: &Key, signer_key: &Key, signature: &Signature) -> bool {
+    verify(signer_key, &office_key_message(office, public_key), signature)
+}
+
 /// Whether an office public key was made by an admitted member of that office: `signed_by`
 /// has a trusted admission whose signing key verifies `signature`. This is what a browser
 /// checks before sealing to another office's key.
@@ -230,11 +240,10 @@ pub fn verify_office_key(
     signed_by: Uuid,
     signature: &Signature,
 ) -> bool {
-    let message = office_key_message(office, public_key);
     admissions
         .iter()
         .zip(trusted_admissions(office, root, admissions))
-        .any(|(a, t)| t && a.member == signed_by && verify(&a.signing_key, &message, signature))
+        .any(|(a, t)| t && a.member == signed_by && office_key_signed_by(office, public_key, &a.signing_key, signature))
 }
 
 #[cfg(test)]
@@ -413,12 +422,40 @@ mod tests {
         assert!(verify_office_key(OFFICE, &root, &admissions, &key, head.id, &signature));
         // Another key, another office, another root, or a signer nobody admitted: no.
         let other = KeyPair::generate(&mut os).public();
-        assert!(!verify_office_key(OFFICE, &root, &admissions, &other, head.id, &signature));
-        assert!(!verify_office_key("359901102000", &root, &admissions, &key, head.id, &signature));
+        assert!(!verify_office_key(
+            OFFICE,
+            &root,
+            &admissions,
+            &other,
+            head.id,
+            &signature
+        ));
+        assert!(!verify_office_key(
+            "359901102000",
+            &root,
+            &admissions,
+            &key,
+            head.id,
+            &signature
+        ));
         let stranger_root = RecoveryCode::generate(&mut os).signer().public();
-        assert!(!verify_office_key(OFFICE, &stranger_root, &admissions, &key, head.id, &signature));
+        assert!(!verify_office_key(
+            OFFICE,
+            &stranger_root,
+            &admissions,
+            &key,
+            head.id,
+            &signature
+        ));
         let stranger = Person::new();
         let theirs = sign_office_key(OFFICE, &key, &stranger.keys.signer());
-        assert!(!verify_office_key(OFFICE, &root, &admissions, &key, stranger.id, &theirs));
+        assert!(!verify_office_key(
+            OFFICE,
+            &root,
+            &admissions,
+            &key,
+            stranger.id,
+            &theirs
+        ));
     }
 }
