@@ -364,6 +364,17 @@ pub enum T {
     WhichVillage,
     YourReceipt,
     YourReport,
+    // Office admissions (准入), proven by signatures in the browser
+    AdmittedByRecovery,
+    AdmittedByMember,
+    Unproven,
+    UnprovenHint,
+    UnprovenWarning,
+    RootFingerprint,
+    RootChanged,
+    SelfUnproven,
+    KeyUnproven,
+    TransferUnproven,
 }
 
 impl T {
@@ -826,6 +837,31 @@ impl T {
             T::WhichVillage => ("被举报人所在的村", "Village concerned"),
             T::YourReceipt => ("查询码", "Receipt code"),
             T::YourReport => ("您的举报", "Your report"),
+            T::AdmittedByRecovery => ("由恢复码准入", "Let in with the recovery code"),
+            T::AdmittedByMember => ("准入人：", "Let in by "),
+            T::Unproven => ("未经认证", "Not proven"),
+            T::UnprovenHint => (
+                "没有可验证的准入签名。本页不会向其加密任何密钥；如确系本机关人员，请核对指纹后重新授权。",
+                "No admission signature proves this member. This page seals no key to them; if they really belong here, check their fingerprint and let them in.",
+            ),
+            T::UnprovenWarning => (
+                "名单中有未经认证的成员：他们不会收到任何密钥。服务器可能被篡改，请报告上级。",
+                "Some listed members are not proven: they get no key. The server may have been tampered with; report it.",
+            ),
+            T::RootFingerprint => ("本机关认证指纹", "Office root fingerprint"),
+            T::RootChanged => (
+                "本机关的认证密钥与此浏览器记录的不同，服务器可能被篡改。核实之前，本页不会向任何人加密。",
+                "The office's root key differs from the one this browser recorded: the server may have been tampered with. Until checked, this page seals nothing to anyone.",
+            ),
+            T::SelfUnproven => (
+                "您自己的准入无法验证，暂不能为他人授权。",
+                "Your own admission cannot be proven, so you cannot let others in.",
+            ),
+            T::KeyUnproven => (
+                "当前机关密钥没有经认证成员的签名，请勿公布，报告上级。",
+                "The current office key is not signed by a proven member: do not publish it; report it.",
+            ),
+            T::TransferUnproven => ("密钥无法验证，不能移送", "Its key cannot be proven; cannot transfer"),
         };
         match lang {
             Lang::Zh => zh,
