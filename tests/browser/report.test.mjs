@@ -240,24 +240,26 @@ test('the office page seals nothing to members the server lists without a proven
     if (r.method() === 'POST' && r.url().endsWith(`/api/offices/${office}/removals`)) removals.push(r.postDataJSON());
   });
   head.on('dialog', (d) => d.accept());
+  // A member's row, by the name in bold (the access log's lines name people too).
+  const member = (name) => head.locator('ul.rows li', { has: head.locator('b', { hasText: name }) });
   await signIn(head, server.base, '13800000006');
   await head.goto(server.base + `office/${office}`);
   await head.getByLabel('纪检口令').fill(PASSPHRASE);
   await head.getByRole('button', { name: '解锁' }).click();
   for (const i of intruders) {
-    const row = head.locator('li', { hasText: i.name });
+    const row = member(i.name);
     await row.getByText('未经认证', { exact: true }).waitFor();
     assert.equal(await row.getByText('已授权').count(), 0, `${i.name} is not shown as holding the keys`);
   }
   await head.getByText('名单中有未经认证的成员').waitFor();
   // Those really let in show who let them in.
-  await head.locator('li', { hasText: '王纪检' }).getByText('准入人：郑纪检').waitFor();
-  await head.locator('li', { has: head.locator('b', { hasText: '郑纪检' }) }).getByText('由恢复码准入').waitFor();
+  await member('王纪检').getByText('准入人：郑纪检').waitFor();
+  await member('郑纪检').getByText('由恢复码准入').waitFor();
   await shot(head, 'report-09-unproven-members');
 
   // The head removes 王纪检: the new office key goes to the head alone.
-  await head.locator('li', { hasText: '王纪检' }).getByRole('button', { name: '移除' }).click();
-  await head.locator('li', { hasText: '王纪检' }).waitFor({ state: 'detached' });
+  await member('王纪检').getByRole('button', { name: '移除' }).click();
+  await member('王纪检').waitFor({ state: 'detached' });
   assert.equal(removals.length, 1);
   const sent = removals[0];
   const sealedTo = sent.wraps.map((w) => w.member);

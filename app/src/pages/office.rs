@@ -403,6 +403,7 @@ fn SetupForm(code: String, me: KeyPair, reload: Callback<()>) -> impl IntoView {
     let error = RwSignal::new(None::<Failure>);
     let noted = RwSignal::new(false);
     let pending = StoredValue::new(None::<(String, Unlocked)>);
+    let my_id = me_id();
     let done = move |_| {
         if let Some((code, u)) = pending.get_value() {
             office_keys.0.update(|m| {
@@ -421,7 +422,7 @@ fn SetupForm(code: String, me: KeyPair, reload: Callback<()>) -> impl IntoView {
             // The recovery key admits the founding head; the head vouches for the office key.
             let admission = Admission::sign(
                 &code,
-                me_id(),
+                my_id,
                 me.public(),
                 me.signer().public(),
                 seal::now_ms(),
