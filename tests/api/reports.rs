@@ -189,12 +189,9 @@ fn admission(office: &str, member: Uuid, keys: &KeyPair, by: AdmittedBy, signer:
            "at_ms": a.at_ms, "signature": b64(&a.signature)})
 }
 
-/// Who each member of the office is proven to be admitted by, as a browser checks it from
-/// what the server serves (`None`: unproven).
-fn proven(state: &OfficeState, root: &Key) -> Vec<(Uuid, Option<AdmittedBy>)> {
-    let admissions: Vec<Admission> = state
-        .admissions
-        .iter()
+/// Served admissions, decoded as a browser does.
+fn decode(list: &[sunlight_api::report::SignedAdmission]) -> Vec<Admission> {
+    list.iter()
         .map(|a| Admission {
             member: a.member,
             public_key: unb64(&a.public_key).unwrap().try_into().unwrap(),
@@ -203,7 +200,13 @@ fn proven(state: &OfficeState, root: &Key) -> Vec<(Uuid, Option<AdmittedBy>)> {
             at_ms: a.at_ms,
             signature: unb64(&a.signature).unwrap().try_into().unwrap(),
         })
-        .collect();
+        .collect()
+}
+
+/// Who each member of the office is proven to be admitted by, as a browser checks it from
+/// what the server serves (`None`: unproven).
+fn proven(state: &OfficeState, root: &Key) -> Vec<(Uuid, Option<AdmittedBy>)> {
+    let admissions = decode(&state.admissions);
     let members: Vec<_> = state
         .members
         .iter()
@@ -512,7 +515,31 @@ db_test!(higher_offices_count_but_never_read_and_transfers_re_seal, |app| {
     let (head, _) = township_office(&app).await;
     let county = Inspector::new(&app, "13700000002", COUNTY).await;
     county.enroll(&app, COUNTY, "县纪委口令").await;
-    county.setup(&app, COUNTY).await;
+    let county_recovery = county.setup(&app, COUNTY).await;
+    // Before sealing to the county's key, a browser checks it was made by a member the
+    // county's admissions prove, back to the county's root.
+    let offices: Vec<OfficeKeyInfo> = json(app.get(&format!("api/report-offices?village={VILLAGE}")).await).await;
+    let c = offices.iter().find(|o| o.code.as_str() == COUNTY).unwrap();
+    let root: Key = unb64(c.root_key.as_ref().unwrap()).unwrap().try_into().unwrap();
+    assert_eq!(root, county_recovery.signer().public());
+    let decoded = decode(&c.admissions);
+    let key: Key = unb64(c.public_key.as_ref().unwrap()).unwrap().try_into().unwrap();
+    let signature = unb64(c.key_signature.as_ref().unwrap()).unwrap().try_into().unwrap();
+    assert_eq!(c.key_signed_by, Some(county.id));
+    assert!(sunlight_seal::trust::verify_office_key(
+        COUNTY, &root, &decoded, &key, county.id, &signature
+    ));
+    // Under another root (an operator's invented chain, as a browser that recorded the
+    // real one sees it), the same rows prove nothing.
+    let other_root = RecoveryCode::generate(&mut os).signer().public();
+    assert!(!sunlight_seal::trust::verify_office_key(
+        COUNTY,
+        &other_root,
+        &decoded,
+        &key,
+        county.id,
+        &signature
+    ));
     file(&app, TOWNSHIP, true).await;
     file(&app, TOWNSHIP, false).await;
     let inbox: Vec<InboxItem> = head.get(&app, &format!("api/offices/{TOWNSHIP}/reports")).await;
