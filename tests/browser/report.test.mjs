@@ -14,6 +14,8 @@ const PASSPHRASE = '桃源镇纪委 2026 口令';
 
 let server;
 let browser;
+// The office's root fingerprint, as shown with the recovery code at set-up.
+let rootFingerprint;
 before(async () => {
   // Every request and every query logged, so the check below reads all the server says.
   server = await startServer([], { RUST_LOG: 'debug' });
@@ -61,6 +63,8 @@ test('an anonymous report goes from a phone to the township office and back', as
   const recovery = (await office.locator('.code.receipt').textContent()).trim();
   assert.equal(recovery.split(' ').length, 8, `recovery code: ${recovery}`);
   const officeFingerprint = (await office.locator('.fingerprint').first().textContent()).split('指纹')[1].trim();
+  rootFingerprint = (await office.locator('.fingerprint').nth(1).textContent()).split('指纹')[1].trim();
+  assert.match(rootFingerprint, /^[0-9A-F]{4}( [0-9A-F]{4}){7}$/);
   await shot(office, 'report-01-office-recovery');
   await office.getByLabel('恢复码已打印并交专人封存').check();
   await office.getByRole('button', { name: '继续' }).click();
@@ -252,6 +256,8 @@ test('the office page seals nothing to members the server lists without a proven
     assert.equal(await row.getByText('已授权').count(), 0, `${i.name} is not shown as holding the keys`);
   }
   await head.getByText('名单中有未经认证的成员').waitFor();
+  // A browser that meets the office for the first time shows the root printed at set-up.
+  await head.getByText(rootFingerprint).waitFor();
   // Those really let in show who let them in.
   await member('王纪检').getByText('准入人：郑纪检').waitFor();
   await member('郑纪检').getByText('由恢复码准入').waitFor();

@@ -399,7 +399,7 @@ fn Unlocked(state: OfficeState, unlocked: Unlocked, reload: Callback<()>) -> imp
 #[component]
 fn SetupForm(code: String, me: KeyPair, reload: Callback<()>) -> impl IntoView {
     let office_keys = expect_context::<OfficeKeys>();
-    let shown = RwSignal::new(None::<(String, String)>);
+    let shown = RwSignal::new(None::<(String, String, String)>);
     let error = RwSignal::new(None::<Failure>);
     let noted = RwSignal::new(false);
     let pending = StoredValue::new(None::<(String, Unlocked)>);
@@ -454,7 +454,11 @@ fn SetupForm(code: String, me: KeyPair, reload: Callback<()>) -> impl IntoView {
                     }
                     // Held back until the code is noted: taking the keys re-renders the page.
                     pending.set_value(Some((code.clone(), Unlocked { me: me.clone(), keys })));
-                    shown.set(Some((recovery.display(), fingerprint(&office.public()))));
+                    shown.set(Some((
+                        recovery.display(),
+                        fingerprint(&office.public()),
+                        fingerprint(&root.public()),
+                    )));
                 }
                 Err(f) => error.set(Some(f)),
             }
@@ -469,10 +473,13 @@ fn SetupForm(code: String, me: KeyPair, reload: Callback<()>) -> impl IntoView {
                     <FormError error=error/>
                     <button type="button" class="big" on:click=start.clone()>{t(T::SetupOffice)}</button>
                 }.into_any(),
-                Some((code, fp)) => view! {
+                Some((code, fp, root_fp)) => view! {
                     <p>{t(T::RecoveryShownOnce)}</p>
                     <p class="code receipt">{code}</p>
                     <p class="fingerprint">{t(T::OfficeFingerprint)}" "{fp}</p>
+                    // Printed with the code: what members compare when a browser meets the
+                    // office for the first time.
+                    <p class="fingerprint">{t(T::RootFingerprint)}" "{root_fp}</p>
                     <button type="button" class="secondary" on:click=move |_| { let _ = window().print(); }>{t(T::Print)}</button>
                     <label class="choice"><input type="checkbox" on:change=move |ev| noted.set(event_target_checked(&ev))/>" "{t(T::RecoveryNoted)}</label>
                     <button type="button" class="big" disabled=move || !noted.get() on:click=done>{t(T::Continue)}</button>
