@@ -65,6 +65,10 @@ pub enum ErrorCode {
     BallotTokenUnknown,
     /// The poll's results are not shown yet (after closing, or live from a minimum count).
     ResultsNotShown,
+    /// An inspector tried to give office keys to themself (only the recovery key may).
+    GrantToSelf,
+    /// An inspector tried to give office keys they do not hold themself.
+    KeyNotHeld,
 }
 
 /// One rejected row of a bulk import.

@@ -228,6 +228,14 @@ pub struct OfficeKeyInfo {
     /// X25519 public key, base64.
     pub public_key: Option<String>,
     pub fingerprint: Option<String>,
+    /// The member who made the current key, and their signature over it (base64): a
+    /// browser seals to this key only if the signer's admission chains back to `root_key`.
+    pub key_signed_by: Option<Uuid>,
+    pub key_signature: Option<String>,
+    /// The office's root signing key (from its recovery code), base64.
+    pub root_key: Option<String>,
+    /// The office's admissions, for checking `key_signed_by`.
+    pub admissions: Vec<SignedAdmission>,
 }
 
 /// A proof-of-work puzzle for one filing.
@@ -338,6 +346,29 @@ pub struct OfficeKey {
     pub fingerprint: String,
     pub active: bool,
     pub created_at: Timestamp,
+    /// The member who made this key pair, and their signature over its public key
+    /// (base64); absent on keys made before signatures.
+    pub signed_by: Option<Uuid>,
+    pub signature: Option<String>,
+}
+
+/// A signed admission (准入): who let a member's keys into the office. The signature is
+/// Ed25519 over the office code, the member's account and both public keys, and `at_ms`
+/// (see `sunlight_seal::trust`); the server stores it and cannot make one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SignedAdmission {
+    pub member: Uuid,
+    /// The member's X25519 public key, base64.
+    pub public_key: String,
+    /// The member's Ed25519 public key, base64.
+    pub signing_key: String,
+    /// The admitting member; `None` for the office's recovery key.
+    pub by: Option<Uuid>,
+    /// Unix milliseconds, as signed.
+    pub at_ms: i64,
+    /// Base64.
+    pub signature: String,
 }
 
 /// An inspector enrolled in an office's key group.
@@ -349,7 +380,12 @@ pub struct Member {
     pub head: bool,
     pub fingerprint: String,
     pub public_key: String,
-    /// Holds every office key (has been let in by a member).
+    /// The member's Ed25519 public key, base64; absent for an enrolment made before
+    /// admissions were signed.
+    pub signing_key: Option<String>,
+    /// The server holds a sealed copy of every office key for them. Only says that rows
+    /// exist: whether the member was really let in is for the browser to check against
+    /// `OfficeState::admissions`.
     pub granted: bool,
 }
 
@@ -381,6 +417,11 @@ pub struct OfficeState {
     pub recovery_public_key: Option<String>,
     /// The office keys sealed to the recovery key.
     pub recovery_wraps: Vec<KeyWrap>,
+    /// The office's root signing key (from the recovery code), base64: every admission
+    /// chains back to it.
+    pub root_key: Option<String>,
+    /// Every stored admission of the office.
+    pub admissions: Vec<SignedAdmission>,
     pub members: Vec<Member>,
     pub me: Option<MyKey>,
 }
@@ -389,6 +430,8 @@ pub struct OfficeState {
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
 pub struct Enroll {
     pub public_key: String,
+    /// The Ed25519 key derived from the same secret, base64.
+    pub signing_key: String,
     pub locked_secret: String,
     pub salt: String,
     pub memory_kib: u32,
@@ -405,6 +448,12 @@ pub struct SetupOffice {
     pub my_wrap: String,
     /// The office secret sealed to the recovery key.
     pub recovery_wrap: String,
+    /// The recovery code's signing key, base64: the office's root.
+    pub recovery_signing_key: String,
+    /// The head's signature over the office public key, base64.
+    pub key_signature: String,
+    /// The recovery key admits the founding head.
+    pub admission: SignedAdmission,
 }
 
 /// Lets an enrolled inspector in: every office key sealed to their key.
@@ -413,6 +462,9 @@ pub struct SetupOffice {
 pub struct GrantMember {
     pub member: Uuid,
     pub wraps: Vec<KeyWrap>,
+    /// The granter's signature over the newcomer's keys; for a member letting themself in
+    /// again with the recovery code, the recovery key's (`by` is `None`).
+    pub admission: SignedAdmission,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -429,8 +481,13 @@ pub struct MemberWrap {
 pub struct RemoveMember {
     pub member: Uuid,
     pub public_key: String,
+    /// The head's signature over the new office public key, base64.
+    pub key_signature: String,
     pub wraps: Vec<MemberWrap>,
     pub recovery_wrap: String,
+    /// The head signs every remaining proven member in again, so that nobody's admission
+    /// hangs on the removed member's.
+    pub admissions: Vec<SignedAdmission>,
 }
 
 /// A report in an office's inbox: no content.

@@ -381,6 +381,17 @@ pub enum T {
     CloseEarly,
     ConfirmCloseEarly,
     ConfirmPublish,
+    // Office admissions (准入), proven by signatures in the browser
+    AdmittedByRecovery,
+    AdmittedByMember,
+    Unproven,
+    UnprovenHint,
+    UnprovenWarning,
+    RootFingerprint,
+    RootChanged,
+    SelfUnproven,
+    KeyUnproven,
+    TransferUnproven,
 }
 
 impl T {
@@ -893,6 +904,31 @@ impl T {
                 "公开后本月账目不能再改，全村都能看到。确定公开吗？",
                 "Once published, the month can no longer change and the whole village sees it. Publish?",
             ),
+            T::AdmittedByRecovery => ("由恢复码准入", "Let in with the recovery code"),
+            T::AdmittedByMember => ("准入人：", "Let in by "),
+            T::Unproven => ("未经认证", "Not proven"),
+            T::UnprovenHint => (
+                "没有可验证的准入签名。本页不会向其加密任何密钥；如确系本机关人员，请核对指纹后重新授权。",
+                "No admission signature proves this member. This page seals no key to them; if they really belong here, check their fingerprint and let them in.",
+            ),
+            T::UnprovenWarning => (
+                "名单中有未经认证的成员：他们不会收到任何密钥。服务器可能被篡改，请报告上级。",
+                "Some listed members are not proven: they get no key. The server may have been tampered with; report it.",
+            ),
+            T::RootFingerprint => ("本机关认证指纹", "Office root fingerprint"),
+            T::RootChanged => (
+                "本机关的认证密钥与此浏览器记录的不同，服务器可能被篡改。核实之前，本页不会向任何人加密。",
+                "The office's root key differs from the one this browser recorded: the server may have been tampered with. Until checked, this page seals nothing to anyone.",
+            ),
+            T::SelfUnproven => (
+                "您自己的准入无法验证，暂不能为他人授权。",
+                "Your own admission cannot be proven, so you cannot let others in.",
+            ),
+            T::KeyUnproven => (
+                "当前机关密钥没有经认证成员的签名，请勿公布，报告上级。",
+                "The current office key is not signed by a proven member: do not publish it; report it.",
+            ),
+            T::TransferUnproven => ("密钥无法验证，不能移送", "Its key cannot be proven; cannot transfer"),
         };
         match lang {
             Lang::Zh => zh,
@@ -1007,6 +1043,14 @@ pub fn error_text(code: ErrorCode) -> &'static str {
         ErrorCode::MonthNotEnded => (
             "本月还没结束，月底之后才能提交审核；确需提前结账，请选择“提前结账”。",
             "The month has not ended: submit it after its last day, or choose \"close early\".",
+        ),
+        ErrorCode::GrantToSelf => (
+            "不能给自己授权，请由其他成员或用恢复码授权。",
+            "You cannot let yourself in: ask another member, or use the recovery code.",
+        ),
+        ErrorCode::KeyNotHeld => (
+            "您没有持有这些密钥，不能授权给别人。",
+            "You do not hold these keys, so you cannot give them to anyone.",
         ),
     };
     pick(zh, en)

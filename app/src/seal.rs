@@ -182,3 +182,176 @@ async fn in_worker(
             .map_err(|_| sunlight_seal::OpenError),
     )
 }
+
+#[cfg(feature = "office")]
+pub use trust::*;
+
+/// Whom the office page may seal to: signed admissions checked here, in the browser,
+/// against the office's root key, never the server's word (see `sunlight_seal::trust`).
+#[cfg(feature = "office")]
+mod trust {
+    use std::collections::HashMap;
+
+    use sunlight_api::report::{OfficeState, SignedAdmission};
+    use sunlight_seal::{
+        Admission, AdmittedBy, Key, MemberKeys, Signature, b64,
+        trust::{verify_members, verify_office_key},
+        unb64,
+    };
+    use uuid::Uuid;
+
+    fn key32(text: &str) -> Option<Key> {
+        unb64(text)?.try_into().ok()
+    }
+
+    fn sig64(text: &str) -> Option<Signature> {
+        unb64(text)?.try_into().ok()
+    }
+
+    /// The admissions as served; a row that does not decode proves nothing and is dropped.
+    pub fn admissions(list: &[SignedAdmission]) -> Vec<Admission> {
+        list.iter()
+            .filter_map(|a| {
+                Some(Admission {
+                    member: a.member,
+                    public_key: key32(&a.public_key)?,
+                    signing_key: key32(&a.signing_key)?,
+                    by: a.by.map_or(AdmittedBy::Recovery, AdmittedBy::Member),
+                    at_ms: a.at_ms,
+                    signature: sig64(&a.signature)?,
+                })
+            })
+            .collect()
+    }
+
+    /// The wire form of an admission signed here.
+    pub fn wire(a: &Admission) -> SignedAdmission {
+        SignedAdmission {
+            member: a.member,
+            public_key: b64(&a.public_key),
+            signing_key: b64(&a.signing_key),
+            by: match a.by {
+                AdmittedBy::Recovery => None,
+                AdmittedBy::Member(m) => Some(m),
+            },
+            at_ms: a.at_ms,
+            signature: b64(&a.signature),
+        }
+    }
+
+    /// Now, in Unix milliseconds, for an admission's time.
+    pub fn now_ms() -> i64 {
+        js_sys::Date::now() as i64
+    }
+
+    /// An office's root key as this browser trusts it.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum Root {
+        /// Served, and the same as the one this browser recorded the first time it saw it.
+        Trusted(Key),
+        /// Served, but not the one recorded: the server may be lying; seal nothing.
+        Changed,
+        /// The office has none (not set up, or set up before admissions were signed).
+        Missing,
+    }
+
+    fn storage() -> Option<web_sys::Storage> {
+        leptos::prelude::window().local_storage().ok().flatten()
+    }
+
+    fn storage_key(office: &str) -> String {
+        format!("sunlight-office-root-{office}")
+    }
+
+    /// Records `root` as the office's root in this browser (at set-up, or on first sight).
+    pub fn pin_root(office: &str, root: &Key) {
+        if let Some(s) = storage() {
+            let _ = s.set_item(&storage_key(office), &b64(root));
+        }
+    }
+
+    /// The served root, checked against the one this browser recorded (recorded now if
+    /// none was).
+    pub fn root(office: &str, served: Option<&str>) -> Root {
+        let Some(served) = served.and_then(key32) else {
+            return Root::Missing;
+        };
+        let pinned = storage().and_then(|s| s.get_item(&storage_key(office)).ok().flatten());
+        match pinned.as_deref().map(key32) {
+            Some(Some(p)) if p != served => Root::Changed,
+            Some(Some(_)) => Root::Trusted(served),
+            _ => {
+                pin_root(office, &served);
+                Root::Trusted(served)
+            }
+        }
+    }
+
+    /// What this browser proves about an office's members.
+    #[derive(Debug, Clone)]
+    pub struct Proof {
+        pub root: Root,
+        by: HashMap<Uuid, AdmittedBy>,
+        admissions: Vec<Admission>,
+    }
+
+    impl Proof {
+        /// Who admitted `member`'s current keys, if a chain from the root proves it.
+        pub fn admitted_by(&self, member: Uuid) -> Option<AdmittedBy> {
+            self.by.get(&member).copied()
+        }
+
+        /// Whether `public` was vouched for by a proven member of `office`.
+        pub fn vouches_for_key(
+            &self,
+            office: &str,
+            public: &Key,
+            signed_by: Option<Uuid>,
+            signature: Option<&str>,
+        ) -> bool {
+            let Root::Trusted(root) = self.root else {
+                return false;
+            };
+            match (signed_by, signature.and_then(sig64)) {
+                (Some(by), Some(sig)) => verify_office_key(office, &root, &self.admissions, public, by, &sig),
+                _ => false,
+            }
+        }
+    }
+
+    /// Checks every served admission of an office back to its root.
+    pub fn prove(office: &str, served_root: Option<&str>, served: &[SignedAdmission], members: &[MemberKeys]) -> Proof {
+        let root = root(office, served_root);
+        let admissions = admissions(served);
+        let by = match root {
+            Root::Trusted(r) => members
+                .iter()
+                .zip(verify_members(office, &r, &admissions, members))
+                .filter_map(|(m, by)| Some((m.account, by?)))
+                .collect(),
+            _ => HashMap::new(),
+        };
+        Proof { root, by, admissions }
+    }
+
+    /// The proof for an office page's state.
+    pub fn prove_office(state: &OfficeState) -> Proof {
+        let members: Vec<MemberKeys> = state
+            .members
+            .iter()
+            .filter_map(|m| {
+                Some(MemberKeys {
+                    account: m.account,
+                    public_key: key32(&m.public_key)?,
+                    signing_key: m.signing_key.as_deref().and_then(key32),
+                })
+            })
+            .collect();
+        prove(
+            state.code.as_str(),
+            state.root_key.as_deref(),
+            &state.admissions,
+            &members,
+        )
+    }
+}

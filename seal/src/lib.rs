@@ -16,6 +16,9 @@
 //!   under a key derived from the inspector's passphrase with Argon2id ([`passphrase_key`]),
 //!   and to a recovery key pair derived from a printable [`RecoveryCode`].
 //!
+//! - Who may hold the office keys is proven by signed admissions, checked back to the
+//!   office's recovery key ([`trust`]).
+//!
 //! Randomness comes from the caller (`fill`), so this crate has no platform dependency: the
 //! browser passes `crypto.getRandomValues`, the tests the operating system's generator.
 
@@ -27,6 +30,9 @@ use crypto_box::{ChaChaBox, PublicKey, SecretKey};
 use hkdf::Hkdf;
 use sha2::{Digest, Sha256};
 use zeroize::Zeroizing;
+
+pub mod trust;
+pub use trust::{Admission, AdmittedBy, MemberKeys, Signature, Signer};
 
 /// Fills a buffer with cryptographically secure random bytes.
 pub type Fill<'a> = &'a mut dyn FnMut(&mut [u8]);

@@ -163,15 +163,19 @@ pub fn authorize_office_head(head: Option<bool>) -> Result<(), ApiError> {
     }
 }
 
-/// Decides whether a member of an office may seal its keys to `target`. Only a member who
-/// holds every office key lets others in (the chain starts with the head who set the office
-/// up); anyone enrolled may seal keys to themself (after opening them with the recovery
-/// code), which can harm no one else.
-pub fn authorize_key_grant(actor: &Actor, actor_holds_keys: bool, target: uuid::Uuid) -> Result<(), ApiError> {
-    if actor_holds_keys || actor.0.id == target {
-        Ok(())
-    } else {
-        Err(ApiError::Forbidden)
+/// Decides whether a member of an office may seal its keys to `target`. Nobody lets
+/// themself in: a member gives keys to others only (and only keys they hold, which the
+/// write checks), and seals to themself only with an admission signed by the office's
+/// recovery key (`by_recovery`), which is checked before the write.
+pub fn authorize_key_grant(actor: &Actor, target: uuid::Uuid, by_recovery: bool) -> Result<(), ApiError> {
+    match (actor.0.id == target, by_recovery) {
+        (false, false) | (true, true) => Ok(()),
+        (true, false) => Err(ApiError::KeyGrant(sunlight_api::ErrorCode::GrantToSelf)),
+        // The recovery key admits only the one who holds its code, to themself.
+        (false, true) => Err(ApiError::invalid(
+            "admission",
+            sunlight_api::error::FieldError::NotListed,
+        )),
     }
 }
 

@@ -166,6 +166,11 @@ fn b64(n: usize) -> String {
     sunlight_seal::b64(&vec![7u8; n])
 }
 
+/// The recovery code of every fixture office.
+fn fixture_recovery() -> sunlight_seal::RecoveryCode {
+    sunlight_seal::RecoveryCode::parse("MATR IXRE COVE RYC0 DE00 0000 0000 0000").expect("a recovery code")
+}
+
 /// An office at `region` set up by a head of its own, with one report carrying one file:
 /// (report id, file id). Nothing for a village, where no office is.
 async fn office_fixture(app: &TestApp, region: &RegionCode) -> (Uuid, Uuid) {
@@ -176,12 +181,35 @@ async fn office_fixture(app: &TestApp, region: &RegionCode) -> (Uuid, Uuid) {
         .account(&format!("135{:08}", next()), Inspector, region.as_str(), None)
         .await;
     app.db
-        .enroll_member(region, head, &[1; 32], &[2; 72], &[3; 16], 8192, 1)
+        .enroll_member(region, head, &[1; 32], &[11; 32], &[2; 72], &[3; 16], 8192, 1)
         .await
         .unwrap();
-    // A second call finds the office set up and changes nothing.
+    // A second call finds the office set up and changes nothing. Its root is the fixture's
+    // recovery code, so that an inspector can be let in with it below.
+    let key = sunlight_server::db::reports::NewOfficeKey {
+        public_key: &[4; 32],
+        signed_by: head,
+        signature: &[12; 64],
+    };
+    let founding = sunlight_server::db::reports::AdmissionRow {
+        account_id: head,
+        public_key: vec![1; 32],
+        signing_key: vec![11; 32],
+        admitted_by: None,
+        signed_at: 0,
+        signature: vec![13; 64],
+    };
     app.db
-        .setup_office(region, head, &[4; 32], &[5; 32], &[6; 80], &[6; 80])
+        .setup_office(
+            region,
+            head,
+            &key,
+            &[5; 32],
+            &fixture_recovery().signer().public(),
+            &[6; 80],
+            &[6; 80],
+            &founding,
+        )
         .await
         .unwrap();
     let key_id = app.db.active_office_key(region).await.unwrap().unwrap().id;
@@ -603,7 +631,7 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
         p if p.starts_with("/api/offices/") => {
             let (report, file) = office_fixture(app, region).await;
             // The actor enrols first where they may, as an inspector would.
-            let enrol = json!({"public_key": b64(32), "locked_secret": b64(72), "salt": b64(16), "memory_kib": 8192, "passes": 1});
+            let enrol = json!({"public_key": b64(32), "signing_key": b64(32), "locked_secret": b64(72), "salt": b64(16), "memory_kib": 8192, "passes": 1});
             if p != "/api/offices/{code}/members" {
                 let _ = client
                     .post(app.url(&format!("api/offices/{region}/members")))
@@ -626,20 +654,35 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
             let body = match p {
                 "/api/offices/{code}/members" => enrol,
                 "/api/offices/{code}/setup" => {
-                    json!({"public_key": b64(32), "recovery_public_key": b64(32), "my_wrap": b64(80), "recovery_wrap": b64(80)})
+                    let admission = json!({"member": someone, "public_key": b64(32), "signing_key": b64(32), "by": null, "at_ms": 0, "signature": b64(64)});
+                    json!({"public_key": b64(32), "recovery_public_key": b64(32), "my_wrap": b64(80), "recovery_wrap": b64(80),
+                           "recovery_signing_key": b64(32), "key_signature": b64(64), "admission": admission})
                 }
-                // An enrolled member without the keys may seal only to themself.
+                // An enrolled member without the keys lets themself in with the office's
+                // recovery code: the recovery key signs their keys.
                 "/api/offices/{code}/grants" => {
                     let me = client.get(app.url("api/me")).send().await.unwrap();
-                    let me = if me.status() == 200 {
-                        json::<serde_json::Value>(me).await["id"].clone()
+                    let me: Uuid = if me.status() == 200 {
+                        serde_json::from_value(json::<serde_json::Value>(me).await["id"].clone()).unwrap()
                     } else {
-                        json!(someone)
+                        someone
                     };
-                    json!({"member": me, "wraps": keys.iter().map(|k| json!({"key_id": k.id, "sealed": b64(80)})).collect::<Vec<_>>()})
+                    let a = sunlight_seal::Admission::sign(
+                        region.as_str(),
+                        me,
+                        [7; 32],
+                        [7; 32],
+                        0,
+                        sunlight_seal::AdmittedBy::Recovery,
+                        &fixture_recovery().signer(),
+                    );
+                    let admission = json!({"member": me, "public_key": b64(32), "signing_key": b64(32), "by": null,
+                                           "at_ms": 0, "signature": sunlight_seal::b64(&a.signature)});
+                    json!({"member": me, "wraps": keys.iter().map(|k| json!({"key_id": k.id, "sealed": b64(80)})).collect::<Vec<_>>(),
+                           "admission": admission})
                 }
                 "/api/offices/{code}/removals" => {
-                    json!({"member": someone, "public_key": b64(32), "wraps": [], "recovery_wrap": b64(80)})
+                    json!({"member": someone, "public_key": b64(32), "key_signature": b64(64), "wraps": [], "recovery_wrap": b64(80), "admissions": []})
                 }
                 "/api/offices/{code}/reports/{id}/messages" => json!({"body": b64(60)}),
                 "/api/offices/{code}/reports/{id}/status" => json!({"status": "accepted"}),

@@ -13,8 +13,10 @@ use sunlight_api::report::{
     OfficeReport, OfficeState, RECEIPT_HEADER, ReceiptView, ReportContent, ReportStatus, SubjectLevel,
 };
 use sunlight_seal::{
-    KdfParams, Key, KeyPair, Receipt, RecoveryCode, b64, lock, new_key, open_sealed_key, passphrase_key, pow_solve,
-    seal_key, unb64, unlock, unlock_key,
+    Admission, AdmittedBy, KdfParams, Key, KeyPair, Receipt, RecoveryCode, Signer, b64, lock, new_key, open_sealed_key,
+    passphrase_key, pow_solve, seal_key,
+    trust::{sign_office_key, verify_members},
+    unb64, unlock, unlock_key,
 };
 use sunlight_server::on_pool;
 use uuid::Uuid;
@@ -75,7 +77,8 @@ impl Inspector {
             .post(
                 app,
                 &format!("api/offices/{office}/members"),
-                json!({"public_key": b64(&self.keys.public()), "locked_secret": b64(&sunlight_seal::lock_key(&wrap, self.keys.secret(), &mut os)),
+                json!({"public_key": b64(&self.keys.public()), "signing_key": b64(&self.keys.signer().public()),
+                       "locked_secret": b64(&sunlight_seal::lock_key(&wrap, self.keys.secret(), &mut os)),
                        "salt": b64(&salt), "memory_kib": FAST.memory_kib, "passes": FAST.passes}),
             )
             .await;
@@ -123,11 +126,37 @@ impl Inspector {
                 &format!("api/offices/{office}/setup"),
                 json!({"public_key": b64(&office_keys.public()), "recovery_public_key": b64(&recovery.key_pair().public()),
                    "my_wrap": b64(&seal_key(&self.keys.public(), office_keys.secret(), &mut os)),
-                   "recovery_wrap": b64(&seal_key(&recovery.key_pair().public(), office_keys.secret(), &mut os))}),
+                   "recovery_wrap": b64(&seal_key(&recovery.key_pair().public(), office_keys.secret(), &mut os)),
+                   "recovery_signing_key": b64(&recovery.signer().public()),
+                   "key_signature": b64(&sign_office_key(office, &office_keys.public(), &self.keys.signer())),
+                   "admission": admission(office, self.id, &self.keys, AdmittedBy::Recovery, &recovery.signer())}),
             )
             .await;
         assert_eq!(res.status(), StatusCode::NO_CONTENT);
         recovery
+    }
+
+    /// This member signs `newcomer` in and seals every office key they hold to them.
+    async fn grant(&self, app: &TestApp, office: &str, newcomer: &Inspector) -> reqwest::Response {
+        let wraps: Vec<_> = self
+            .office_keys(app, office)
+            .await
+            .iter()
+            .map(|(id, pair)| json!({"key_id": id, "sealed": b64(&seal_key(&newcomer.keys.public(), pair.secret(), &mut os))}))
+            .collect();
+        let admission = admission(
+            office,
+            newcomer.id,
+            &newcomer.keys,
+            AdmittedBy::Member(self.id),
+            &self.keys.signer(),
+        );
+        self.post(
+            app,
+            &format!("api/offices/{office}/grants"),
+            json!({"member": newcomer.id, "wraps": wraps, "admission": admission}),
+        )
+        .await
     }
 
     /// Opens a report: its content key and what it says.
@@ -142,6 +171,53 @@ impl Inspector {
         let body = unlock(&content_key, &unb64(&report.body).unwrap()).unwrap();
         (content_key, serde_json::from_slice(&body).unwrap(), report)
     }
+}
+
+/// An admission of `member`'s keys into `office`, as a browser signs it.
+fn admission(office: &str, member: Uuid, keys: &KeyPair, by: AdmittedBy, signer: &Signer) -> serde_json::Value {
+    let a = Admission::sign(
+        office,
+        member,
+        keys.public(),
+        keys.signer().public(),
+        1_780_000_000_000,
+        by,
+        signer,
+    );
+    json!({"member": a.member, "public_key": b64(&a.public_key), "signing_key": b64(&a.signing_key),
+           "by": match a.by { AdmittedBy::Recovery => None, AdmittedBy::Member(m) => Some(m) },
+           "at_ms": a.at_ms, "signature": b64(&a.signature)})
+}
+
+/// Served admissions, decoded as a browser does.
+fn decode(list: &[sunlight_api::report::SignedAdmission]) -> Vec<Admission> {
+    list.iter()
+        .map(|a| Admission {
+            member: a.member,
+            public_key: unb64(&a.public_key).unwrap().try_into().unwrap(),
+            signing_key: unb64(&a.signing_key).unwrap().try_into().unwrap(),
+            by: a.by.map_or(AdmittedBy::Recovery, AdmittedBy::Member),
+            at_ms: a.at_ms,
+            signature: unb64(&a.signature).unwrap().try_into().unwrap(),
+        })
+        .collect()
+}
+
+/// Who each member of the office is proven to be admitted by, as a browser checks it from
+/// what the server serves (`None`: unproven).
+fn proven(state: &OfficeState, root: &Key) -> Vec<(Uuid, Option<AdmittedBy>)> {
+    let admissions = decode(&state.admissions);
+    let members: Vec<_> = state
+        .members
+        .iter()
+        .map(|m| sunlight_seal::MemberKeys {
+            account: m.account,
+            public_key: unb64(&m.public_key).unwrap().try_into().unwrap(),
+            signing_key: m.signing_key.as_ref().map(|k| unb64(k).unwrap().try_into().unwrap()),
+        })
+        .collect();
+    let by = verify_members(state.code.as_str(), root, &admissions, &members);
+    state.members.iter().map(|m| m.account).zip(by).collect()
 }
 
 /// A filer's phone: the report, the content key and the receipt code.
@@ -439,7 +515,31 @@ db_test!(higher_offices_count_but_never_read_and_transfers_re_seal, |app| {
     let (head, _) = township_office(&app).await;
     let county = Inspector::new(&app, "13700000002", COUNTY).await;
     county.enroll(&app, COUNTY, "县纪委口令").await;
-    county.setup(&app, COUNTY).await;
+    let county_recovery = county.setup(&app, COUNTY).await;
+    // Before sealing to the county's key, a browser checks it was made by a member the
+    // county's admissions prove, back to the county's root.
+    let offices: Vec<OfficeKeyInfo> = json(app.get(&format!("api/report-offices?village={VILLAGE}")).await).await;
+    let c = offices.iter().find(|o| o.code.as_str() == COUNTY).unwrap();
+    let root: Key = unb64(c.root_key.as_ref().unwrap()).unwrap().try_into().unwrap();
+    assert_eq!(root, county_recovery.signer().public());
+    let decoded = decode(&c.admissions);
+    let key: Key = unb64(c.public_key.as_ref().unwrap()).unwrap().try_into().unwrap();
+    let signature = unb64(c.key_signature.as_ref().unwrap()).unwrap().try_into().unwrap();
+    assert_eq!(c.key_signed_by, Some(county.id));
+    assert!(sunlight_seal::trust::verify_office_key(
+        COUNTY, &root, &decoded, &key, county.id, &signature
+    ));
+    // Under another root (an operator's invented chain, as a browser that recorded the
+    // real one sees it), the same rows prove nothing.
+    let other_root = RecoveryCode::generate(&mut os).signer().public();
+    assert!(!sunlight_seal::trust::verify_office_key(
+        COUNTY,
+        &other_root,
+        &decoded,
+        &key,
+        county.id,
+        &signature
+    ));
     file(&app, TOWNSHIP, true).await;
     file(&app, TOWNSHIP, false).await;
     let inbox: Vec<InboxItem> = head.get(&app, &format!("api/offices/{TOWNSHIP}/reports")).await;
@@ -538,31 +638,32 @@ db_test!(members_are_let_in_and_removed_and_recovery_opens_every_key, |app| {
         .iter()
         .map(|k| json!({"key_id": k.id, "sealed": b64(&[9; 80])}))
         .collect();
+    let signed = admission(
+        TOWNSHIP,
+        other.id,
+        &other.keys,
+        AdmittedBy::Member(third.id),
+        &third.keys.signer(),
+    );
     let res = third
         .post(
             &app,
             &format!("api/offices/{TOWNSHIP}/grants"),
-            json!({"member": other.id, "wraps": forged}),
+            json!({"member": other.id, "wraps": forged, "admission": signed}),
         )
         .await;
-    expect_error(res, 403, "forbidden").await;
-    // The head checks the fingerprint and seals every office key to the newcomer.
+    expect_error(res, 403, "key_not_held").await;
+    // The head checks the fingerprint, signs the newcomer in and seals every office key
+    // to them.
     assert_eq!(pending.fingerprint, sunlight_seal::fingerprint(&other.keys.public()));
-    let newcomer: Key = unb64(&pending.public_key).unwrap().try_into().unwrap();
-    let wraps: Vec<_> = head
-        .office_keys(&app, TOWNSHIP)
-        .await
-        .iter()
-        .map(|(id, pair)| json!({"key_id": id, "sealed": b64(&seal_key(&newcomer, pair.secret(), &mut os))}))
-        .collect();
-    let res = head
-        .post(
-            &app,
-            &format!("api/offices/{TOWNSHIP}/grants"),
-            json!({"member": other.id, "wraps": wraps}),
-        )
-        .await;
+    let res = head.grant(&app, TOWNSHIP, &other).await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let state: OfficeState = head.get(&app, &format!("api/offices/{TOWNSHIP}")).await;
+    let root = recovery.signer().public();
+    let by = proven(&state, &root);
+    assert!(by.contains(&(head.id, Some(AdmittedBy::Recovery))), "{by:?}");
+    assert!(by.contains(&(other.id, Some(AdmittedBy::Member(head.id)))), "{by:?}");
+    assert!(by.contains(&(third.id, None)), "{by:?}");
     let inbox: Vec<InboxItem> = other.get(&app, &format!("api/offices/{TOWNSHIP}/reports")).await;
     let (_, read, _) = other.read(&app, TOWNSHIP, inbox[0].id).await;
     assert!(read.text.contains(MARKER));
@@ -572,11 +673,18 @@ db_test!(members_are_let_in_and_removed_and_recovery_opens_every_key, |app| {
         .iter()
         .map(|k| json!({"key_id": k.id, "sealed": b64(&[9; 80])}))
         .collect();
+    let signed = admission(
+        TOWNSHIP,
+        head.id,
+        &head.keys,
+        AdmittedBy::Member(other.id),
+        &other.keys.signer(),
+    );
     let res = other
         .post(
             &app,
             &format!("api/offices/{TOWNSHIP}/grants"),
-            json!({"member": head.id, "wraps": forged}),
+            json!({"member": head.id, "wraps": forged, "admission": signed}),
         )
         .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
@@ -600,8 +708,10 @@ db_test!(members_are_let_in_and_removed_and_recovery_opens_every_key, |app| {
     let res = head
         .post(&app, &format!("api/offices/{TOWNSHIP}/removals"), json!({
             "member": other.id, "public_key": b64(&new_office.public()),
+            "key_signature": b64(&sign_office_key(TOWNSHIP, &new_office.public(), &head.keys.signer())),
             "wraps": [{"member": head.id, "sealed": b64(&seal_key(&head.keys.public(), new_office.secret(), &mut os))}],
             "recovery_wrap": b64(&seal_key(&recovery.key_pair().public(), new_office.secret(), &mut os)),
+            "admissions": [],
         }))
         .await;
     assert_eq!(res.status(), StatusCode::NO_CONTENT);
@@ -801,4 +911,223 @@ db_test!(filings_and_wrong_codes_are_rate_limited_per_address, |app| {
         expect_error(follow(&app, &Receipt::generate(&mut os)).await, 404, "not_found").await;
     }
     expect_error(follow(&app, &Receipt::generate(&mut os)).await, 429, "rate_limited").await;
+});
+
+const GRANTS: &str = "api/offices/359901101000/grants";
+
+/// Copies of every office key that open nothing: what an intruder posts as his own.
+fn random_wraps(state: &OfficeState) -> Vec<serde_json::Value> {
+    state
+        .keys
+        .iter()
+        .map(|k| json!({"key_id": k.id, "sealed": b64(&[9; 80])}))
+        .collect()
+}
+
+// An administrator makes himself an inspector of the office, enrols, and posts random bytes
+// as his own copies of the office keys. Nobody lets themself in: the server refuses, and
+// no admission chain would prove him to a browser anyway.
+db_test!(an_inspector_cannot_give_themself_the_office_keys, |app| {
+    let (head, recovery) = township_office(&app).await;
+    let intruder = Inspector::new(&app, "13700000009", TOWNSHIP).await;
+    intruder.enroll(&app, TOWNSHIP, "管理员自己的口令").await;
+    let state: OfficeState = head.get(&app, &format!("api/offices/{TOWNSHIP}")).await;
+    // Signed by himself, as if a member.
+    let own = admission(
+        TOWNSHIP,
+        intruder.id,
+        &intruder.keys,
+        AdmittedBy::Member(intruder.id),
+        &intruder.keys.signer(),
+    );
+    let res = intruder
+        .post(
+            &app,
+            GRANTS,
+            json!({"member": intruder.id, "wraps": random_wraps(&state), "admission": own}),
+        )
+        .await;
+    expect_error(res, 403, "grant_to_self").await;
+    // In the recovery key's name, without the recovery code.
+    let fake = RecoveryCode::generate(&mut os).signer();
+    let res = intruder
+        .post(
+            &app,
+            GRANTS,
+            json!({"member": intruder.id, "wraps": random_wraps(&state),
+            "admission": admission(TOWNSHIP, intruder.id, &intruder.keys, AdmittedBy::Recovery, &fake)}),
+        )
+        .await;
+    expect_error(res, 422, "invalid").await;
+    let state: OfficeState = head.get(&app, &format!("api/offices/{TOWNSHIP}")).await;
+    let listed = state.members.iter().find(|m| m.account == intruder.id).unwrap();
+    assert!(!listed.granted, "no copies were stored");
+    assert!(intruder.office_keys(&app, TOWNSHIP).await.is_empty());
+    assert!(proven(&state, &recovery.signer().public()).contains(&(intruder.id, None)));
+});
+
+// A member gives only office keys they hold themself: a grant that names a key version
+// they lack is refused whole, and the newcomer gets nothing.
+db_test!(a_member_gives_only_keys_they_hold, |app| {
+    let (head, _) = township_office(&app).await;
+    let member = Inspector::new(&app, "13700000003", TOWNSHIP).await;
+    member.enroll(&app, TOWNSHIP, "成员自己的口令").await;
+    assert_eq!(
+        head.grant(&app, TOWNSHIP, &member).await.status(),
+        StatusCode::NO_CONTENT
+    );
+    // The member's copy of the only key version goes missing (as after a lost row).
+    let key_id = app.db.active_office_key(&code(TOWNSHIP)).await.unwrap().unwrap().id;
+    on_pool!(&app.db, p => sqlx::query("DELETE FROM office_key_wraps WHERE key_id = $1 AND holder = $2")
+        .bind(key_id)
+        .bind(member.id)
+        .execute(p)
+        .await
+        .unwrap()
+        .rows_affected());
+    let newcomer = Inspector::new(&app, "13700000004", TOWNSHIP).await;
+    newcomer.enroll(&app, TOWNSHIP, "新成员的口令").await;
+    let state: OfficeState = head.get(&app, &format!("api/offices/{TOWNSHIP}")).await;
+    let signed = admission(
+        TOWNSHIP,
+        newcomer.id,
+        &newcomer.keys,
+        AdmittedBy::Member(member.id),
+        &member.keys.signer(),
+    );
+    let res = member
+        .post(
+            &app,
+            GRANTS,
+            json!({"member": newcomer.id, "wraps": random_wraps(&state), "admission": signed}),
+        )
+        .await;
+    expect_error(res, 403, "key_not_held").await;
+    let state: OfficeState = head.get(&app, &format!("api/offices/{TOWNSHIP}")).await;
+    assert!(
+        state.admissions.iter().all(|a| a.member != newcomer.id),
+        "no admission stored"
+    );
+    assert!(newcomer.office_keys(&app, TOWNSHIP).await.is_empty());
+    // An admission signed by someone other than the granter is refused too.
+    let wrong = admission(
+        TOWNSHIP,
+        newcomer.id,
+        &newcomer.keys,
+        AdmittedBy::Member(head.id),
+        &member.keys.signer(),
+    );
+    let res = head
+        .post(
+            &app,
+            GRANTS,
+            json!({"member": newcomer.id, "wraps": random_wraps(&state), "admission": wrong}),
+        )
+        .await;
+    expect_error(res, 422, "invalid").await;
+});
+
+// A member who forgot their passphrase enrols again and lets themself back in with the
+// printed recovery code: the recovery key signs their new keys.
+db_test!(the_recovery_code_lets_a_member_back_in, |app| {
+    let (mut head, recovery) = township_office(&app).await;
+    file(&app, TOWNSHIP, true).await;
+    head.keys = KeyPair::generate(&mut os);
+    head.enroll(&app, TOWNSHIP, "新的口令 2026 年").await;
+    assert!(head.office_keys(&app, TOWNSHIP).await.is_empty());
+    let state: OfficeState = head.get(&app, &format!("api/offices/{TOWNSHIP}")).await;
+    let root = recovery.signer().public();
+    assert!(
+        proven(&state, &root).contains(&(head.id, None)),
+        "new keys are not yet admitted"
+    );
+    let wraps: Vec<_> = state
+        .recovery_wraps
+        .iter()
+        .map(|w| {
+            let secret = open_sealed_key(&recovery.key_pair(), &unb64(&w.sealed).unwrap()).unwrap();
+            json!({"key_id": w.key_id, "sealed": b64(&seal_key(&head.keys.public(), &secret, &mut os))})
+        })
+        .collect();
+    let res = head
+        .post(
+            &app,
+            GRANTS,
+            json!({"member": head.id, "wraps": wraps,
+            "admission": admission(TOWNSHIP, head.id, &head.keys, AdmittedBy::Recovery, &recovery.signer())}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let state: OfficeState = head.get(&app, &format!("api/offices/{TOWNSHIP}")).await;
+    assert!(proven(&state, &root).contains(&(head.id, Some(AdmittedBy::Recovery))));
+    let inbox: Vec<InboxItem> = head.get(&app, &format!("api/offices/{TOWNSHIP}/reports")).await;
+    let (_, read, _) = head.read(&app, TOWNSHIP, inbox[0].id).await;
+    assert!(read.text.contains(MARKER));
+});
+
+// The head removes a member who had let someone in: the head signs the remaining members
+// in again, and seals the new office key to proven members only, never to one whose copies
+// the server merely lists.
+db_test!(removal_seals_to_proven_members_only, |app| {
+    let (head, recovery) = township_office(&app).await;
+    let (a, b) = (
+        Inspector::new(&app, "13700000003", TOWNSHIP).await,
+        Inspector::new(&app, "13700000004", TOWNSHIP).await,
+    );
+    a.enroll(&app, TOWNSHIP, "甲的口令甲的口令").await;
+    b.enroll(&app, TOWNSHIP, "乙的口令乙的口令").await;
+    assert_eq!(head.grant(&app, TOWNSHIP, &a).await.status(), StatusCode::NO_CONTENT);
+    assert_eq!(a.grant(&app, TOWNSHIP, &b).await.status(), StatusCode::NO_CONTENT);
+    // An intruder whose copies were written straight into the database.
+    let intruder = Inspector::new(&app, "13700000009", TOWNSHIP).await;
+    intruder.enroll(&app, TOWNSHIP, "管理员自己的口令").await;
+    let key_id = app.db.active_office_key(&code(TOWNSHIP)).await.unwrap().unwrap().id;
+    on_pool!(&app.db, p => sqlx::query("INSERT INTO office_key_wraps (key_id, holder, sealed) VALUES ($1, $2, $3)")
+        .bind(key_id)
+        .bind(intruder.id)
+        .bind(vec![9u8; 80])
+        .execute(p)
+        .await
+        .unwrap()
+        .rows_affected());
+    let state: OfficeState = head.get(&app, &format!("api/offices/{TOWNSHIP}")).await;
+    assert!(state.members.iter().find(|m| m.account == intruder.id).unwrap().granted);
+    let root = recovery.signer().public();
+    assert!(proven(&state, &root).contains(&(intruder.id, None)));
+
+    let new_office = KeyPair::generate(&mut os);
+    let seal_to = |k: &KeyPair| b64(&seal_key(&k.public(), new_office.secret(), &mut os));
+    let removal = |wraps: Vec<serde_json::Value>| {
+        json!({"member": a.id, "public_key": b64(&new_office.public()),
+            "key_signature": b64(&sign_office_key(TOWNSHIP, &new_office.public(), &head.keys.signer())),
+            "wraps": wraps,
+            "recovery_wrap": b64(&seal_key(&recovery.key_pair().public(), new_office.secret(), &mut os)),
+            "admissions": [admission(TOWNSHIP, b.id, &b.keys, AdmittedBy::Member(head.id), &head.keys.signer())]})
+    };
+    let mine = json!({"member": head.id, "sealed": seal_to(&head.keys)});
+    let theirs = json!({"member": b.id, "sealed": seal_to(&b.keys)});
+    let to_intruder = json!({"member": intruder.id, "sealed": seal_to(&intruder.keys)});
+    let path = format!("api/offices/{TOWNSHIP}/removals");
+    let res = head
+        .post(&app, &path, removal(vec![mine.clone(), theirs.clone(), to_intruder]))
+        .await;
+    expect_error(res, 422, "invalid").await;
+    // A key signature by someone other than the head is refused.
+    let mut forged = removal(vec![mine.clone(), theirs.clone()]);
+    forged["key_signature"] = json!(b64(&sign_office_key(TOWNSHIP, &new_office.public(), &a.keys.signer())));
+    expect_error(head.post(&app, &path, forged).await, 422, "invalid").await;
+    let res = head.post(&app, &path, removal(vec![mine, theirs])).await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let state: OfficeState = head.get(&app, &format!("api/offices/{TOWNSHIP}")).await;
+    let by = proven(&state, &root);
+    assert!(by.contains(&(b.id, Some(AdmittedBy::Member(head.id)))), "{by:?}");
+    assert!(by.contains(&(intruder.id, None)), "{by:?}");
+    assert_eq!(b.office_keys(&app, TOWNSHIP).await.len(), 2);
+    let active = state.keys.iter().find(|k| k.active).unwrap();
+    assert!(sunlight_seal::trust::office_key_signed_by(
+        TOWNSHIP,
+        &new_office.public(),
+        &head.keys.signer().public(),
+        &unb64(active.signature.as_ref().unwrap()).unwrap().try_into().unwrap(),
+    ));
 });

@@ -6,6 +6,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateKeyPairSync, randomBytes, randomUUID, sign as cryptoSign } from 'node:crypto';
 import { startServer, launch, phone, shot, signIn, fillReport } from './harness.mjs';
 
 const MARKER = 'BROWSER-MARKER-上坪村修路款去向不明';
@@ -13,6 +14,8 @@ const PASSPHRASE = '桃源镇纪委 2026 口令';
 
 let server;
 let browser;
+// The office's root fingerprint, as shown with the recovery code at set-up.
+let rootFingerprint;
 before(async () => {
   // Every request and every query logged, so the check below reads all the server says.
   server = await startServer([], { RUST_LOG: 'debug' });
@@ -60,6 +63,8 @@ test('an anonymous report goes from a phone to the township office and back', as
   const recovery = (await office.locator('.code.receipt').textContent()).trim();
   assert.equal(recovery.split(' ').length, 8, `recovery code: ${recovery}`);
   const officeFingerprint = (await office.locator('.fingerprint').first().textContent()).split('指纹')[1].trim();
+  rootFingerprint = (await office.locator('.fingerprint').nth(1).textContent()).split('指纹')[1].trim();
+  assert.match(rootFingerprint, /^[0-9A-F]{4}( [0-9A-F]{4}){7}$/);
   await shot(office, 'report-01-office-recovery');
   await office.getByLabel('恢复码已打印并交专人封存').check();
   await office.getByRole('button', { name: '继续' }).click();
@@ -187,4 +192,87 @@ test('a real-name report with a mistyped ID card number is stopped in the phone'
   await filer.getByRole('button', { name: '加密并提交' }).click();
   await filer.locator('.code.receipt').waitFor();
   assert.deepEqual(filer.errors, []);
+});
+
+/** Ed25519 key pair made by node: its raw 32-byte public key and a signing function. */
+function ed25519() {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const raw = Buffer.from(publicKey.export({ format: 'jwk' }).x, 'base64url');
+  return { raw, sign: (msg) => cryptoSign(null, msg, privateKey) };
+}
+
+/** The bytes an admission signs (see `sunlight_seal::trust`). */
+function admissionMessage(office, member, publicKey, signingKey, atMs) {
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(office.length);
+  const at = Buffer.alloc(8);
+  at.writeBigInt64LE(BigInt(atMs));
+  return Buffer.concat([Buffer.from('sunlight admission v1\0'), len, Buffer.from(office),
+    Buffer.from(member.replaceAll('-', ''), 'hex'), publicKey, signingKey, at]);
+}
+
+// An operator who controls the server lists two intruders as members "holding the keys":
+// one with no admission at all, one whose admission is well signed, but by the first (a
+// listed member nobody admitted). The office page shows both as 未经认证 and, when the head
+// removes a member, seals the new office key to neither.
+test('the office page seals nothing to members the server lists without a proven admission', async () => {
+  const office = '359901101000';
+  const intruders = [randomUUID(), randomUUID()].map((account, i) => {
+    const signing = ed25519();
+    return { account, name: ['赵入侵', '钱入侵'][i], x25519: randomBytes(32), signing };
+  });
+  const [a, b] = intruders;
+  const atMs = Date.now();
+  const forgedAdmission = {
+    member: b.account, public_key: b.x25519.toString('base64'), signing_key: b.signing.raw.toString('base64'),
+    by: a.account, at_ms: atMs,
+    signature: a.signing.sign(admissionMessage(office, b.account, b.x25519, b.signing.raw, atMs)).toString('base64'),
+  };
+  const head = await phone(browser);
+  await head.route((u) => u.pathname.endsWith(`/api/offices/${office}`), async (route) => {
+    const res = await route.fetch();
+    const state = await res.json();
+    for (const i of intruders) {
+      state.members.push({ account: i.account, name: i.name, head: false, fingerprint: 'AAAA', public_key: i.x25519.toString('base64'),
+        signing_key: i.signing.raw.toString('base64'), granted: true });
+    }
+    state.admissions.push(forgedAdmission);
+    await route.fulfill({ response: res, json: state });
+  });
+  const removals = [];
+  head.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith(`/api/offices/${office}/removals`)) removals.push(r.postDataJSON());
+  });
+  head.on('dialog', (d) => d.accept());
+  // A member's row, by the name in bold (the access log's lines name people too).
+  const member = (name) => head.locator('ul.rows li', { has: head.locator('b', { hasText: name }) });
+  await signIn(head, server.base, '13800000006');
+  await head.goto(server.base + `office/${office}`);
+  await head.getByLabel('纪检口令').fill(PASSPHRASE);
+  await head.getByRole('button', { name: '解锁' }).click();
+  for (const i of intruders) {
+    const row = member(i.name);
+    await row.getByText('未经认证', { exact: true }).waitFor();
+    assert.equal(await row.getByText('已授权').count(), 0, `${i.name} is not shown as holding the keys`);
+  }
+  await head.getByText('名单中有未经认证的成员').waitFor();
+  // A browser that meets the office for the first time shows the root printed at set-up.
+  await head.getByText(rootFingerprint).waitFor();
+  // Those really let in show who let them in.
+  await member('王纪检').getByText('准入人：郑纪检').waitFor();
+  await member('郑纪检').getByText('由恢复码准入').waitFor();
+  await shot(head, 'report-09-unproven-members');
+
+  // The head removes 王纪检: the new office key goes to the head alone.
+  await member('王纪检').getByRole('button', { name: '移除' }).click();
+  await member('王纪检').waitFor({ state: 'detached' });
+  assert.equal(removals.length, 1);
+  const sent = removals[0];
+  const sealedTo = sent.wraps.map((w) => w.member);
+  for (const i of intruders) {
+    assert.ok(!sealedTo.includes(i.account), `the new key was sealed to ${i.name}`);
+    assert.ok(!sent.admissions.some((x) => x.member === i.account), `${i.name} was signed in`);
+  }
+  assert.equal(sealedTo.length, 1, 'sealed to the head only');
+  assert.deepEqual(head.errors, []);
 });

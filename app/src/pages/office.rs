@@ -2,6 +2,11 @@
 //! the inspector's browser: the office's secret keys are sealed to each member's own key,
 //! whose secret is locked under their passphrase (Argon2id). Unlocked keys live in this
 //! page's memory only, until it is closed or reloaded.
+//!
+//! Whom this page seals office keys to is decided here, not by the server: a member counts
+//! only when a chain of signed admissions leads from the office's root key (its recovery
+//! code's) to their current keys (`seal::prove_office`). Members the server lists without
+//! such a chain are shown as 未经认证 and sealed nothing.
 
 use std::collections::HashMap;
 
@@ -12,7 +17,8 @@ use sunlight_api::report::{
     ReportStatus, SetupOffice,
 };
 use sunlight_seal::{
-    KdfParams, Key, KeyPair, RecoveryCode, b64, fingerprint, lock_key, open_sealed_key, seal_key, unb64, unlock_key,
+    Admission, AdmittedBy, KdfParams, Key, KeyPair, RecoveryCode, b64, fingerprint, lock_key, open_sealed_key,
+    seal_key, trust::sign_office_key, unb64, unlock_key,
 };
 use uuid::Uuid;
 
@@ -145,6 +151,7 @@ fn EnrollForm(code: String, reload: Callback<()>) -> impl IntoView {
             };
             let body = Enroll {
                 public_key: b64(&me.public()),
+                signing_key: b64(&me.signer().public()),
                 locked_secret: b64(&lock_key(&wrap, me.secret(), &mut seal::fill)),
                 salt: b64(&salt),
                 memory_kib: params.memory_kib,
@@ -189,6 +196,7 @@ fn UnlockForm(state: OfficeState, reload: Callback<()>) -> impl IntoView {
     let me = state.me.clone().expect("enrolled");
     let code = state.code.to_string();
     let recovery_wraps = state.recovery_wraps.clone();
+    let served_root = state.root_key.clone();
     let keys_ids: Vec<Uuid> = state.keys.iter().map(|k| k.id).collect();
     let no_keys = state.keys.is_empty();
     let submit = move |ev: leptos::ev::SubmitEvent| {
@@ -199,6 +207,7 @@ fn UnlockForm(state: OfficeState, reload: Callback<()>) -> impl IntoView {
         let rec = recovery.get_untracked();
         let recovery_wraps = recovery_wraps.clone();
         let keys_ids = keys_ids.clone();
+        let served_root = served_root.clone();
         busy.set(true);
         error.set(None);
         spawn_local(async move {
@@ -235,7 +244,10 @@ fn UnlockForm(state: OfficeState, reload: Callback<()>) -> impl IntoView {
                     return;
                 };
                 let recovered = open_wraps(&rc.key_pair(), &recovery_wraps);
-                if recovered.len() != keys_ids.len() || recovered.is_empty() {
+                // The code must be this office's: its signing key is the root this browser
+                // trusts, or the admission it signs would prove nothing.
+                let root_ok = seal::root(&code, served_root.as_deref()) == seal::Root::Trusted(rc.signer().public());
+                if recovered.len() != keys_ids.len() || recovered.is_empty() || !root_ok {
                     error.set(Some(Failure::invalid(
                         "recovery",
                         sunlight_api::error::FieldError::BadFormat,
@@ -250,7 +262,20 @@ fn UnlockForm(state: OfficeState, reload: Callback<()>) -> impl IntoView {
                         sealed: b64(&seal_key(&mine.public(), pair.secret(), &mut seal::fill)),
                     })
                     .collect();
-                let body = GrantMember { member: my_id, wraps };
+                let admission = Admission::sign(
+                    &code,
+                    my_id,
+                    mine.public(),
+                    mine.signer().public(),
+                    seal::now_ms(),
+                    AdmittedBy::Recovery,
+                    &rc.signer(),
+                );
+                let body = GrantMember {
+                    member: my_id,
+                    wraps,
+                    admission: seal::wire(&admission),
+                };
                 if let Err(f) = api::post::<_, serde_json::Value>(&format!("api/offices/{code}/grants"), &body).await {
                     error.set(Some(f));
                     busy.set(false);
@@ -330,7 +355,17 @@ fn Unlocked(state: OfficeState, unlocked: Unlocked, reload: Callback<()>) -> imp
             .iter()
             .all(|k| unlocked.keys.iter().any(|(id, _)| *id == k.id));
     let active = state.keys.iter().find(|k| k.active).cloned();
+    let proof = seal::prove_office(&state);
+    let key_proven = active.as_ref().is_some_and(|k| {
+        key32(&k.public_key).is_some_and(|p| proof.vouches_for_key(&code, &p, k.signed_by, k.signature.as_deref()))
+    });
+    let root_fp = match proof.root {
+        seal::Root::Trusted(r) => Some(fingerprint(&r)),
+        _ => None,
+    };
+    let root_changed = proof.root == seal::Root::Changed;
     view! {
+        {root_changed.then(|| view! { <p class="notice" role="alert">{t(T::RootChanged)}</p> })}
         {if view_setup {
             view! { <SetupForm code=code.clone() me=unlocked.me.clone() reload=reload/> }.into_any()
         } else if !holds_all {
@@ -348,12 +383,14 @@ fn Unlocked(state: OfficeState, unlocked: Unlocked, reload: Callback<()>) -> imp
         {active.map(|k| view! {
             <section class="card">
                 <h2>{t(T::OfficeKeys)}</h2>
-                <p class="fingerprint">{t(T::OfficeFingerprint)}" "{k.fingerprint.clone()}</p>
-                {state.recovery_fingerprint.clone().map(|f| view! { <p class="fingerprint muted">{t(T::RecoveryFingerprint)}" "{f}</p> })}
+                // Computed here from the key itself, never taken from the server's text.
+                <p class="fingerprint">{t(T::OfficeFingerprint)}" "{key32(&k.public_key).map(|p| fingerprint(&p)).unwrap_or_default()}</p>
+                {(!key_proven).then(|| view! { <p class="notice">{t(T::KeyUnproven)}</p> })}
+                {root_fp.clone().map(|f| view! { <p class="fingerprint muted">{t(T::RootFingerprint)}" "{f}</p> })}
                 <p class="hint">{t(T::FingerprintHint)}</p>
             </section>
         })}
-        {holds_all.then(|| view! { <Members state=state.clone() unlocked=unlocked.clone() head=head reload=reload/> })}
+        {holds_all.then(|| view! { <Members state=state.clone() unlocked=unlocked.clone() proof=proof.clone() head=head reload=reload/> })}
         {head.then(|| view! { <AccessLog code=code.clone()/> })}
     }
 }
@@ -362,10 +399,11 @@ fn Unlocked(state: OfficeState, unlocked: Unlocked, reload: Callback<()>) -> imp
 #[component]
 fn SetupForm(code: String, me: KeyPair, reload: Callback<()>) -> impl IntoView {
     let office_keys = expect_context::<OfficeKeys>();
-    let shown = RwSignal::new(None::<(String, String)>);
+    let shown = RwSignal::new(None::<(String, String, String)>);
     let error = RwSignal::new(None::<Failure>);
     let noted = RwSignal::new(false);
     let pending = StoredValue::new(None::<(String, Unlocked)>);
+    let my_id = me_id();
     let done = move |_| {
         if let Some((code, u)) = pending.get_value() {
             office_keys.0.update(|m| {
@@ -380,6 +418,17 @@ fn SetupForm(code: String, me: KeyPair, reload: Callback<()>) -> impl IntoView {
         spawn_local(async move {
             let office = KeyPair::generate(&mut seal::fill);
             let recovery = RecoveryCode::generate(&mut seal::fill);
+            let root = recovery.signer();
+            // The recovery key admits the founding head; the head vouches for the office key.
+            let admission = Admission::sign(
+                &code,
+                my_id,
+                me.public(),
+                me.signer().public(),
+                seal::now_ms(),
+                AdmittedBy::Recovery,
+                &root,
+            );
             let body = SetupOffice {
                 public_key: b64(&office.public()),
                 recovery_public_key: b64(&recovery.key_pair().public()),
@@ -389,9 +438,13 @@ fn SetupForm(code: String, me: KeyPair, reload: Callback<()>) -> impl IntoView {
                     office.secret(),
                     &mut seal::fill,
                 )),
+                recovery_signing_key: b64(&root.public()),
+                key_signature: b64(&sign_office_key(&code, &office.public(), &me.signer())),
+                admission: seal::wire(&admission),
             };
             match api::post::<_, serde_json::Value>(&format!("api/offices/{code}/setup"), &body).await {
                 Ok(_) => {
+                    seal::pin_root(&code, &root.public());
                     // The new office key is held from now on, without unlocking again.
                     let mut keys = Vec::new();
                     if let Ok(state) = api::get::<OfficeState>(&format!("api/offices/{code}")).await
@@ -401,7 +454,11 @@ fn SetupForm(code: String, me: KeyPair, reload: Callback<()>) -> impl IntoView {
                     }
                     // Held back until the code is noted: taking the keys re-renders the page.
                     pending.set_value(Some((code.clone(), Unlocked { me: me.clone(), keys })));
-                    shown.set(Some((recovery.display(), fingerprint(&office.public()))));
+                    shown.set(Some((
+                        recovery.display(),
+                        fingerprint(&office.public()),
+                        fingerprint(&root.public()),
+                    )));
                 }
                 Err(f) => error.set(Some(f)),
             }
@@ -416,10 +473,13 @@ fn SetupForm(code: String, me: KeyPair, reload: Callback<()>) -> impl IntoView {
                     <FormError error=error/>
                     <button type="button" class="big" on:click=start.clone()>{t(T::SetupOffice)}</button>
                 }.into_any(),
-                Some((code, fp)) => view! {
+                Some((code, fp, root_fp)) => view! {
                     <p>{t(T::RecoveryShownOnce)}</p>
                     <p class="code receipt">{code}</p>
                     <p class="fingerprint">{t(T::OfficeFingerprint)}" "{fp}</p>
+                    // Printed with the code: what members compare when a browser meets the
+                    // office for the first time.
+                    <p class="fingerprint">{t(T::RootFingerprint)}" "{root_fp}</p>
                     <button type="button" class="secondary" on:click=move |_| { let _ = window().print(); }>{t(T::Print)}</button>
                     <label class="choice"><input type="checkbox" on:change=move |ev| noted.set(event_target_checked(&ev))/>" "{t(T::RecoveryNoted)}</label>
                     <button type="button" class="big" disabled=move || !noted.get() on:click=done>{t(T::Continue)}</button>
@@ -472,18 +532,40 @@ fn Inbox(code: String) -> impl IntoView {
     }
 }
 
-/// Members: who holds the keys, letting newcomers in after checking their fingerprint,
-/// and (for the head) removing someone, which starts a new office key.
+/// Members: who holds the keys and who let them in, letting newcomers in after checking
+/// their fingerprint, and (for the head) removing someone, which starts a new office key.
+/// Every seal here goes to a member this browser proved (`proof`), whatever the server
+/// says of the others.
 #[component]
-fn Members(state: OfficeState, unlocked: Unlocked, head: bool, reload: Callback<()>) -> impl IntoView {
+fn Members(
+    state: OfficeState,
+    unlocked: Unlocked,
+    proof: seal::Proof,
+    head: bool,
+    reload: Callback<()>,
+) -> impl IntoView {
     let code = state.code.to_string();
     let error = RwSignal::new(None::<Failure>);
     let members = state.members.clone();
     let me_id = me_id();
     let office_keys = expect_context::<OfficeKeys>();
+    let i_am_proven = proof.admitted_by(me_id).is_some();
+    let any_unproven = members.iter().any(|m| proof.admitted_by(m.account).is_none());
+    let name_of = {
+        let members = members.clone();
+        move |id: Uuid| {
+            members
+                .iter()
+                .find(|m| m.account == id)
+                .map(|m| m.name.clone())
+                .unwrap_or_default()
+        }
+    };
     view! {
         <section class="card">
             <h2>{t(T::OfficeMembers)}</h2>
+            {any_unproven.then(|| view! { <p class="notice" role="alert">{t(T::UnprovenWarning)}</p> })}
+            {(!i_am_proven).then(|| view! { <p class="notice">{t(T::SelfUnproven)}</p> })}
             <ul class="rows">
                 {members.clone().into_iter().map(|m| {
                     let code = code.clone();
@@ -491,10 +573,27 @@ fn Members(state: OfficeState, unlocked: Unlocked, head: bool, reload: Callback<
                     let unlocked = unlocked.clone();
                     let unlocked2 = unlocked.clone();
                     let others = members.clone();
+                    let proof2 = proof.clone();
                     let newcomer = m.public_key.clone();
+                    let newcomer_signing = m.signing_key.clone();
+                    let admitted = proof.admitted_by(m.account);
                     let removable = head && m.account != me_id;
                     let grant = move |_| {
-                        let Some(public) = key32(&newcomer) else { return };
+                        let (Some(public), Some(signing)) = (key32(&newcomer), newcomer_signing.as_deref().and_then(key32)) else {
+                            error.set(Some(Failure::invalid("member", sunlight_api::error::FieldError::BadFormat)));
+                            return;
+                        };
+                        // Letting someone in is signing their keys (after the fingerprint
+                        // check) as well as sealing the office keys to them.
+                        let admission = Admission::sign(
+                            &code,
+                            m.account,
+                            public,
+                            signing,
+                            seal::now_ms(),
+                            AdmittedBy::Member(me_id),
+                            &unlocked.me.signer(),
+                        );
                         let body = GrantMember {
                             member: m.account,
                             wraps: unlocked
@@ -502,6 +601,7 @@ fn Members(state: OfficeState, unlocked: Unlocked, head: bool, reload: Callback<
                                 .iter()
                                 .map(|(id, pair)| KeyWrap { key_id: *id, sealed: b64(&seal_key(&public, pair.secret(), &mut seal::fill)) })
                                 .collect(),
+                            admission: seal::wire(&admission),
                         };
                         let code = code.clone();
                         spawn_local(async move {
@@ -516,16 +616,28 @@ fn Members(state: OfficeState, unlocked: Unlocked, head: bool, reload: Callback<
                             return;
                         }
                         let office = KeyPair::generate(&mut seal::fill);
-                        let wraps = others
+                        let me = unlocked2.me.clone();
+                        // The new key goes to proven members only; the head signs each other
+                        // one in again, so no admission hangs on the removed member's.
+                        let stay: Vec<(Uuid, Key, Key)> = others
                             .iter()
-                            .filter(|o| o.account != m.account && o.granted)
-                            .filter_map(|o| {
-                                let public = key32(&o.public_key)?;
-                                Some(MemberWrap { member: o.account, sealed: b64(&seal_key(&public, office.secret(), &mut seal::fill)) })
+                            .filter(|o| o.account != m.account && proof2.admitted_by(o.account).is_some())
+                            .filter_map(|o| Some((o.account, key32(&o.public_key)?, o.signing_key.as_deref().and_then(key32)?)))
+                            .collect();
+                        let wraps = stay
+                            .iter()
+                            .map(|(id, public, _)| MemberWrap { member: *id, sealed: b64(&seal_key(public, office.secret(), &mut seal::fill)) })
+                            .collect();
+                        let at = seal::now_ms();
+                        let admissions = stay
+                            .iter()
+                            .filter(|(id, _, _)| *id != me_id)
+                            .map(|(id, public, signing)| {
+                                seal::wire(&Admission::sign(&code2, *id, *public, *signing, at, AdmittedBy::Member(me_id), &me.signer()))
                             })
                             .collect();
+                        let key_signature = b64(&sign_office_key(&code2, &office.public(), &me.signer()));
                         let code = code2.clone();
-                        let me = unlocked2.me.clone();
                         let mut keys = unlocked2.keys.clone();
                         spawn_local(async move {
                             let Ok(s) = api::get::<OfficeState>(&format!("api/offices/{code}")).await else { return };
@@ -536,8 +648,10 @@ fn Members(state: OfficeState, unlocked: Unlocked, head: bool, reload: Callback<
                             let body = RemoveMember {
                                 member: m.account,
                                 public_key: b64(&office.public()),
+                                key_signature,
                                 wraps,
                                 recovery_wrap: b64(&seal_key(&recovery_public, office.secret(), &mut seal::fill)),
+                                admissions,
                             };
                             match api::post::<_, serde_json::Value>(&format!("api/offices/{code}/removals"), &body).await {
                                 Ok(_) => {
@@ -555,17 +669,37 @@ fn Members(state: OfficeState, unlocked: Unlocked, head: bool, reload: Callback<
                             }
                         });
                     };
+                    let admitted_text = admitted.map(|by| match by {
+                        AdmittedBy::Recovery => t(T::AdmittedByRecovery).to_owned(),
+                        AdmittedBy::Member(id) => format!("{}{}", t(T::AdmittedByMember), name_of(id)),
+                    });
+                    // The fingerprint is computed here from the key itself.
+                    let fp = key32(&m.public_key).map(|k| fingerprint(&k)).unwrap_or_default();
+                    let can_let_in = i_am_proven && m.account != me_id;
                     view! {
                         <li>
                             <b>{m.name.clone()}</b>{m.head.then(|| format!(" · {}", t(T::OfficeHead)))}
-                            <p class="fingerprint muted">{t(T::MemberFingerprint)}" "{m.fingerprint.clone()}</p>
-                            {if m.granted {
-                                view! { <span class="tag ok">{t(T::HoldsKeys)}</span> }.into_any()
-                            } else {
-                                view! {
-                                    <p class="notice">{t(T::CheckFingerprint)}</p>
-                                    <button type="button" on:click=grant>{t(T::LetIn)}</button>
-                                }.into_any()
+                            <p class="fingerprint muted">{t(T::MemberFingerprint)}" "{fp}</p>
+                            {match (admitted_text, m.granted) {
+                                (Some(by), true) => view! {
+                                    <span class="tag ok">{t(T::HoldsKeys)}</span>
+                                    <p class="muted">{by}</p>
+                                }.into_any(),
+                                (Some(by), false) => view! {
+                                    <p class="muted">{by}</p>
+                                    {can_let_in.then(|| view! { <button type="button" on:click=grant.clone()>{t(T::LetIn)}</button> })}
+                                }.into_any(),
+                                (None, granted) => view! {
+                                    {if granted {
+                                        view! {
+                                            <span class="tag warn">{t(T::Unproven)}</span>
+                                            <p class="notice">{t(T::UnprovenHint)}</p>
+                                        }.into_any()
+                                    } else {
+                                        view! { <p class="notice">{t(T::CheckFingerprint)}</p> }.into_any()
+                                    }}
+                                    {can_let_in.then(|| view! { <button type="button" on:click=grant.clone()>{t(T::LetIn)}</button> })}
+                                }.into_any(),
                             }}
                             {removable.then(|| view! { <button type="button" class="secondary" on:click=remove>{t(T::RemoveMember)}</button> })}
                         </li>

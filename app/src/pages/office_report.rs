@@ -277,7 +277,9 @@ fn action_name(s: ReportStatus) -> &'static str {
 }
 
 /// Assigning to a member, and moving the report to another office (its key re-sealed here
-/// to that office's key, whose fingerprint is shown).
+/// to that office's key, whose fingerprint is shown). The content key is sealed only to a
+/// key signed by a member whom that office's admissions prove, back to its root key (as
+/// this browser recorded it on first sight).
 #[component]
 fn Handling(
     code: String,
@@ -319,6 +321,9 @@ fn Handling(
         let (Some(key_id), Some(public)) = (o.key_id, o.public_key.as_deref().and_then(key32)) else {
             return;
         };
+        if !proven_key(&o) {
+            return;
+        }
         if !window()
             .confirm_with_message(&format!(
                 "{} {}{}？",
@@ -359,13 +364,16 @@ fn Handling(
             {move || offices.get().and_then(|o| o.ok()).map(|list| {
                 let transfer = transfer.clone();
                 list.into_iter().filter(|o| o.code != here).map(move |o| {
-                    let ready = o.key_id.is_some();
+                    let proven = o.key_id.is_some() && proven_key(&o);
+                    let ready = proven;
+                    let unproven = o.key_id.is_some() && !proven;
                     let transfer = transfer.clone();
                     let o2 = o.clone();
                     view! {
                         <p>
                             <button type="button" class="secondary" disabled=!ready on:click=move |_| transfer(o2.clone())>{o.name.clone()}{t(T::InspectionOffice)}</button>
-                            {o.fingerprint.clone().map(|f| view! { <span class="hint fingerprint">" "{f}</span> })}
+                            {o.public_key.as_deref().and_then(key32).map(|k| view! { <span class="hint fingerprint">" "{sunlight_seal::fingerprint(&k)}</span> })}
+                            {unproven.then(|| view! { <span class="tag warn">{t(T::TransferUnproven)}</span> })}
                         </p>
                     }
                 }).collect_view()
@@ -373,4 +381,17 @@ fn Handling(
             <FormError error=error/>
         </section>
     }
+}
+
+/// Whether another office's current key was made by a member its admissions prove.
+fn proven_key(o: &OfficeKeyInfo) -> bool {
+    let Some(public) = o.public_key.as_deref().and_then(key32) else {
+        return false;
+    };
+    seal::prove(o.code.as_str(), o.root_key.as_deref(), &o.admissions, &[]).vouches_for_key(
+        o.code.as_str(),
+        &public,
+        o.key_signed_by,
+        o.key_signature.as_deref(),
+    )
 }

@@ -7,12 +7,94 @@ use uuid::Uuid;
 
 use super::{Db, is_unique_violation, now, on_pool};
 
+/// Writes an office key row inside the transaction `$tx`, on either engine.
+macro_rules! insert_office_key {
+    ($tx:expr, $key_id:expr, $office:expr, $key:expr, $at:expr) => {
+        sqlx::query(
+            "INSERT INTO office_keys (id, office_code, public_key, active, created_at, signed_by, signature)
+             VALUES ($1, $2, $3, TRUE, $4, $5, $6)",
+        )
+        .bind($key_id)
+        .bind($office.as_str())
+        .bind($key.public_key)
+        .bind($at)
+        .bind($key.signed_by)
+        .bind($key.signature)
+        .execute(&mut *$tx)
+        .await
+    };
+}
+
+/// Stores a signed admission inside the transaction `$tx`, on either engine.
+macro_rules! insert_admission {
+    ($tx:expr, $office:expr, $a:expr, $at:expr) => {
+        sqlx::query(
+            "INSERT INTO office_admissions (id, office_code, account_id, public_key, signing_key, admitted_by, signed_at, signature, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(Uuid::new_v4())
+        .bind($office.as_str())
+        .bind($a.account_id)
+        .bind(&$a.public_key)
+        .bind(&$a.signing_key)
+        .bind($a.admitted_by)
+        .bind($a.signed_at)
+        .bind(&$a.signature)
+        .bind($at)
+        .execute(&mut *$tx)
+        .await
+    };
+}
+
 #[derive(Debug, Clone, sqlx::FromRow)]
 pub struct OfficeKeyRow {
     pub id: Uuid,
     pub public_key: Vec<u8>,
     pub active: bool,
     pub created_at: DateTime<Utc>,
+    /// The member who made the key pair and their signature over its public key.
+    pub signed_by: Option<Uuid>,
+    pub signature: Option<Vec<u8>>,
+}
+
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct RecoveryRow {
+    pub public_key: Vec<u8>,
+    /// The recovery code's signing key: the office's root.
+    pub signing_key: Option<Vec<u8>>,
+}
+
+/// A signed admission, as the browser that signed it sent it.
+#[derive(Debug, Clone, sqlx::FromRow)]
+pub struct AdmissionRow {
+    pub account_id: Uuid,
+    pub public_key: Vec<u8>,
+    pub signing_key: Vec<u8>,
+    /// `None` for the recovery key.
+    pub admitted_by: Option<Uuid>,
+    pub signed_at: i64,
+    pub signature: Vec<u8>,
+}
+
+/// A new office key pair's public half, with who made it and their signature over it.
+pub struct NewOfficeKey<'a> {
+    pub public_key: &'a [u8],
+    pub signed_by: Uuid,
+    pub signature: &'a [u8],
+}
+
+/// Why a grant was not stored.
+#[derive(Debug)]
+pub enum GrantError {
+    /// The granter (the recovery key when granting with it) holds no copy of this key.
+    KeyNotHeld,
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for GrantError {
+    fn from(e: sqlx::Error) -> Self {
+        GrantError::Db(e)
+    }
 }
 
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -20,6 +102,7 @@ pub struct MemberRow {
     pub account_id: Uuid,
     pub name: String,
     pub public_key: Vec<u8>,
+    pub signing_key: Option<Vec<u8>>,
     pub locked_secret: Vec<u8>,
     pub salt: Vec<u8>,
     pub memory_kib: i32,
@@ -132,7 +215,7 @@ const SELECT_REPORT: &str = "SELECT id, office_code, key_id, sealed_key, filer_k
 impl Db {
     pub async fn office_keys(&self, office: &RegionCode) -> Result<Vec<OfficeKeyRow>, sqlx::Error> {
         on_pool!(self, p => sqlx::query_as(
-            "SELECT id, public_key, active, created_at FROM office_keys WHERE office_code = $1 ORDER BY created_at, id",
+            "SELECT id, public_key, active, created_at, signed_by, signature FROM office_keys WHERE office_code = $1 ORDER BY created_at, id",
         )
         .bind(office.as_str())
         .fetch_all(p)
@@ -142,23 +225,34 @@ impl Db {
     /// The key that receives an office's new reports, if it has been set up.
     pub async fn active_office_key(&self, office: &RegionCode) -> Result<Option<OfficeKeyRow>, sqlx::Error> {
         on_pool!(self, p => sqlx::query_as(
-            "SELECT id, public_key, active, created_at FROM office_keys WHERE office_code = $1 AND active = TRUE",
+            "SELECT id, public_key, active, created_at, signed_by, signature FROM office_keys WHERE office_code = $1 AND active = TRUE",
         )
         .bind(office.as_str())
         .fetch_optional(p)
         .await)
     }
 
-    pub async fn office_recovery(&self, office: &RegionCode) -> Result<Option<Vec<u8>>, sqlx::Error> {
-        on_pool!(self, p => sqlx::query_scalar("SELECT public_key FROM office_recovery WHERE office_code = $1")
+    pub async fn office_recovery(&self, office: &RegionCode) -> Result<Option<RecoveryRow>, sqlx::Error> {
+        on_pool!(self, p => sqlx::query_as("SELECT public_key, signing_key FROM office_recovery WHERE office_code = $1")
             .bind(office.as_str())
             .fetch_optional(p)
             .await)
     }
 
+    /// Every stored admission of an office, oldest first.
+    pub async fn office_admissions(&self, office: &RegionCode) -> Result<Vec<AdmissionRow>, sqlx::Error> {
+        on_pool!(self, p => sqlx::query_as(
+            "SELECT account_id, public_key, signing_key, admitted_by, signed_at, signature
+             FROM office_admissions WHERE office_code = $1 ORDER BY created_at, id",
+        )
+        .bind(office.as_str())
+        .fetch_all(p)
+        .await)
+    }
+
     pub async fn office_members(&self, office: &RegionCode) -> Result<Vec<MemberRow>, sqlx::Error> {
         on_pool!(self, p => sqlx::query_as(
-            "SELECT m.account_id, u.name, m.public_key, m.locked_secret, m.salt, m.memory_kib, m.passes, m.head
+            "SELECT m.account_id, u.name, m.public_key, m.signing_key, m.locked_secret, m.salt, m.memory_kib, m.passes, m.head
              FROM office_members m JOIN users u ON u.id = m.account_id
              WHERE m.office_code = $1 ORDER BY m.enrolled_at, m.account_id",
         )
@@ -187,6 +281,7 @@ impl Db {
         office: &RegionCode,
         account: Uuid,
         public_key: &[u8],
+        signing_key: &[u8],
         locked_secret: &[u8],
         salt: &[u8],
         memory_kib: i32,
@@ -203,10 +298,10 @@ impl Db {
             .execute(&mut *tx)
             .await?;
             sqlx::query(
-                "INSERT INTO office_members (office_code, account_id, public_key, locked_secret, salt, memory_kib, passes, head, enrolled_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, FALSE, $8)
+                "INSERT INTO office_members (office_code, account_id, public_key, signing_key, locked_secret, salt, memory_kib, passes, head, enrolled_at)
+                 VALUES ($1, $2, $3, $9, $4, $5, $6, $7, FALSE, $8)
                  ON CONFLICT (office_code, account_id) DO UPDATE SET public_key = excluded.public_key,
-                   locked_secret = excluded.locked_secret, salt = excluded.salt,
+                   signing_key = excluded.signing_key, locked_secret = excluded.locked_secret, salt = excluded.salt,
                    memory_kib = excluded.memory_kib, passes = excluded.passes",
             )
             .bind(office.as_str())
@@ -217,47 +312,47 @@ impl Db {
             .bind(memory_kib)
             .bind(passes)
             .bind(now())
+            .bind(signing_key)
             .execute(&mut *tx)
             .await?;
             tx.commit().await
         })
     }
 
-    /// Sets up an office's first key pair; its maker becomes the office head. `false` when
-    /// the office already has keys.
+    /// Sets up an office's first key pair; its maker becomes the office head, admitted by
+    /// the recovery key (`admission`). `false` when the office already has keys.
+    #[allow(clippy::too_many_arguments)]
     pub async fn setup_office(
         &self,
         office: &RegionCode,
         head: Uuid,
-        public_key: &[u8],
+        key: &NewOfficeKey<'_>,
         recovery_public: &[u8],
+        recovery_signing: &[u8],
         my_wrap: &[u8],
         recovery_wrap: &[u8],
+        admission: &AdmissionRow,
     ) -> Result<bool, sqlx::Error> {
         let key_id = Uuid::new_v4();
         let at = now();
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             let inserted = sqlx::query(
-                "INSERT INTO office_recovery (office_code, public_key, created_at) VALUES ($1, $2, $3)
+                "INSERT INTO office_recovery (office_code, public_key, signing_key, created_at) VALUES ($1, $2, $4, $3)
                  ON CONFLICT (office_code) DO NOTHING",
             )
             .bind(office.as_str())
             .bind(recovery_public)
             .bind(at)
+            .bind(recovery_signing)
             .execute(&mut *tx)
             .await?
             .rows_affected();
             if inserted == 0 {
                 return Ok(false);
             }
-            sqlx::query("INSERT INTO office_keys (id, office_code, public_key, active, created_at) VALUES ($1, $2, $3, TRUE, $4)")
-                .bind(key_id)
-                .bind(office.as_str())
-                .bind(public_key)
-                .bind(at)
-                .execute(&mut *tx)
-                .await?;
+            insert_office_key!(tx, key_id, office, key, at)?;
+            insert_admission!(tx, office, admission, at)?;
             for (holder, sealed) in [(head, my_wrap), (Uuid::nil(), recovery_wrap)] {
                 sqlx::query("INSERT INTO office_key_wraps (key_id, holder, sealed) VALUES ($1, $2, $3)")
                     .bind(key_id)
@@ -276,46 +371,74 @@ impl Db {
         })
     }
 
-    /// Stores a member's copies of the office keys. Copies they already hold are replaced
-    /// only when `replace` (a member re-sealing for themself).
+    /// Stores a member's copies of the office keys, given by `granter` (the nil id for the
+    /// recovery key), with the signed admission that lets them in. Each copy is written
+    /// only while the granter holds that key themself, in the same statement. Copies the
+    /// member already holds are replaced only when `replace` (let in again with the
+    /// recovery code, after a new enrolment).
     pub async fn grant_member(
         &self,
-        member: Uuid,
+        office: &RegionCode,
+        granter: Uuid,
         wraps: &[(Uuid, Vec<u8>)],
         replace: bool,
-    ) -> Result<(), sqlx::Error> {
+        admission: &AdmissionRow,
+    ) -> Result<(), GrantError> {
         let sql = if replace {
-            "INSERT INTO office_key_wraps (key_id, holder, sealed) VALUES ($1, $2, $3)
+            "INSERT INTO office_key_wraps (key_id, holder, sealed) SELECT $1, $2, $3
+             WHERE EXISTS (SELECT 1 FROM office_key_wraps WHERE key_id = $1 AND holder = $4)
              ON CONFLICT (key_id, holder) DO UPDATE SET sealed = excluded.sealed"
         } else {
-            "INSERT INTO office_key_wraps (key_id, holder, sealed) VALUES ($1, $2, $3)
+            "INSERT INTO office_key_wraps (key_id, holder, sealed) SELECT $1, $2, $3
+             WHERE EXISTS (SELECT 1 FROM office_key_wraps WHERE key_id = $1 AND holder = $4)
              ON CONFLICT (key_id, holder) DO NOTHING"
         };
+        let member = admission.account_id;
+        let at = now();
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             for (key_id, sealed) in wraps {
-                sqlx::query(sql)
-                .bind(key_id)
-                .bind(member)
-                .bind(sealed)
-                .execute(&mut *tx)
-                .await?;
+                let written = sqlx::query(sql)
+                    .bind(key_id)
+                    .bind(member)
+                    .bind(sealed)
+                    .bind(granter)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if written == 0 {
+                    // Either the member already held this copy, or the granter does not.
+                    let held: Option<i32> =
+                        sqlx::query_scalar("SELECT 1 FROM office_key_wraps WHERE key_id = $1 AND holder = $2")
+                            .bind(key_id)
+                            .bind(granter)
+                            .fetch_optional(&mut *tx)
+                            .await?;
+                    if held.is_none() {
+                        return Err(GrantError::KeyNotHeld);
+                    }
+                }
             }
-            tx.commit().await
+            insert_admission!(tx, office, admission, at)?;
+            tx.commit().await?;
+            Ok(())
         })
     }
 
-    /// Removes a member and their copies of every office key, retires the active key and
-    /// makes `public_key` the office's new one, sealed to the remaining members and the
-    /// recovery key (`wraps`, the recovery's under the nil id).
+    /// Removes a member, their copies of every office key and their admissions, retires
+    /// the active key and makes `key` the office's new one, sealed to the remaining members
+    /// and the recovery key (`wraps`, the recovery's under the nil id), with the head's
+    /// fresh admissions of the remaining members.
     pub async fn remove_member(
         &self,
         office: &RegionCode,
         member: Uuid,
-        public_key: &[u8],
+        key: &NewOfficeKey<'_>,
         wraps: &[(Uuid, Vec<u8>)],
+        admissions: &[AdmissionRow],
     ) -> Result<(), sqlx::Error> {
         let key_id = Uuid::new_v4();
+        let at = now();
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
             sqlx::query(
@@ -331,17 +454,19 @@ impl Db {
                 .bind(member)
                 .execute(&mut *tx)
                 .await?;
+            sqlx::query("DELETE FROM office_admissions WHERE office_code = $1 AND account_id = $2")
+                .bind(office.as_str())
+                .bind(member)
+                .execute(&mut *tx)
+                .await?;
             sqlx::query("UPDATE office_keys SET active = FALSE WHERE office_code = $1 AND active = TRUE")
                 .bind(office.as_str())
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("INSERT INTO office_keys (id, office_code, public_key, active, created_at) VALUES ($1, $2, $3, TRUE, $4)")
-                .bind(key_id)
-                .bind(office.as_str())
-                .bind(public_key)
-                .bind(now())
-                .execute(&mut *tx)
-                .await?;
+            insert_office_key!(tx, key_id, office, key, at)?;
+            for a in admissions {
+                insert_admission!(tx, office, a, at)?;
+            }
             for (holder, sealed) in wraps {
                 sqlx::query("INSERT INTO office_key_wraps (key_id, holder, sealed) VALUES ($1, $2, $3)")
                     .bind(key_id)

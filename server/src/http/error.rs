@@ -31,6 +31,8 @@ pub enum ApiError {
     WrongState(&'static str),
     #[error("poll: {0:?}")]
     Poll(ErrorCode),
+    #[error("key grant refused: {0:?}")]
+    KeyGrant(ErrorCode),
     #[error("rate limited")]
     RateLimited { retry_after: u32 },
     #[error("mobile number or password is wrong")]
@@ -90,6 +92,7 @@ impl ApiError {
                 },
                 *code,
             ),
+            ApiError::KeyGrant(code) => (StatusCode::FORBIDDEN, *code),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
             ApiError::BadCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::BadCredentials),
             ApiError::InviteInvalid => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InviteInvalid),

@@ -25,11 +25,14 @@ use sunlight_api::{
     report::{
         AccessEntry, Assign, Challenge, Enroll, Filed, GrantMember, InboxItem, KeyWrap, MAX_FILE_BYTES, MAX_TEXT_B64,
         Member, MyKey, NewMessage, NewReport, OfficeCounts, OfficeKey, OfficeKeyInfo, OfficeReport, OfficeState, Party,
-        Place, RECEIPT_HEADER, ReceiptView, RemoveMember, ReportStatus, SetupOffice, StatusChange, ThreadFile,
-        ThreadMessage, Transfer,
+        Place, RECEIPT_HEADER, ReceiptView, RemoveMember, ReportStatus, SetupOffice, SignedAdmission, StatusChange,
+        ThreadFile, ThreadMessage, Transfer,
     },
 };
-use sunlight_seal::{KdfParams, b64, fingerprint, lookup_hash, pow_check, unb64};
+use sunlight_seal::{
+    Admission, AdmittedBy, KdfParams, MemberKeys, b64, fingerprint, lookup_hash, pow_check, trust::verify_members,
+    unb64,
+};
 use utoipa::{IntoParams, ToSchema};
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -42,7 +45,10 @@ use super::{
 use crate::{
     authz::{Action, Actor, authorize, authorize_key_grant, authorize_office_head},
     db::{
-        reports::{FileError, MemberRow, NewReportRow, OfficeKeyRow, ReportRow, WrapRow},
+        reports::{
+            AdmissionRow, FileError, GrantError, MemberRow, NewOfficeKey, NewReportRow, OfficeKeyRow, RecoveryRow,
+            ReportRow, WrapRow,
+        },
         to_wire,
     },
 };
@@ -130,6 +136,126 @@ fn key32(bytes: &[u8]) -> [u8; 32] {
     bytes.try_into().unwrap_or([0; 32])
 }
 
+/// A 64-byte Ed25519 signature in base64.
+fn signature(text: &str, field: &'static str) -> ApiResult<Vec<u8>> {
+    let sig = bytes(text, field, 128)?;
+    if sig.len() == 64 {
+        Ok(sig)
+    } else {
+        Err(ApiError::invalid(field, FieldError::BadFormat))
+    }
+}
+
+/// An admission as a browser sent it, decoded (not yet checked).
+fn admission_in(a: &SignedAdmission) -> ApiResult<AdmissionRow> {
+    Ok(AdmissionRow {
+        account_id: a.member,
+        public_key: public_key(&a.public_key, "admission")?,
+        signing_key: public_key(&a.signing_key, "admission")?,
+        admitted_by: a.by,
+        signed_at: a.at_ms,
+        signature: signature(&a.signature, "admission")?,
+    })
+}
+
+fn admission_out(a: &AdmissionRow) -> SignedAdmission {
+    SignedAdmission {
+        member: a.account_id,
+        public_key: b64(&a.public_key),
+        signing_key: b64(&a.signing_key),
+        by: a.admitted_by,
+        at_ms: a.signed_at,
+        signature: b64(&a.signature),
+    }
+}
+
+/// A stored key of fixed length; anything else is a corrupt row, never a default.
+fn stored<const N: usize>(bytes: &[u8], what: &str) -> ApiResult<[u8; N]> {
+    bytes
+        .try_into()
+        .map_err(|_| ApiError::Internal(anyhow::anyhow!("stored {what} has {} bytes", bytes.len())))
+}
+
+fn to_seal(a: &AdmissionRow) -> ApiResult<Admission> {
+    Ok(Admission {
+        member: a.account_id,
+        public_key: stored(&a.public_key, "admission key")?,
+        signing_key: stored(&a.signing_key, "admission signing key")?,
+        by: a.admitted_by.map_or(AdmittedBy::Recovery, AdmittedBy::Member),
+        at_ms: a.signed_at,
+        signature: stored(&a.signature, "admission signature")?,
+    })
+}
+
+fn member_keys(m: &MemberRow) -> ApiResult<MemberKeys> {
+    Ok(MemberKeys {
+        account: m.account_id,
+        public_key: stored(&m.public_key, "member key")?,
+        signing_key: m
+            .signing_key
+            .as_deref()
+            .map(|k| stored(k, "member signing key"))
+            .transpose()?,
+    })
+}
+
+/// The office's root signing key, when it was set up with one.
+fn root_of(recovery: &Option<RecoveryRow>) -> ApiResult<Option<[u8; 32]>> {
+    recovery
+        .as_ref()
+        .and_then(|r| r.signing_key.as_deref())
+        .map(|k| stored(k, "root key"))
+        .transpose()
+}
+
+/// Whether `a` admits `m`'s current keys.
+fn admits(a: &AdmissionRow, m: &MemberRow) -> bool {
+    a.account_id == m.account_id && a.public_key == m.public_key && Some(&a.signing_key) == m.signing_key.as_ref()
+}
+
+/// Checks that `signer_key` signed the admission `a` into `office`.
+fn check_admission(office: &RegionCode, a: &AdmissionRow, signer_key: &[u8]) -> ApiResult<()> {
+    let signer: [u8; 32] = signer_key
+        .try_into()
+        .map_err(|_| ApiError::invalid("admission", FieldError::BadFormat))?;
+    if to_seal(a)?.signed_by(office.as_str(), &signer) {
+        Ok(())
+    } else {
+        Err(ApiError::invalid("admission", FieldError::BadFormat))
+    }
+}
+
+/// Checks that `signer_key` signed an office public key.
+fn check_key_signature(office: &RegionCode, public: &[u8], sig: &[u8], signer_key: Option<&Vec<u8>>) -> ApiResult<()> {
+    let bad = || ApiError::invalid("key_signature", FieldError::BadFormat);
+    let signer: [u8; 32] = signer_key.and_then(|k| k.as_slice().try_into().ok()).ok_or_else(bad)?;
+    let sig: [u8; 64] = sig.try_into().map_err(|_| bad())?;
+    let public: [u8; 32] = public.try_into().map_err(|_| bad())?;
+    if sunlight_seal::trust::office_key_signed_by(office.as_str(), &public, &signer, &sig) {
+        Ok(())
+    } else {
+        Err(bad())
+    }
+}
+
+/// Which members' current keys a stored admission chain proves, in `members`' order.
+fn proven(
+    office: &RegionCode,
+    recovery: &Option<RecoveryRow>,
+    admissions: &[AdmissionRow],
+    members: &[MemberRow],
+) -> ApiResult<Vec<bool>> {
+    let Some(root) = root_of(recovery)? else {
+        return Ok(vec![false; members.len()]);
+    };
+    let admissions = admissions.iter().map(to_seal).collect::<ApiResult<Vec<_>>>()?;
+    let members = members.iter().map(member_keys).collect::<ApiResult<Vec<_>>>()?;
+    Ok(verify_members(office.as_str(), &root, &admissions, &members)
+        .into_iter()
+        .map(|m| m.is_some())
+        .collect())
+}
+
 const SEALED_MAX: usize = 512;
 
 /// An office's region, if it is one: a township, county or city that exists.
@@ -191,13 +317,23 @@ async fn offices_for(
     while let Some(code) = next {
         if let Some(region) = state.db.region(&code).await? {
             let active = state.db.active_office_key(&code).await?;
+            let recovery = state.db.office_recovery(&code).await?;
+            let admissions = if active.is_some() {
+                state.db.office_admissions(&code).await?
+            } else {
+                Vec::new()
+            };
             out.push(OfficeKeyInfo {
                 code: region.code,
                 level: region.level,
                 name: region.name,
                 key_id: active.as_ref().map(|k| k.id),
                 fingerprint: active.as_ref().map(|k| fingerprint(&key32(&k.public_key))),
+                key_signed_by: active.as_ref().and_then(|k| k.signed_by),
+                key_signature: active.as_ref().and_then(|k| k.signature.as_deref().map(b64)),
                 public_key: active.map(|k| b64(&k.public_key)),
+                root_key: recovery.and_then(|r| r.signing_key.as_deref().map(b64)),
+                admissions: admissions.iter().map(admission_out).collect(),
             });
         }
         next = code.parent();
@@ -456,6 +592,7 @@ async fn office(
     let members = state.db.office_members(&office).await?;
     let wraps = state.db.office_wraps(&office).await?;
     let recovery = state.db.office_recovery(&office).await?;
+    let admissions = state.db.office_admissions(&office).await?;
     let wraps_of = |holder: Uuid| {
         wraps
             .iter()
@@ -487,11 +624,15 @@ async fn office(
                 fingerprint: fingerprint(&key32(&k.public_key)),
                 active: k.active,
                 created_at: to_wire(k.created_at),
+                signed_by: k.signed_by,
+                signature: k.signature.as_deref().map(b64),
             })
             .collect(),
-        recovery_fingerprint: recovery.as_ref().map(|k| fingerprint(&key32(k))),
-        recovery_public_key: recovery.as_ref().map(|k| b64(k)),
+        recovery_fingerprint: recovery.as_ref().map(|k| fingerprint(&key32(&k.public_key))),
+        recovery_public_key: recovery.as_ref().map(|k| b64(&k.public_key)),
         recovery_wraps: wraps_of(Uuid::nil()),
+        root_key: recovery.as_ref().and_then(|r| r.signing_key.as_deref().map(b64)),
+        admissions: admissions.iter().map(admission_out).collect(),
         members: members
             .iter()
             .map(|m| Member {
@@ -500,6 +641,7 @@ async fn office(
                 head: m.head,
                 fingerprint: fingerprint(&key32(&m.public_key)),
                 public_key: b64(&m.public_key),
+                signing_key: m.signing_key.as_deref().map(b64),
                 granted: holds_every_key(&keys, &wraps, m.account_id),
             })
             .collect(),
@@ -520,6 +662,7 @@ async fn enroll(
 ) -> ApiResult<StatusCode> {
     let (office, _) = in_office(&state, &actor, &code).await?;
     let public = public_key(&e.public_key, "public_key")?;
+    let signing = public_key(&e.signing_key, "signing_key")?;
     let locked = bytes(&e.locked_secret, "locked_secret", SEALED_MAX)?;
     let salt = bytes(&e.salt, "salt", 64)?;
     if salt.len() != 16 {
@@ -538,6 +681,7 @@ async fn enroll(
             &office,
             actor.0.id,
             &public,
+            &signing,
             &locked,
             &salt,
             e.memory_kib as i32,
@@ -559,16 +703,33 @@ async fn setup(
 ) -> ApiResult<StatusCode> {
     let (office, _) = in_office(&state, &actor, &code).await?;
     let members = state.db.office_members(&office).await?;
-    if me_in(&members, &actor).is_none() {
+    let Some(me) = me_in(&members, &actor) else {
         return Err(ApiError::WrongState("enrol first"));
+    };
+    if state.db.office_recovery(&office).await?.is_some() {
+        return Err(ApiError::Conflict("office keys"));
     }
     let public = public_key(&s.public_key, "public_key")?;
     let recovery = public_key(&s.recovery_public_key, "recovery_public_key")?;
+    let root = public_key(&s.recovery_signing_key, "recovery_signing_key")?;
     let mine = bytes(&s.my_wrap, "my_wrap", SEALED_MAX)?;
     let theirs = bytes(&s.recovery_wrap, "recovery_wrap", SEALED_MAX)?;
+    // The recovery key admits the founding head, and the head vouches for the office key.
+    let admission = admission_in(&s.admission)?;
+    if admission.admitted_by.is_some() || !admits(&admission, &me) {
+        return Err(ApiError::invalid("admission", FieldError::NotListed));
+    }
+    check_admission(&office, &admission, &root)?;
+    let key_signature = signature(&s.key_signature, "key_signature")?;
+    check_key_signature(&office, &public, &key_signature, me.signing_key.as_ref())?;
+    let key = NewOfficeKey {
+        public_key: &public,
+        signed_by: actor.0.id,
+        signature: &key_signature,
+    };
     if !state
         .db
-        .setup_office(&office, actor.0.id, &public, &recovery, &mine, &theirs)
+        .setup_office(&office, actor.0.id, &key, &recovery, &root, &mine, &theirs, &admission)
         .await?
     {
         return Err(ApiError::Conflict("office keys"));
@@ -589,15 +750,36 @@ async fn grant(
 ) -> ApiResult<StatusCode> {
     let (office, _) = in_office(&state, &actor, &code).await?;
     let members = state.db.office_members(&office).await?;
-    if me_in(&members, &actor).is_none() {
+    let Some(me) = me_in(&members, &actor) else {
         return Err(ApiError::WrongState("enrol first"));
-    }
-    if !members.iter().any(|m| m.account_id == g.member) {
+    };
+    let Some(newcomer) = members.iter().find(|m| m.account_id == g.member) else {
         return Err(ApiError::invalid("member", FieldError::NotListed));
+    };
+    let admission = admission_in(&g.admission)?;
+    if !admits(&admission, newcomer) {
+        return Err(ApiError::invalid("admission", FieldError::NotListed));
     }
+    // Who gives the keys: the actor, or (only to themself) the recovery key.
+    let by_recovery = admission.admitted_by.is_none();
+    authorize_key_grant(&actor, g.member, by_recovery)?;
+    let granter = if by_recovery {
+        let root = root_of(&state.db.office_recovery(&office).await?)?
+            .ok_or(ApiError::invalid("admission", FieldError::BadFormat))?;
+        check_admission(&office, &admission, &root)?;
+        Uuid::nil()
+    } else {
+        if admission.admitted_by != Some(actor.0.id) {
+            return Err(ApiError::invalid("admission", FieldError::NotListed));
+        }
+        let mine = me
+            .signing_key
+            .as_deref()
+            .ok_or(ApiError::invalid("admission", FieldError::BadFormat))?;
+        check_admission(&office, &admission, mine)?;
+        actor.0.id
+    };
     let keys = state.db.office_keys(&office).await?;
-    let held = state.db.office_wraps(&office).await?;
-    authorize_key_grant(&actor, holds_every_key(&keys, &held, actor.0.id), g.member)?;
     let mut wraps = Vec::new();
     for k in &keys {
         let w = g
@@ -610,8 +792,15 @@ async fn grant(
     if keys.is_empty() || g.wraps.len() != keys.len() {
         return Err(ApiError::invalid("wraps", FieldError::NotListed));
     }
-    state.db.grant_member(g.member, &wraps, g.member == actor.0.id).await?;
-    Ok(StatusCode::NO_CONTENT)
+    match state
+        .db
+        .grant_member(&office, granter, &wraps, by_recovery, &admission)
+        .await
+    {
+        Ok(()) => Ok(StatusCode::NO_CONTENT),
+        Err(GrantError::KeyNotHeld) => Err(ApiError::KeyGrant(sunlight_api::ErrorCode::KeyNotHeld)),
+        Err(GrantError::Db(e)) => Err(e.into()),
+    }
 }
 
 /// The head removes an inspector: their copies of the keys go, and a new office key pair,
@@ -627,24 +816,66 @@ async fn remove(
 ) -> ApiResult<StatusCode> {
     let (office, _) = in_office(&state, &actor, &code).await?;
     let members = state.db.office_members(&office).await?;
-    authorize_office_head(me_in(&members, &actor).map(|m| m.head))?;
+    let me = me_in(&members, &actor);
+    authorize_office_head(me.as_ref().map(|m| m.head))?;
+    let me = me.ok_or(ApiError::Forbidden)?;
     if r.member == actor.0.id || !members.iter().any(|m| m.account_id == r.member) {
         return Err(ApiError::invalid("member", FieldError::NotListed));
     }
     let keys = state.db.office_keys(&office).await?;
     let wraps_now = state.db.office_wraps(&office).await?;
+    let recovery = state.db.office_recovery(&office).await?;
+    let proven = proven(
+        &office,
+        &recovery,
+        &state.db.office_admissions(&office).await?,
+        &members,
+    )?;
     let public = public_key(&r.public_key, "public_key")?;
+    let key_signature = signature(&r.key_signature, "key_signature")?;
+    check_key_signature(&office, &public, &key_signature, me.signing_key.as_ref())?;
     let mut wraps = vec![(Uuid::nil(), bytes(&r.recovery_wrap, "recovery_wrap", SEALED_MAX)?)];
-    for m in members.iter().filter(|m| m.account_id != r.member) {
+    let mut admissions = Vec::new();
+    for (m, proven) in members.iter().zip(proven).filter(|(m, _)| m.account_id != r.member) {
         let granted = holds_every_key(&keys, &wraps_now, m.account_id);
-        let given = r.wraps.iter().find(|w| w.member == m.account_id);
-        match given {
+        match r.wraps.iter().find(|w| w.member == m.account_id) {
+            // Nothing is sealed to a member no admission chain proves, whatever rows exist.
+            Some(_) if !proven => return Err(ApiError::invalid("wraps", FieldError::NotListed)),
             Some(w) => wraps.push((m.account_id, bytes(&w.sealed, "wraps", SEALED_MAX)?)),
-            None if granted => return Err(ApiError::invalid("wraps", FieldError::Required)),
+            None if granted && proven => return Err(ApiError::invalid("wraps", FieldError::Required)),
             None => {}
         }
+        // The head signs every other remaining proven member in again.
+        if let Some(a) = r.admissions.iter().find(|a| a.member == m.account_id) {
+            let a = admission_in(a)?;
+            if !proven || a.admitted_by != Some(actor.0.id) || !admits(&a, m) {
+                return Err(ApiError::invalid("admissions", FieldError::NotListed));
+            }
+            let mine = me
+                .signing_key
+                .as_deref()
+                .ok_or(ApiError::invalid("admissions", FieldError::BadFormat))?;
+            check_admission(&office, &a, mine)?;
+            admissions.push(a);
+        }
     }
-    state.db.remove_member(&office, r.member, &public, &wraps).await?;
+    if r.wraps.iter().any(|w| {
+        !members
+            .iter()
+            .any(|m| m.account_id == w.member && m.account_id != r.member)
+    }) || r.admissions.len() != admissions.len()
+    {
+        return Err(ApiError::invalid("wraps", FieldError::NotListed));
+    }
+    let key = NewOfficeKey {
+        public_key: &public,
+        signed_by: actor.0.id,
+        signature: &key_signature,
+    };
+    state
+        .db
+        .remove_member(&office, r.member, &key, &wraps, &admissions)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
