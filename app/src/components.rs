@@ -96,7 +96,10 @@ fn ResetNotice() -> impl IntoView {
         let latest = unseen.first()?.clone();
         let acknowledge = move |_| {
             leptos::task::spawn_local(async move {
-                if crate::api::post::<_, ()>("api/me/password-resets/noticed", &()).await.is_ok() {
+                if crate::api::post::<_, ()>("api/me/password-resets/noticed", &())
+                    .await
+                    .is_ok()
+                {
                     session.0.update(|me| {
                         if let Some(Some(me)) = me {
                             me.password_resets.iter_mut().for_each(|r| r.noticed = true);
