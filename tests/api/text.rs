@@ -39,4 +39,19 @@ db_test!(bidi_and_invisible_characters_and_stray_newlines_are_refused, |app| {
         )
         .await;
     expect_error(res, 422, "invalid").await;
+    // A spreadsheet's cells are not JSON, and meet the same rule row by row.
+    let csv = format!("日期,收支,金额（元）,科目,收付款方\n{month}-01,支出,12,办公费,店\u{202e}FDP.exe\n");
+    let res = app
+        .client
+        .post(app.url(&format!("api/regions/{VILLAGE}/ledger/{month}/import")))
+        .header("content-type", "text/csv")
+        .header(sunlight_api::CSRF_HEADER, "1")
+        .body(csv)
+        .send()
+        .await
+        .unwrap();
+    let body = expect_error(res, 422, "invalid").await;
+    assert_eq!(body.rows.len(), 1, "{body:?}");
+    assert_eq!((body.rows[0].row, body.rows[0].field.as_str()), (2, "counterparty"));
+    assert_eq!(serde_json::to_value(body.rows[0].code).unwrap(), "invisible_character");
 });

@@ -72,9 +72,8 @@ fn text(raw: &str, field: &'static str, max: usize) -> ApiResult<Option<String>>
     if t.chars().count() > max {
         return Err(ApiError::invalid(field, FieldError::TooLong));
     }
-    if t.chars().any(|c| c.is_control() && c != '\n') {
-        return Err(ApiError::invalid(field, FieldError::BadFormat));
-    }
+    // The same rule as for every JSON string, so that an imported cell meets it too.
+    sunlight_api::text::check(t, sunlight_api::text::is_multi_line(field)).map_err(|e| ApiError::invalid(field, e))?;
     Ok((!t.is_empty()).then(|| t.to_owned()))
 }
 
