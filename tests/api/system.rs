@@ -96,6 +96,9 @@ fn openapi_document_declares_security_errors_and_string_dates() {
     assert_eq!(scheme["type"], "apiKey");
     assert_eq!(scheme["in"], "cookie");
     assert_eq!(scheme["name"], "sunlight_session");
+    let receipt = &doc["components"]["securitySchemes"]["report_receipt"];
+    assert_eq!(receipt["in"], "header");
+    assert_eq!(receipt["name"], "x-sunlight-receipt");
     let schemas = &doc["components"]["schemas"];
     for (name, example, bad) in [("Month", "2026-11", "2026-13"), ("Date", "2026-11-09", "2026-11-9")] {
         let s = &schemas[name];
@@ -118,6 +121,14 @@ fn openapi_document_declares_security_errors_and_string_dates() {
             let needs_session = op["security"]
                 .as_array()
                 .is_some_and(|s| s.iter().any(|r| r.get("sunlight_session").is_some()));
+            let needs_receipt = op["security"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|r| r.get("report_receipt").is_some()));
+            assert_eq!(
+                needs_receipt,
+                path.starts_with("/api/report-receipt"),
+                "{method} {path}"
+            );
             if needs_session {
                 secured += 1;
                 assert!(

@@ -98,6 +98,9 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// The name of the security scheme of routes that need a session.
 pub const SESSION_SCHEME: &str = "sunlight_session";
 
+/// The name of the security scheme of a report's filer: the receipt code in a header.
+pub const RECEIPT_SCHEME: &str = "report_receipt";
+
 /// Adds to every operation the statuses it answers by construction, each with the error
 /// body, from facts the document already states about the route: a route that needs a
 /// session (it takes `Actor`, and says `security(("sunlight_session" = []))`) answers 401;
@@ -119,6 +122,13 @@ fn complete(doc: &mut utoipa::openapi::OpenApi) {
         SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
             crate::auth::SESSION_COOKIE,
             "The session, set by POST /api/session",
+        ))),
+    );
+    components.add_security_scheme(
+        RECEIPT_SCHEME,
+        SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+            sunlight_api::report::RECEIPT_HEADER,
+            "The receipt code of a private report, which its filer keeps",
         ))),
     );
     let error = |why: &str| {

@@ -465,7 +465,7 @@ async fn thread(state: &AppState, r: &ReportRow) -> ApiResult<(Vec<ThreadMessage
 
 /// What the filer sees with their receipt code (sent in the `x-sunlight-receipt` header as
 /// the code's lookup token): status, case number, the report and the thread, encrypted.
-#[utoipa::path(get, path = "/api/report-receipt", tag = "reports",
+#[utoipa::path(get, path = "/api/report-receipt", tag = "reports", security(("report_receipt" = [])),
     responses((status = 200, body = ReceiptView), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn receipt(State(state): State<AppState>, ip: ClientIp, headers: HeaderMap) -> ApiResult<Json<ReceiptView>> {
     let r = by_receipt(&state, &ip, &headers).await?;
@@ -486,7 +486,7 @@ async fn receipt(State(state): State<AppState>, ip: ClientIp, headers: HeaderMap
 }
 
 /// The filer writes to the office.
-#[utoipa::path(post, path = "/api/report-receipt/messages", tag = "reports", request_body = NewMessage,
+#[utoipa::path(post, path = "/api/report-receipt/messages", tag = "reports", security(("report_receipt" = [])), request_body = NewMessage,
     responses((status = 201), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn filer_message(
     State(state): State<AppState>,
@@ -507,7 +507,7 @@ struct Added {
 }
 
 /// The filer adds an evidence file, encrypted in the phone (photos re-encoded first).
-#[utoipa::path(post, path = "/api/report-receipt/files", tag = "reports",
+#[utoipa::path(post, path = "/api/report-receipt/files", tag = "reports", security(("report_receipt" = [])),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = Added), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 429, body = ErrorBody)))]
@@ -545,7 +545,7 @@ fn ciphertext(body: Vec<u8>) -> Response {
 }
 
 /// One evidence file, encrypted, for the filer.
-#[utoipa::path(get, path = "/api/report-receipt/files/{id}", tag = "reports", params(("id" = Uuid, Path)),
+#[utoipa::path(get, path = "/api/report-receipt/files/{id}", tag = "reports", security(("report_receipt" = [])), params(("id" = Uuid, Path)),
     responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn filer_file(
     State(state): State<AppState>,
