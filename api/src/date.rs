@@ -7,7 +7,6 @@ use crate::error::{FieldError, Invalid};
 
 /// A calendar month, `YYYY-MM`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Month {
     pub year: i32,
@@ -16,7 +15,6 @@ pub struct Month {
 
 /// A calendar date, `YYYY-MM-DD`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(try_from = "String", into = "String")]
 pub struct Date {
     pub year: i32,
@@ -135,6 +133,48 @@ impl From<Date> for String {
     fn from(d: Date) -> String {
         d.to_string()
     }
+}
+
+/// Both travel as the strings people write, so the document describes them as strings.
+#[cfg(feature = "openapi")]
+mod schema {
+    use utoipa::openapi::{
+        RefOr,
+        schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type},
+    };
+
+    use super::{Date, Month};
+
+    /// `2026-11`: the pattern of what the server writes; a year outside 2000–2100 is refused.
+    pub const MONTH_PATTERN: &str = "^[0-9]{4}-(0[1-9]|1[0-2])$";
+    /// `2026-11-09`.
+    pub const DATE_PATTERN: &str = "^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$";
+
+    impl utoipa::PartialSchema for Month {
+        fn schema() -> RefOr<Schema> {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::Custom("month".into())))
+                .pattern(Some(MONTH_PATTERN))
+                .description(Some("A calendar month, YYYY-MM"))
+                .examples(["2026-11"])
+                .into()
+        }
+    }
+    impl utoipa::ToSchema for Month {}
+
+    impl utoipa::PartialSchema for Date {
+        fn schema() -> RefOr<Schema> {
+            ObjectBuilder::new()
+                .schema_type(Type::String)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Date)))
+                .pattern(Some(DATE_PATTERN))
+                .description(Some("A calendar date, YYYY-MM-DD"))
+                .examples(["2026-11-09"])
+                .into()
+        }
+    }
+    impl utoipa::ToSchema for Date {}
 }
 
 #[cfg(test)]

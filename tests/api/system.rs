@@ -85,6 +85,80 @@ db_test!(openapi_document_is_served, |app| {
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
 });
 
+/// The document is exact about what it can know by construction: the session cookie is a
+/// declared security scheme, every route that needs it lists 401, every route lists its
+/// errors with the error body, query parameters are in the query, and months and dates
+/// are the strings the server sends.
+#[test]
+fn openapi_document_declares_security_errors_and_string_dates() {
+    let doc = serde_json::to_value(sunlight_server::http::openapi()).unwrap();
+    let scheme = &doc["components"]["securitySchemes"]["sunlight_session"];
+    assert_eq!(scheme["type"], "apiKey");
+    assert_eq!(scheme["in"], "cookie");
+    assert_eq!(scheme["name"], "sunlight_session");
+    let receipt = &doc["components"]["securitySchemes"]["report_receipt"];
+    assert_eq!(receipt["in"], "header");
+    assert_eq!(receipt["name"], "x-sunlight-receipt");
+    let schemas = &doc["components"]["schemas"];
+    for (name, example, bad) in [("Month", "2026-11", "2026-13"), ("Date", "2026-11-09", "2026-11-9")] {
+        let s = &schemas[name];
+        assert_eq!(s["type"], "string", "{name}: {s}");
+        let pattern = regex::Regex::new(s["pattern"].as_str().unwrap()).unwrap();
+        assert!(pattern.is_match(example) && !pattern.is_match(bad), "{name}: {s}");
+        let sent = serde_json::to_value(match name {
+            "Month" => sunlight_api::date::Month::parse(example).unwrap().to_string(),
+            _ => sunlight_api::date::Date::parse(example).unwrap().to_string(),
+        })
+        .unwrap();
+        assert!(pattern.is_match(sent.as_str().unwrap()));
+    }
+    assert_eq!(schemas["Month"]["format"], "month");
+    assert_eq!(schemas["Date"]["format"], "date");
+    let mut secured = 0;
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, op) in item.as_object().unwrap() {
+            let responses = op["responses"].as_object().unwrap();
+            let needs_session = op["security"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|r| r.get("sunlight_session").is_some()));
+            let needs_receipt = op["security"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|r| r.get("report_receipt").is_some()));
+            assert_eq!(
+                needs_receipt,
+                path.starts_with("/api/report-receipt"),
+                "{method} {path}"
+            );
+            if needs_session {
+                secured += 1;
+                assert!(
+                    responses.contains_key("401"),
+                    "{method} {path} needs a session but lists no 401"
+                );
+            }
+            for (status, res) in responses {
+                if status.starts_with('4') || status.starts_with('5') {
+                    assert_eq!(
+                        res["content"]["application/json"]["schema"]["$ref"], "#/components/schemas/ErrorBody",
+                        "{method} {path} {status}"
+                    );
+                }
+            }
+            assert!(responses.contains_key("500"), "{method} {path}");
+            for p in op["parameters"].as_array().into_iter().flatten() {
+                let name = p["name"].as_str().unwrap();
+                assert_eq!(
+                    p["in"] == "path",
+                    path.contains(&format!("{{{name}}}")),
+                    "{method} {path}: parameter {name} is in {}",
+                    p["in"]
+                );
+            }
+        }
+    }
+    assert!(secured > 40, "only {secured} operations need a session");
+}
+
 fn fake_dist() -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(

@@ -84,3 +84,34 @@ fn the_client_and_contract_stay_clear_of_the_server() {
         }
     }
 }
+
+/// The document's security and rate-limit statuses come from facts about each handler: one
+/// that takes `Actor` needs a session, so its annotation declares the session cookie
+/// (from which the document lists 401), and only such handlers declare it; one that takes
+/// `ClientIp` is rate-limited, so it lists 429.
+#[test]
+fn handler_annotations_say_what_their_extractors_do() {
+    let mut wrong = Vec::new();
+    for (path, text) in source("server/src/http") {
+        let starts: Vec<usize> = text.match_indices("#[utoipa::path(").map(|(i, _)| i).collect();
+        for (k, &start) in starts.iter().enumerate() {
+            let func = start + text[start..].find("async fn").unwrap();
+            let end = starts.get(k + 1).copied().unwrap_or(text.len());
+            let annotation = &text[start..func];
+            let signature = &text[func..func + text[func..end].find("{\n").unwrap_or(end - func)];
+            let name = signature.split(['(', '<']).next().unwrap_or(signature);
+            let takes = |ty: &str| {
+                signature
+                    .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .any(|w| w == ty)
+            };
+            if takes("Actor") != annotation.contains(r#"security(("sunlight_session" = []))"#) {
+                wrong.push(format!("{path}: {name}: Actor and the session security requirement"));
+            }
+            if takes("ClientIp") && !annotation.contains("status = 429") {
+                wrong.push(format!("{path}: {name}: rate-limited but no 429"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

@@ -34,9 +34,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// The accounts holding a role at exactly this region (villagers of a village, its staff),
 /// by name. Mobile numbers are masked.
-#[utoipa::path(get, path = "/api/regions/{code}/accounts", tag = "accounts",
+#[utoipa::path(get, path = "/api/regions/{code}/accounts", tag = "accounts", security(("sunlight_session" = [])),
     params(("code" = String, Path), PageQuery),
-    responses((status = 200, body = Page<Account>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Page<Account>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     actor: Actor,
@@ -51,7 +51,7 @@ async fn list(
 
 /// Creates a staff account with a role at this region, or adds the role to the existing
 /// account with that mobile number (its password is then left unchanged).
-#[utoipa::path(post, path = "/api/regions/{code}/accounts", tag = "accounts",
+#[utoipa::path(post, path = "/api/regions/{code}/accounts", tag = "accounts", security(("sunlight_session" = [])),
     params(("code" = String, Path)), request_body = NewStaff,
     responses((status = 201, body = Account), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create_staff(
@@ -96,7 +96,7 @@ async fn create_staff(
 
 /// Issues a one-time password reset code (valid 24 hours) for someone, to hand over in
 /// person. Any earlier unused code of theirs stops working.
-#[utoipa::path(post, path = "/api/users/{id}/reset-codes", tag = "accounts",
+#[utoipa::path(post, path = "/api/users/{id}/reset-codes", tag = "accounts", security(("sunlight_session" = [])),
     params(("id" = Uuid, Path)),
     responses((status = 201, body = IssuedCode), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn issue_reset_code(
@@ -125,7 +125,7 @@ async fn issue_reset_code(
 /// Every password reset code issued for accounts in a region (newest first, at most 200):
 /// for whom, by whom, and whether it was used. Administrators and inspectors see it, so
 /// that a cadre who resets a villager's password to act as them is on record.
-#[utoipa::path(get, path = "/api/regions/{code}/password-resets", tag = "accounts",
+#[utoipa::path(get, path = "/api/regions/{code}/password-resets", tag = "accounts", security(("sunlight_session" = [])),
     params(("code" = String, Path)),
     responses((status = 200, body = Vec<ResetRecord>), (status = 401, body = ErrorBody), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn password_resets(

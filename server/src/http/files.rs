@@ -38,7 +38,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Attaches a photo or PDF to a line the accountant may still change. The body is the
 /// file itself. Photos are re-encoded without any metadata; HEIC is refused.
-#[utoipa::path(post, path = "/api/ledger-lines/{id}/attachments", tag = "files",
+#[utoipa::path(post, path = "/api/ledger-lines/{id}/attachments", tag = "files", security(("sunlight_session" = [])),
     params(("id" = Uuid, Path)),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = Attachment), (status = 409, body = ErrorBody), (status = 413, body = ErrorBody),
@@ -135,7 +135,7 @@ async fn visible(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(Attach
 
 /// A stored file: `thumb` or `screen` of a photo for everyone who may read the ledger,
 /// `original` for staff, `pdf` for a PDF (always as a download).
-#[utoipa::path(get, path = "/api/files/{id}/{variant}", tag = "files",
+#[utoipa::path(get, path = "/api/files/{id}/{variant}", tag = "files", security(("sunlight_session" = [])),
     params(("id" = Uuid, Path), ("variant" = String, Path, description = "thumb, screen, original or pdf")),
     responses((status = 200, content_type = "image/jpeg"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn file(
@@ -187,7 +187,7 @@ pub(super) async fn serve_stored(state: &AppState, attachment: &Attachment, vari
 }
 
 /// Removes an attachment from a line the accountant may still change.
-#[utoipa::path(delete, path = "/api/attachments/{id}", tag = "files",
+#[utoipa::path(delete, path = "/api/attachments/{id}", tag = "files", security(("sunlight_session" = [])),
     params(("id" = Uuid, Path)),
     responses((status = 204), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn remove(State(state): State<AppState>, actor: Actor, ApiPath(id): ApiPath<Uuid>) -> ApiResult<StatusCode> {

@@ -28,10 +28,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// A keyset page request.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
     /// The `next` value of the previous page.
     pub cursor: Option<String>,
     /// Rows per page, 1–200 (default 50).
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<i64>,
 }
 
@@ -78,9 +80,9 @@ async fn village(state: &AppState, actor: &Actor, code: &RegionCode) -> ApiResul
 }
 
 /// The village's households, by number.
-#[utoipa::path(get, path = "/api/regions/{code}/households", tag = "households",
+#[utoipa::path(get, path = "/api/regions/{code}/households", tag = "households", security(("sunlight_session" = [])),
     params(("code" = String, Path), PageQuery),
-    responses((status = 200, body = Page<Household>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Page<Household>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     actor: Actor,
@@ -94,7 +96,7 @@ async fn list(
 }
 
 /// Adds one household.
-#[utoipa::path(post, path = "/api/regions/{code}/households", tag = "households",
+#[utoipa::path(post, path = "/api/regions/{code}/households", tag = "households", security(("sunlight_session" = [])),
     params(("code" = String, Path)), request_body = NewHousehold,
     responses((status = 201, body = Household), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create(
@@ -121,7 +123,7 @@ async fn create(
 
 /// Imports households from CSV (`户号,户主姓名`, a header line first). Every bad row is
 /// reported with its line number; nothing is saved unless every row is good.
-#[utoipa::path(post, path = "/api/regions/{code}/households/import", tag = "households",
+#[utoipa::path(post, path = "/api/regions/{code}/households/import", tag = "households", security(("sunlight_session" = [])),
     params(("code" = String, Path)), request_body = HouseholdImport,
     responses((status = 201, body = ImportResult), (status = 422, body = ErrorBody)))]
 async fn import(

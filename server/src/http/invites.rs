@@ -31,9 +31,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// The village's invite codes, newest first (the codes themselves are never shown again).
-#[utoipa::path(get, path = "/api/regions/{code}/invites", tag = "invites",
+#[utoipa::path(get, path = "/api/regions/{code}/invites", tag = "invites", security(("sunlight_session" = [])),
     params(("code" = String, Path), PageQuery),
-    responses((status = 200, body = Page<Invite>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Page<Invite>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     actor: Actor,
@@ -50,7 +50,7 @@ async fn list(
 }
 
 /// Issues an invite code for a household. The answer is the only time the code is shown.
-#[utoipa::path(post, path = "/api/households/{id}/invites", tag = "invites",
+#[utoipa::path(post, path = "/api/households/{id}/invites", tag = "invites", security(("sunlight_session" = [])),
     params(("id" = Uuid, Path)), request_body = NewInvite,
     responses((status = 201, body = IssuedCode), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn issue(
@@ -90,7 +90,7 @@ async fn issue(
 }
 
 /// Revokes an invite code; registering with it fails from now on.
-#[utoipa::path(delete, path = "/api/invites/{id}", tag = "invites",
+#[utoipa::path(delete, path = "/api/invites/{id}", tag = "invites", security(("sunlight_session" = [])),
     params(("id" = Uuid, Path)),
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn revoke(State(state): State<AppState>, actor: Actor, ApiPath(id): ApiPath<Uuid>) -> ApiResult<StatusCode> {

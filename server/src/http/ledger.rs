@@ -190,15 +190,16 @@ fn for_villagers(mut line: Line) -> Line {
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct YearQuery {
     /// The calendar year, e.g. 2026.
     pub year: i32,
 }
 
 /// The months of a year with their totals. Villagers see published months only.
-#[utoipa::path(get, path = "/api/regions/{code}/ledger", tag = "ledger",
+#[utoipa::path(get, path = "/api/regions/{code}/ledger", tag = "ledger", security(("sunlight_session" = [])),
     params(("code" = String, Path), YearQuery),
-    responses((status = 200, body = LedgerYear), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = LedgerYear), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn year(
     State(state): State<AppState>,
     actor: Actor,
@@ -222,9 +223,9 @@ async fn year(
 
 /// One month: totals, spending by category, and every line with its seal. A month that
 /// is not published looks empty to villagers.
-#[utoipa::path(get, path = "/api/regions/{code}/ledger/{month}", tag = "ledger",
+#[utoipa::path(get, path = "/api/regions/{code}/ledger/{month}", tag = "ledger", security(("sunlight_session" = [])),
     params(("code" = String, Path), ("month" = String, Path, description = "YYYY-MM")),
-    responses((status = 200, body = LedgerMonth), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+    responses((status = 200, body = LedgerMonth), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn month(
     State(state): State<AppState>,
     actor: Actor,
@@ -275,7 +276,7 @@ async fn month(
 }
 
 /// Adds a line to a month that is not yet published.
-#[utoipa::path(post, path = "/api/regions/{code}/ledger/{month}/lines", tag = "ledger",
+#[utoipa::path(post, path = "/api/regions/{code}/ledger/{month}/lines", tag = "ledger", security(("sunlight_session" = [])),
     params(("code" = String, Path), ("month" = String, Path)), request_body = LineInput,
     responses((status = 201, body = Line), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn add_line(
@@ -314,7 +315,7 @@ pub(super) async fn editable(state: &AppState, actor: &Actor, id: Uuid) -> ApiRe
 }
 
 /// Fixes a line; it goes back to the reviewer.
-#[utoipa::path(put, path = "/api/ledger-lines/{id}", tag = "ledger",
+#[utoipa::path(put, path = "/api/ledger-lines/{id}", tag = "ledger", security(("sunlight_session" = [])),
     params(("id" = Uuid, Path)), request_body = LineInput,
     responses((status = 200, body = Line), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn edit_line(
@@ -338,7 +339,7 @@ async fn edit_line(
 }
 
 /// Removes a line that is not sealed.
-#[utoipa::path(delete, path = "/api/ledger-lines/{id}", tag = "ledger",
+#[utoipa::path(delete, path = "/api/ledger-lines/{id}", tag = "ledger", security(("sunlight_session" = [])),
     params(("id" = Uuid, Path)),
     responses((status = 204), (status = 409, body = ErrorBody)))]
 async fn delete_line(State(state): State<AppState>, actor: Actor, ApiPath(id): ApiPath<Uuid>) -> ApiResult<StatusCode> {
@@ -366,7 +367,7 @@ async fn existing_month(
 /// Submits a draft month to the township for review: after its last day (China time), or
 /// before that only when the accountant closes it early on purpose, which is recorded and
 /// shown to everyone who reads the month. An empty body (`null`) is a plain submission.
-#[utoipa::path(post, path = "/api/regions/{code}/ledger/{month}/submit", tag = "ledger",
+#[utoipa::path(post, path = "/api/regions/{code}/ledger/{month}/submit", tag = "ledger", security(("sunlight_session" = [])),
     params(("code" = String, Path), ("month" = String, Path)), request_body = Option<SubmitMonth>,
     responses((status = 204), (status = 409, body = ErrorBody)))]
 async fn submit(
@@ -393,7 +394,7 @@ async fn submit(
 
 /// Submitted months of the villages in the region, oldest first, with duplicate invoice
 /// numbers counted.
-#[utoipa::path(get, path = "/api/regions/{code}/review-queue", tag = "ledger",
+#[utoipa::path(get, path = "/api/regions/{code}/review-queue", tag = "ledger", security(("sunlight_session" = [])),
     params(("code" = String, Path)),
     responses((status = 200, body = Vec<QueueItem>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn queue(
@@ -407,7 +408,7 @@ async fn queue(
 }
 
 /// Approves (seals) or rejects one pending line of a submitted month.
-#[utoipa::path(post, path = "/api/ledger-lines/{id}/review", tag = "ledger",
+#[utoipa::path(post, path = "/api/ledger-lines/{id}/review", tag = "ledger", security(("sunlight_session" = [])),
     params(("id" = Uuid, Path)), request_body = Review,
     responses((status = 200, body = Line), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn review(
@@ -441,7 +442,7 @@ async fn review(
 }
 
 /// Publishes a submitted month once every line is sealed; villagers see it from now on.
-#[utoipa::path(post, path = "/api/regions/{code}/ledger/{month}/publish", tag = "ledger",
+#[utoipa::path(post, path = "/api/regions/{code}/ledger/{month}/publish", tag = "ledger", security(("sunlight_session" = [])),
     params(("code" = String, Path), ("month" = String, Path)),
     responses((status = 204), (status = 409, body = ErrorBody)))]
 async fn publish(
@@ -462,7 +463,7 @@ async fn publish(
 /// GBK, with the template's columns. Every bad row is reported with its line number and
 /// nothing is saved unless every row is good. Spreadsheet numbers are rounded to the fen
 /// as `ledger_import` states.
-#[utoipa::path(post, path = "/api/regions/{code}/ledger/{month}/import", tag = "ledger",
+#[utoipa::path(post, path = "/api/regions/{code}/ledger/{month}/import", tag = "ledger", security(("sunlight_session" = [])),
     params(("code" = String, Path), ("month" = String, Path)),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = ImportResult), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -541,7 +542,7 @@ async fn template() -> ApiResult<impl IntoResponse> {
 }
 
 /// Asks a question on a published line. Who asked is kept but never shown.
-#[utoipa::path(post, path = "/api/ledger-lines/{id}/questions", tag = "ledger",
+#[utoipa::path(post, path = "/api/ledger-lines/{id}/questions", tag = "ledger", security(("sunlight_session" = [])),
     params(("id" = Uuid, Path)), request_body = Text,
     responses((status = 201, body = Line), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn ask(
@@ -567,7 +568,7 @@ async fn ask(
 }
 
 /// The accountant answers a question once; the answer stays on record under the line.
-#[utoipa::path(post, path = "/api/ledger-questions/{id}/answer", tag = "ledger",
+#[utoipa::path(post, path = "/api/ledger-questions/{id}/answer", tag = "ledger", security(("sunlight_session" = [])),
     params(("id" = Uuid, Path)), request_body = Text,
     responses((status = 200, body = Line), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn answer(
@@ -588,9 +589,9 @@ async fn answer(
 }
 
 /// The ledger categories that apply in a region: its county's list, or the default.
-#[utoipa::path(get, path = "/api/regions/{code}/ledger-categories", tag = "ledger",
+#[utoipa::path(get, path = "/api/regions/{code}/ledger-categories", tag = "ledger", security(("sunlight_session" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, body = Categories), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Categories), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn get_categories(
     State(state): State<AppState>,
     actor: Actor,
@@ -603,7 +604,7 @@ async fn get_categories(
 
 /// A county admin sets the county's categories (1–50, each 1–20 characters, no repeats).
 /// Lines already entered keep theirs.
-#[utoipa::path(put, path = "/api/regions/{code}/ledger-categories", tag = "ledger",
+#[utoipa::path(put, path = "/api/regions/{code}/ledger-categories", tag = "ledger", security(("sunlight_session" = [])),
     params(("code" = String, Path)), request_body = Categories,
     responses((status = 200, body = Categories), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn set_categories(

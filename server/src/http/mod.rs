@@ -90,13 +90,122 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
 
 /// The OpenAPI document of the API.
 pub fn openapi() -> utoipa::openapi::OpenApi {
-    api_routes().into_openapi()
+    let mut doc = api_routes().into_openapi();
+    complete(&mut doc);
+    doc
+}
+
+/// The name of the security scheme of routes that need a session.
+pub const SESSION_SCHEME: &str = "sunlight_session";
+
+/// The name of the security scheme of a report's filer: the receipt code in a header.
+pub const RECEIPT_SCHEME: &str = "report_receipt";
+
+/// Adds to every operation the statuses it answers by construction, each with the error
+/// body, from facts the document already states about the route: a route that needs a
+/// session (it takes `Actor`, and says `security(("sunlight_session" = []))`) answers 401;
+/// a JSON body answers 400 when it does not parse, 413 when it is too large and 422 when
+/// its text is refused; any other body 400 and 413; a path parameter 404 when malformed;
+/// a query 400; a mutating method 403 without JSON or the CSRF header; and every route
+/// 500 on an internal error. Statuses that depend on what a handler decides (403 from
+/// authorization, 404, 409, 422, 429) are in each handler's own annotation.
+fn complete(doc: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{
+        ContentBuilder, Ref, RefOr, ResponseBuilder,
+        path::ParameterIn,
+        security::{ApiKey, ApiKeyValue, SecurityScheme},
+    };
+
+    let components = doc.components.get_or_insert_with(Default::default);
+    components.add_security_scheme(
+        SESSION_SCHEME,
+        SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            crate::auth::SESSION_COOKIE,
+            "The session, set by POST /api/session",
+        ))),
+    );
+    components.add_security_scheme(
+        RECEIPT_SCHEME,
+        SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+            sunlight_api::report::RECEIPT_HEADER,
+            "The receipt code of a private report, which its filer keeps",
+        ))),
+    );
+    let error = |why: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(why)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build(),
+        )
+    };
+    for item in doc.paths.paths.values_mut() {
+        let ops = [
+            (&mut item.get, false),
+            (&mut item.post, true),
+            (&mut item.put, true),
+            (&mut item.patch, true),
+            (&mut item.delete, true),
+        ];
+        for (op, mutating) in ops {
+            let Some(op) = op.as_mut() else { continue };
+            let signed_in = op
+                .security
+                .iter()
+                .flatten()
+                .any(|r| serde_json::to_value(r).is_ok_and(|v| v.get(SESSION_SCHEME).is_some()));
+            let params = op.parameters.iter().flatten().filter_map(|p| match p {
+                RefOr::T(p) => Some(p.parameter_in.clone()),
+                RefOr::Ref(_) => None,
+            });
+            let (path, query) = params.fold((false, false), |(p, q), at| match at {
+                ParameterIn::Path => (true, q),
+                ParameterIn::Query => (p, true),
+                _ => (p, q),
+            });
+            let body = op.request_body.as_ref().map(|b| match b {
+                RefOr::T(b) => b.content.contains_key("application/json"),
+                RefOr::Ref(_) => true,
+            });
+            let mut add = |status: &str, why: &str| {
+                op.responses
+                    .responses
+                    .entry(status.to_owned())
+                    .or_insert_with(|| error(why));
+            };
+            if body.is_some() || query {
+                add("400", "The request does not parse");
+            }
+            if signed_in {
+                add("401", "Not signed in");
+            }
+            if mutating {
+                add("403", "Refused: neither JSON nor the CSRF header, or not allowed");
+            }
+            if path {
+                add("404", "Not found");
+            }
+            if body.is_some() {
+                add("413", "The body is too large");
+            }
+            if body == Some(true) {
+                add("422", "A field is invalid");
+            }
+            add("500", "Internal error");
+        }
+    }
 }
 
 /// The whole application: API under `/api`, the client everywhere else, all under the
 /// configured base path.
 pub fn router(state: AppState) -> Router {
-    let (api, doc) = api_routes().split_for_parts();
+    let (api, mut doc) = api_routes().split_for_parts();
+    complete(&mut doc);
     let doc = Arc::new(doc);
     let api = api
         .route(

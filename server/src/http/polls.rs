@@ -47,7 +47,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Attaches a document (a plan, a drawing: photo or PDF) to a poll, for its voters to read.
-#[utoipa::path(post, path = "/api/polls/{id}/documents", tag = "polls",
+#[utoipa::path(post, path = "/api/polls/{id}/documents", tag = "polls", security(("sunlight_session" = [])),
     params(("id" = Uuid, Path)),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = sunlight_api::ledger::Attachment), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
@@ -68,7 +68,7 @@ async fn attach(
 }
 
 /// A poll document for whoever may see the poll (`original` for its staff only).
-#[utoipa::path(get, path = "/api/poll-documents/{id}/{variant}", tag = "polls",
+#[utoipa::path(get, path = "/api/poll-documents/{id}/{variant}", tag = "polls", security(("sunlight_session" = [])),
     params(("id" = Uuid, Path), ("variant" = String, Path, description = "thumb, screen, original or pdf")),
     responses((status = 200, content_type = "image/jpeg"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn document(
@@ -141,9 +141,9 @@ fn voter_key(actor: &Actor, poll: &PollRow, villages: &[RegionCode]) -> Option<U
 }
 
 /// The polls of a region: those its villages may vote in, and those its staff made.
-#[utoipa::path(get, path = "/api/regions/{code}/polls", tag = "polls",
+#[utoipa::path(get, path = "/api/regions/{code}/polls", tag = "polls", security(("sunlight_session" = [])),
     params(("code" = String, Path)),
-    responses((status = 200, body = Vec<PollSummary>), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Vec<PollSummary>), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     actor: Actor,
@@ -178,7 +178,7 @@ async fn list(
 
 /// Creates a poll for villages inside the region (a village's own, or several of a
 /// township's).
-#[utoipa::path(post, path = "/api/regions/{code}/polls", tag = "polls",
+#[utoipa::path(post, path = "/api/regions/{code}/polls", tag = "polls", security(("sunlight_session" = [])),
     params(("code" = String, Path)), request_body = NewPoll,
     responses((status = 201, body = Poll), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn create(
@@ -256,7 +256,7 @@ async fn create(
 }
 
 /// A poll with this person's standing and, where the poll's rules allow, its results.
-#[utoipa::path(get, path = "/api/polls/{id}", tag = "polls",
+#[utoipa::path(get, path = "/api/polls/{id}", tag = "polls", security(("sunlight_session" = [])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Poll), (status = 404, body = ErrorBody)))]
 async fn show(State(state): State<AppState>, actor: Actor, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<Poll>> {
@@ -342,7 +342,7 @@ fn token_hash(poll: Uuid, person: Uuid, token: &str) -> [u8; TOKEN_HASH_LEN] {
 }
 
 /// Casts (or, where the poll allows and the phone sends its token, replaces) a ballot.
-#[utoipa::path(post, path = "/api/polls/{id}/ballots", tag = "polls",
+#[utoipa::path(post, path = "/api/polls/{id}/ballots", tag = "polls", security(("sunlight_session" = [])),
     params(("id" = Uuid, Path)), request_body = BallotIn,
     responses((status = 201), (status = 200), (status = 403, body = ErrorBody), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn vote(
@@ -511,7 +511,7 @@ fn download(content_type: &'static str, name: &'static str, body: Vec<u8>) -> im
 }
 
 /// The results as CSV (UTF-8 with a byte-order mark, so Excel shows the Chinese).
-#[utoipa::path(get, path = "/api/polls/{id}/results.csv", tag = "polls",
+#[utoipa::path(get, path = "/api/polls/{id}/results.csv", tag = "polls", security(("sunlight_session" = [])),
     params(("id" = Uuid, Path)),
     responses((status = 200, content_type = "text/csv"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 409, body = ErrorBody)))]
@@ -533,7 +533,7 @@ async fn export(
 }
 
 /// The results as an XLSX workbook.
-#[utoipa::path(get, path = "/api/polls/{id}/results.xlsx", tag = "polls",
+#[utoipa::path(get, path = "/api/polls/{id}/results.xlsx", tag = "polls", security(("sunlight_session" = [])),
     params(("id" = Uuid, Path)),
     responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
         (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]

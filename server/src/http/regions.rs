@@ -16,9 +16,9 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// A region the caller covers, with the ancestors they also cover and its children.
-#[utoipa::path(get, path = "/api/regions/{code}", tag = "regions",
+#[utoipa::path(get, path = "/api/regions/{code}", tag = "regions", security(("sunlight_session" = [])),
     params(("code" = String, Path, description = "12-digit region code")),
-    responses((status = 200, body = RegionView), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = RegionView), (status = 404, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn region(
     State(state): State<AppState>,
     actor: Actor,

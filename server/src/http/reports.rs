@@ -267,6 +267,7 @@ async fn office_region(state: &AppState, code: &RegionCode) -> ApiResult<String>
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct PlaceQuery {
     /// A region's code; absent for the top level.
     parent: Option<String>,
@@ -297,6 +298,7 @@ async fn places(State(state): State<AppState>, ApiQuery(q): ApiQuery<PlaceQuery>
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct VillageQuery {
     village: String,
 }
@@ -463,7 +465,7 @@ async fn thread(state: &AppState, r: &ReportRow) -> ApiResult<(Vec<ThreadMessage
 
 /// What the filer sees with their receipt code (sent in the `x-sunlight-receipt` header as
 /// the code's lookup token): status, case number, the report and the thread, encrypted.
-#[utoipa::path(get, path = "/api/report-receipt", tag = "reports",
+#[utoipa::path(get, path = "/api/report-receipt", tag = "reports", security(("report_receipt" = [])),
     responses((status = 200, body = ReceiptView), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn receipt(State(state): State<AppState>, ip: ClientIp, headers: HeaderMap) -> ApiResult<Json<ReceiptView>> {
     let r = by_receipt(&state, &ip, &headers).await?;
@@ -484,8 +486,8 @@ async fn receipt(State(state): State<AppState>, ip: ClientIp, headers: HeaderMap
 }
 
 /// The filer writes to the office.
-#[utoipa::path(post, path = "/api/report-receipt/messages", tag = "reports", request_body = NewMessage,
-    responses((status = 201), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+#[utoipa::path(post, path = "/api/report-receipt/messages", tag = "reports", security(("report_receipt" = [])), request_body = NewMessage,
+    responses((status = 201), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn filer_message(
     State(state): State<AppState>,
     ip: ClientIp,
@@ -505,10 +507,10 @@ struct Added {
 }
 
 /// The filer adds an evidence file, encrypted in the phone (photos re-encoded first).
-#[utoipa::path(post, path = "/api/report-receipt/files", tag = "reports",
+#[utoipa::path(post, path = "/api/report-receipt/files", tag = "reports", security(("report_receipt" = [])),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = Added), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
-        (status = 413, body = ErrorBody)))]
+        (status = 413, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn add_evidence(
     State(state): State<AppState>,
     ip: ClientIp,
@@ -543,8 +545,8 @@ fn ciphertext(body: Vec<u8>) -> Response {
 }
 
 /// One evidence file, encrypted, for the filer.
-#[utoipa::path(get, path = "/api/report-receipt/files/{id}", tag = "reports", params(("id" = Uuid, Path)),
-    responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ErrorBody)))]
+#[utoipa::path(get, path = "/api/report-receipt/files/{id}", tag = "reports", security(("report_receipt" = [])), params(("id" = Uuid, Path)),
+    responses((status = 200, content_type = "application/octet-stream"), (status = 404, body = ErrorBody), (status = 429, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn filer_file(
     State(state): State<AppState>,
     ip: ClientIp,
@@ -580,7 +582,7 @@ fn me_in(members: &[MemberRow], actor: &Actor) -> Option<MemberRow> {
 
 /// The office's key group as one of its inspectors sees it: keys and fingerprints, members,
 /// and the inspector's own locked key and copies of the office keys.
-#[utoipa::path(get, path = "/api/offices/{code}", tag = "reports", params(("code" = String, Path)),
+#[utoipa::path(get, path = "/api/offices/{code}", tag = "reports", security(("sunlight_session" = [])), params(("code" = String, Path)),
     responses((status = 200, body = OfficeState), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn office(
     State(state): State<AppState>,
@@ -652,7 +654,7 @@ async fn office(
 /// Enrols the signed-in inspector's own key pair (made in their browser, its secret locked
 /// under their passphrase). Enrolling again, after a forgotten passphrase, drops their
 /// copies of the office keys until a member lets them in again.
-#[utoipa::path(post, path = "/api/offices/{code}/members", tag = "reports", params(("code" = String, Path)), request_body = Enroll,
+#[utoipa::path(post, path = "/api/offices/{code}/members", tag = "reports", security(("sunlight_session" = [])), params(("code" = String, Path)), request_body = Enroll,
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn enroll(
     State(state): State<AppState>,
@@ -693,7 +695,7 @@ async fn enroll(
 
 /// Sets the office up to receive reports: its first key pair and its recovery key, made in
 /// the browser of the inspector who becomes its head.
-#[utoipa::path(post, path = "/api/offices/{code}/setup", tag = "reports", params(("code" = String, Path)), request_body = SetupOffice,
+#[utoipa::path(post, path = "/api/offices/{code}/setup", tag = "reports", security(("sunlight_session" = [])), params(("code" = String, Path)), request_body = SetupOffice,
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody)))]
 async fn setup(
     State(state): State<AppState>,
@@ -740,7 +742,7 @@ async fn setup(
 /// Lets an enrolled inspector in: a member who holds the keys seals every one of them to the
 /// newcomer in their browser. Copies a member already holds are kept, not replaced, unless
 /// the member seals to themself (with the recovery code).
-#[utoipa::path(post, path = "/api/offices/{code}/grants", tag = "reports", params(("code" = String, Path)), request_body = GrantMember,
+#[utoipa::path(post, path = "/api/offices/{code}/grants", tag = "reports", security(("sunlight_session" = [])), params(("code" = String, Path)), request_body = GrantMember,
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn grant(
     State(state): State<AppState>,
@@ -806,7 +808,7 @@ async fn grant(
 /// The head removes an inspector: their copies of the keys go, and a new office key pair,
 /// made in the head's browser and sealed to every remaining member and the recovery key,
 /// receives reports from now on.
-#[utoipa::path(post, path = "/api/offices/{code}/removals", tag = "reports", params(("code" = String, Path)), request_body = RemoveMember,
+#[utoipa::path(post, path = "/api/offices/{code}/removals", tag = "reports", security(("sunlight_session" = [])), params(("code" = String, Path)), request_body = RemoveMember,
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn remove(
     State(state): State<AppState>,
@@ -880,7 +882,7 @@ async fn remove(
 }
 
 /// The office's reports: status and times, never content.
-#[utoipa::path(get, path = "/api/offices/{code}/reports", tag = "reports", params(("code" = String, Path)),
+#[utoipa::path(get, path = "/api/offices/{code}/reports", tag = "reports", security(("sunlight_session" = [])), params(("code" = String, Path)),
     responses((status = 200, body = Vec<InboxItem>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn inbox(
     State(state): State<AppState>,
@@ -925,7 +927,7 @@ async fn office_report(
 }
 
 /// Opens one report (written to the office's access log).
-#[utoipa::path(get, path = "/api/offices/{code}/reports/{id}", tag = "reports",
+#[utoipa::path(get, path = "/api/offices/{code}/reports/{id}", tag = "reports", security(("sunlight_session" = [])),
     params(("code" = String, Path), ("id" = Uuid, Path)),
     responses((status = 200, body = OfficeReport), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn open(
@@ -951,7 +953,7 @@ async fn open(
 }
 
 /// One evidence file of a report, encrypted (written to the access log).
-#[utoipa::path(get, path = "/api/offices/{code}/reports/{id}/files/{file}", tag = "reports",
+#[utoipa::path(get, path = "/api/offices/{code}/reports/{id}/files/{file}", tag = "reports", security(("sunlight_session" = [])),
     params(("code" = String, Path), ("id" = Uuid, Path), ("file" = Uuid, Path)),
     responses((status = 200, content_type = "application/octet-stream"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn office_file(
@@ -965,7 +967,7 @@ async fn office_file(
 }
 
 /// The office writes to the filer.
-#[utoipa::path(post, path = "/api/offices/{code}/reports/{id}/messages", tag = "reports",
+#[utoipa::path(post, path = "/api/offices/{code}/reports/{id}/messages", tag = "reports", security(("sunlight_session" = [])),
     params(("code" = String, Path), ("id" = Uuid, Path)), request_body = NewMessage,
     responses((status = 201), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn office_message(
@@ -985,7 +987,7 @@ async fn office_message(
 
 /// Moves a report on: accepted (立案, numbered), not accepted (with the reason for the
 /// filer), investigating, concluded (with the conclusion for the filer).
-#[utoipa::path(post, path = "/api/offices/{code}/reports/{id}/status", tag = "reports",
+#[utoipa::path(post, path = "/api/offices/{code}/reports/{id}/status", tag = "reports", security(("sunlight_session" = [])),
     params(("code" = String, Path), ("id" = Uuid, Path)), request_body = StatusChange,
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 409, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
@@ -1015,7 +1017,7 @@ async fn set_status(
 }
 
 /// Assigns a report to one of the office's inspectors (or to nobody).
-#[utoipa::path(post, path = "/api/offices/{code}/reports/{id}/assignee", tag = "reports",
+#[utoipa::path(post, path = "/api/offices/{code}/reports/{id}/assignee", tag = "reports", security(("sunlight_session" = [])),
     params(("code" = String, Path), ("id" = Uuid, Path)), request_body = Assign,
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn assign(
@@ -1041,7 +1043,7 @@ async fn assign(
 
 /// Moves a report to another office, its content key re-sealed in the inspector's browser
 /// to that office's current key. This office no longer sees it.
-#[utoipa::path(post, path = "/api/offices/{code}/reports/{id}/transfer", tag = "reports",
+#[utoipa::path(post, path = "/api/offices/{code}/reports/{id}/transfer", tag = "reports", security(("sunlight_session" = [])),
     params(("code" = String, Path), ("id" = Uuid, Path)), request_body = Transfer,
     responses((status = 204), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
 async fn transfer(
@@ -1064,7 +1066,7 @@ async fn transfer(
 }
 
 /// Who opened or acted on which report, newest first: for the office head.
-#[utoipa::path(get, path = "/api/offices/{code}/access-log", tag = "reports", params(("code" = String, Path)),
+#[utoipa::path(get, path = "/api/offices/{code}/access-log", tag = "reports", security(("sunlight_session" = [])), params(("code" = String, Path)),
     responses((status = 200, body = Vec<AccessEntry>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn access_log(
     State(state): State<AppState>,
@@ -1092,13 +1094,14 @@ async fn access_log(
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 struct RegionQuery {
     region: String,
 }
 
 /// How many reports each office in a region has received, accepted and concluded: numbers
 /// for dashboards, never content.
-#[utoipa::path(get, path = "/api/report-counts", tag = "reports", params(RegionQuery),
+#[utoipa::path(get, path = "/api/report-counts", tag = "reports", security(("sunlight_session" = [])), params(RegionQuery),
     responses((status = 200, body = Vec<OfficeCounts>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn counts(
     State(state): State<AppState>,

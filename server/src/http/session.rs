@@ -171,7 +171,7 @@ async fn sign_in(
 }
 
 /// Sign out: the session is deleted on the server and the cookie cleared.
-#[utoipa::path(delete, path = "/api/session", tag = "session",
+#[utoipa::path(delete, path = "/api/session", tag = "session", security(("sunlight_session" = [])),
     responses((status = 204), (status = 401, body = ErrorBody)))]
 async fn sign_out(State(state): State<AppState>, _actor: Actor, headers: HeaderMap) -> ApiResult<impl IntoResponse> {
     if let Some(token) = session_token(&headers) {
@@ -182,14 +182,14 @@ async fn sign_out(State(state): State<AppState>, _actor: Actor, headers: HeaderM
 }
 
 /// The signed-in person and every role they hold.
-#[utoipa::path(get, path = "/api/me", tag = "session",
+#[utoipa::path(get, path = "/api/me", tag = "session", security(("sunlight_session" = [])),
     responses((status = 200, body = Me), (status = 401, body = ErrorBody)))]
 async fn me(actor: Actor) -> Json<Me> {
     Json(actor.0)
 }
 
 /// The person acknowledges the notice that their password was reset with a code.
-#[utoipa::path(post, path = "/api/me/password-resets/noticed", tag = "session",
+#[utoipa::path(post, path = "/api/me/password-resets/noticed", tag = "session", security(("sunlight_session" = [])),
     responses((status = 204), (status = 401, body = ErrorBody)))]
 async fn notice_password_resets(State(state): State<AppState>, actor: Actor) -> ApiResult<StatusCode> {
     state.db.notice_password_resets(actor.0.id).await?;
