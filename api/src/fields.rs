@@ -65,6 +65,7 @@ impl PersonName {
         if name.chars().count() > Self::MAX_CHARS {
             return Err(Invalid::new(field, FieldError::TooLong));
         }
+        crate::text::check(name, false).map_err(|e| Invalid::new(field, e))?;
         if name.chars().any(|c| c.is_control() || matches!(c, '<' | '>')) {
             return Err(Invalid::new(field, FieldError::BadFormat));
         }
@@ -263,7 +264,9 @@ mod tests {
         assert_eq!(PersonName::parse(" ").unwrap_err().reason, FieldError::Required);
         let long: String = "张".repeat(21);
         assert_eq!(PersonName::parse(&long).unwrap_err().reason, FieldError::TooLong);
-        assert_eq!(PersonName::parse("a\u{7}b").unwrap_err().reason, FieldError::BadFormat);
+        assert_eq!(PersonName::parse("a\u{7}b").unwrap_err().reason, FieldError::InvisibleCharacter);
+        assert_eq!(PersonName::parse("张\u{202e}三").unwrap_err().reason, FieldError::InvisibleCharacter);
+        assert_eq!(PersonName::parse("a<b").unwrap_err().reason, FieldError::BadFormat);
     }
 
     #[test]

@@ -246,5 +246,13 @@ mod tests {
             ]
         );
         assert!(matches!(parse_csv("户号,户主姓名\n"), Err(ApiError::Invalid(_))));
+        // A name that would read backwards on the village's pages is refused by its row.
+        let Err(ApiError::InvalidRows(rows)) = parse_csv("户号,户主姓名\n001,张\u{202e}三丰\n") else {
+            panic!("expected a row error");
+        };
+        assert_eq!(
+            (rows[0].row, rows[0].field.as_str(), rows[0].code),
+            (2, "head_name", FieldError::InvisibleCharacter)
+        );
     }
 }
