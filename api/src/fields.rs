@@ -264,8 +264,14 @@ mod tests {
         assert_eq!(PersonName::parse(" ").unwrap_err().reason, FieldError::Required);
         let long: String = "张".repeat(21);
         assert_eq!(PersonName::parse(&long).unwrap_err().reason, FieldError::TooLong);
-        assert_eq!(PersonName::parse("a\u{7}b").unwrap_err().reason, FieldError::InvisibleCharacter);
-        assert_eq!(PersonName::parse("张\u{202e}三").unwrap_err().reason, FieldError::InvisibleCharacter);
+        assert_eq!(
+            PersonName::parse("a\u{7}b").unwrap_err().reason,
+            FieldError::InvisibleCharacter
+        );
+        assert_eq!(
+            PersonName::parse("张\u{202e}三").unwrap_err().reason,
+            FieldError::InvisibleCharacter
+        );
         assert_eq!(PersonName::parse("a<b").unwrap_err().reason, FieldError::BadFormat);
     }
 
