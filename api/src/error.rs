@@ -60,6 +60,8 @@ pub enum ErrorCode {
     /// The month has not ended yet: it can be submitted only after its last day, or
     /// closed early on purpose.
     MonthNotEnded,
+    /// The month already has a correction being entered or reviewed: finish that one first.
+    CorrectionOpen,
     /// A ballot change whose token is not the one this person's phone got when they
     /// voted (another person's, or lost).
     BallotTokenUnknown,

@@ -281,6 +281,45 @@ pub struct LedgerMonth {
     pub income_fen: i64,
     pub expense_fen: i64,
     pub categories: Vec<CategoryTotal>,
+    /// The month's own lines, as published; totals and categories count these only.
+    pub lines: Vec<Line>,
+    /// Corrections of a published month (更正), oldest first: villagers see the
+    /// published ones, staff all of them.
+    #[serde(default)]
+    pub corrections: Vec<Correction>,
+}
+
+impl LedgerMonth {
+    /// The correction being entered or reviewed, if any (at most one at a time).
+    pub fn open_correction(&self) -> Option<&Correction> {
+        self.corrections.iter().find(|c| c.status != MonthStatus::Published)
+    }
+
+    /// Income and expense with every published correction added.
+    pub fn corrected_totals(&self) -> (i64, i64) {
+        self.corrections
+            .iter()
+            .filter(|c| c.status == MonthStatus::Published)
+            .fold((self.income_fen, self.expense_fen), |(i, e), c| {
+                (i + c.income_fen, e + c.expense_fen)
+            })
+    }
+}
+
+/// A correction (更正) of a published month: lines found after publication, with why,
+/// reviewed, sealed and published like a month. The month itself never changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Correction {
+    /// 1 for the month's first correction, then 2, ….
+    pub seq: u32,
+    /// Why the month is corrected, as the accountant wrote it; everyone sees it.
+    pub reason: String,
+    pub status: MonthStatus,
+    pub opened_at: Timestamp,
+    pub published_at: Option<Timestamp>,
+    pub income_fen: i64,
+    pub expense_fen: i64,
     pub lines: Vec<Line>,
 }
 
@@ -342,6 +381,14 @@ pub struct SubmitMonth {
     pub close_early: bool,
 }
 
+/// `POST /api/regions/{code}/ledger/{month}/corrections`: why a published month is
+/// corrected (lines found after it was published); everyone who reads the month sees it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct OpenCorrection {
+    pub reason: String,
+}
+
 /// A submitted month waiting in a township's review queue.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]
@@ -354,4 +401,7 @@ pub struct QueueItem {
     pub approved: i64,
     pub duplicate_invoices: i64,
     pub submitted_at: Timestamp,
+    /// A correction of a published month rather than the month itself: its number.
+    #[serde(default)]
+    pub correction: Option<u32>,
 }

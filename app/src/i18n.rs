@@ -392,6 +392,15 @@ pub enum T {
     SelfUnproven,
     KeyUnproven,
     TransferUnproven,
+    CorrectionTitle,
+    PublishCorrection,
+    CorrectionHint,
+    CorrectionReason,
+    OpenCorrection,
+    CorrectedTotals,
+    PublishedAt,
+    FilerKeyUnproven,
+    FilerRootChanged,
 }
 
 impl T {
@@ -929,6 +938,24 @@ impl T {
                 "The current office key is not signed by a proven member: do not publish it; report it.",
             ),
             T::TransferUnproven => ("密钥无法验证，不能移送", "Its key cannot be proven; cannot transfer"),
+            T::CorrectionTitle => ("更正", "Correction "),
+            T::PublishCorrection => ("公开此更正", "Publish this correction"),
+            T::CorrectionHint => (
+                "本月已公开，原账不再改动。公开后才发现的收支，作为更正录入，经乡镇审核盖章后与原账一并公开。",
+                "This month is published and stays as it is. Income or spending found since goes in as a correction, which the township reviews and seals and which is published beside the month.",
+            ),
+            T::CorrectionReason => ("更正原因", "Why it is corrected"),
+            T::OpenCorrection => ("录入更正", "Start a correction"),
+            T::CorrectedTotals => ("更正后合计", "Totals after corrections"),
+            T::PublishedAt => ("公开于", "Published"),
+            T::FilerKeyUnproven => (
+                "此机关的密钥无法验证，本页不会向它加密。请选择上一级机关，或当面、写信向该纪检监察机关举报，并请告诉他们此情况。",
+                "This office's key cannot be proven, so this page will not encrypt to it. Choose the office above it, or report in person or by letter to this office, and tell them about this.",
+            ),
+            T::FilerRootChanged => (
+                "此机关的认证密钥与本机以前见到的不同，服务器可能被篡改，本页不会向它加密。请选择上一级机关，或当面、写信举报。",
+                "This office's root key differs from the one this phone saw before: the server may have been tampered with, and this page will not encrypt to it. Choose the office above it, or report in person or by letter.",
+            ),
         };
         match lang {
             Lang::Zh => zh,
@@ -1043,6 +1070,10 @@ pub fn error_text(code: ErrorCode) -> &'static str {
         ErrorCode::MonthNotEnded => (
             "本月还没结束，月底之后才能提交审核；确需提前结账，请选择“提前结账”。",
             "The month has not ended: submit it after its last day, or choose \"close early\".",
+        ),
+        ErrorCode::CorrectionOpen => (
+            "本月已有一份更正正在录入或审核，请先完成那一份。",
+            "This month already has a correction being entered or reviewed: finish that one first.",
         ),
         ErrorCode::GrantToSelf => (
             "不能给自己授权，请由其他成员或用恢复码授权。",

@@ -183,16 +183,18 @@ async fn in_worker(
     )
 }
 
-#[cfg(feature = "office")]
+#[cfg(any(feature = "office", feature = "report"))]
 pub use trust::*;
 
-/// Whom the office page may seal to: signed admissions checked here, in the browser,
+/// Whom the office page (and the filer's form) may seal to: signed admissions checked here, in the browser,
 /// against the office's root key, never the server's word (see `sunlight_seal::trust`).
-#[cfg(feature = "office")]
+#[cfg(any(feature = "office", feature = "report"))]
 mod trust {
     use std::collections::HashMap;
 
-    use sunlight_api::report::{OfficeState, SignedAdmission};
+    #[cfg(feature = "office")]
+    use sunlight_api::report::OfficeState;
+    use sunlight_api::report::{OfficeKeyInfo, SignedAdmission};
     use sunlight_seal::{
         Admission, AdmittedBy, Key, MemberKeys, Signature, b64,
         trust::{verify_members, verify_office_key},
@@ -334,7 +336,44 @@ mod trust {
         Proof { root, by, admissions }
     }
 
+    /// Whether an office may be sent anything, as this browser sees it.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+    pub enum KeyStanding {
+        /// Its current key was made by a member its admissions prove back to its root.
+        Proven,
+        /// No key yet: the office does not receive reports online.
+        NotReady,
+        /// The root differs from the one this browser recorded.
+        RootChanged,
+        /// A key nobody proven signed (or no root to prove anyone with).
+        Unproven,
+    }
+
+    /// An office's current key checked against its own chain of admissions.
+    pub fn key_standing(o: &OfficeKeyInfo) -> KeyStanding {
+        let Some(public) = o.public_key.as_deref().and_then(key32) else {
+            return KeyStanding::NotReady;
+        };
+        let proof = prove(o.code.as_str(), o.root_key.as_deref(), &o.admissions, &[]);
+        if proof.root == Root::Changed {
+            KeyStanding::RootChanged
+        } else if proof.vouches_for_key(o.code.as_str(), &public, o.key_signed_by, o.key_signature.as_deref()) {
+            KeyStanding::Proven
+        } else {
+            KeyStanding::Unproven
+        }
+    }
+
+    /// The fingerprint of the office's root as served, to compare with the one on paper.
+    pub fn root_fingerprint(o: &OfficeKeyInfo) -> Option<String> {
+        o.root_key
+            .as_deref()
+            .and_then(key32)
+            .map(|k| sunlight_seal::fingerprint(&k))
+    }
+
     /// The proof for an office page's state.
+    #[cfg(feature = "office")]
     pub fn prove_office(state: &OfficeState) -> Proof {
         let members: Vec<MemberKeys> = state
             .members

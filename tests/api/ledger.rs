@@ -796,3 +796,160 @@ db_test!(a_month_is_submitted_after_it_ends_or_closed_early_on_record, |app| {
     let feb: LedgerMonth = json(acc.get(&feb).await).await;
     assert_eq!((feb.status, feb.closed_early), (Some(MonthStatus::Submitted), false));
 });
+
+db_test!(
+    spending_found_after_publication_is_a_correction_sealed_beside_the_month,
+    |app| {
+        let (acc, rev, villager) = people(&app).await;
+        let month_url = format!("api/regions/{VILLAGE}/ledger/{MONTH}");
+        let original = add(&acc, &line("2025-03-05", "income", "500", "集体收入", "鱼塘承包户", "")).await;
+        acc.post(&format!("{month_url}/submit"), &json!({})).await;
+        rev.post(
+            &format!("api/ledger-lines/{}/review", original.id),
+            &json!({"approve": true}),
+        )
+        .await;
+        // Nothing to correct before publication: lines are still entered directly.
+        expect_error(
+            acc.post(&format!("{month_url}/corrections"), &json!({"reason": "漏记"}))
+                .await,
+            409,
+            "wrong_state",
+        )
+        .await;
+        assert_eq!(
+            rev.post(&format!("{month_url}/publish"), &json!({})).await.status(),
+            StatusCode::NO_CONTENT
+        );
+
+        // A line found later cannot go into the published month itself.
+        let found = line("2025-03-28", "expense", "86.40", "水电费", "县供电公司", "");
+        expect_error(
+            acc.post(&format!("{month_url}/lines"), &found).await,
+            409,
+            "ledger_locked",
+        )
+        .await;
+        // A correction says why; only the village's accountant opens one.
+        let err = expect_error(
+            acc.post(&format!("{month_url}/corrections"), &json!({"reason": "  "}))
+                .await,
+            422,
+            "invalid",
+        )
+        .await;
+        assert_eq!(err.field.as_deref(), Some("reason"));
+        expect_error(
+            villager
+                .post(&format!("{month_url}/corrections"), &json!({"reason": "漏记"}))
+                .await,
+            403,
+            "forbidden",
+        )
+        .await;
+        // Two accountants' taps at once open one correction.
+        let why = json!({"reason": "三月电费单四月才到，补记"});
+        let opened = at_once(vec![
+            acc.client.post(acc.url(&format!("{month_url}/corrections"))).json(&why),
+            acc.client.post(acc.url(&format!("{month_url}/corrections"))).json(&why),
+        ])
+        .await;
+        let mut codes: Vec<u16> = opened.iter().map(|(s, _)| *s).collect();
+        codes.sort();
+        assert_eq!(codes, vec![201, 409], "{opened:?}");
+        assert!(opened.iter().any(|(_, b)| b.contains("correction_open")));
+
+        let added = add(&acc, &found).await;
+        // The original line stays as published.
+        expect_error(
+            acc.client
+                .put(acc.url(&format!("api/ledger-lines/{}", original.id)))
+                .json(&line("2025-03-05", "income", "5", "集体收入", "鱼塘承包户", ""))
+                .send()
+                .await
+                .unwrap(),
+            409,
+            "ledger_locked",
+        )
+        .await;
+        // Villagers see nothing of a correction until it is published.
+        let seen: LedgerMonth = json(villager.get(&month_url).await).await;
+        assert!(seen.corrections.is_empty());
+        assert_eq!((seen.income_fen, seen.expense_fen, seen.lines.len()), (50_000, 0, 1));
+        let staff: LedgerMonth = json(acc.get(&month_url).await).await;
+        assert_eq!(
+            staff.lines.len(),
+            1,
+            "the month's own lines are not mixed with the correction's"
+        );
+        let c = staff.open_correction().expect("an open correction");
+        assert_eq!((c.seq, c.status, c.lines.len()), (1, MonthStatus::Draft, 1));
+
+        // Submitted (no month end needed), then in the township's queue as correction 1.
+        assert_eq!(
+            acc.post(&format!("{month_url}/submit"), &json!({})).await.status(),
+            StatusCode::NO_CONTENT
+        );
+        let queue: Vec<QueueItem> = json(rev.get("api/regions/359901101000/review-queue").await).await;
+        let item = queue.iter().find(|q| q.month.to_string() == MONTH).expect("queued");
+        assert_eq!((item.correction, item.pending), (Some(1), 1));
+        expect_error(
+            rev.post(&format!("{month_url}/publish"), &json!({})).await,
+            409,
+            "wrong_state",
+        )
+        .await;
+        // Sealed like any spending line without an invoice: with a reason villagers see.
+        let review = format!("api/ledger-lines/{}/review", added.id);
+        let err = expect_error(rev.post(&review, &json!({"approve": true})).await, 422, "invalid").await;
+        assert_eq!(err.field.as_deref(), Some("reason"));
+        assert_eq!(
+            rev.post(
+                &review,
+                &json!({"approve": true, "reason": "电费单由供电公司统一开具，已核对缴费记录"})
+            )
+            .await
+            .status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            rev.post(&format!("{month_url}/publish"), &json!({})).await.status(),
+            StatusCode::NO_CONTENT
+        );
+
+        // Villagers now see the month as first published, and the correction beside it.
+        let seen: LedgerMonth = json(villager.get(&month_url).await).await;
+        assert_eq!((seen.income_fen, seen.expense_fen, seen.lines.len()), (50_000, 0, 1));
+        assert_eq!(seen.corrections.len(), 1);
+        let c = &seen.corrections[0];
+        assert_eq!((c.seq, c.status, c.expense_fen), (1, MonthStatus::Published, 8_640));
+        assert_eq!(c.reason, "三月电费单四月才到，补记");
+        assert!(c.published_at.is_some());
+        assert!(c.lines[0].seal.is_some());
+        assert_eq!(seen.corrected_totals(), (50_000, 8_640));
+        let year: LedgerYear = json(villager.get(&format!("api/regions/{VILLAGE}/ledger?year=2025")).await).await;
+        let m = year.months.iter().find(|m| m.month.to_string() == MONTH).unwrap();
+        assert_eq!((m.income_fen, m.expense_fen, m.lines), (50_000, 8_640, 2));
+        // A published correction never changes either; a second one can follow.
+        expect_error(
+            acc.delete(&format!("api/ledger-lines/{}", added.id)).await,
+            409,
+            "ledger_locked",
+        )
+        .await;
+        expect_error(
+            acc.post(&format!("{month_url}/lines"), &found).await,
+            409,
+            "ledger_locked",
+        )
+        .await;
+        assert_eq!(
+            acc.post(&format!("{month_url}/corrections"), &json!({"reason": "又发现一笔"}))
+                .await
+                .status(),
+            StatusCode::CREATED
+        );
+        let staff: LedgerMonth = json(acc.get(&month_url).await).await;
+        assert_eq!(staff.corrections.iter().map(|c| c.seq).collect::<Vec<_>>(), vec![1, 2]);
+    }
+);

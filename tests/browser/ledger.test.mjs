@@ -245,3 +245,57 @@ test('a cadre starts a poll from the workbench and attaches its plan', async () 
   assert.equal(await page.getByRole('link', { name: '导出结果（Excel）' }).count(), 0);
   await shot(page, 'staff-poll-created');
 });
+
+test('spending found after publication goes in as a correction, sealed and shown beside the month', async () => {
+  const m = monthsAgo(2);
+  const acc = await phone(browser);
+  await signIn(acc, server.base, '13800000002');
+  await acc.goto(server.base + `staff/ledger/359901101201/${m}`);
+  await acc.getByText('原账不再改动').waitFor();
+  await acc.getByRole('button', { name: '录入更正' }).click();
+  // The reason is required: an empty one is named.
+  await acc.getByRole('button', { name: '录入更正' }).click();
+  await acc.getByRole('alert').filter({ hasText: '原因' }).waitFor();
+  await acc.getByLabel('更正原因').fill('电费单月底后才送到，补记');
+  await acc.getByRole('button', { name: '录入更正' }).click();
+  const correction = acc.locator('section.correction');
+  await correction.getByRole('heading', { name: /更正1/ }).waitFor();
+  await correction.getByLabel('日期').fill(`${m}-27`);
+  await correction.getByLabel('金额（元）').fill('86.40');
+  await correction.getByLabel('科目').selectOption('水电费');
+  await correction.getByLabel('收付款方', { exact: true }).fill('县供电公司');
+  await correction.getByRole('button', { name: '保存' }).click();
+  await correction.locator('li.line', { hasText: '县供电公司' }).waitFor();
+  await correction.getByRole('button', { name: '提交乡镇审核' }).click();
+  await correction.getByText('待审核').first().waitFor();
+
+  const rev = await phone(browser);
+  await signIn(rev, server.base, '13800000004');
+  await rev.getByRole('link', { name: '打开审核队列' }).click();
+  await rev.getByRole('link', { name: new RegExp(`上坪村 · ${m} · 更正1`) }).click();
+  const line = rev.locator('section.correction li.line', { hasText: '县供电公司' });
+  await line.getByRole('button', { name: '无发票，写明理由后盖章' }).click();
+  await line.getByLabel('无发票盖章理由（村民可见）').fill('供电公司统一开票，已核对缴费记录');
+  await line.getByRole('button', { name: '审核通过并盖章' }).click();
+  await line.locator('.stamp').waitFor();
+  rev.once('dialog', (d) => d.accept());
+  await rev.getByRole('button', { name: '公开此更正' }).click();
+  await rev.locator('section.correction').getByText('已公开').waitFor();
+
+  const villager = await phone(browser);
+  await signIn(villager, server.base, '13800000001');
+  await villager.goto(server.base + `ledger/359901101201/${m}`);
+  const seen = villager.locator('section.correction');
+  await seen.getByText('电费单月底后才送到，补记').waitFor();
+  assert.match(await seen.locator('li.line').innerText(), /86\.40[\s\S]*县供电公司[\s\S]*供电公司统一开票/);
+  await seen.locator('.stamp').waitFor();
+  await villager.getByRole('heading', { name: '更正后合计' }).waitFor();
+  // The month's own totals are as first published; the corrected ones add the line.
+  const totals = await villager.locator('.totals').allInnerTexts();
+  const spent = (t) => Number(t.match(/支出\s*¥([\d,.]+)/)[1].replaceAll(',', ''));
+  assert.equal(Math.round((spent(totals[1]) - spent(totals[0])) * 100), 8640);
+  await seen.scrollIntoViewIfNeeded();
+  await shot(villager, 'villager-month-corrected');
+  assert.deepEqual(villager.errors, []);
+  assert.deepEqual(acc.errors, []);
+});

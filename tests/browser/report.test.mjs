@@ -276,3 +276,55 @@ test('the office page seals nothing to members the server lists without a proven
   assert.equal(sealedTo.length, 1, 'sealed to the head only');
   assert.deepEqual(head.errors, []);
 });
+
+// The same operator swaps the township office's key for one of their own, listed as made by
+// a real member. The filer's phone checks the key's signature against the office's chain of
+// admissions, refuses to encrypt to it and says where else to go; then the operator swaps the
+// root itself, and a phone that saw the office before refuses that too.
+test('the filer\'s phone encrypts only to an office key that the office\'s chain proves', async () => {
+  const office = '359901101000';
+  const filer = await phone(browser);
+  const filed = [];
+  filer.on('request', (r) => {
+    if (r.method() === 'POST' && new URL(r.url()).pathname.endsWith('/api/reports')) filed.push(r.url());
+  });
+  await filer.goto(server.base + 'report/new');
+  await fillReport(filer, { category: '违规使用集体资金', text: '换了密钥的机关不能收到这份举报。' });
+  // Seen honestly first: the township is proven, with the root printed at set-up.
+  await filer.getByText(rootFingerprint).waitFor();
+  const township = filer.getByLabel('桃源镇纪检监察机关');
+  assert.ok(await township.isEnabled());
+  assert.ok(await township.isChecked(), 'the township is chosen by default');
+
+  let swap = 'key';
+  await filer.route((u) => u.pathname.endsWith('/api/report-offices'), async (route) => {
+    const res = await route.fetch();
+    const list = await res.json();
+    for (const o of list.filter((x) => x.code === office)) {
+      if (swap === 'key') {
+        const impostor = ed25519();
+        o.public_key = randomBytes(32).toString('base64');
+        o.fingerprint = 'AAAA BBBB CCCC DDDD';
+        // Signed, but by a key no admission of the office carries.
+        o.key_signature = impostor.sign(Buffer.from(o.public_key, 'base64')).toString('base64');
+      } else {
+        o.root_key = ed25519().raw.toString('base64');
+      }
+    }
+    await route.fulfill({ response: res, json: list });
+  });
+  for (const [mode, words] of [['key', '此机关的密钥无法验证'], ['root', '此机关的认证密钥与本机以前见到的不同']]) {
+    swap = mode;
+    await filer.reload();
+    await fillReport(filer, { category: '违规使用集体资金', text: '换了密钥的机关不能收到这份举报。' });
+    await filer.getByText(words).waitFor();
+    assert.ok(await township.isDisabled(), `${mode}: the township cannot be chosen`);
+    assert.ok(!(await township.isChecked()), `${mode}: nor is it chosen by default`);
+    assert.equal(await filer.getByText('AAAA BBBB CCCC DDDD').count(), 0, `${mode}: the impostor's fingerprint is not offered`);
+    await shot(filer, `report-10-filer-${mode}-unproven`);
+    await filer.getByRole('button', { name: '加密并提交' }).click();
+    await filer.getByRole('alert').filter({ hasText: '机关' }).first().waitFor();
+  }
+  assert.deepEqual(filed, [], 'nothing was sent');
+  assert.deepEqual(filer.errors, []);
+});

@@ -176,15 +176,46 @@ fn MonthView(code: RegionCode, month: Month) -> impl IntoView {
             {move || match data.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(f)) => view! { <ErrorRetry failure=f retry=move |_| data.refetch()/> }.into_any(),
-                Some(Ok(m)) => {
+                Some(Ok(mut m)) => {
                     let status = m.status;
                     #[cfg(feature = "staff")]
-                    let (controls, month_controls) = (
-                        staff::Controls::new(&code, &m, choices),
-                        staff::month_controls(&code, month, &m, staff::Controls::new(&code, &m, choices), reload, imported),
+                    let (controls, month_controls, opener) = (
+                        staff::Controls::new(&code, status, choices),
+                        staff::month_controls(&code, month, staff::Edition { status, lines: &m.lines, correction: false }, staff::Controls::new(&code, status, choices), reload, imported),
+                        staff::correction_opener(&code, month, &m, reload),
                     );
                     #[cfg(not(feature = "staff"))]
-                    let month_controls = ();
+                    let (month_controls, opener) = ((), ());
+                    let corrected = m.corrections.iter().any(|c| c.status == MonthStatus::Published).then(|| m.corrected_totals());
+                    let corrections = std::mem::take(&mut m.corrections).into_iter().map(|c| {
+                        #[cfg(feature = "staff")]
+                        let (controls, extra) = (
+                            staff::Controls::new(&code, Some(c.status), choices),
+                            (c.status != MonthStatus::Published).then(|| staff::month_controls(
+                                &code, month, staff::Edition { status: Some(c.status), lines: &c.lines, correction: true }, staff::Controls::new(&code, Some(c.status), choices), reload, imported)),
+                        );
+                        #[cfg(not(feature = "staff"))]
+                        let extra = ();
+                        view! {
+                            <section class="card correction">
+                                <h2>{t(T::CorrectionTitle)}{c.seq}" "<span class="tag">{status_text(c.status)}</span></h2>
+                                <p>{t(T::CorrectionReason)}"："{c.reason.clone()}</p>
+                                <p class="muted">{c.published_at.map(|at| format!("{} {}", t(T::PublishedAt), at.china_string()))}</p>
+                                <p>{t(T::Income)}" "{yuan(c.income_fen)}" · "{t(T::Expense)}" "{yuan(c.expense_fen)}</p>
+                                <ul class="lines">
+                                    {c.lines.into_iter().map(|l| {
+                                        #[cfg(feature = "staff")]
+                                        let extra = controls.for_line(&l, reload);
+                                        #[cfg(not(feature = "staff"))]
+                                        let extra = (c.status == MonthStatus::Published)
+                                            .then(|| view! { <AskQuestion line=l.id on_change=reload/> });
+                                        view! { <LineItem line=l viewer=viewer>{extra}</LineItem> }
+                                    }).collect_view()}
+                                </ul>
+                                {extra}
+                            </section>
+                        }
+                    }).collect_view();
                     let entering = cfg!(feature = "staff") && status.is_none();
                     view! {
                         <h2>{m.village_name.clone()}" · "{format!("{}", m.month)}
@@ -204,6 +235,18 @@ fn MonthView(code: RegionCode, month: Month) -> impl IntoView {
                             }).collect_view()}
                         </ul>
                         {month_controls}
+                        {corrections}
+                        {corrected.map(|(income, expense)| view! {
+                            <section class="card">
+                                <h2>{t(T::CorrectedTotals)}</h2>
+                                <div class="totals">
+                                    <div><span>{t(T::Income)}</span><b>{yuan(income)}</b></div>
+                                    <div><span>{t(T::Expense)}</span><b>{yuan(expense)}</b></div>
+                                    <div><span>{t(T::Balance)}</span><b>{yuan(income - expense)}</b></div>
+                                </div>
+                            </section>
+                        })}
+                        {opener}
                     }.into_any()
                 }
             }}

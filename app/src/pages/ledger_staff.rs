@@ -11,7 +11,7 @@ use sunlight_api::{
     dto::ImportResult,
     ledger::{
         Attachment, Categories, DEFAULT_CATEGORIES, Kind, LedgerMonth, Line, LineInput, LineStatus, MonthStatus,
-        QueueItem, Review, SubmitMonth,
+        OpenCorrection, QueueItem, Review, SubmitMonth,
     },
     money::{format_yuan, parse_yuan},
 };
@@ -59,11 +59,13 @@ pub fn categories(code: &RegionCode) -> RwSignal<Vec<String>> {
 }
 
 impl Controls {
-    pub fn new(code: &RegionCode, m: &LedgerMonth, choices: RwSignal<Vec<String>>) -> Controls {
+    /// The controls for lines of an edition (the month itself, or one of its corrections)
+    /// in state `status` (`None`: nothing entered yet).
+    pub fn new(code: &RegionCode, status: Option<MonthStatus>, choices: RwSignal<Vec<String>>) -> Controls {
         Controls {
             choices,
-            edit: holds(Role::Accountant, code) && m.status != Some(MonthStatus::Published),
-            review: holds(Role::Reviewer, code) && m.status == Some(MonthStatus::Submitted),
+            edit: holds(Role::Accountant, code) && status != Some(MonthStatus::Published),
+            review: holds(Role::Reviewer, code) && status == Some(MonthStatus::Submitted),
             answer: holds(Role::Accountant, code),
         }
     }
@@ -207,17 +209,30 @@ fn AnswerQuestion(question: uuid::Uuid, on_change: Callback<()>) -> impl IntoVie
     }
 }
 
-/// Submitting and publishing the month, and the form for a new line.
+/// What the month's routes act on: the month itself, or its open correction.
+pub struct Edition<'a> {
+    pub status: Option<MonthStatus>,
+    pub lines: &'a [Line],
+    pub correction: bool,
+}
+
+/// Submitting and publishing an edition in state `status` with `lines` (the month, or its
+/// open correction: the server's month routes act on whichever is open), and the form for
+/// a new line.
 pub fn month_controls(
     code: &RegionCode,
     month: Month,
-    m: &LedgerMonth,
+    edition: Edition<'_>,
     controls: Controls,
     on_change: Callback<()>,
     imported: RwSignal<Option<u32>>,
 ) -> impl IntoView + use<> {
-    let status = m.status;
-    let all_sealed = !m.lines.is_empty() && m.lines.iter().all(|l| l.status == LineStatus::Approved);
+    let Edition {
+        status,
+        lines,
+        correction,
+    } = edition;
+    let all_sealed = !lines.is_empty() && lines.iter().all(|l| l.status == LineStatus::Approved);
     let error = RwSignal::new(None::<Failure>);
     let url = StoredValue::new(format!("api/regions/{code}/ledger/{month}"));
     // Set when the server says the month has not ended: then closing it early is offered.
@@ -263,7 +278,8 @@ pub fn month_controls(
             })}
         })}
         {(controls.review && all_sealed).then(|| view! {
-            <button type="button" class="wide" on:click=move |_| act("publish", false)>{t(T::PublishMonth)}</button>
+            <button type="button" class="wide" on:click=move |_| act("publish", false)>
+                {t(if correction { T::PublishCorrection } else { T::PublishMonth })}</button>
         })}
         {controls.edit.then(|| view! { <ImportMonth url=url.get_value() done=imported on_done=on_change/> })}
         {controls.edit.then(|| view! {
@@ -272,6 +288,59 @@ pub fn month_controls(
                 <LineForm month=month existing=None url=format!("api/regions/{code}/ledger/{month}/lines") choices=controls.choices on_done=on_change/>
             </section>
         })}
+    }
+}
+
+/// On a published month, for its accountant: opening a correction (更正) for lines found
+/// after publication, with the reason everyone will read.
+pub fn correction_opener(
+    code: &RegionCode,
+    month: Month,
+    m: &LedgerMonth,
+    on_change: Callback<()>,
+) -> impl IntoView + use<> {
+    let show =
+        holds(Role::Accountant, code) && m.status == Some(MonthStatus::Published) && m.open_correction().is_none();
+    let url = format!("api/regions/{code}/ledger/{month}/corrections");
+    show.then(|| view! { <OpenCorrection url=url on_done=on_change/> })
+}
+
+#[component]
+fn OpenCorrection(url: String, on_done: Callback<()>) -> impl IntoView {
+    let open = RwSignal::new(false);
+    let reason = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Failure>);
+    let url = StoredValue::new(url);
+    let send = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let body = OpenCorrection {
+            reason: reason.get_untracked(),
+        };
+        spawn_local(async move {
+            match api::post::<_, ()>(&url.get_value(), &body).await {
+                Ok(()) => on_done.run(()),
+                Err(f) => error.set(Some(f)),
+            }
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>{t(T::CorrectionTitle)}</h2>
+            <p class="hint">{t(T::CorrectionHint)}</p>
+            <Show when=move || open.get() fallback=move || view! {
+                <button type="button" class="wide secondary" on:click=move |_| open.set(true)>{t(T::OpenCorrection)}</button>
+            }>
+                <form on:submit=send novalidate>
+                    <div class="field">
+                        <label for="correction-reason">{t(T::CorrectionReason)}</label>
+                        <textarea id="correction-reason" rows="3" maxlength="200"
+                            prop:value=move || reason.get() on:input=move |ev| reason.set(event_target_value(&ev))></textarea>
+                    </div>
+                    <FormError error=error/>
+                    <button type="submit" class="wide">{t(T::OpenCorrection)}</button>
+                </form>
+            </Show>
+        </section>
     }
 }
 
@@ -433,7 +502,8 @@ pub fn ReviewQueuePage() -> impl IntoView {
                         {items.into_iter().map(|q| view! {
                             <li>
                                 <Go href=crate::paths::ledger_month(&q.village, q.month)>
-                                    <b>{q.village_name.clone()}" · "{format!("{}", q.month)}</b>
+                                    <b>{q.village_name.clone()}" · "{format!("{}", q.month)}
+                                        {q.correction.map(|n| view! { " · "{t(T::CorrectionTitle)}{n} })}</b>
                                     <span>{q.pending}" "{t(T::Pending)}" · "{q.approved}" "{t(T::Approved)}" · "{q.rejected}" "{t(T::Rejected)}</span>
                                     {(q.duplicate_invoices > 0).then(|| view! { <span class="tag warn">"⚠ "{t(T::DuplicateInvoice)}" ×"{q.duplicate_invoices}</span> })}
                                     <span class="muted">{t(T::SubmittedAt)}" "{q.submitted_at.china_string()}</span>

@@ -149,14 +149,17 @@ pub fn NewReportPage() -> impl IntoView {
             }
         }
     });
-    // The default office: one level above the cadre.
+    // The default office: one level above the cadre, or the nearest above that whose key
+    // this browser proves.
     Effect::new(move |_| {
         let lvl = level.get();
         if let Some(Ok(Some(list))) = offices.get() {
             office.set(
-                list.iter()
-                    .find(|o| o.level == lvl.office_level())
-                    .map(|o| o.code.clone()),
+                eligible(&list, lvl)
+                    .into_iter()
+                    .filter(|o| seal::key_standing(o) == seal::KeyStanding::Proven)
+                    .max_by_key(|o| o.level.significant_digits())
+                    .map(|o| o.code),
             );
         }
     });
@@ -241,6 +244,14 @@ pub fn NewReportPage() -> impl IntoView {
             )));
             return;
         };
+        // Sealed only to a key this browser proves, whatever the server's list says.
+        if seal::key_standing(&target) != seal::KeyStanding::Proven {
+            error.set(Some(Failure::invalid(
+                "office",
+                sunlight_api::error::FieldError::NotListed,
+            )));
+            return;
+        }
         let (Some(key_id), Some(public)) = (target.key_id, target.public_key.as_deref().and_then(unb64)) else {
             error.set(Some(Failure::invalid(
                 "office",
@@ -396,16 +407,27 @@ pub fn NewReportPage() -> impl IntoView {
                                     {list.into_iter().map(|o| {
                                         let code = o.code.clone();
                                         let code2 = o.code.clone();
-                                        let ready = o.key_id.is_some();
+                                        let standing = seal::key_standing(&o);
+                                        let ready = standing == seal::KeyStanding::Proven;
+                                        let not_ready = standing == seal::KeyStanding::NotReady;
+                                        let why = match standing {
+                                            seal::KeyStanding::RootChanged => Some(t(T::FilerRootChanged)),
+                                            seal::KeyStanding::Unproven => Some(t(T::FilerKeyUnproven)),
+                                            _ => None,
+                                        }.map(|w| view! { <p class="error" role="alert">{w}</p> });
                                         view! {
                                             <label class="choice">
                                                 <input type="radio" name="office" disabled=!ready
                                                     prop:checked=move || office.get().as_ref() == Some(&code)
                                                     on:change=move |_| office.set(Some(code2.clone()))/>
                                                 " "{o.name.clone()}{t(T::InspectionOffice)}
-                                                {(!ready).then(|| view! { <span class="muted">" · "{t(T::OfficeNotReady)}</span> })}
+                                                {not_ready.then(|| view! { <span class="muted">" · "{t(T::OfficeNotReady)}</span> })}
                                             </label>
-                                            {o.fingerprint.clone().map(|f| view! { <p class="hint fingerprint">{t(T::OfficeFingerprint)}" "{f}</p> })}
+                                            {why}
+                                            {ready.then(|| view! {
+                                                {o.fingerprint.clone().map(|f| view! { <p class="hint fingerprint">{t(T::OfficeFingerprint)}" "{f}</p> })}
+                                                {seal::root_fingerprint(&o).map(|f| view! { <p class="hint fingerprint">{t(T::RootFingerprint)}" "{f}</p> })}
+                                            })}
                                         }
                                     }).collect_view()}
                                 }.into_any()

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::{
     Db,
-    ledger::{corrupt, lock_open_month_of_line},
+    ledger::{corrupt, lock_open_edition_of_line},
     now, on_pool,
 };
 
@@ -100,7 +100,7 @@ impl Db {
             if let Owner::Line(line) = owner {
                 // The month first (as publication does), then the line itself, which a
                 // reviewer's seal writes too: whichever comes second sees the first.
-                if !lock_open_month_of_line!(&mut *tx, line) {
+                if !lock_open_edition_of_line!(tx, line) {
                     return Ok(false);
                 }
                 let open = sqlx::query("UPDATE ledger_lines SET status = status WHERE id = $1 AND status <> 'approved'")

@@ -47,7 +47,9 @@ pub struct LinePlace {
     pub month_id: Uuid,
     pub village: RegionCode,
     pub month: Month,
-    pub month_status: MonthStatus,
+    /// The state of the line's edition: its month's, or, for a line a correction added,
+    /// that correction's.
+    pub edition_status: MonthStatus,
     pub line_status: LineStatus,
 }
 
@@ -154,11 +156,11 @@ const SELECT_LINES: &str = "SELECT l.id, l.entry_date, l.kind, l.amount_fen, l.c
 /// Inserts one line inside a caller's transaction: entered lines start pending; lines
 /// brought in from the past arrive already sealed.
 macro_rules! insert_line {
-    ($exec:expr, $id:expr, $month:expr, $f:expr, $status:expr, $reviewer:expr, $reviewed_at:expr, $by:expr, $at:expr) => {
+    ($exec:expr, $id:expr, $month:expr, $correction:expr, $f:expr, $status:expr, $reviewer:expr, $reviewed_at:expr, $by:expr, $at:expr) => {
         sqlx::query(
-            "INSERT INTO ledger_lines (id, month_id, entry_date, kind, amount_fen, category, counterparty,
+            "INSERT INTO ledger_lines (id, month_id, correction_id, entry_date, kind, amount_fen, category, counterparty,
                 counterparty_is_person, invoice_no, note, status, reviewed_by, reviewed_at, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+             VALUES ($1, $2, $16, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
         )
         .bind($id)
         .bind($month)
@@ -175,6 +177,7 @@ macro_rules! insert_line {
         .bind($reviewed_at)
         .bind($by)
         .bind($at)
+        .bind($correction)
         .execute($exec)
         .await
     };
@@ -195,21 +198,44 @@ macro_rules! lock_open_month {
     };
 }
 
-/// [`lock_open_month!`] for the month of a line.
-macro_rules! lock_open_month_of_line {
-    ($exec:expr, $line:expr) => {
-        sqlx::query(
-            "UPDATE ledger_months SET status = status
-             WHERE id = (SELECT month_id FROM ledger_lines WHERE id = $1) AND status <> 'published'",
-        )
-        .bind($line)
-        .execute($exec)
-        .await?
-        .rows_affected()
+/// The same for a correction (更正) of a published month: its lines are written under
+/// its row's lock, which its publication takes too.
+macro_rules! lock_open_correction {
+    ($exec:expr, $correction:expr) => {
+        sqlx::query("UPDATE ledger_corrections SET status = status WHERE id = $1 AND status <> 'published'")
+            .bind($correction)
+            .execute($exec)
+            .await?
+            .rows_affected()
             == 1
     };
 }
-pub(super) use lock_open_month_of_line;
+
+/// [`lock_open_month!`] for the edition of a line: its month, or the correction that
+/// added it. Says whether that edition is open (and now locked).
+macro_rules! lock_open_edition_of_line {
+    ($exec:expr, $line:expr) => {
+        sqlx::query(
+            "UPDATE ledger_months SET status = status
+             WHERE id = (SELECT month_id FROM ledger_lines WHERE id = $1 AND correction_id IS NULL)
+               AND status <> 'published'",
+        )
+        .bind($line)
+        .execute(&mut *$exec)
+        .await?
+        .rows_affected()
+            + sqlx::query(
+                "UPDATE ledger_corrections SET status = status
+                 WHERE id = (SELECT correction_id FROM ledger_lines WHERE id = $1) AND status <> 'published'",
+            )
+            .bind($line)
+            .execute(&mut *$exec)
+            .await?
+            .rows_affected()
+            == 1
+    };
+}
+pub(super) use lock_open_edition_of_line;
 
 impl Db {
     pub async fn ledger_month(&self, village: &RegionCode, month: Month) -> Result<Option<MonthRecord>, sqlx::Error> {
@@ -249,11 +275,24 @@ impl Db {
             .expect("the month row exists now"))
     }
 
+    /// A month's own lines (not those its corrections added).
     pub async fn ledger_lines(&self, month_id: Uuid) -> Result<Vec<Line>, sqlx::Error> {
+        self.lines_of_edition(month_id, None).await
+    }
+
+    /// The lines of a month (`correction` `None`) or of one of its corrections.
+    pub(super) async fn lines_of_edition(
+        &self,
+        month_id: Uuid,
+        correction: Option<Uuid>,
+    ) -> Result<Vec<Line>, sqlx::Error> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "{SELECT_LINES} WHERE l.month_id = $1 ORDER BY l.entry_date, l.created_at, l.id"
+            "{SELECT_LINES} WHERE l.month_id = $1
+               AND (l.correction_id = $2 OR (l.correction_id IS NULL AND $2 IS NULL))
+             ORDER BY l.entry_date, l.created_at, l.id"
         ));
-        let rows: Vec<LineRow> = on_pool!(self, p => sqlx::query_as(sql).bind(month_id).fetch_all(p).await)?;
+        let rows: Vec<LineRow> =
+            on_pool!(self, p => sqlx::query_as(sql).bind(month_id).bind(correction).fetch_all(p).await)?;
         let mut lines = rows
             .into_iter()
             .map(LineRow::into_wire)
@@ -295,8 +334,10 @@ impl Db {
     /// The village, month and states of a line.
     pub async fn line_place(&self, id: Uuid) -> Result<Option<LinePlace>, sqlx::Error> {
         let row: Option<(Uuid, String, String, String, String)> = on_pool!(self, p => sqlx::query_as(
-            "SELECT m.id, m.village_code, m.month, m.status, l.status
-             FROM ledger_lines l JOIN ledger_months m ON m.id = l.month_id WHERE l.id = $1",
+            "SELECT m.id, m.village_code, m.month, COALESCE(c.status, m.status), l.status
+             FROM ledger_lines l JOIN ledger_months m ON m.id = l.month_id
+             LEFT JOIN ledger_corrections c ON c.id = l.correction_id
+             WHERE l.id = $1",
         )
         .bind(id)
         .fetch_optional(p)
@@ -306,7 +347,7 @@ impl Db {
                 month_id,
                 village: region_code(&village)?,
                 month: month(&m)?,
-                month_status: month_status(&ms)?,
+                edition_status: month_status(&ms)?,
                 line_status: line_status(&ls)?,
             })
         })
@@ -317,11 +358,12 @@ impl Db {
     pub async fn insert_ledger_line(
         &self,
         month_id: Uuid,
+        correction: Option<Uuid>,
         f: &LineFields,
         by: Uuid,
     ) -> Result<Option<Uuid>, sqlx::Error> {
         Ok(self
-            .insert_ledger_lines(month_id, std::slice::from_ref(f), by)
+            .insert_ledger_lines(month_id, correction, std::slice::from_ref(f), by)
             .await?
             .map(|ids| ids[0]))
     }
@@ -332,7 +374,7 @@ impl Db {
     pub async fn update_ledger_line(&self, id: Uuid, f: &LineFields) -> Result<bool, sqlx::Error> {
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
-            if !lock_open_month_of_line!(&mut *tx, id) {
+            if !lock_open_edition_of_line!(tx, id) {
                 return Ok(false);
             }
             let n = sqlx::query(
@@ -362,7 +404,7 @@ impl Db {
     pub async fn delete_ledger_line(&self, id: Uuid) -> Result<bool, sqlx::Error> {
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
-            if !lock_open_month_of_line!(&mut *tx, id) {
+            if !lock_open_edition_of_line!(tx, id) {
                 return Ok(false);
             }
             let n = sqlx::query("DELETE FROM ledger_lines WHERE id = $1 AND status <> 'approved'")
@@ -447,7 +489,10 @@ impl Db {
                 no_invoice_reason = CASE WHEN kind = 'expense' AND NOT EXISTS
                     (SELECT 1 FROM ledger_attachments a WHERE a.line_id = ledger_lines.id) THEN $6 ELSE NULL END
              WHERE id = $5 AND status = 'pending'
-               AND EXISTS (SELECT 1 FROM ledger_months m WHERE m.id = ledger_lines.month_id AND m.status = 'submitted')
+               AND (EXISTS (SELECT 1 FROM ledger_months m
+                            WHERE m.id = ledger_lines.month_id AND ledger_lines.correction_id IS NULL AND m.status = 'submitted')
+                    OR EXISTS (SELECT 1 FROM ledger_corrections c
+                               WHERE c.id = ledger_lines.correction_id AND c.status = 'submitted'))
                AND ($1 <> 'approved' OR kind <> 'expense' OR $6 IS NOT NULL
                     OR EXISTS (SELECT 1 FROM ledger_attachments a WHERE a.line_id = ledger_lines.id))",
         )
@@ -463,20 +508,24 @@ impl Db {
         Ok(n == 1)
     }
 
-    /// (pending, approved, rejected) lines of a month.
-    pub async fn line_counts(&self, month_id: Uuid) -> Result<(i64, i64, i64), sqlx::Error> {
+    /// (pending, approved, rejected) lines of a month's own (`correction` `None`) or of
+    /// one of its corrections.
+    pub async fn line_counts(&self, month_id: Uuid, correction: Option<Uuid>) -> Result<(i64, i64, i64), sqlx::Error> {
         on_pool!(self, p => sqlx::query_as(
             "SELECT COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0),
                     COALESCE(SUM(CASE WHEN status = 'approved' THEN 1 ELSE 0 END), 0),
                     COALESCE(SUM(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END), 0)
-             FROM ledger_lines WHERE month_id = $1",
+             FROM ledger_lines WHERE month_id = $1
+               AND (correction_id = $2 OR (correction_id IS NULL AND $2 IS NULL))",
         )
         .bind(month_id)
+        .bind(correction)
         .fetch_one(p)
         .await)
     }
 
-    /// The months of a year, with totals; only published ones when `published_only`.
+    /// The months of a year, with totals (a month's own lines and those of its published
+    /// corrections); only published months when `published_only`.
     pub async fn ledger_year(
         &self,
         village: &RegionCode,
@@ -490,6 +539,8 @@ impl Db {
                 CAST(COALESCE(SUM(CASE WHEN l.kind = 'expense' THEN l.amount_fen ELSE 0 END), 0) AS BIGINT),
                 COUNT(l.id)
              FROM ledger_months m LEFT JOIN ledger_lines l ON l.month_id = m.id
+                AND (l.correction_id IS NULL OR EXISTS (SELECT 1 FROM ledger_corrections c
+                                                        WHERE c.id = l.correction_id AND c.status = 'published'))
              WHERE m.village_code = $1 AND m.month LIKE $2 AND (m.status = 'published' OR NOT $3)
              GROUP BY m.month, m.status ORDER BY m.month",
         )
@@ -535,7 +586,7 @@ impl Db {
                       AND substr(om.village_code, 1, 6) = substr(m.village_code, 1, 6)) THEN 1 ELSE 0 END), 0) AS duplicates
              FROM ledger_months m
              JOIN regions v ON v.code = m.village_code
-             LEFT JOIN ledger_lines l ON l.month_id = m.id
+             LEFT JOIN ledger_lines l ON l.month_id = m.id AND l.correction_id IS NULL
              WHERE m.status = 'submitted' AND m.village_code LIKE $1
              GROUP BY m.village_code, v.name, m.month, m.submitted_at
              ORDER BY m.submitted_at, m.village_code",
@@ -554,6 +605,7 @@ impl Db {
                     rejected: r.rejected,
                     duplicate_invoices: r.duplicates,
                     submitted_at: to_wire(r.submitted_at),
+                    correction: None,
                 })
             })
             .collect()
@@ -593,7 +645,7 @@ impl Db {
             .await?;
             for f in lines {
                 let id = Uuid::new_v4();
-                insert_line!(&mut *tx, id, month_id, f, LineStatus::Approved, Some(reviewer), Some(at), accountant, at)?;
+                insert_line!(&mut *tx, id, month_id, None::<Uuid>, f, LineStatus::Approved, Some(reviewer), Some(at), accountant, at)?;
                 if f.kind == Kind::Expense {
                     sqlx::query("UPDATE ledger_lines SET no_invoice_reason = $1 WHERE id = $2")
                         .bind(no_invoice_reason)
@@ -617,25 +669,31 @@ impl Db {
 }
 
 impl Db {
-    /// Adds many lines to a month that is not published, in one transaction, all or none;
-    /// returns their ids, or `None` when the month is published.
+    /// Adds many lines to a month that is not published (or, with `correction`, to that
+    /// correction of a published month while it is not published), in one transaction,
+    /// all or none; returns their ids, or `None` when that edition is published.
     pub async fn insert_ledger_lines(
         &self,
         month_id: Uuid,
+        correction: Option<Uuid>,
         lines: &[LineFields],
         by: Uuid,
     ) -> Result<Option<Vec<Uuid>>, sqlx::Error> {
         let at = now();
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
-            if !lock_open_month!(&mut *tx, month_id) {
+            let open = match correction {
+                None => lock_open_month!(&mut *tx, month_id),
+                Some(c) => lock_open_correction!(&mut *tx, c),
+            };
+            if !open {
                 return Ok(None);
             }
             let mut ids = Vec::with_capacity(lines.len());
             for f in lines {
                 let id = Uuid::new_v4();
                 ids.push(id);
-                insert_line!(&mut *tx, id, month_id, f, LineStatus::Pending, None::<Uuid>, None::<DateTime<Utc>>, by, at)?;
+                insert_line!(&mut *tx, id, month_id, correction, f, LineStatus::Pending, None::<Uuid>, None::<DateTime<Utc>>, by, at)?;
             }
             tx.commit().await?;
             Ok(Some(ids))

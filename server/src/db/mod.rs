@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod attachments;
 pub mod codes;
+pub mod corrections;
 pub mod households;
 pub mod ledger;
 pub mod polls;

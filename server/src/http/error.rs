@@ -55,6 +55,8 @@ pub enum ApiError {
     LedgerLocked,
     #[error("the month has not ended; close it early on purpose to submit it now")]
     MonthNotEnded,
+    #[error("the month already has an open correction")]
+    CorrectionOpen,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -113,6 +115,7 @@ impl ApiError {
             }
             ApiError::LedgerLocked => (StatusCode::CONFLICT, ErrorCode::LedgerLocked),
             ApiError::MonthNotEnded => (StatusCode::CONFLICT, ErrorCode::MonthNotEnded),
+            ApiError::CorrectionOpen => (StatusCode::CONFLICT, ErrorCode::CorrectionOpen),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }

@@ -127,7 +127,8 @@ async fn visible(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(Attach
     let found = state.db.attachment(id).await?.ok_or(ApiError::NotFound)?;
     let place = state.db.line_place(found.line_id).await?.ok_or(ApiError::NotFound)?;
     authorize(actor, Action::ViewLedger, &place.village)?;
-    if place.month_status != MonthStatus::Published && !permits(actor, Action::ViewUnpublishedLedger, &place.village) {
+    if place.edition_status != MonthStatus::Published && !permits(actor, Action::ViewUnpublishedLedger, &place.village)
+    {
         return Err(ApiError::NotFound);
     }
     Ok((found.attachment, place))

@@ -17,8 +17,8 @@ use sunlight_api::{
     error::{FieldError, RowError},
     fields::mask_name,
     ledger::{
-        Categories, CategoryTotal, DEFAULT_CATEGORIES, Kind, LedgerMonth, LedgerYear, Line, LineInput, LineStatus,
-        MonthStatus, QueueItem, Review, SubmitMonth, Text, open_for_entry,
+        Categories, CategoryTotal, Correction, DEFAULT_CATEGORIES, Kind, LedgerMonth, LedgerYear, Line, LineInput,
+        LineStatus, MonthStatus, OpenCorrection, QueueItem, Review, SubmitMonth, Text, open_for_entry,
     },
     money,
 };
@@ -33,7 +33,10 @@ use super::{
 };
 use crate::{
     authz::{Action, Actor, authorize, permits},
-    db::ledger::{LineFields, LinePlace},
+    db::{
+        corrections::{OpenRefused, totals},
+        ledger::{LineFields, LinePlace, MonthRecord},
+    },
     ledger_import::{self, ReadError},
 };
 
@@ -44,6 +47,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(add_line))
         .routes(routes!(edit_line, delete_line))
         .routes(routes!(submit))
+        .routes(routes!(open_correction))
         .routes(routes!(queue))
         .routes(routes!(review))
         .routes(routes!(publish))
@@ -238,17 +242,37 @@ async fn month(
     let record = state.db.ledger_month(&code, month).await?;
     let visible = record.filter(|r| staff || r.status == MonthStatus::Published);
     let visible_closed_early = visible.as_ref().is_some_and(|r| r.closed_early);
-    let (status, lines) = match visible {
-        Some(r) => {
-            let lines = state.db.ledger_lines(r.id).await?;
-            let lines = if staff {
-                lines.into_iter().map(|l| for_staff(&actor, &code, l)).collect()
-            } else {
-                lines.into_iter().map(for_villagers).collect()
-            };
-            (Some(r.status), lines)
+    let shown = |lines: Vec<Line>| -> Vec<Line> {
+        if staff {
+            lines.into_iter().map(|l| for_staff(&actor, &code, l)).collect()
+        } else {
+            lines.into_iter().map(for_villagers).collect()
         }
-        None => (None, Vec::new()),
+    };
+    let (status, lines, corrections) = match visible {
+        Some(r) => {
+            let lines = shown(state.db.ledger_lines(r.id).await?);
+            let mut corrections = Vec::new();
+            for c in state.db.corrections(r.id).await? {
+                if !staff && c.status != MonthStatus::Published {
+                    continue;
+                }
+                let lines = shown(state.db.correction_lines(r.id, c.id).await?);
+                let (income_fen, expense_fen) = totals(&lines);
+                corrections.push(Correction {
+                    seq: c.seq as u32,
+                    reason: c.reason,
+                    status: c.status,
+                    opened_at: crate::db::to_wire(c.created_at),
+                    published_at: c.published_at.map(crate::db::to_wire),
+                    income_fen,
+                    expense_fen,
+                    lines,
+                });
+            }
+            (Some(r.status), lines, corrections)
+        }
+        None => (None, Vec::new(), Vec::new()),
     };
     let sum = |k: Kind| lines.iter().filter(|l| l.kind == k).map(|l| l.amount_fen).sum::<i64>();
     let mut categories: Vec<CategoryTotal> = Vec::new();
@@ -272,10 +296,12 @@ async fn month(
         expense_fen: sum(Kind::Expense),
         categories,
         lines,
+        corrections,
     }))
 }
 
-/// Adds a line to a month that is not yet published.
+/// Adds a line to a month that is not yet published, or to the open correction of a
+/// published one.
 #[utoipa::path(post, path = "/api/regions/{code}/ledger/{month}/lines", tag = "ledger", security(("sunlight_session" = [])),
     params(("code" = String, Path), ("month" = String, Path)), request_body = LineInput,
     responses((status = 201, body = Line), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
@@ -292,14 +318,27 @@ async fn add_line(
     let today = state.clock.today();
     let fields = parse_line(&input, month, today, &categories_for(&state, &code).await?.categories)?;
     let record = create_month(&state, &code, month, existing).await?;
-    // The month's state is checked by the write itself, which publication cannot pass.
+    let correction = open_correction_for_entry(&state, &record).await?;
+    // The edition's state is checked by the write itself, which publication cannot pass.
     let id = state
         .db
-        .insert_ledger_line(record.id, &fields, actor.0.id)
+        .insert_ledger_line(record.id, correction, &fields, actor.0.id)
         .await?
         .ok_or(ApiError::LedgerLocked)?;
     let line = state.db.ledger_line(id).await?.ok_or(ApiError::NotFound)?;
     Ok((StatusCode::CREATED, Json(for_staff(&actor, &code, line))))
+}
+
+/// Where new lines of a month go: the month itself (`None`) while it is not published,
+/// then its open correction; a published month with none open is locked.
+async fn open_correction_for_entry(state: &AppState, record: &MonthRecord) -> ApiResult<Option<Uuid>> {
+    if record.status != MonthStatus::Published {
+        return Ok(None);
+    }
+    match state.db.open_correction_of(record.id).await? {
+        Some(c) => Ok(Some(c.id)),
+        None => Err(ApiError::LedgerLocked),
+    }
 }
 
 /// A line the accountant may change, as far as can be told before writing: its month is
@@ -308,7 +347,7 @@ async fn add_line(
 pub(super) async fn editable(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<LinePlace> {
     let place = state.db.line_place(id).await?.ok_or(ApiError::NotFound)?;
     authorize(actor, Action::EditLedger, &place.village)?;
-    if place.month_status == MonthStatus::Published || place.line_status == LineStatus::Approved {
+    if place.edition_status == MonthStatus::Published || place.line_status == LineStatus::Approved {
         return Err(ApiError::LedgerLocked);
     }
     Ok(place)
@@ -377,12 +416,28 @@ async fn submit(
     ApiJson(body): ApiJson<Option<SubmitMonth>>,
 ) -> ApiResult<StatusCode> {
     let record = existing_month(&state, &actor, Action::EditLedger, &code, &month).await?;
+    if record.status == MonthStatus::Published {
+        // The month's open correction goes to review; a correction needs no month end.
+        let c = state
+            .db
+            .open_correction_of(record.id)
+            .await?
+            .ok_or(ApiError::LedgerLocked)?;
+        let (pending, approved, rejected) = state.db.line_counts(record.id, Some(c.id)).await?;
+        if pending + approved + rejected == 0 {
+            return Err(ApiError::WrongState("the correction has no lines"));
+        }
+        if !state.db.submit_correction(c.id).await? {
+            return Err(ApiError::WrongState("the correction is not a draft"));
+        }
+        return Ok(StatusCode::NO_CONTENT);
+    }
     let ended = parse_month(&month)?.last_day() < state.clock.today();
     let close_early = body.unwrap_or_default().close_early;
     if !ended && !close_early {
         return Err(ApiError::MonthNotEnded);
     }
-    let (pending, approved, rejected) = state.db.line_counts(record.id).await?;
+    let (pending, approved, rejected) = state.db.line_counts(record.id, None).await?;
     if pending + approved + rejected == 0 {
         return Err(ApiError::WrongState("the month has no lines"));
     }
@@ -390,6 +445,27 @@ async fn submit(
         return Err(ApiError::WrongState("the month is not a draft"));
     }
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// Opens a correction (更正) of a published month, saying why: lines found after
+/// publication are then added to it, and it is submitted, sealed and published like a
+/// month, beside the month, which stays as it was published.
+#[utoipa::path(post, path = "/api/regions/{code}/ledger/{month}/corrections", tag = "ledger", security(("sunlight_session" = [])),
+    params(("code" = String, Path), ("month" = String, Path)), request_body = OpenCorrection,
+    responses((status = 201), (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn open_correction(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath((code, month)): ApiPath<(RegionCode, String)>,
+    ApiJson(body): ApiJson<OpenCorrection>,
+) -> ApiResult<StatusCode> {
+    let record = existing_month(&state, &actor, Action::EditLedger, &code, &month).await?;
+    let reason = required(&body.reason, "reason", 200)?;
+    match state.db.open_correction(record.id, &reason, actor.0.id).await? {
+        Ok(_) => Ok(StatusCode::CREATED),
+        Err(OpenRefused::NotPublished) => Err(ApiError::WrongState("the month is not published")),
+        Err(OpenRefused::AlreadyOpen) => Err(ApiError::CorrectionOpen),
+    }
 }
 
 /// Submitted months of the villages in the region, oldest first, with duplicate invoice
@@ -404,7 +480,10 @@ async fn queue(
 ) -> ApiResult<Json<Vec<QueueItem>>> {
     authorize(&actor, Action::ReviewLedger, &code)?;
     state.db.region(&code).await?.ok_or(ApiError::NotFound)?;
-    Ok(Json(state.db.review_queue(&code).await?))
+    let mut items = state.db.review_queue(&code).await?;
+    items.extend(state.db.correction_queue(&code).await?);
+    items.sort_by_key(|q| q.submitted_at);
+    Ok(Json(items))
 }
 
 /// Approves (seals) or rejects one pending line of a submitted month.
@@ -422,7 +501,7 @@ async fn review(
     let line = state.db.ledger_line(id).await?.ok_or(ApiError::NotFound)?;
     // Rejecting always needs a reason; sealing needs one when a spending line has no
     // invoice (the write checks this again, against an invoice removed meanwhile).
-    if place.month_status != MonthStatus::Submitted {
+    if place.edition_status != MonthStatus::Submitted {
         return Err(ApiError::WrongState("the month is not submitted"));
     }
     let reason = if !input.approve || line.lacks_invoice() {
@@ -451,6 +530,19 @@ async fn publish(
     ApiPath((code, month)): ApiPath<(RegionCode, String)>,
 ) -> ApiResult<StatusCode> {
     let record = existing_month(&state, &actor, Action::ReviewLedger, &code, &month).await?;
+    if record.status == MonthStatus::Published {
+        let c = state
+            .db
+            .open_correction_of(record.id)
+            .await?
+            .ok_or(ApiError::LedgerLocked)?;
+        if !state.db.publish_correction(c.id, actor.0.id).await? {
+            return Err(ApiError::WrongState(
+                "the correction is not submitted with every line sealed",
+            ));
+        }
+        return Ok(StatusCode::NO_CONTENT);
+    }
     if !state.db.publish_ledger_month(record.id, actor.0.id).await? {
         return Err(ApiError::WrongState(
             "the month is not submitted with every line sealed",
@@ -511,9 +603,10 @@ async fn import(
         return Err(ApiError::InvalidRows(errors));
     }
     let record = create_month(&state, &code, month, existing).await?;
+    let correction = open_correction_for_entry(&state, &record).await?;
     let created = state
         .db
-        .insert_ledger_lines(record.id, &lines, actor.0.id)
+        .insert_ledger_lines(record.id, correction, &lines, actor.0.id)
         .await?
         .ok_or(ApiError::LedgerLocked)?
         .len() as u32;
@@ -554,11 +647,12 @@ async fn ask(
     let place = state.db.line_place(id).await?.ok_or(ApiError::NotFound)?;
     authorize(&actor, Action::ViewLedger, &place.village)?;
     // An unpublished line does not exist for the people who may ask.
-    if place.month_status != MonthStatus::Published && !permits(&actor, Action::ViewUnpublishedLedger, &place.village) {
+    if place.edition_status != MonthStatus::Published && !permits(&actor, Action::ViewUnpublishedLedger, &place.village)
+    {
         return Err(ApiError::NotFound);
     }
     authorize(&actor, Action::AskAboutLedger, &place.village)?;
-    if place.month_status != MonthStatus::Published {
+    if place.edition_status != MonthStatus::Published {
         return Err(ApiError::WrongState("the month is not published"));
     }
     let text = required(&body.text, "text", 300)?;
