@@ -66,6 +66,15 @@ impl Month {
         }
     }
 
+    /// The month `n` months after this one.
+    pub fn plus(self, n: u32) -> Month {
+        let i = self.index() + n as i32;
+        Month {
+            year: i.div_euclid(12),
+            month: i.rem_euclid(12) as u32 + 1,
+        }
+    }
+
     /// The last day of the month.
     pub fn last_day(self) -> Date {
         Date {

@@ -142,6 +142,15 @@ pub struct Categories {
     pub default: bool,
 }
 
+/// `GET`/`PUT /api/regions/{code}/disclosure-access`: whether a county keeps its villages'
+/// published disclosures to their signed-in villagers (仅限本村村民), or lets anyone with
+/// the link read them, like a notice board (村务公开栏, the default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct DisclosureAccess {
+    pub villagers_only: bool,
+}
+
 /// The township's seal on an approved line: who reviewed it, for which township, when.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

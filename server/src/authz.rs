@@ -134,6 +134,49 @@ pub fn permits(actor: &Actor, action: Action, region: &RegionCode) -> bool {
     authorize(actor, action, region).is_ok()
 }
 
+/// Whoever reads a page that may be public: a signed-in person, or anyone (no session, or
+/// one that is no longer valid: a stale cookie reads what anyone reads).
+#[derive(Debug, Clone)]
+pub enum Reader {
+    Person(Actor),
+    Anyone,
+}
+
+impl Reader {
+    pub fn person(&self) -> Option<&Actor> {
+        match self {
+            Reader::Person(a) => Some(a),
+            Reader::Anyone => None,
+        }
+    }
+}
+
+/// Whether an action is open to everyone where a village's disclosures are public: reading
+/// what is published (and its invoice files), never drafts, questions or anything else.
+fn public_action(action: Action) -> bool {
+    matches!(action, Action::ViewLedger)
+}
+
+/// Decides whether `reader` may perform a reading `action` in `region`, whose county keeps
+/// its disclosures `public` or not. Where they are public, anyone (signed in or not, of
+/// that village or not) may do the public actions; otherwise, and for every other action,
+/// [`authorize`] decides, and nobody signed in gets 401.
+pub fn authorize_reader(reader: &Reader, action: Action, region: &RegionCode, public: bool) -> Result<(), ApiError> {
+    if public && public_action(action) {
+        return Ok(());
+    }
+    match reader {
+        Reader::Person(actor) => authorize(actor, action, region),
+        Reader::Anyone => Err(ApiError::NotSignedIn),
+    }
+}
+
+/// Whether `reader` may perform `action` in `region` beyond what is public, for shaping an
+/// answer (drafts, review notes): only a signed-in person whom [`authorize`] allows.
+pub fn permits_reader(reader: &Reader, action: Action, region: &RegionCode) -> bool {
+    reader.person().is_some_and(|a| permits(a, action, region))
+}
+
 /// Decides whether `actor` may act on another person's account (e.g. issue them a reset
 /// code). The actor must be allowed the action over every region where the target holds a
 /// role, and a village cadre may act only on plain villagers: staff accounts are the

@@ -191,12 +191,26 @@ db_test!(villagers_see_published_photos_but_not_originals, |app| {
         .account("13600000001", sunlight_api::Role::Villager, "359902101201", None)
         .await;
     let stranger = app.session_for(stranger).await;
-    let res = stranger
-        .get(app.url(&format!("api/files/{}/thumb", a.id)))
-        .send()
+    let thumb = app.url(&format!("api/files/{}/thumb", a.id));
+    // Published and public, like the page it is on: anyone with the link sees the photo,
+    // never the original.
+    assert_eq!(stranger.get(&thumb).send().await.unwrap().status(), StatusCode::OK);
+    let anyone = client();
+    assert_eq!(anyone.get(&thumb).send().await.unwrap().status(), StatusCode::OK);
+    let original = app.url(&format!("api/files/{}/original", a.id));
+    expect_error(anyone.get(&original).send().await.unwrap(), 403, "forbidden").await;
+    // Where the county keeps its disclosures to villagers, a stranger learns nothing, not
+    // even that the file exists, and anyone else is asked to sign in.
+    app.db
+        .set_villagers_only(&sunlight_api::RegionCode::parse("359901000000").unwrap(), true)
         .await
         .unwrap();
-    expect_error(res, 404, "not_found").await;
+    expect_error(stranger.get(&thumb).send().await.unwrap(), 404, "not_found").await;
+    expect_error(anyone.get(&thumb).send().await.unwrap(), 401, "not_signed_in").await;
+    assert_eq!(
+        villager.get(&format!("api/files/{}/thumb", a.id)).await.status(),
+        StatusCode::OK
+    );
     // A sealed line takes no more photos.
     expect_error(
         upload(&acc, line.id, jpeg_with_exif(64, 64), "image/jpeg").await,

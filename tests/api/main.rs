@@ -7,6 +7,7 @@ mod households;
 mod ledger;
 mod ledger_import;
 mod matrix;
+mod pages;
 mod polls;
 mod reports;
 mod system;

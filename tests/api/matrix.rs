@@ -45,6 +45,11 @@ enum Target {
     /// A discipline inspection office's reports: worked only by inspectors of that very
     /// region, so a covering grant from above gets 403 too.
     Office,
+    /// A village's published disclosures, which the demo's county keeps public: anyone
+    /// reads them, signed in or not, of that village or not (422 at other levels).
+    PublicVillage,
+    /// A file of a published line: anyone reads it where the county is public.
+    PublicFile,
 }
 
 struct Endpoint {
@@ -106,8 +111,8 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/api/users/{id}/reset-codes", IN_VILLAGE, HOUSEHOLD_MANAGERS, 201),
     ep("GET", "/api/regions/{code}/password-resets", ANY, &[Inspector, Admin], 200),
     ep("POST", "/api/me/password-resets/noticed", Target::Myself(204), ALL, 204),
-    ep("GET", "/api/regions/{code}/ledger", VILLAGE, ALL, 200),
-    ep("GET", "/api/regions/{code}/ledger/{month}", VILLAGE, ALL, 200),
+    ep("GET", "/api/regions/{code}/ledger", Target::PublicVillage, ALL, 200),
+    ep("GET", "/api/regions/{code}/ledger/{month}", Target::PublicVillage, ALL, 200),
     ep("POST", "/api/regions/{code}/ledger/{month}/lines", VILLAGE, &[Accountant], 201),
     ep("POST", "/api/regions/{code}/ledger/{month}/submit", VILLAGE, &[Accountant], 204),
     ep("POST", "/api/regions/{code}/ledger/{month}/publish", VILLAGE, &[Reviewer], 204),
@@ -117,7 +122,9 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/api/ledger-lines/{id}/review", IN_VILLAGE, &[Reviewer], 200),
     ep("GET", "/api/regions/{code}/review-queue", ANY, &[Reviewer], 200),
     ep("POST", "/api/ledger-lines/{id}/attachments", IN_VILLAGE, &[Accountant], 201),
-    ep("GET", "/api/files/{id}/{variant}", IN_VILLAGE, ALL, 200),
+    ep("GET", "/api/files/{id}/{variant}", Target::PublicFile, ALL, 200),
+    ep("GET", "/api/regions/{code}/disclosure-access", COUNTY, &[Admin], 200),
+    ep("PUT", "/api/regions/{code}/disclosure-access", COUNTY, &[Admin], 200),
     ep("DELETE", "/api/attachments/{id}", IN_VILLAGE, &[Accountant], 204),
     ep("POST", "/api/regions/{code}/ledger/{month}/import", VILLAGE, &[Accountant], 201),
     ep("GET", "/api/ledger-template.xlsx", Target::Public(200), ALL, 200),
@@ -419,6 +426,8 @@ fn region_at(home: &RegionCode, w: Where) -> Option<RegionCode> {
 fn expected(ep: &Endpoint, role: Role, w: Where, region: &RegionCode) -> u16 {
     match ep.target {
         Target::Public(s) | Target::Myself(s) => return s,
+        Target::PublicVillage if region.level() != RegionLevel::Village => return 422,
+        Target::PublicVillage | Target::PublicFile => return ep.success,
         _ => {}
     }
     if matches!(w, Where::Ancestor | Where::Sibling) {
@@ -504,6 +513,11 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
         "/api/regions/{code}/ledger-categories" if ep.method == "PUT" => (
             format!("api/regions/{region}/ledger-categories"),
             json!({"categories": ["办公费", "工程款", "矩阵科目"]}),
+        ),
+        // Public stays public, so that the cells after this one see the same county.
+        "/api/regions/{code}/disclosure-access" if ep.method == "PUT" => (
+            format!("api/regions/{region}/disclosure-access"),
+            json!({"villagers_only": false}),
         ),
         "/api/regions/{code}/polls" if ep.method == "POST" => {
             let villages: Vec<&str> = if region.level() == RegionLevel::Village {
@@ -748,7 +762,8 @@ async fn run_matrix(app: TestApp) {
                     not_applicable += 1;
                     continue;
                 };
-                if ep.target == Target::InVillage && region.level() != RegionLevel::Village {
+                if matches!(ep.target, Target::InVillage | Target::PublicFile) && region.level() != RegionLevel::Village
+                {
                     // Households, invites and villagers exist only in villages.
                     not_applicable += 1;
                     continue;
@@ -772,6 +787,7 @@ async fn run_matrix(app: TestApp) {
     for ep in ENDPOINTS {
         let want = match ep.target {
             Target::Public(s) => s,
+            Target::PublicVillage | Target::PublicFile => ep.success,
             _ => 401,
         };
         let got = call(&app, &anonymous, ep, &code("359901101201")).await;

@@ -203,7 +203,11 @@ async fn serves_the_client_with_caching_and_spa_fallback() {
     let html = res.text().await.unwrap();
     assert!(html.contains("<head><base href=\"/\">"), "{html}");
     // A deep link of the client's router gets index.html; one of the workbench, its page.
-    let res = app.get("ledger/359901101201").await;
+    let res = app.get("polls/0").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(res.text().await.unwrap().contains("app"));
+    // A page the server renders itself is the app's page with `?app`.
+    let res = app.get("ledger/359901101201/2026-01?app").await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.text().await.unwrap().contains("app"));
     let staff = app.get("staff/admin/359901101201").await.text().await.unwrap();

@@ -36,11 +36,14 @@ fn api_routes_are_registered_with_their_openapi_description() {
             }
         }
     }
-    let allowed =
-        |l: &String| l.contains("http/mod.rs") && (l.trim_end().ends_with(".route(") || l.contains("\"/api/{*rest}\""));
+    // The server-rendered pages are not API routes: they answer HTML at the app's addresses.
+    let allowed = |l: &String| {
+        (l.contains("http/mod.rs") && (l.trim_end().ends_with(".route(") || l.contains("\"/api/{*rest}\"")))
+            || (l.contains("http/pages.rs") && l.contains(".route(\"/ledger/"))
+    };
     let stray: Vec<_> = plain.iter().filter(|l| !allowed(l)).collect();
     assert!(stray.is_empty(), "routes registered without OpenAPI: {stray:?}");
-    assert_eq!(plain.len(), 2, "{plain:?}");
+    assert_eq!(plain.len(), 4, "{plain:?}");
 }
 
 /// Only `server/src/db/` writes SQL; handlers call domain methods.
@@ -108,10 +111,35 @@ fn handler_annotations_say_what_their_extractors_do() {
             if takes("Actor") != annotation.contains(r#"security(("sunlight_session" = []))"#) {
                 wrong.push(format!("{path}: {name}: Actor and the session security requirement"));
             }
+            // A page anyone may read where disclosures are public: the cookie is optional.
+            if takes("Reader") != annotation.contains(r#"security((), ("sunlight_session" = []))"#) {
+                wrong.push(format!("{path}: {name}: Reader and the optional session requirement"));
+            }
             if takes("ClientIp") && !annotation.contains("status = 429") {
                 wrong.push(format!("{path}: {name}: rate-limited but no 429"));
             }
         }
     }
     assert!(wrong.is_empty(), "{wrong:#?}");
+}
+
+/// The server-rendered pages speak with the app's words: every word in `pages::words` is
+/// one of the zh-Hans texts of `app/src/i18n.rs`, so the two kinds of page never drift.
+#[test]
+fn server_pages_use_the_apps_words() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let pages = std::fs::read_to_string(root.join("server/src/http/pages.rs")).unwrap();
+    let i18n = std::fs::read_to_string(root.join("app/src/i18n.rs")).unwrap();
+    let words = &pages[pages.find("pub mod words {").unwrap()..];
+    let words = &words[..words.find("\n}").unwrap()];
+    let mut checked = 0;
+    for l in words.lines().filter(|l| l.contains("pub const")) {
+        let word = l.split('"').nth(1).unwrap();
+        assert!(
+            i18n.contains(&format!("\"{word}\"")),
+            "{word} is not one of the app's words"
+        );
+        checked += 1;
+    }
+    assert!(checked > 20, "only {checked} words found");
 }

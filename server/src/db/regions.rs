@@ -69,3 +69,28 @@ impl Db {
         Ok(rows.into_iter().filter_map(RegionRow::into_summary).collect())
     }
 }
+
+impl Db {
+    /// Whether the published disclosures of `village` are public (its county has not kept
+    /// them to villagers). A region with no county above it is public.
+    pub async fn disclosures_public(&self, village: &RegionCode) -> Result<bool, sqlx::Error> {
+        let county = format!("{}000000", &village.as_str()[..6]);
+        let villagers_only: Option<bool> = on_pool!(self, p => sqlx::query_scalar(
+            "SELECT villagers_only FROM regions WHERE code = $1 AND level = 'county'",
+        )
+        .bind(&county)
+        .fetch_optional(p)
+        .await)?;
+        Ok(!villagers_only.unwrap_or(false))
+    }
+
+    /// Sets whether a county keeps its villages' disclosures to villagers.
+    pub async fn set_villagers_only(&self, county: &RegionCode, villagers_only: bool) -> Result<(), sqlx::Error> {
+        on_pool!(self, p => sqlx::query("UPDATE regions SET villagers_only = $1 WHERE code = $2")
+            .bind(villagers_only)
+            .bind(county.as_str())
+            .execute(p)
+            .await
+            .map(|_| ()))
+    }
+}

@@ -8,7 +8,10 @@ use axum::{
 };
 
 use super::{AppState, error::ApiError};
-use crate::{auth, authz::Actor};
+use crate::{
+    auth,
+    authz::{Actor, Reader},
+};
 
 /// `axum::Json`, but a bad body answers `{code, message}` with 400/413, never plain text,
 /// and every string in it passes `sunlight_api::text` (no invisible or direction-changing
@@ -68,6 +71,20 @@ impl FromRequestParts<AppState> for Actor {
             .ok_or(ApiError::NotSignedIn)?;
         let me = state.db.me(user).await?.ok_or(ApiError::NotSignedIn)?;
         Ok(Actor(me))
+    }
+}
+
+/// A page that anyone may read where disclosures are public: the signed-in person if the
+/// session is valid, anyone otherwise. A database failure is still an error.
+impl FromRequestParts<AppState> for Reader {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        match Actor::from_request_parts(parts, state).await {
+            Ok(actor) => Ok(Reader::Person(actor)),
+            Err(ApiError::NotSignedIn) => Ok(Reader::Anyone),
+            Err(e) => Err(e),
+        }
     }
 }
 

@@ -22,7 +22,7 @@ use super::{
     ledger::editable,
 };
 use crate::{
-    authz::{Action, Actor, authorize, permits},
+    authz::{Action, Actor, Reader, authorize_reader, permits_reader},
     db::attachments::Owner,
     storage::Staged,
     uploads::{self, Processed},
@@ -121,13 +121,16 @@ async fn stage_upload(state: &AppState, body: Bytes) -> ApiResult<(Attachment, S
     Ok((attachment, staged))
 }
 
-/// Finds an attachment and checks the actor may see it: its village's ledger, and, while
-/// its month is unpublished, only staff.
-async fn visible(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(Attachment, crate::db::ledger::LinePlace)> {
+/// Finds an attachment and checks the reader may see it: its village's published ledger
+/// (anyone's, where the county keeps it public), and, while its month or correction is
+/// unpublished, only staff.
+async fn visible(state: &AppState, reader: &Reader, id: Uuid) -> ApiResult<(Attachment, crate::db::ledger::LinePlace)> {
     let found = state.db.attachment(id).await?.ok_or(ApiError::NotFound)?;
     let place = state.db.line_place(found.line_id).await?.ok_or(ApiError::NotFound)?;
-    authorize(actor, Action::ViewLedger, &place.village)?;
-    if place.edition_status != MonthStatus::Published && !permits(actor, Action::ViewUnpublishedLedger, &place.village)
+    let public = state.db.disclosures_public(&place.village).await?;
+    authorize_reader(reader, Action::ViewLedger, &place.village, public)?;
+    if place.edition_status != MonthStatus::Published
+        && !permits_reader(reader, Action::ViewUnpublishedLedger, &place.village)
     {
         return Err(ApiError::NotFound);
     }
@@ -136,16 +139,16 @@ async fn visible(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(Attach
 
 /// A stored file: `thumb` or `screen` of a photo for everyone who may read the ledger,
 /// `original` for staff, `pdf` for a PDF (always as a download).
-#[utoipa::path(get, path = "/api/files/{id}/{variant}", tag = "files", security(("sunlight_session" = [])),
+#[utoipa::path(get, path = "/api/files/{id}/{variant}", tag = "files", security((), ("sunlight_session" = [])),
     params(("id" = Uuid, Path), ("variant" = String, Path, description = "thumb, screen, original or pdf")),
     responses((status = 200, content_type = "image/jpeg"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn file(
     State(state): State<AppState>,
-    actor: Actor,
+    reader: Reader,
     ApiPath((id, variant)): ApiPath<(Uuid, String)>,
 ) -> ApiResult<Response> {
-    let (attachment, place) = visible(&state, &actor, id).await?;
-    let staff = permits(&actor, Action::ViewUnpublishedLedger, &place.village);
+    let (attachment, place) = visible(&state, &reader, id).await?;
+    let staff = permits_reader(&reader, Action::ViewUnpublishedLedger, &place.village);
     if variant == "original" && !staff {
         return Err(ApiError::Forbidden);
     }

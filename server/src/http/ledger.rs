@@ -17,8 +17,8 @@ use sunlight_api::{
     error::{FieldError, RowError},
     fields::mask_name,
     ledger::{
-        Categories, CategoryTotal, Correction, DEFAULT_CATEGORIES, Kind, LedgerMonth, LedgerYear, Line, LineInput,
-        LineStatus, MonthStatus, OpenCorrection, QueueItem, Review, SubmitMonth, Text, open_for_entry,
+        Categories, CategoryTotal, Correction, DEFAULT_CATEGORIES, DisclosureAccess, Kind, LedgerMonth, LedgerYear,
+        Line, LineInput, LineStatus, MonthStatus, OpenCorrection, QueueItem, Review, SubmitMonth, Text, open_for_entry,
     },
     money,
 };
@@ -32,7 +32,7 @@ use super::{
     extract::{ApiJson, ApiPath, ApiQuery},
 };
 use crate::{
-    authz::{Action, Actor, authorize, permits},
+    authz::{Action, Actor, Reader, authorize, authorize_reader, permits, permits_reader},
     db::{
         corrections::{OpenRefused, totals},
         ledger::{LineFields, LinePlace, MonthRecord},
@@ -56,6 +56,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(ask))
         .routes(routes!(answer))
         .routes(routes!(get_categories, set_categories))
+        .routes(routes!(get_access, set_access))
 }
 
 /// Checks the region is a village that exists and returns its name.
@@ -200,51 +201,77 @@ pub struct YearQuery {
     pub year: i32,
 }
 
-/// The months of a year with their totals. Villagers see published months only.
-#[utoipa::path(get, path = "/api/regions/{code}/ledger", tag = "ledger", security(("sunlight_session" = [])),
+/// The months of a year with their totals. Villagers see published months only; so does
+/// anyone, signed in or not, where the county keeps its villages' disclosures public.
+#[utoipa::path(get, path = "/api/regions/{code}/ledger", tag = "ledger", security((), ("sunlight_session" = [])),
     params(("code" = String, Path), YearQuery),
     responses((status = 200, body = LedgerYear), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn year(
     State(state): State<AppState>,
-    actor: Actor,
+    reader: Reader,
     ApiPath(code): ApiPath<RegionCode>,
     ApiQuery(q): ApiQuery<YearQuery>,
 ) -> ApiResult<Json<LedgerYear>> {
-    authorize(&actor, Action::ViewLedger, &code)?;
-    let village_name = village_name(&state, &code).await?;
-    if !(2000..=2100).contains(&q.year) {
+    Ok(Json(year_for(&state, &reader, code, q.year).await?))
+}
+
+/// What `reader` sees of a village's year.
+pub(crate) async fn year_for(state: &AppState, reader: &Reader, code: RegionCode, year: i32) -> ApiResult<LedgerYear> {
+    readable(state, reader, &code).await?;
+    let village_name = village_name(state, &code).await?;
+    if !(2000..=2100).contains(&year) {
         return Err(ApiError::invalid("year", FieldError::OutOfRange));
     }
-    let published_only = !permits(&actor, Action::ViewUnpublishedLedger, &code);
-    let months = state.db.ledger_year(&code, q.year, published_only).await?;
-    Ok(Json(LedgerYear {
+    let published_only = !permits_reader(reader, Action::ViewUnpublishedLedger, &code);
+    let months = state.db.ledger_year(&code, year, published_only).await?;
+    Ok(LedgerYear {
         village: code,
         village_name,
-        year: q.year,
+        year,
         months,
-    }))
+    })
+}
+
+/// Checks `reader` may read the disclosures of `code` (whose level the caller checks next).
+async fn readable(state: &AppState, reader: &Reader, code: &RegionCode) -> ApiResult<()> {
+    let public = state.db.disclosures_public(code).await?;
+    authorize_reader(reader, Action::ViewLedger, code, public)
 }
 
 /// One month: totals, spending by category, and every line with its seal. A month that
 /// is not published looks empty to villagers.
-#[utoipa::path(get, path = "/api/regions/{code}/ledger/{month}", tag = "ledger", security(("sunlight_session" = [])),
+#[utoipa::path(get, path = "/api/regions/{code}/ledger/{month}", tag = "ledger", security((), ("sunlight_session" = [])),
     params(("code" = String, Path), ("month" = String, Path, description = "YYYY-MM")),
     responses((status = 200, body = LedgerMonth), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 403, body = ErrorBody)))]
 async fn month(
     State(state): State<AppState>,
-    actor: Actor,
+    reader: Reader,
     ApiPath((code, month)): ApiPath<(RegionCode, String)>,
 ) -> ApiResult<Json<LedgerMonth>> {
-    authorize(&actor, Action::ViewLedger, &code)?;
     let month = parse_month(&month)?;
-    let village_name = village_name(&state, &code).await?;
-    let staff = permits(&actor, Action::ViewUnpublishedLedger, &code);
+    Ok(Json(month_for(&state, &reader, code, month).await?))
+}
+
+/// What `reader` sees of a village's month: staff everything, everyone else the published
+/// month and corrections with private persons' names masked.
+pub(crate) async fn month_for(
+    state: &AppState,
+    reader: &Reader,
+    code: RegionCode,
+    month: Month,
+) -> ApiResult<LedgerMonth> {
+    readable(state, reader, &code).await?;
+    let village_name = village_name(state, &code).await?;
+    let staff_actor = reader
+        .person()
+        .filter(|a| permits(a, Action::ViewUnpublishedLedger, &code));
+    let staff = staff_actor.is_some();
     let record = state.db.ledger_month(&code, month).await?;
     let visible = record.filter(|r| staff || r.status == MonthStatus::Published);
     let visible_closed_early = visible.as_ref().is_some_and(|r| r.closed_early);
     let shown = |lines: Vec<Line>| -> Vec<Line> {
-        if staff {
-            lines.into_iter().map(|l| for_staff(&actor, &code, l)).collect()
+        if let Some(actor) = staff_actor {
+            lines.into_iter().map(|l| for_staff(actor, &code, l)).collect()
         } else {
             lines.into_iter().map(for_villagers).collect()
         }
@@ -286,7 +313,7 @@ async fn month(
         }
     }
     categories.sort_by(|a, b| b.expense_fen.cmp(&a.expense_fen).then(a.category.cmp(&b.category)));
-    Ok(Json(LedgerMonth {
+    Ok(LedgerMonth {
         village: code,
         village_name,
         month,
@@ -297,7 +324,7 @@ async fn month(
         categories,
         lines,
         corrections,
-    }))
+    })
 }
 
 /// Adds a line to a month that is not yet published, or to the open correction of a
@@ -680,6 +707,47 @@ async fn answer(
     }
     let line = state.db.ledger_line(line).await?.ok_or(ApiError::NotFound)?;
     Ok(Json(for_staff(&actor, &place.village, line)))
+}
+
+/// Whether a county keeps its villages' disclosures to villagers (see [`DisclosureAccess`]).
+#[utoipa::path(get, path = "/api/regions/{code}/disclosure-access", tag = "ledger", security(("sunlight_session" = [])),
+    params(("code" = String, Path)),
+    responses((status = 200, body = DisclosureAccess), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn get_access(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(code): ApiPath<RegionCode>,
+) -> ApiResult<Json<DisclosureAccess>> {
+    county_to_manage(&state, &actor, &code).await?;
+    Ok(Json(DisclosureAccess {
+        villagers_only: !state.db.disclosures_public(&code).await?,
+    }))
+}
+
+/// A county admin keeps the county's disclosures to villagers, or opens them to anyone
+/// with the link. Applies at once to every page and file.
+#[utoipa::path(put, path = "/api/regions/{code}/disclosure-access", tag = "ledger", security(("sunlight_session" = [])),
+    params(("code" = String, Path)), request_body = DisclosureAccess,
+    responses((status = 200, body = DisclosureAccess), (status = 403, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn set_access(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(code): ApiPath<RegionCode>,
+    ApiJson(body): ApiJson<DisclosureAccess>,
+) -> ApiResult<Json<DisclosureAccess>> {
+    county_to_manage(&state, &actor, &code).await?;
+    state.db.set_villagers_only(&code, body.villagers_only).await?;
+    Ok(Json(body))
+}
+
+/// A county whose catalogue `actor` manages.
+async fn county_to_manage(state: &AppState, actor: &Actor, code: &RegionCode) -> ApiResult<()> {
+    authorize(actor, Action::ManageCatalogue, code)?;
+    if code.level() != RegionLevel::County {
+        return Err(ApiError::invalid("region", FieldError::WrongLevel));
+    }
+    state.db.region(code).await?.ok_or(ApiError::NotFound)?;
+    Ok(())
 }
 
 /// The ledger categories that apply in a region: its county's list, or the default.

@@ -2,6 +2,7 @@
 
 pub mod error;
 pub mod extract;
+mod pages;
 mod static_files;
 
 mod accounts;
@@ -221,6 +222,7 @@ pub fn router(state: AppState) -> Router {
         ));
     let app = Router::new()
         .merge(api)
+        .merge(pages::router())
         .merge(static_files::router())
         .with_state(state.clone())
         .layer(SetResponseHeaderLayer::if_not_present(

@@ -23,6 +23,8 @@ use super::AppState;
 /// inspectors' `office/index.html`.
 pub struct Client {
     dist: PathBuf,
+    /// What the server-rendered pages take from the villagers' page.
+    shell: Shell,
     index: Option<String>,
     staff: Option<String>,
     report: Option<String>,
@@ -47,12 +49,42 @@ impl Client {
         };
         Ok(Client {
             dist: dist.to_owned(),
+            shell: Shell {
+                base: base_path.to_owned(),
+                stylesheet: index.as_deref().and_then(stylesheet),
+            },
             index,
             staff: page("staff"),
             report: page("report"),
             office: page("office"),
         })
     }
+}
+
+/// What a server-rendered page needs of the built client: the base path and the app's
+/// stylesheet (hashed name), so both kinds of page look the same.
+#[derive(Debug, Clone)]
+pub struct Shell {
+    pub base: String,
+    pub stylesheet: Option<String>,
+}
+
+/// The stylesheet Trunk linked from the page: `<link rel="stylesheet" href="…">`.
+fn stylesheet(html: &str) -> Option<String> {
+    let at = html.find("rel=\"stylesheet\"")?;
+    let tag_start = html[..at].rfind('<')?;
+    let tag = &html[tag_start..tag_start + html[tag_start..].find('>')?];
+    let href = tag.split("href=\"").nth(1)?.split('"').next()?;
+    Some(href.to_owned())
+}
+
+pub fn shell(state: &AppState) -> &Shell {
+    &state.client.shell
+}
+
+/// The villagers' app page, for addresses the server also renders (`?app`).
+pub fn villagers_page(state: &AppState) -> Response {
+    index(state.client.index.as_ref())
 }
 
 /// Puts `<base href="…">` first in `<head>` so every relative URL the page and its
@@ -119,7 +151,7 @@ fn index(page: Option<&String>) -> Response {
 /// may talk to this server only (`connect-src`), run workers from here only, and embed
 /// nothing. Scripts are left to the default: old WeChat web-views know neither
 /// `wasm-unsafe-eval` nor hashes of the shell's inline start-up check.
-const PAGE_POLICY: &str = "connect-src 'self'; worker-src 'self'; img-src 'self' blob: data:; \
+pub const PAGE_POLICY: &str = "connect-src 'self'; worker-src 'self'; img-src 'self' blob: data:; \
      object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'";
 
 /// Trunk names built assets `name-<16 hex digits>.ext`.
@@ -140,6 +172,13 @@ mod tests {
             with_base("<html><head><title>x</title>", "/a/"),
             "<html><head><base href=\"/a/\"><title>x</title>"
         );
+    }
+
+    #[test]
+    fn the_stylesheet_is_found_in_the_built_page() {
+        let page = r#"<head><link rel="icon" href="icon.svg"><link rel="stylesheet" href="./main-74b920f65ceaf0fd.css" integrity="x"/></head>"#;
+        assert_eq!(stylesheet(page).as_deref(), Some("./main-74b920f65ceaf0fd.css"));
+        assert_eq!(stylesheet("<head></head>"), None);
     }
 
     #[test]

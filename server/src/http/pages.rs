@@ -1,0 +1,425 @@
+//! Read-only pages rendered here as HTML, at the same addresses the app uses
+//! (`/ledger/{village}` and `/ledger/{village}/{month}`), so that a link shared in a group or
+//! printed as a QR code opens in a second on any phone, without WebAssembly and without
+//! JavaScript. They read the same data through the same functions as the API
+//! (`ledger::year_for`, `ledger::month_for`), so authorization and masking are the API's.
+//! The app is not started on these pages: a reader downloads the page and its stylesheet
+//! only. What needs the app (asking a question, signing in) is a link to the same address
+//! with `?app`, which serves the app's page.
+//!
+//! The words are the app's zh-Hans words (`words`, checked against `app/src/i18n.rs` by
+//! `tests/api/tidy.rs`); these pages are in Simplified Chinese only.
+
+use axum::{
+    Router,
+    extract::{Path, Query, State},
+    http::{HeaderValue, StatusCode, header},
+    response::{Html, IntoResponse, Response},
+    routing::get,
+};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+use serde::Deserialize;
+use sunlight_api::{
+    RegionCode,
+    date::Month,
+    ledger::{AttachmentKind, Kind, LedgerMonth, LedgerYear, Line, LineStatus, MonthStatus},
+    money::format_yuan,
+};
+
+use super::{AppState, error::ApiError, ledger, static_files};
+use crate::authz::Reader;
+
+/// The app's own words for what these pages show (zh-Hans).
+pub mod words {
+    pub const APP_NAME: &str = "阳光村务";
+    pub const INCOME: &str = "收入";
+    pub const EXPENSE: &str = "支出";
+    pub const BALANCE: &str = "结余";
+    pub const BY_CATEGORY: &str = "支出构成";
+    pub const TREND: &str = "每月收支";
+    pub const NO_INVOICE: &str = "无发票";
+    pub const NO_INVOICE_REASON: &str = "无发票盖章理由（村民可见）";
+    pub const SEALED: &str = "已审核";
+    pub const REVIEWER: &str = "审核人";
+    pub const INVOICE: &str = "发票";
+    pub const QUESTIONS: &str = "提问与答复";
+    pub const WAITING_ANSWER: &str = "等待报账员回答";
+    pub const MONTH_NOT_PUBLISHED: &str = "这个月的账目还没有公开。";
+    pub const NO_PUBLISHED: &str = "本年还没有公开的账目。";
+    pub const CLOSED_EARLY: &str = "提前结账：本月在月底前提交审核";
+    pub const STATUS_DRAFT: &str = "录入中";
+    pub const STATUS_SUBMITTED: &str = "待审核";
+    pub const STATUS_PUBLISHED: &str = "已公开";
+    pub const LINE_REJECTED: &str = "被退回";
+    pub const DOWNLOAD_PDF: &str = "下载 PDF";
+    pub const PREV_YEAR: &str = "上一年";
+    pub const NEXT_YEAR: &str = "下一年";
+    pub const TAB_DISCLOSURES: &str = "公开";
+    pub const TAB_DEMANDS: &str = "诉求";
+    pub const TAB_REPORTS: &str = "举报";
+    pub const TAB_POLLS: &str = "投票";
+    pub const TAB_ME: &str = "我的";
+    pub const ASK_QUESTION: &str = "对这笔账提问";
+    pub const CORRECTION: &str = "更正";
+    pub const CORRECTION_REASON: &str = "更正原因";
+    pub const CORRECTED_TOTALS: &str = "更正后合计";
+    pub const PUBLISHED_AT: &str = "公开于";
+    pub const SIGN_IN: &str = "登录";
+}
+use words::*;
+
+/// Words of these pages only (not in the app): what needs the app, and who may read.
+const NEEDS_APP: &str =
+    "提问、投票和办事需要打开完整应用：新版微信或手机浏览器可以打开；如果打不开，本页内容照常可以阅读。";
+const NO_WASM: &str =
+    "您的微信或浏览器版本较旧，只能阅读本页；提问、投票等请升级微信或浏览器后再操作，或到村委会办理。";
+const VILLAGERS_ONLY: &str = "本县的村务公开仅限本村村民查看，请先登录。";
+const NOT_FOUND: &str = "没有找到这个页面：村的编号或月份不对。";
+const MONTH_YEAR: &str = "全年账目";
+const PREV_MONTH: &str = "上个月";
+const NEXT_MONTH: &str = "下个月";
+const OPEN_APP: &str = "打开完整应用";
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/ledger/{code}", get(year_page))
+        .route("/ledger/{code}/{month}", get(month_page))
+}
+
+#[derive(Debug, Deserialize)]
+struct PageQuery {
+    /// Present: serve the app instead (for what needs it).
+    app: Option<String>,
+    year: Option<i32>,
+}
+
+/// `/ledger/{village}`: a village's year of published accounts.
+async fn year_page(
+    State(state): State<AppState>,
+    reader: Reader,
+    Path(code): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    if q.app.is_some() {
+        return static_files::villagers_page(&state);
+    }
+    let Ok(code) = RegionCode::parse(&code) else {
+        return not_found(&state);
+    };
+    let year = q.year.unwrap_or_else(|| state.clock.this_month().year);
+    match ledger::year_for(&state, &reader, code.clone(), year).await {
+        Ok(y) => {
+            let heading = format!("{} · {}", y.village_name, TAB_DISCLOSURES);
+            page(&state, StatusCode::OK, &heading, &heading, year_body(&y, &code))
+        }
+        Err(e) => refused(&state, e),
+    }
+}
+
+/// `/ledger/{village}/{month}`: one month in full, with its corrections.
+async fn month_page(
+    State(state): State<AppState>,
+    reader: Reader,
+    Path((code, month)): Path<(String, String)>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    if q.app.is_some() {
+        return static_files::villagers_page(&state);
+    }
+    let (Ok(code), Ok(month)) = (RegionCode::parse(&code), Month::parse(&month)) else {
+        return not_found(&state);
+    };
+    match ledger::month_for(&state, &reader, code, month).await {
+        Ok(m) => {
+            let title = format!("{} · {}", m.village_name, m.month);
+            page(&state, StatusCode::OK, &title, &m.month.to_string(), month_body(&m))
+        }
+        Err(e) => refused(&state, e),
+    }
+}
+
+/// What a refusal looks like as a page.
+fn refused(state: &AppState, e: ApiError) -> Response {
+    match e {
+        ApiError::NotSignedIn => page(
+            state,
+            StatusCode::UNAUTHORIZED,
+            APP_NAME,
+            APP_NAME,
+            html! {
+                div.empty role="alert" {
+                    p { (VILLAGERS_ONLY) }
+                    p { a.button href="./" { (SIGN_IN) } }
+                }
+            },
+        ),
+        ApiError::NotFound | ApiError::Invalid(_) => not_found(state),
+        other => other.into_response(),
+    }
+}
+
+fn not_found(state: &AppState) -> Response {
+    page(
+        state,
+        StatusCode::NOT_FOUND,
+        APP_NAME,
+        APP_NAME,
+        html! { div.empty role="alert" { p { (NOT_FOUND) } } },
+    )
+}
+
+/// A whole page: the app's stylesheet, a start-up check that marks a browser without
+/// WebAssembly (so the links into the app say what to do instead), the bar, the content
+/// and the tab bar, all plain links.
+/// `title` names the document (for a shared link), `heading` the bar, as the app's does.
+fn page(state: &AppState, status: StatusCode, title: &str, heading: &str, content: Markup) -> Response {
+    let shell = static_files::shell(state);
+    let html = html! {
+        (DOCTYPE)
+        html lang="zh-Hans" {
+            head {
+                meta charset="utf-8";
+                base href=(shell.base);
+                meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover";
+                meta name="theme-color" content="#a61b17";
+                meta name="format-detection" content="telephone=no";
+                title { (title) " · " (APP_NAME) }
+                link rel="icon" href="icon.svg" type="image/svg+xml";
+                @if let Some(css) = &shell.stylesheet {
+                    link rel="stylesheet" href=(css);
+                }
+                script { (PreEscaped(START_UP)) }
+            }
+            body {
+                header.bar { h1 { (heading) } }
+                div.content { (content) }
+                nav.tabs aria-label=(APP_NAME) {
+                    a href="./" { (TAB_DISCLOSURES) }
+                    a href="demands" { (TAB_DEMANDS) }
+                    a href="report" { (TAB_REPORTS) }
+                    a href="polls" { (TAB_POLLS) }
+                    a href="me" { (TAB_ME) }
+                }
+            }
+        }
+    };
+    let mut res = (status, Html(html.into_string())).into_response();
+    // Personal (a staff member sees drafts at the same address): never stored by proxies.
+    res.headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    res.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(static_files::PAGE_POLICY),
+    );
+    res
+}
+
+/// Large text as the app set it on this phone, and a mark on `<html>` where WebAssembly
+/// cannot run (the same test as the app's page), before anything is drawn.
+const START_UP: &str = "(function(){var d=document.documentElement;try{if(localStorage.getItem('sunlight.large')==='true')d.className+=' large'}catch(e){}var ok=false;try{ok=typeof WebAssembly==='object'&&WebAssembly.validate(new Uint8Array([0,97,115,109,1,0,0,0,1,7,1,96,1,111,2,127,127,3,2,1,0,10,8,1,6,0,65,0,65,0,11]))}catch(e){}if(!ok)d.className+=' nowasm'})();";
+
+fn yuan(fen: i64) -> String {
+    if fen < 0 {
+        format!("-¥{}", format_yuan(-fen))
+    } else {
+        format!("¥{}", format_yuan(fen))
+    }
+}
+
+fn status_text(s: MonthStatus) -> &'static str {
+    match s {
+        MonthStatus::Draft => STATUS_DRAFT,
+        MonthStatus::Submitted => STATUS_SUBMITTED,
+        MonthStatus::Published => STATUS_PUBLISHED,
+    }
+}
+
+/// A link into the app at the same address, and what to do where the app cannot run.
+fn app_link(href: &str, label: &str) -> Markup {
+    html! {
+        p.needs-app { a.button.secondary href=(href) rel="nofollow" { (label) } }
+        p.hint.needs-app { (NEEDS_APP) }
+        p.hint.no-wasm role="note" { (NO_WASM) }
+        noscript { p.hint { (NO_WASM) } }
+    }
+}
+
+fn totals(income: i64, expense: i64) -> Markup {
+    html! {
+        div.totals {
+            div { span { (INCOME) } b { (yuan(income)) } }
+            div { span { (EXPENSE) } b { (yuan(expense)) } }
+            div { span { (BALANCE) } b { (yuan(income - expense)) } }
+        }
+    }
+}
+
+fn year_body(y: &LedgerYear, code: &RegionCode) -> Markup {
+    let max = y
+        .months
+        .iter()
+        .map(|m| m.income_fen.max(m.expense_fen))
+        .max()
+        .unwrap_or(1)
+        .max(1) as f64;
+    html! {
+        div.yearbar {
+            a.button.secondary href=(format!("ledger/{code}?year={}", y.year - 1)) aria-label=(PREV_YEAR) { "‹" }
+            h2 { (y.year) " 年账目" }
+            a.button.secondary href=(format!("ledger/{code}?year={}", y.year + 1)) aria-label=(NEXT_YEAR) { "›" }
+        }
+        @if y.months.is_empty() {
+            div.empty { p { (NO_PUBLISHED) } }
+        } @else {
+            section.card {
+                h2 { (TREND) }
+                svg.chart viewBox="0 0 300 128" role="img" aria-label=(TREND) {
+                    @for month in 1..=12u32 {
+                        @let m = y.months.iter().find(|s| s.month.month == month);
+                        @let (inc, exp) = m.map(|m| (m.income_fen as f64, m.expense_fen as f64)).unwrap_or((0.0, 0.0));
+                        @let x = f64::from(month - 1) * 25.0 + 2.0;
+                        @let (hi, he) = (inc / max * 100.0, exp / max * 100.0);
+                        rect x=(x) y=(110.0 - hi) width="10" height=(hi) class="inc" {}
+                        rect x=(x + 11.0) y=(110.0 - he) width="10" height=(he) class="exp" {}
+                        text x=(x + 10.5) y="124" text-anchor="middle" { (month) }
+                    }
+                }
+                p.legend { span.key.inc {} (INCOME) " " span.key.exp {} (EXPENSE) }
+            }
+            ul.months {
+                @for m in y.months.iter().rev() {
+                    li {
+                        a href=(format!("ledger/{code}/{}", m.month)) {
+                            b { (m.month) }
+                            span.muted { (status_text(m.status)) }
+                            span { (INCOME) " " (yuan(m.income_fen)) }
+                            span { (EXPENSE) " " (yuan(m.expense_fen)) }
+                            span { (BALANCE) " " (yuan(m.income_fen - m.expense_fen)) }
+                        }
+                    }
+                }
+            }
+        }
+        (app_link(&format!("ledger/{code}?app"), OPEN_APP))
+    }
+}
+
+fn month_body(m: &LedgerMonth) -> Markup {
+    let code = &m.village;
+    let max = m.categories.first().map(|c| c.expense_fen).unwrap_or(1).max(1) as f64;
+    let corrected = m
+        .corrections
+        .iter()
+        .any(|c| c.status == MonthStatus::Published)
+        .then(|| m.corrected_totals());
+    html! {
+        h2 {
+            (m.village_name) " · " (m.month)
+            @if let Some(s) = m.status { " " span.tag { (status_text(s)) } }
+        }
+        @if m.closed_early { p.tag.warn { (CLOSED_EARLY) } }
+        (totals(m.income_fen, m.expense_fen))
+        @if !m.categories.is_empty() {
+            section.card {
+                h2 { (BY_CATEGORY) }
+                svg.chart viewBox=(format!("0 0 300 {}", m.categories.len() * 30 + 4)) role="img" aria-label=(BY_CATEGORY) {
+                    @for (i, c) in m.categories.iter().enumerate() {
+                        @let y = i as f64 * 30.0;
+                        @let w = c.expense_fen as f64 / max * 140.0;
+                        text x="0" y=(y + 19.0) { (c.category) }
+                        rect x="80" y=(y + 6.0) width=(w.max(1.0)) height="18" class="exp" {}
+                        text x=(84.0 + w) y=(y + 19.0) class="amt" { (format_yuan(c.expense_fen)) }
+                    }
+                }
+            }
+        }
+        @if m.status.is_none() {
+            div.empty { p { (MONTH_NOT_PUBLISHED) } }
+        }
+        ul.lines { @for l in &m.lines { (line(l)) } }
+        @for c in &m.corrections {
+            section.card.correction {
+                h2 { (CORRECTION) (c.seq) " " span.tag { (status_text(c.status)) } }
+                p { (CORRECTION_REASON) "：" (c.reason) }
+                @if let Some(at) = c.published_at { p.muted { (PUBLISHED_AT) " " (at.china_string()) } }
+                p { (INCOME) " " (yuan(c.income_fen)) " · " (EXPENSE) " " (yuan(c.expense_fen)) }
+                ul.lines { @for l in &c.lines { (line(l)) } }
+            }
+        }
+        @if let Some((income, expense)) = corrected {
+            section.card { h2 { (CORRECTED_TOTALS) } (totals(income, expense)) }
+        }
+        nav.pager {
+            a.button.secondary href=(format!("ledger/{code}/{}", m.month.minus(1))) { "‹ " (PREV_MONTH) }
+            a.button.secondary href=(format!("ledger/{code}?year={}", m.month.year)) { (MONTH_YEAR) }
+            a.button.secondary href=(format!("ledger/{code}/{}", m.month.plus(1))) { (NEXT_MONTH) " ›" }
+        }
+        @if m.status == Some(MonthStatus::Published) {
+            (app_link(&format!("ledger/{code}/{}?app", m.month), ASK_QUESTION))
+        }
+    }
+}
+
+/// One line, as the app's `LineItem` shows it to a reader.
+fn line(l: &Line) -> Markup {
+    let income = l.kind == Kind::Income;
+    html! {
+        li.line.rejected[l.status == LineStatus::Rejected] {
+            div.head {
+                span.muted { (l.date) }
+                span { (l.category) }
+                b class=(if income { "in" } else { "out" }) { (if income { "+" } else { "−" }) (yuan(l.amount_fen)) }
+            }
+            p {
+                (l.counterparty)
+                @if let Some(n) = &l.invoice_no { " · " (INVOICE) " " (n) }
+                @if let Some(n) = &l.note { br; span.muted { (n) } }
+            }
+            @match l.status {
+                LineStatus::Pending => span.tag { (STATUS_SUBMITTED) },
+                LineStatus::Rejected => span.tag { (LINE_REJECTED) },
+                LineStatus::Approved => {},
+            }
+            @if l.lacks_invoice() { span.tag.warn { (NO_INVOICE) } }
+            @if let Some(r) = &l.no_invoice_reason { p.muted { (NO_INVOICE_REASON) "：" (r) } }
+            @if let Some(s) = &l.seal {
+                div.seal aria-label=(SEALED) {
+                    span.stamp { (s.township) br; (SEALED) }
+                    span.muted { (REVIEWER) " " (s.reviewer) br; (s.at.china_string()) }
+                }
+            }
+            @if !l.attachments.is_empty() {
+                div.thumbs {
+                    @for a in &l.attachments {
+                        @match a.kind {
+                            AttachmentKind::Image => {
+                                @let (w, h) = (a.width.unwrap_or(4), a.height.unwrap_or(3));
+                                a.thumb href=(format!("api/files/{}/screen", a.id)) aria-label=(INVOICE) {
+                                    img src=(format!("api/files/{}/thumb", a.id)) loading="lazy" width="96"
+                                        height=((96 * h / w.max(1)).clamp(48, 160)) alt=(INVOICE);
+                                }
+                            }
+                            AttachmentKind::Pdf => {
+                                a.button.secondary href=(format!("api/files/{}/pdf", a.id)) download { (DOWNLOAD_PDF) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !l.questions.is_empty() {
+                div.questions {
+                    h3 { (QUESTIONS) }
+                    @for q in &l.questions {
+                        div.qa {
+                            p { "问：" (q.question) span.muted { " " (q.asked_at.china_string()) } }
+                            @match &q.answer {
+                                Some(a) => p { "答：" (a) span.muted { " " (q.answered_by.clone().unwrap_or_default()) " " (q.answered_at.map(|t| t.china_string()).unwrap_or_default()) } },
+                                None => p.muted { (WAITING_ANSWER) },
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

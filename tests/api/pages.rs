@@ -1,0 +1,209 @@
+//! Server-rendered village pages: published accounts readable by anyone with the link (a
+//! county can keep them to its villagers), names masked as in the app, text escaped,
+//! drafts never shown, and the same answers from the API.
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use sunlight_api::ledger::{LedgerMonth, Line};
+use sunlight_server::demo::DEMO_PASSWORD;
+
+use super::*;
+
+const VILLAGE: &str = "359901101201";
+const COUNTY: &str = "359901000000";
+
+/// Signs a fresh client in as `mobile`.
+async fn person(app: &TestApp, mobile: &str) -> TestApp {
+    let t = TestApp {
+        base: app.base.clone(),
+        db: app.db.clone(),
+        backend: app.backend,
+        dir: tempfile::tempdir().unwrap(),
+        client: client(),
+    };
+    t.sign_in(mobile, DEMO_PASSWORD).await;
+    t
+}
+
+fn line(date: &str, kind: &str, amount: &str, category: &str, counterparty: &str, person: bool) -> Value {
+    json!({"date": date, "kind": kind, "amount": amount, "category": category,
+           "counterparty": counterparty, "counterparty_is_person": person, "invoice_no": "", "note": ""})
+}
+
+async fn text(res: reqwest::Response) -> (u16, String, String) {
+    let status = res.status().as_u16();
+    let kind = res
+        .headers()
+        .get("content-type")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    (status, kind, res.text().await.unwrap())
+}
+
+db_test!(published_accounts_are_a_page_anyone_with_the_link_reads, |app| {
+    app.demo().await;
+    app.set_today("2025-04-10");
+    let acc = person(&app, "13800000002").await;
+    let rev = person(&app, "13800000004").await;
+    let admin = person(&app, "13800000009").await;
+    let villager = person(&app, "13800000001").await;
+    // March: a payment to a private person and a shop whose name tries to be markup.
+    let mar = format!("api/regions/{VILLAGE}/ledger/2025-03");
+    let mut lines = Vec::new();
+    for body in [
+        line("2025-03-10", "expense", "300", "补贴发放", "张晓明", true),
+        line("2025-03-11", "expense", "20", "办公费", "<b>店</b>", false),
+    ] {
+        let l: Line = json(acc.post(&format!("{mar}/lines"), &body).await).await;
+        lines.push(l.id);
+    }
+    acc.post(&format!("{mar}/submit"), &json!({})).await;
+    for id in lines {
+        let res = rev
+            .post(
+                &format!("api/ledger-lines/{id}/review"),
+                &json!({"approve": true, "reason": "小额"}),
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+    // Submitted, not yet published: nobody outside the staff sees a line of it.
+    let anyone = client();
+    let (status, _, body) = text(
+        anyone
+            .get(app.url(&format!("ledger/{VILLAGE}/2025-03")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(body.contains("这个月的账目还没有公开。"));
+    assert!(
+        !body.contains("张*明") && !body.contains("店"),
+        "no line of a month under review: {body}"
+    );
+    assert_eq!(
+        rev.post(&format!("{mar}/publish"), &json!({})).await.status(),
+        StatusCode::NO_CONTENT
+    );
+
+    // Anyone, with no account, reads the published month as a page.
+    let (status, kind, body) = text(
+        anyone
+            .get(app.url(&format!("ledger/{VILLAGE}/2025-03")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("text/html"), "{kind}");
+    assert!(body.contains("上坪村 · 2025-03"));
+    assert!(
+        body.contains("张*明") && !body.contains("张晓明"),
+        "a private person's name is masked"
+    );
+    assert!(
+        body.contains("&lt;b&gt;店&lt;/b&gt;") && !body.contains("<b>店</b>"),
+        "text is escaped"
+    );
+    assert!(
+        body.contains("桃源镇") && body.contains("已审核"),
+        "the township's seal"
+    );
+    assert!(
+        body.contains(&format!("ledger/{VILLAGE}/2025-03?app")),
+        "asking a question opens the app"
+    );
+    assert!(!body.contains("_bg.wasm"), "the page does not load the app");
+    // The same from the API, for the app.
+    let m: LedgerMonth = json(anyone.get(app.url(&mar)).send().await.unwrap()).await;
+    assert_eq!(m.lines.len(), 2);
+    assert!(m.lines.iter().any(|l| l.counterparty == "张*明"));
+    // The year, with a link to the month.
+    let (status, _, body) = text(
+        anyone
+            .get(app.url(&format!("ledger/{VILLAGE}?year=2025")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(body.contains(&format!("ledger/{VILLAGE}/2025-03\"")));
+    // `?app` is the app's page, not this one.
+    let (status, _, body) = text(
+        anyone
+            .get(app.url(&format!("ledger/{VILLAGE}/2025-03?app")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert!(!body.contains("张*明"));
+    // Nonsense addresses are a page that says so.
+    for bad in [
+        "ledger/12345/2025-03",
+        "ledger/359901101299/2025-03",
+        "ledger/359901101201/2025-13",
+    ] {
+        let (status, _, body) = text(anyone.get(app.url(bad)).send().await.unwrap()).await;
+        assert_eq!(status, 404, "{bad}");
+        assert!(body.contains("没有找到这个页面"), "{bad}");
+    }
+
+    // The county keeps its disclosures to villagers: anyone is asked to sign in.
+    assert_eq!(
+        admin
+            .client
+            .put(admin.url(&format!("api/regions/{COUNTY}/disclosure-access")))
+            .json(&json!({"villagers_only": true}))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    let (status, _, body) = text(
+        anyone
+            .get(app.url(&format!("ledger/{VILLAGE}/2025-03")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(status, 401);
+    assert!(body.contains("仅限本村村民") && !body.contains("张*明"));
+    expect_error(anyone.get(app.url(&mar)).send().await.unwrap(), 401, "not_signed_in").await;
+    // The villager of the village still reads it, page and API alike.
+    let (status, _, body) = text(villager.get(&format!("ledger/{VILLAGE}/2025-03")).await).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("张*明"));
+    assert_eq!(villager.get(&mar).await.status(), StatusCode::OK);
+    // A villager of another village does not (as before: 404, as if it did not exist).
+    let other = app
+        .account("13900000123", sunlight_api::Role::Villager, "359901101202", None)
+        .await;
+    let outsider = app.session_for(other).await;
+    assert_eq!(
+        outsider.get(app.url(&mar)).send().await.unwrap().status(),
+        StatusCode::NOT_FOUND
+    );
+    // Only the county's administrator sets it.
+    expect_error(
+        villager
+            .client
+            .put(villager.url(&format!("api/regions/{COUNTY}/disclosure-access")))
+            .json(&json!({"villagers_only": false}))
+            .send()
+            .await
+            .unwrap(),
+        404,
+        "not_found",
+    )
+    .await;
+    let access: Value = json(admin.get(&format!("api/regions/{COUNTY}/disclosure-access")).await).await;
+    assert_eq!(access, json!({"villagers_only": true}));
+});

@@ -1,0 +1,86 @@
+// The village's published accounts as the server renders them: read on a phone with no
+// account, with JavaScript off, and where WebAssembly cannot run (Chromium's jitless mode,
+// as in iOS Lockdown Mode and old WeChat web-views), at 390 px and at 320 px with large text.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { chromium } from 'playwright-core';
+import { startServer, launch, phone, shot, scrollsSideways } from './harness.mjs';
+
+const VILLAGE = '359901101201';
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+/** The month `n` months before this one in China (YYYY-MM): the demo published it. */
+function monthsAgo(n) {
+  const [y, m] = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 7).split('-').map(Number);
+  const i = y * 12 + (m - 1) - n;
+  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+}
+
+test('anyone reads a published month with JavaScript off, and follows its links', async () => {
+  const page = await phone(browser, { javaScriptEnabled: false });
+  const wasm = [];
+  page.on('request', (r) => { if (r.url().endsWith('.wasm') || r.url().endsWith('.js')) wasm.push(r.url()); });
+  const m = monthsAgo(2);
+  const res = await page.goto(server.base + `ledger/${VILLAGE}/${m}`);
+  assert.equal(res.status(), 200);
+  await page.getByRole('heading', { name: `上坪村 · ${m} 已公开` }).waitFor();
+  const text = await page.locator('.content').innerText();
+  assert.match(text, /收入[\s\S]*支出[\s\S]*结余/);
+  assert.match(text, /桃源镇\s*已审核/);
+  // Private persons' names masked, as in the app.
+  assert.doesNotMatch(text, /林桂兰|吴海生|陈国强/);
+  assert.equal(await scrollsSideways(page), false);
+  await shot(page, 'page-month-no-js');
+  // The year, then another month, by plain links.
+  await page.getByRole('link', { name: '全年账目' }).click();
+  await page.getByRole('heading', { name: /年账目/ }).waitFor();
+  await page.locator('ul.months a').first().click();
+  await page.getByRole('heading', { name: /上坪村 · \d{4}-\d{2}/ }).waitFor();
+  assert.deepEqual(wasm, [], 'nothing of the app was downloaded');
+});
+
+test('where WebAssembly cannot run the month is still read, and the page says what needs the app', async () => {
+  const jitless = await chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--js-flags=--jitless'],
+  });
+  try {
+    const page = await phone(jitless);
+    const m = monthsAgo(2);
+    await page.goto(server.base + `ledger/${VILLAGE}/${m}`);
+    await page.getByRole('heading', { name: `上坪村 · ${m} 已公开` }).waitFor();
+    assert.equal(await page.evaluate(() => document.documentElement.classList.contains('nowasm')), true);
+    await page.getByText('只能阅读本页').waitFor();
+    assert.equal(await page.getByRole('link', { name: '对这笔账提问' }).isVisible(), false);
+    assert.doesNotMatch(await page.locator('body').innerText(), /无法打开本页面/);
+    await shot(page, 'page-month-no-wasm');
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await jitless.close();
+  }
+});
+
+test('at 320 px with large text nothing scrolls sideways, and the app opens from the page', async () => {
+  const page = await phone(browser, { viewport: { width: 320, height: 640 } });
+  await page.addInitScript(() => localStorage.setItem('sunlight.large', 'true'));
+  const m = monthsAgo(2);
+  await page.goto(server.base + `ledger/${VILLAGE}/${m}`);
+  await page.getByRole('heading', { name: `上坪村 · ${m} 已公开` }).waitFor();
+  assert.equal(await page.evaluate(() => document.documentElement.classList.contains('large')), true);
+  assert.equal(await scrollsSideways(page), false);
+  await shot(page, 'page-month-320-large');
+  // Asking a question needs the app: the link opens it at the same month (signing in first).
+  await page.getByRole('link', { name: '对这笔账提问' }).click();
+  await page.waitForURL(/\?app$|\/login/);
+  await page.getByLabel('手机号').waitFor();
+  assert.deepEqual(page.errors, []);
+});
