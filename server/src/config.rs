@@ -52,6 +52,10 @@ pub struct Config {
     /// The reverse proxy whose `X-Forwarded-For` is believed.
     #[arg(long, env = "SUNLIGHT_TRUSTED_PROXY", global = true)]
     pub trusted_proxy: Option<IpAddr>,
+    /// The address people reach Sunlight at, e.g. `https://cunwu.example.cn/cunwu/`: what
+    /// the printed QR codes point to. Default: the host of the request that asks for one.
+    #[arg(long, env = "SUNLIGHT_PUBLIC_URL", global = true)]
+    pub public_url: Option<String>,
     /// Leading zero bits of the proof of work a report filing must carry (each bit doubles
     /// the phone's work: 18 is a fraction of a second).
     #[arg(long, env = "SUNLIGHT_REPORT_POW_BITS", default_value_t = 18, global = true)]
@@ -88,6 +92,7 @@ impl std::fmt::Debug for Config {
             .field("base_path", &self.base_path())
             .field("secure_cookies", &self.secure_cookies)
             .field("trusted_proxy", &self.trusted_proxy)
+            .field("public_url", &self.public_url)
             .field("report_pow_bits", &self.report_pow_bits)
             .finish()
     }

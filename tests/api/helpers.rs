@@ -112,6 +112,7 @@ impl TestApp {
             base_path: opts.base_path.unwrap_or_else(|| "/".into()),
             secure_cookies: opts.secure_cookies,
             trusted_proxy: opts.trusted_proxy,
+            public_url: None,
             // Filings in tests carry a token proof of work; the phone's is 18 bits.
             report_pow_bits: 4,
         };

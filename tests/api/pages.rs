@@ -207,3 +207,32 @@ db_test!(published_accounts_are_a_page_anyone_with_the_link_reads, |app| {
     let access: Value = json(admin.get(&format!("api/regions/{COUNTY}/disclosure-access")).await).await;
     assert_eq!(access, json!({"villagers_only": true}));
 });
+
+db_test!(every_village_has_a_poster_with_its_qr_code, |app| {
+    app.demo().await;
+    let anyone = client();
+    let (status, kind, body) = text(anyone.get(app.url(&format!("poster/{VILLAGE}"))).send().await.unwrap()).await;
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("text/html"));
+    assert!(body.contains("上坪村") && body.contains("<svg"));
+    // It points at the village's page on the host it was asked from.
+    assert!(body.contains(&format!("{}ledger/{VILLAGE}", app.base)), "{body}");
+    let res = anyone
+        .get(app.url(&format!("poster/{VILLAGE}/qr.svg")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-type"], "image/svg+xml");
+    assert!(res.text().await.unwrap().starts_with("<svg"));
+    // Only villages have posters.
+    for bad in ["poster/359901101000", "poster/359901101299", "poster/x/qr.svg"] {
+        assert_eq!(
+            anyone.get(app.url(bad)).send().await.unwrap().status(),
+            StatusCode::NOT_FOUND,
+            "{bad}"
+        );
+    }
+    // The year page links to it.
+    let (_, _, body) = text(anyone.get(app.url(&format!("ledger/{VILLAGE}"))).send().await.unwrap()).await;
+    assert!(body.contains(&format!("poster/{VILLAGE}\"")));
+});

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
-import { startServer, launch, phone, shot, scrollsSideways } from './harness.mjs';
+import { startServer, launch, phone, shot, scrollsSideways, signIn } from './harness.mjs';
 
 const VILLAGE = '359901101201';
 let server;
@@ -64,6 +64,10 @@ test('where WebAssembly cannot run the month is still read, and the page says wh
     assert.doesNotMatch(await page.locator('body').innerText(), /无法打开本页面/);
     await shot(page, 'page-month-no-wasm');
     assert.deepEqual(page.errors, []);
+    // A migrant worker's report cannot be encrypted here: the page says how else to report.
+    await page.goto(server.base + 'report/new');
+    await page.getByRole('alert').getByText('12388').waitFor();
+    await shot(page, 'report-no-wasm');
   } finally {
     await jitless.close();
   }
@@ -83,4 +87,31 @@ test('at 320 px with large text nothing scrolls sideways, and the app opens from
   await page.waitForURL(/\?app$|\/login/);
   await page.getByLabel('手机号').waitFor();
   assert.deepEqual(page.errors, []);
+});
+
+test('the notice board poster carries the village QR code, and a county can keep its pages to villagers', async () => {
+  const page = await phone(browser);
+  await page.goto(server.base + `ledger/${VILLAGE}`);
+  await page.getByRole('link', { name: '打印本村公开二维码' }).click();
+  await page.getByRole('heading', { name: '上坪村' }).first().waitFor();
+  assert.ok(await page.locator('.qr svg path').count() === 1);
+  assert.match(await page.locator('.poster-url').innerText(), new RegExp(`ledger/${VILLAGE}$`));
+  await shot(page, 'poster');
+
+  // The county's administrator keeps the pages to villagers, in the workbench.
+  const admin = await phone(browser);
+  await signIn(admin, server.base, '13800000009');
+  await admin.goto(server.base + 'staff/admin/359901000000');
+  const box = admin.getByLabel('仅限本村村民登录后查看');
+  await box.waitFor();
+  await admin.waitForFunction(() => !document.querySelector('input[type=checkbox]').disabled);
+  const saved = () => admin.waitForResponse((r) => r.url().endsWith('/disclosure-access') && r.request().method() === 'PUT');
+  await Promise.all([saved(), box.check()]);
+  await shot(admin, 'admin-disclosure-access');
+  const res = await page.goto(server.base + `ledger/${VILLAGE}/${monthsAgo(2)}`);
+  assert.equal(res.status(), 401);
+  await page.getByText('仅限本村村民查看').waitFor();
+  await Promise.all([saved(), box.uncheck()]);
+  assert.equal((await page.goto(server.base + `ledger/${VILLAGE}/${monthsAgo(2)}`)).status(), 200);
+  assert.deepEqual(admin.errors, []);
 });

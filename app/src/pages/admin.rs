@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use sunlight_api::{
     Page as ApiPage, RegionCode, RegionLevel, Role,
     dto::{Account, Household, ImportResult, Invite, IssuedCode, NewHousehold, NewInvite, NewStaff, RegionView},
-    ledger::Categories,
+    ledger::{Categories, DisclosureAccess},
 };
 
 use crate::{
@@ -173,6 +173,7 @@ fn RegionPage(region: RegionView) -> impl IntoView {
             })}
             {manages.then(|| view! { <Accounts code=code.clone()/> })}
             {(admin && region.level == RegionLevel::County).then(|| view! { <CategoriesEditor code=code.clone()/> })}
+            {(admin && region.level == RegionLevel::County).then(|| view! { <AccessEditor code=code.clone()/> })}
             {admin.then(|| view! { <CreateStaff code=code.clone()/> })}
         </Page>
     }
@@ -557,6 +558,45 @@ fn CategoriesEditor(code: RegionCode) -> impl IntoView {
                 {move || saved.get().then(|| view! { <p class="ok" role="status">{t(T::Saved)}</p> })}
                 <button type="submit">{t(T::Save)}</button>
             </form>
+        </section>
+    }
+}
+
+/// Whether the county's villages' published accounts are public (the default, like a
+/// notice board) or for their signed-in villagers only.
+#[component]
+fn AccessEditor(code: RegionCode) -> impl IntoView {
+    let url = StoredValue::new(format!("api/regions/{code}/disclosure-access"));
+    let villagers_only = RwSignal::new(None::<bool>);
+    let error = RwSignal::new(None::<crate::api::Failure>);
+    spawn_local(async move {
+        match api::get::<DisclosureAccess>(&url.get_value()).await {
+            Ok(a) => villagers_only.set(Some(a.villagers_only)),
+            Err(f) => error.set(Some(f)),
+        }
+    });
+    let change = move |on: bool| {
+        spawn_local(async move {
+            match api::put::<_, DisclosureAccess>(&url.get_value(), &DisclosureAccess { villagers_only: on }).await {
+                Ok(a) => {
+                    error.set(None);
+                    villagers_only.set(Some(a.villagers_only));
+                }
+                Err(f) => error.set(Some(f)),
+            }
+        });
+    };
+    view! {
+        <section class="card">
+            <h2>{t(T::DisclosureAccess)}</h2>
+            <label class="choice">
+                <input type="checkbox" disabled=move || villagers_only.get().is_none()
+                    prop:checked=move || villagers_only.get() == Some(true)
+                    on:change=move |ev| change(event_target_checked(&ev))/>
+                " "{t(T::VillagersOnly)}
+            </label>
+            <p class="hint">{t(T::VillagersOnlyHint)}</p>
+            <FormError error=error/>
         </section>
     }
 }

@@ -62,6 +62,7 @@ pub fn YearPage() -> impl IntoView {
 /// The months of a year with a trend chart; each month opens in full.
 #[component]
 pub fn YearView(code: RegionCode) -> impl IntoView {
+    let poster = code.clone();
     let year = RwSignal::new(this_month().year);
     let url = format!("api/regions/{code}/ledger");
     let data = LocalResource::new(move || {
@@ -111,6 +112,8 @@ pub fn YearView(code: RegionCode) -> impl IntoView {
                     }.into_any()
                 }
             }}
+            // The notice board's poster, rendered by the server (a page load, not a route).
+            <p><a href=format!("poster/{poster}") rel="external">{t(T::PosterLink)}</a></p>
         </Page>
     }
 }

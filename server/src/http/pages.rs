@@ -65,6 +65,7 @@ pub mod words {
     pub const CORRECTED_TOTALS: &str = "更正后合计";
     pub const PUBLISHED_AT: &str = "公开于";
     pub const SIGN_IN: &str = "登录";
+    pub const POSTER_LINK: &str = "打印本村公开二维码";
 }
 use words::*;
 
@@ -79,11 +80,17 @@ const MONTH_YEAR: &str = "全年账目";
 const PREV_MONTH: &str = "上个月";
 const NEXT_MONTH: &str = "下个月";
 const OPEN_APP: &str = "打开完整应用";
+const POSTER_TITLE: &str = "村务公开";
+const POSTER_SCAN: &str = "用微信或手机相机扫一扫，查看本村每月收入支出、发票照片和乡镇审核盖章。";
+const POSTER_VILLAGERS_ONLY: &str = "本县的村务公开仅限本村村民查看：扫码后请用本人账号登录。";
+const PRINT: &str = "打印";
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/ledger/{code}", get(year_page))
         .route("/ledger/{code}/{month}", get(month_page))
+        .route("/poster/{code}", get(poster))
+        .route("/poster/{code}/qr.svg", get(qr_svg))
 }
 
 #[derive(Debug, Deserialize)]
@@ -301,8 +308,109 @@ fn year_body(y: &LedgerYear, code: &RegionCode) -> Markup {
             }
         }
         (app_link(&format!("ledger/{code}?app"), OPEN_APP))
+        p { a href=(format!("poster/{code}")) { (POSTER_LINK) } }
     }
 }
+
+/// The address the village's QR code points to: the configured public address, or this
+/// request's host (HTTPS where the cookies are marked secure).
+fn village_url(state: &AppState, headers: &axum::http::HeaderMap, code: &RegionCode) -> String {
+    let root = match &state.config.public_url {
+        Some(u) => format!("{}/", u.trim_end_matches('/')),
+        None => {
+            let host = headers
+                .get(header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
+                .unwrap_or("localhost");
+            let scheme = if state.config.secure_cookies { "https" } else { "http" };
+            format!("{scheme}://{host}{}", state.config.base_path())
+        }
+    };
+    format!("{root}ledger/{code}")
+}
+
+/// A QR code as SVG: one square per dark module, four modules of quiet zone.
+fn qr(text: &str) -> Option<String> {
+    let code = qrcodegen::QrCode::encode_text(text, qrcodegen::QrCodeEcc::Medium).ok()?;
+    let n = code.size();
+    let mut path = String::new();
+    for y in 0..n {
+        for x in 0..n {
+            if code.get_module(x, y) {
+                path.push_str(&format!("M{},{}h1v1h-1z", x + 4, y + 4));
+            }
+        }
+    }
+    let side = n + 8;
+    Some(format!(
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\" role=\"img\"><rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
+    ))
+}
+
+/// The village whose poster is asked for, if it is one.
+async fn village(state: &AppState, code: &str) -> Result<(RegionCode, String), Response> {
+    let code = RegionCode::parse(code).map_err(|_| not_found(state))?;
+    if code.level() != sunlight_api::RegionLevel::Village {
+        return Err(not_found(state));
+    }
+    match state.db.region(&code).await {
+        Ok(Some(r)) => Ok((code, r.name)),
+        Ok(None) => Err(not_found(state)),
+        Err(e) => Err(ApiError::from(e).into_response()),
+    }
+}
+
+/// `/poster/{village}/qr.svg`: the QR code of the village's page, to print at any size.
+/// Only the village's name and address are in it, so anyone may have it.
+async fn qr_svg(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(code): Path<String>) -> Response {
+    let (code, _) = match village(&state, &code).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    match qr(&village_url(&state, &headers, &code)) {
+        Some(svg) => ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response(),
+        None => ApiError::NotFound.into_response(),
+    }
+}
+
+/// `/poster/{village}`: an A4 poster for the notice board (村务公开栏): the village's name,
+/// its QR code and address, and what a villager finds there. Print it from the browser.
+async fn poster(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(code): Path<String>) -> Response {
+    let (code, name) = match village(&state, &code).await {
+        Ok(v) => v,
+        Err(res) => return res,
+    };
+    let url = village_url(&state, &headers, &code);
+    let villagers_only = match state.db.disclosures_public(&code).await {
+        Ok(public) => !public,
+        Err(e) => return ApiError::from(e).into_response(),
+    };
+    let svg = qr(&url).unwrap_or_default();
+    let content = html! {
+        style { (PreEscaped(POSTER_STYLE)) }
+        div.poster {
+            h2 { (name) }
+            p.poster-title { (POSTER_TITLE) }
+            div.qr { (PreEscaped(svg)) }
+            p.poster-scan { (POSTER_SCAN) }
+            @if villagers_only { p { (POSTER_VILLAGERS_ONLY) } }
+            p.poster-url { (url) }
+            p.muted { (APP_NAME) }
+        }
+        p.no-print { button type="button" onclick="window.print()" { (PRINT) } }
+    };
+    page(
+        &state,
+        StatusCode::OK,
+        &format!("{name} · {POSTER_TITLE}"),
+        &name,
+        content,
+    )
+}
+
+/// The poster fills an A4 sheet when printed; the bars and buttons are left off paper.
+const POSTER_STYLE: &str = "@page{size:A4;margin:15mm}.poster{text-align:center}.poster h2{font-size:2.2rem;margin:.5rem 0}.poster-title{font-size:1.6rem;font-weight:bold;color:var(--red-dark)}.poster .qr svg{width:min(80vw,120mm);height:auto}.poster-scan{font-size:1.2rem}.poster-url{word-break:break-all;font-family:monospace}@media print{.bar,.tabs,.no-print{display:none}.content{padding:0}}";
 
 fn month_body(m: &LedgerMonth) -> Markup {
     let code = &m.village;
@@ -421,5 +529,43 @@ fn line(l: &Line) -> Markup {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Reads the SVG back as a phone's camera would (its squares drawn 4 px a module on
+    /// white) and decodes it: the poster's code says exactly the village's address.
+    #[test]
+    fn the_qr_code_reads_back_as_the_village_address() {
+        let url = "https://cunwu.example.cn/cunwu/ledger/359901101201";
+        let svg = qr(url).unwrap();
+        let side: usize = svg
+            .split("viewBox=\"0 0 ")
+            .nth(1)
+            .unwrap()
+            .split(' ')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let scale = 4;
+        let mut dark = vec![false; side * side];
+        let path = svg.split(" d=\"").nth(1).unwrap().split('"').next().unwrap();
+        for square in path.split('M').filter(|s| !s.is_empty()) {
+            let (x, rest) = square.split_once(',').unwrap();
+            let y = rest.split('h').next().unwrap();
+            dark[y.parse::<usize>().unwrap() * side + x.parse::<usize>().unwrap()] = true;
+        }
+        let px = side * scale;
+        let mut img = rqrr::PreparedImage::prepare_from_greyscale(px, px, |x, y| {
+            if dark[(y / scale) * side + x / scale] { 0 } else { 255 }
+        });
+        let grids = img.detect_grids();
+        assert_eq!(grids.len(), 1);
+        let (_, content) = grids[0].decode().unwrap();
+        assert_eq!(content, url);
     }
 }
