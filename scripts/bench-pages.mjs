@@ -5,6 +5,10 @@
 // account) and the app (a signed-in villager, `?app`). Prints medians of BENCH_RUNS runs
 // (default 10): bytes over the wire until the totals are on screen, time until then, and
 // the Largest Contentful Paint. Asserts nothing.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { startServer, launch, phone, signIn } from '../tests/browser/harness.mjs';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -71,7 +75,43 @@ try {
   }
   console.log(`A month of ${VILLAGE} on a slow phone (Slow 4G, CPU 4×, 390×844, cold cache), ${RUNS} runs:`);
   console.table(results);
+  lighthouse(server.base, month);
 } finally {
   await browser.close();
   server.stop();
+}
+
+/** Lighthouse's own mobile run (simulated Slow 4G, CPU 4×) of both, when scripts/bench
+ * installed it: performance score, FCP, LCP and bytes. */
+function lighthouse(base, month) {
+  const bin = resolve(import.meta.dirname, '../node_modules/.bin/lighthouse');
+  if (!existsSync(bin)) {
+    console.log('Lighthouse is not installed (scripts/bench installs it); skipped.');
+    return;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'sunlight-lighthouse-'));
+  const cookie = execFileSync('curl', ['-s', '-i', '-H', 'content-type: application/json',
+    '-d', JSON.stringify({ mobile: '13800000001', password: 'Sunlight2026' }), `${base}api/session`]).toString()
+    .split('\n').find((l) => /^set-cookie: sunlight_session=/i.test(l)).slice(12).split(';')[0].trim();
+  writeFileSync(join(dir, 'headers.json'), JSON.stringify({ Cookie: cookie }));
+  const rows = {};
+  for (const [name, url, headers] of [
+    ['server-rendered page, no account', `ledger/${VILLAGE}/${month}`, null],
+    ['app (?app), signed-in villager', `ledger/${VILLAGE}/${month}?app`, join(dir, 'headers.json')],
+  ]) {
+    const out = join(dir, 'report.json');
+    execFileSync(bin, [base + url, '--only-categories=performance', '--form-factor=mobile', '--quiet',
+      '--chrome-flags=--headless=new --no-sandbox', '--output=json', `--output-path=${out}`,
+      ...(headers ? [`--extra-headers=${headers}`] : [])],
+    { env: { ...process.env, CHROME_PATH: process.env.CHROMIUM ?? '/usr/bin/chromium' }, stdio: 'ignore' });
+    const r = JSON.parse(readFileSync(out, 'utf8'));
+    rows[name] = {
+      score: Math.round(r.categories.performance.score * 100),
+      'FCP ms': Math.round(r.audits['first-contentful-paint'].numericValue),
+      'LCP ms': Math.round(r.audits['largest-contentful-paint'].numericValue),
+      'KiB transferred': (r.audits['total-byte-weight'].numericValue / 1024).toFixed(1),
+    };
+  }
+  console.log('Lighthouse mobile (simulated Slow 4G, CPU 4×):');
+  console.table(rows);
 }
