@@ -152,9 +152,10 @@ impl Reader {
 }
 
 /// Whether an action is open to everyone where a village's disclosures are public: reading
-/// what is published (and its invoice files), never drafts, questions or anything else.
+/// what is published (and its invoice files), and a poll with its results under the one
+/// results rule; never drafts, review notes, suggestions, who voted or anything else.
 fn public_action(action: Action) -> bool {
-    matches!(action, Action::ViewLedger)
+    matches!(action, Action::ViewLedger | Action::ViewPolls)
 }
 
 /// Decides whether `reader` may perform a reading `action` in `region`, whose county keeps

@@ -4,7 +4,10 @@
 //! Every demo account's password is [`DEMO_PASSWORD`]; the README lists the accounts.
 
 use anyhow::Context;
-use sunlight_api::{Password, RegionCode, Role};
+use sunlight_api::{
+    Password, RegionCode, Role,
+    date::{Date, Month},
+};
 
 use crate::{
     auth,
@@ -151,10 +154,7 @@ const REVIEWERS: &[(&str, &str, &str)] = &[
 /// disclosures have something real-looking to show. This month stays open for entry.
 async fn demo_ledgers(db: &Db) -> anyhow::Result<()> {
     use chrono::{Datelike, TimeZone};
-    use sunlight_api::{
-        date::{Date, Month},
-        ledger::Kind,
-    };
+    use sunlight_api::ledger::Kind;
 
     use crate::db::ledger::LineFields;
 
@@ -321,8 +321,54 @@ async fn demo_ledgers(db: &Db) -> anyhow::Result<()> {
                 },
             )
             .await?;
+            if *code == "359901101201" && back == 3 {
+                demo_correction(db, &village, month, accountant, reviewer).await?;
+            }
         }
     }
+    Ok(())
+}
+
+/// A published correction of 上坪村's month three back: an electricity bill that arrived
+/// after the month was published, entered, sealed and published beside it.
+async fn demo_correction(
+    db: &Db,
+    village: &RegionCode,
+    month: Month,
+    accountant: uuid::Uuid,
+    reviewer: uuid::Uuid,
+) -> anyhow::Result<()> {
+    use sunlight_api::ledger::Kind;
+
+    use crate::db::ledger::LineFields;
+
+    let record = db.ledger_month(village, month).await?.context("demo month")?;
+    let id = db
+        .open_correction(record.id, "电费单在本月账目公开后才送到，补记", accountant)
+        .await?
+        .map_err(|e| anyhow::anyhow!("demo correction: {e:?}"))?;
+    let line = LineFields {
+        date: Date {
+            year: month.year,
+            month: month.month,
+            day: 28,
+        },
+        kind: Kind::Expense,
+        amount_fen: 18_640,
+        category: "水电费".into(),
+        counterparty: "国网云溪供电公司".into(),
+        counterparty_is_person: false,
+        invoice_no: Some("359900871234".into()),
+        note: Some("村部及路灯电费（补记）".into()),
+    };
+    let ids = db
+        .insert_ledger_lines(record.id, Some(id), &[line], accountant)
+        .await?
+        .context("the correction is open")?;
+    db.submit_correction(id).await?;
+    db.review_ledger_line(ids[0], true, Some("电费单由供电公司统一开具，已核对缴费记录"), reviewer)
+        .await?;
+    anyhow::ensure!(db.publish_correction(id, reviewer).await?, "demo correction published");
     Ok(())
 }
 

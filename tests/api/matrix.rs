@@ -48,8 +48,9 @@ enum Target {
     /// A village's published disclosures, which the demo's county keeps public: anyone
     /// reads them, signed in or not, of that village or not (422 at other levels).
     PublicVillage,
-    /// A file of a published line: anyone reads it where the county is public.
-    PublicFile,
+    /// A file of a published line, or a village's poll: anyone reads it where the county
+    /// is public.
+    PublicInVillage,
 }
 
 struct Endpoint {
@@ -122,7 +123,7 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/api/ledger-lines/{id}/review", IN_VILLAGE, &[Reviewer], 200),
     ep("GET", "/api/regions/{code}/review-queue", ANY, &[Reviewer], 200),
     ep("POST", "/api/ledger-lines/{id}/attachments", IN_VILLAGE, &[Accountant], 201),
-    ep("GET", "/api/files/{id}/{variant}", Target::PublicFile, ALL, 200),
+    ep("GET", "/api/files/{id}/{variant}", Target::PublicInVillage, ALL, 200),
     ep("GET", "/api/regions/{code}/disclosure-access", COUNTY, &[Admin], 200),
     ep("PUT", "/api/regions/{code}/disclosure-access", COUNTY, &[Admin], 200),
     ep("DELETE", "/api/attachments/{id}", IN_VILLAGE, &[Accountant], 204),
@@ -134,7 +135,7 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("PUT", "/api/regions/{code}/ledger-categories", COUNTY, &[Admin], 200),
     ep("GET", "/api/regions/{code}/polls", ANY, ALL, 200),
     ep("POST", "/api/regions/{code}/polls", ANY, HOUSEHOLD_MANAGERS, 201),
-    ep("GET", "/api/polls/{id}", IN_VILLAGE, ALL, 200),
+    ep("GET", "/api/polls/{id}", Target::PublicInVillage, ALL, 200),
     ep("POST", "/api/polls/{id}/ballots", IN_VILLAGE, &[Villager], 201),
     ep("GET", "/api/polls/{id}/results.csv", IN_VILLAGE, HOUSEHOLD_MANAGERS, 200),
     ep("GET", "/api/polls/{id}/results.xlsx", IN_VILLAGE, HOUSEHOLD_MANAGERS, 200),
@@ -427,7 +428,7 @@ fn expected(ep: &Endpoint, role: Role, w: Where, region: &RegionCode) -> u16 {
     match ep.target {
         Target::Public(s) | Target::Myself(s) => return s,
         Target::PublicVillage if region.level() != RegionLevel::Village => return 422,
-        Target::PublicVillage | Target::PublicFile => return ep.success,
+        Target::PublicVillage | Target::PublicInVillage => return ep.success,
         _ => {}
     }
     if matches!(w, Where::Ancestor | Where::Sibling) {
@@ -762,7 +763,8 @@ async fn run_matrix(app: TestApp) {
                     not_applicable += 1;
                     continue;
                 };
-                if matches!(ep.target, Target::InVillage | Target::PublicFile) && region.level() != RegionLevel::Village
+                if matches!(ep.target, Target::InVillage | Target::PublicInVillage)
+                    && region.level() != RegionLevel::Village
                 {
                     // Households, invites and villagers exist only in villages.
                     not_applicable += 1;
@@ -787,7 +789,7 @@ async fn run_matrix(app: TestApp) {
     for ep in ENDPOINTS {
         let want = match ep.target {
             Target::Public(s) => s,
-            Target::PublicVillage | Target::PublicFile => ep.success,
+            Target::PublicVillage | Target::PublicInVillage => ep.success,
             _ => 401,
         };
         let got = call(&app, &anonymous, ep, &code("359901101201")).await;

@@ -835,3 +835,80 @@ db_test!(villagers_voting_at_once_each_fill_their_own_slot, |app| {
         .unwrap();
     assert_eq!((r.ballots, r.questions[0].votes.clone()), (6, vec![2, 2, 2]));
 });
+
+db_test!(a_polls_results_are_a_public_page_under_the_same_rule, |app| {
+    app.demo().await;
+    let c = cadre(&app).await;
+    // On the village's list before the poll opens, which fixes who may vote.
+    let voter = villager(&app, "13700000041", "003").await;
+    let poll: Poll = json(
+        c.post(
+            &format!("api/regions/{VILLAGE}/polls"),
+            &new_poll("person", false, false),
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(
+        cast(&app, &voter, &poll, &ballot(&poll, 0, &[1])).await.status(),
+        StatusCode::CREATED
+    );
+    let anyone = client();
+    let page = |anyone: &reqwest::Client| {
+        let url = app.url(&format!("polls/{}", poll.id));
+        let req = anyone.get(url);
+        async move {
+            let res = req.send().await.unwrap();
+            (res.status().as_u16(), res.text().await.unwrap())
+        }
+    };
+    // Open, results after closing: anyone sees the poll, not a count, and a link to vote.
+    let (status, body) = page(&anyone).await;
+    assert_eq!(status, 200);
+    assert!(body.contains("村部门前路灯改造方案") && body.contains("结果将在投票结束后公布"));
+    assert!(!body.contains("参与 1"));
+    assert!(body.contains(&format!("polls/{}?app", poll.id)));
+    let seen: Poll = json(
+        anyone
+            .get(app.url(&format!("api/polls/{}", poll.id)))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(seen.results.is_none() && !seen.can_vote && !seen.voted);
+    // Closed: the counts, never the suggestions (staff only) nor who voted.
+    close(&app, &poll).await;
+    let (_, body) = page(&anyone).await;
+    assert!(body.contains("参与 1 / "), "{body}");
+    assert!(!body.contains("路灯要选节能的"), "suggestions are for the poll's staff");
+    let seen: Poll = json(
+        anyone
+            .get(app.url(&format!("api/polls/{}", poll.id)))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert!(seen.results.unwrap().questions.iter().all(|q| q.texts.is_empty()));
+    // A county that keeps its disclosures to villagers keeps its polls too.
+    app.db.set_villagers_only(&code("359901000000"), true).await.unwrap();
+    let (status, body) = page(&anyone).await;
+    assert_eq!(status, 401);
+    assert!(!body.contains("村部门前路灯改造方案"));
+    let elsewhere = app.account("13700000042", Role::Villager, "359902101201", None).await;
+    let elsewhere = app.session_for(elsewhere).await;
+    assert_eq!(
+        elsewhere
+            .get(app.url(&format!("api/polls/{}", poll.id)))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(page(&voter).await.0, 200, "the village's own villager still reads it");
+    // Nonsense ids are a page that says so.
+    let res = anyone.get(app.url("polls/not-a-poll")).send().await.unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+});

@@ -203,7 +203,7 @@ async fn serves_the_client_with_caching_and_spa_fallback() {
     let html = res.text().await.unwrap();
     assert!(html.contains("<head><base href=\"/\">"), "{html}");
     // A deep link of the client's router gets index.html; one of the workbench, its page.
-    let res = app.get("polls/0").await;
+    let res = app.get("me").await;
     assert_eq!(res.status(), StatusCode::OK);
     assert!(res.text().await.unwrap().contains("app"));
     // A page the server renders itself is the app's page with `?app`.

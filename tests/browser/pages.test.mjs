@@ -115,3 +115,19 @@ test('the notice board poster carries the village QR code, and a county can keep
   assert.equal((await page.goto(server.base + `ledger/${VILLAGE}/${monthsAgo(2)}`)).status(), 200);
   assert.deepEqual(admin.errors, []);
 });
+
+test('anyone reads a village poll as a page, with JavaScript off, and is sent to the app to vote', async () => {
+  const villager = await phone(browser);
+  await signIn(villager, server.base, '13800000001');
+  const polls = await villager.evaluate(async (v) => (await fetch(`api/regions/${v}/polls`)).json(), VILLAGE);
+  assert.ok(polls.length > 0, 'the demo has a poll');
+  const page = await phone(browser, { javaScriptEnabled: false });
+  const res = await page.goto(server.base + `polls/${polls[0].id}`);
+  assert.equal(res.status(), 200);
+  await page.getByRole('heading', { name: new RegExp(polls[0].title) }).waitFor();
+  const text = await page.locator('.content').innerText();
+  assert.match(text, /每户一票|每人一票/);
+  assert.match(text, /结果|参与/);
+  await page.getByRole('link', { name: '投票' }).first().waitFor();
+  await shot(page, 'page-poll-no-js');
+});

@@ -24,6 +24,7 @@ use sunlight_api::{
     date::Month,
     ledger::{AttachmentKind, Kind, LedgerMonth, LedgerYear, Line, LineStatus, MonthStatus},
     money::format_yuan,
+    poll::{Per, Poll, PollState, QuestionKind},
 };
 
 use super::{AppState, error::ApiError, ledger, static_files};
@@ -66,6 +67,20 @@ pub mod words {
     pub const PUBLISHED_AT: &str = "公开于";
     pub const SIGN_IN: &str = "登录";
     pub const POSTER_LINK: &str = "打印本村公开二维码";
+    pub const POLL_UPCOMING: &str = "未开始";
+    pub const POLL_OPEN: &str = "进行中";
+    pub const POLL_CLOSED: &str = "已结束";
+    pub const OPENS: &str = "开始";
+    pub const CLOSES: &str = "截止";
+    pub const TURNOUT: &str = "参与";
+    pub const VOTES: &str = "票";
+    pub const VOTE_NOW: &str = "投票";
+    pub const PER_HOUSEHOLD: &str = "每户一票";
+    pub const PER_PERSON: &str = "每人一票";
+    pub const RESULTS_HIDDEN: &str = "结果将在投票结束后公布，干部也一样。";
+    pub const RESULTS_HIDDEN_LIVE: &str =
+        "满 5 票后显示实时结果，之后每满 5 票更新一次；结束后公布准确结果。干部也一样。";
+    pub const LIVE_RESULTS_NOTE: &str = "实时结果：每满 5 票更新一次，以免看出某一票投了什么；结束后公布准确结果。";
 }
 use words::*;
 
@@ -74,6 +89,7 @@ const NEEDS_APP: &str =
     "提问、投票和办事需要打开完整应用：新版微信或手机浏览器可以打开；如果打不开，本页内容照常可以阅读。";
 const NO_WASM: &str =
     "您的微信或浏览器版本较旧，只能阅读本页；提问、投票等请升级微信或浏览器后再操作，或到村委会办理。";
+const NO_SCRIPT: &str = "本页可以照常阅读；提问、投票等需要在浏览器设置中开启 JavaScript。";
 const VILLAGERS_ONLY: &str = "本县的村务公开仅限本村村民查看，请先登录。";
 const NOT_FOUND: &str = "没有找到这个页面：村的编号或月份不对。";
 const MONTH_YEAR: &str = "全年账目";
@@ -89,6 +105,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/ledger/{code}", get(year_page))
         .route("/ledger/{code}/{month}", get(month_page))
+        .route("/polls/{id}", get(poll_page))
         .route("/poster/{code}", get(poster))
         .route("/poster/{code}/qr.svg", get(qr_svg))
 }
@@ -142,6 +159,74 @@ async fn month_page(
             page(&state, StatusCode::OK, &title, &m.month.to_string(), month_body(&m))
         }
         Err(e) => refused(&state, e),
+    }
+}
+
+/// `/polls/{id}`: a poll and, where its rules allow, its results.
+async fn poll_page(
+    State(state): State<AppState>,
+    reader: Reader,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+) -> Response {
+    if q.app.is_some() {
+        return static_files::villagers_page(&state);
+    }
+    let Ok(id) = uuid::Uuid::parse_str(&id) else {
+        return not_found(&state);
+    };
+    match super::polls::poll_for(&state, &reader, id).await {
+        Ok(p) => page(&state, StatusCode::OK, &p.title, TAB_POLLS, poll_body(&p)),
+        Err(e) => refused(&state, e),
+    }
+}
+
+fn poll_body(p: &Poll) -> Markup {
+    let state = match p.state {
+        PollState::Upcoming => POLL_UPCOMING,
+        PollState::Open => POLL_OPEN,
+        PollState::Closed => POLL_CLOSED,
+    };
+    let per = match p.per {
+        Per::Household => PER_HOUSEHOLD,
+        Per::Person => PER_PERSON,
+    };
+    html! {
+        h2 { (p.title) " " span.tag { (state) } }
+        p.muted { (per) " · " (OPENS) " " (p.opens_at.china_string()) " · " (CLOSES) " " (p.closes_at.china_string()) }
+        @match &p.results {
+            None => div.empty { p { (if p.live_results { RESULTS_HIDDEN_LIVE } else { RESULTS_HIDDEN }) } },
+            Some(r) => section.card {
+                @if p.state != PollState::Closed { p.hint { (LIVE_RESULTS_NOTE) } }
+                p { (TURNOUT) " " (r.ballots) " / " (r.eligible) }
+                @for (q, res) in p.questions.iter().zip(&r.questions) {
+                    @let rating = q.kind == QuestionKind::Rating;
+                    @let labels: Vec<String> = if rating {
+                        (1..=5).map(|i| format!("{i} ★")).collect()
+                    } else {
+                        q.options.iter().map(|o| o.label.clone()).collect()
+                    };
+                    @let counts = if rating { &res.ratings } else { &res.votes };
+                    @let total = counts.iter().sum::<i64>().max(1);
+                    h3 { (q.prompt) }
+                    @if q.kind != QuestionKind::Text {
+                        ul.bars {
+                            @for (label, n) in labels.iter().zip(counts) {
+                                @let pct = n * 100 / total;
+                                li {
+                                    span { (label) }
+                                    span.bar style=(format!("width:{}%", pct.max(1))) {}
+                                    span.muted { (n) " " (VOTES) " · " (pct) "%" }
+                                }
+                            }
+                        }
+                    }
+                }
+            },
+        }
+        @if p.state == PollState::Open {
+            (app_link(&format!("polls/{}?app", p.id), VOTE_NOW))
+        }
     }
 }
 
@@ -247,7 +332,7 @@ fn app_link(href: &str, label: &str) -> Markup {
         p.needs-app { a.button.secondary href=(href) rel="nofollow" { (label) } }
         p.hint.needs-app { (NEEDS_APP) }
         p.hint.no-wasm role="note" { (NO_WASM) }
-        noscript { p.hint { (NO_WASM) } }
+        noscript { p.hint { (NO_SCRIPT) } }
     }
 }
 

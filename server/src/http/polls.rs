@@ -24,7 +24,7 @@ use super::{
     extract::{ApiJson, ApiPath},
 };
 use crate::{
-    authz::{Action, Actor, authorize, permits, villager_grant},
+    authz::{Action, Actor, Reader, authorize, authorize_reader, permits, villager_grant},
     db::{
         now,
         polls::{Answer, BallotLayout, LIVE_BATCH, PollRow, PollSpec, TEXT_MAX_CHARS, TOKEN_HASH_LEN, VoteError},
@@ -116,18 +116,47 @@ fn state_of(p: &PollRow) -> PollState {
 /// its villages. Anyone else learns nothing of it.
 async fn visible(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(PollRow, Vec<RegionCode>)> {
     let poll = state.db.poll(id).await?.ok_or(ApiError::NotFound)?;
-    let villages: Vec<RegionCode> = state
+    let villages = poll_villages(state, id).await?;
+    let region = RegionCode::parse(&poll.region_code).map_err(|e| anyhow::anyhow!("stored region: {e}"))?;
+    if !covers(actor, &region, &villages) {
+        return Err(ApiError::NotFound);
+    }
+    Ok((poll, villages))
+}
+
+async fn poll_villages(state: &AppState, id: Uuid) -> ApiResult<Vec<RegionCode>> {
+    Ok(state
         .db
         .poll_villages(id)
         .await?
         .iter()
         .filter_map(|v| RegionCode::parse(v).ok())
-        .collect();
-    let region = RegionCode::parse(&poll.region_code).map_err(|e| anyhow::anyhow!("stored region: {e}"))?;
-    if !actor.sees(&region) && !villages.iter().any(|v| actor.sees(v)) {
-        return Err(ApiError::NotFound);
+        .collect())
+}
+
+fn covers(actor: &Actor, region: &RegionCode, villages: &[RegionCode]) -> bool {
+    actor.sees(region) || villages.iter().any(|v| actor.sees(v))
+}
+
+/// The poll as `reader` may read it: as [`visible`] for the people it concerns, and for
+/// anyone where its county keeps disclosures public (`authz::authorize_reader`), as a
+/// notice board shows a vote's outcome.
+pub(crate) async fn readable(state: &AppState, reader: &Reader, id: Uuid) -> ApiResult<(PollRow, Vec<RegionCode>)> {
+    if let Reader::Person(actor) = reader
+        && let Ok(found) = visible(state, actor, id).await
+    {
+        return Ok(found);
     }
-    Ok((poll, villages))
+    let poll = state.db.poll(id).await?.ok_or(ApiError::NotFound)?;
+    let villages = poll_villages(state, id).await?;
+    let region = RegionCode::parse(&poll.region_code).map_err(|e| anyhow::anyhow!("stored region: {e}"))?;
+    let public = state.db.disclosures_public(&region).await?;
+    match authorize_reader(reader, Action::ViewPolls, &region, public) {
+        Ok(()) => Ok((poll, villages)),
+        // A person the poll does not concern learns nothing of it where it is not public.
+        Err(ApiError::Forbidden) => Err(ApiError::NotFound),
+        Err(e) => Err(e),
+    }
 }
 
 /// Who this actor votes as in this poll: their id, or their household's; `None` when they
@@ -251,25 +280,32 @@ async fn create(
         questions,
     };
     let id = state.db.create_poll(&code, &spec, actor.0.id).await?;
-    let Json(poll) = show(State(state), actor, ApiPath(id)).await?;
+    let poll = poll_for(&state, &Reader::Person(actor), id).await?;
     Ok((StatusCode::CREATED, Json(poll)))
 }
 
 /// A poll with this person's standing and, where the poll's rules allow, its results.
-#[utoipa::path(get, path = "/api/polls/{id}", tag = "polls", security(("sunlight_session" = [])),
+/// Where its county keeps disclosures public, anyone may read it (and its results, under
+/// the same rule), as on a notice board.
+#[utoipa::path(get, path = "/api/polls/{id}", tag = "polls", security((), ("sunlight_session" = [])),
     params(("id" = Uuid, Path)),
     responses((status = 200, body = Poll), (status = 404, body = ErrorBody)))]
-async fn show(State(state): State<AppState>, actor: Actor, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<Poll>> {
-    let (poll, villages) = visible(&state, &actor, id).await?;
+async fn show(State(state): State<AppState>, reader: Reader, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<Poll>> {
+    Ok(Json(poll_for(&state, &reader, id).await?))
+}
+
+/// What `reader` sees of a poll.
+pub(crate) async fn poll_for(state: &AppState, reader: &Reader, id: Uuid) -> ApiResult<Poll> {
+    let (poll, villages) = readable(state, reader, id).await?;
     state.db.fix_eligible(&poll).await?;
     let st = state_of(&poll);
-    let (eligible, voted) = match voter_key(&actor, &poll, &villages) {
+    let (eligible, voted) = match reader.person().and_then(|a| voter_key(a, &poll, &villages)) {
         Some(key) => state.db.poll_flags(id, key).await?,
         None => (false, false),
     };
     let questions = state.db.poll_questions(id).await?;
-    let results = shown_results(&state, &actor, &poll, &questions).await?;
-    Ok(Json(Poll {
+    let results = shown_results(state, reader.person(), &poll, &questions).await?;
+    Ok(Poll {
         id,
         title: poll.title.clone(),
         per: poll.per(),
@@ -289,7 +325,7 @@ async fn show(State(state): State<AppState>, actor: Actor, ApiPath(id): ApiPath<
             .into_iter()
             .map(|(_, a)| a)
             .collect(),
-    }))
+    })
 }
 
 /// The one rule for who sees which results, the same for villagers, staff and exports:
@@ -300,7 +336,7 @@ async fn show(State(state): State<AppState>, actor: Actor, ApiPath(id): ApiPath<
 /// the poll's staff only, under the same rule.
 async fn shown_results(
     state: &AppState,
-    actor: &Actor,
+    actor: Option<&Actor>,
     poll: &PollRow,
     questions: &[sunlight_api::poll::PollQuestion],
 ) -> ApiResult<Option<PollResults>> {
@@ -317,7 +353,7 @@ async fn shown_results(
         return Ok(None);
     };
     let region = RegionCode::parse(&poll.region_code).map_err(|e| anyhow::anyhow!("stored region: {e}"))?;
-    if !permits(actor, Action::ManagePolls, &region) {
+    if !actor.is_some_and(|a| permits(a, Action::ManagePolls, &region)) {
         for q in &mut per_question {
             q.texts.clear();
         }
@@ -468,7 +504,7 @@ async fn results_table(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<V
         ballots,
         eligible,
         questions: results,
-    } = shown_results(state, actor, &poll, &questions)
+    } = shown_results(state, Some(actor), &poll, &questions)
         .await?
         .ok_or(ApiError::Poll(ErrorCode::ResultsNotShown))?;
     let mut rows = vec![["问题", "选项", "票数", "占比"].map(str::to_owned)];
