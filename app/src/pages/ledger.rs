@@ -126,20 +126,19 @@ fn trend_chart(y: &LedgerYear) -> impl IntoView + use<> {
         .map(|m| m.income_fen.max(m.expense_fen))
         .max()
         .unwrap_or(1)
-        .max(1) as f64;
+        .max(1);
+    // Whole numbers only: formatting a float would bring its code into the module.
     let bars = (1..=12u32)
         .map(|month| {
             let m = y.months.iter().find(|s| s.month.month == month);
-            let (inc, exp) = m
-                .map(|m| (m.income_fen as f64, m.expense_fen as f64))
-                .unwrap_or((0.0, 0.0));
-            let x = f64::from(month - 1) * 25.0 + 2.0;
-            let hi = inc / max * 100.0;
-            let he = exp / max * 100.0;
+            let (inc, exp) = m.map(|m| (m.income_fen, m.expense_fen)).unwrap_or((0, 0));
+            let x = i64::from(month - 1) * 25 + 2;
+            let hi = inc * 100 / max;
+            let he = exp * 100 / max;
             view! {
-                <rect x=x y=110.0 - hi width=10 height=hi class="inc"/>
-                <rect x=x + 11.0 y=110.0 - he width=10 height=he class="exp"/>
-                <text x=x + 10.5 y=124 text-anchor="middle">{month}</text>
+                <rect x=x y=110 - hi width=10 height=hi class="inc"/>
+                <rect x=x + 11 y=110 - he width=10 height=he class="exp"/>
+                <text x=x + 10 y=124 text-anchor="middle">{month}</text>
             }
         })
         .collect_view();
@@ -260,19 +259,19 @@ fn MonthView(code: RegionCode, month: Month) -> impl IntoView {
 
 /// Income, expenses, balance and the spending chart.
 fn summary(m: &LedgerMonth) -> impl IntoView + use<> {
-    let max = m.categories.first().map(|c| c.expense_fen).unwrap_or(1).max(1) as f64;
+    let max = m.categories.first().map(|c| c.expense_fen).unwrap_or(1).max(1);
     let rows = m.categories.len();
     let bars = m
         .categories
         .iter()
         .enumerate()
         .map(|(i, c)| {
-            let y = i as f64 * 30.0;
-            let w = c.expense_fen as f64 / max * 140.0;
+            let y = i as i64 * 30;
+            let w = c.expense_fen * 140 / max;
             view! {
-                <text x=0 y=y + 19.0>{c.category.clone()}</text>
-                <rect x=80 y=y + 6.0 width=w.max(1.0) height=18 class="exp"/>
-                <text x=84.0 + w y=y + 19.0 class="amt">{format_yuan(c.expense_fen)}</text>
+                <text x=0 y=y + 19>{c.category.clone()}</text>
+                <rect x=80 y=y + 6 width=w.max(1) height=18 class="exp"/>
+                <text x=84 + w y=y + 19 class="amt">{format_yuan(c.expense_fen)}</text>
             }
         })
         .collect_view();
