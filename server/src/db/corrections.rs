@@ -121,15 +121,6 @@ impl Db {
             .find(|c| c.status != MonthStatus::Published))
     }
 
-    /// The lines a correction added.
-    pub async fn correction_lines(
-        &self,
-        month_id: Uuid,
-        correction: Uuid,
-    ) -> Result<Vec<sunlight_api::ledger::Line>, sqlx::Error> {
-        self.lines_of_edition(month_id, Some(correction)).await
-    }
-
     /// Draft → submitted; false if it was not a draft.
     pub async fn submit_correction(&self, id: Uuid) -> Result<bool, sqlx::Error> {
         let n = on_pool!(self, p => sqlx::query(

@@ -56,6 +56,7 @@ pub struct LinePlace {
 #[derive(sqlx::FromRow)]
 struct LineRow {
     id: Uuid,
+    correction_id: Option<Uuid>,
     entry_date: NaiveDate,
     kind: String,
     amount_fen: i64,
@@ -141,7 +142,8 @@ impl LineRow {
 
 /// Lines with the reviewer's name, the township's name, and how many other lines in the
 /// same county carry the same invoice number.
-const SELECT_LINES: &str = "SELECT l.id, l.entry_date, l.kind, l.amount_fen, l.category, l.counterparty,
+const SELECT_LINES: &str =
+    "SELECT l.id, l.correction_id, l.entry_date, l.kind, l.amount_fen, l.category, l.counterparty,
         l.counterparty_is_person, l.invoice_no, l.note, l.status, l.reject_reason, l.no_invoice_reason, l.reviewed_at,
         u.name AS reviewer_name, t.name AS township_name,
         (SELECT COUNT(*) FROM ledger_lines o JOIN ledger_months om ON om.id = o.month_id
@@ -275,35 +277,24 @@ impl Db {
             .expect("the month row exists now"))
     }
 
-    /// A month's own lines (not those its corrections added).
-    pub async fn ledger_lines(&self, month_id: Uuid) -> Result<Vec<Line>, sqlx::Error> {
-        self.lines_of_edition(month_id, None).await
-    }
-
-    /// The lines of a month (`correction` `None`) or of one of its corrections.
-    pub(super) async fn lines_of_edition(
-        &self,
-        month_id: Uuid,
-        correction: Option<Uuid>,
-    ) -> Result<Vec<Line>, sqlx::Error> {
+    /// Every line of a month, each with the correction that added it (`None`: the month's
+    /// own), in one query, with the attachments and questions of them all.
+    pub async fn month_lines(&self, month_id: Uuid) -> Result<Vec<(Option<Uuid>, Line)>, sqlx::Error> {
         let sql = sqlx::AssertSqlSafe(format!(
-            "{SELECT_LINES} WHERE l.month_id = $1
-               AND (l.correction_id = $2 OR (l.correction_id IS NULL AND $2 IS NULL))
-             ORDER BY l.entry_date, l.created_at, l.id"
+            "{SELECT_LINES} WHERE l.month_id = $1 ORDER BY l.entry_date, l.created_at, l.id"
         ));
-        let rows: Vec<LineRow> =
-            on_pool!(self, p => sqlx::query_as(sql).bind(month_id).bind(correction).fetch_all(p).await)?;
+        let rows: Vec<LineRow> = on_pool!(self, p => sqlx::query_as(sql).bind(month_id).fetch_all(p).await)?;
         let mut lines = rows
             .into_iter()
-            .map(LineRow::into_wire)
-            .collect::<Result<Vec<Line>, _>>()?;
+            .map(|r| Ok((r.correction_id, r.into_wire()?)))
+            .collect::<Result<Vec<(Option<Uuid>, Line)>, sqlx::Error>>()?;
         for a in self.attachments_of(Scope::Month(month_id)).await? {
-            if let Some(l) = lines.iter_mut().find(|l| l.id == a.line_id) {
+            if let Some((_, l)) = lines.iter_mut().find(|(_, l)| l.id == a.line_id) {
                 l.attachments.push(a.attachment);
             }
         }
         for (line, q) in self.questions_of(Scope::Month(month_id)).await? {
-            if let Some(l) = lines.iter_mut().find(|l| l.id == line) {
+            if let Some((_, l)) = lines.iter_mut().find(|(_, l)| l.id == line) {
                 l.questions.push(q);
             }
         }

@@ -278,13 +278,17 @@ pub(crate) async fn month_for(
     };
     let (status, lines, corrections) = match visible {
         Some(r) => {
-            let lines = shown(state.db.ledger_lines(r.id).await?);
+            let mut all = state.db.month_lines(r.id).await?;
+            let of = |all: &mut Vec<(Option<Uuid>, Line)>, edition: Option<Uuid>| {
+                shown(all.extract_if(.., |(c, _)| *c == edition).map(|(_, l)| l).collect())
+            };
+            let lines = of(&mut all, None);
             let mut corrections = Vec::new();
             for c in state.db.corrections(r.id).await? {
                 if !staff && c.status != MonthStatus::Published {
                     continue;
                 }
-                let lines = shown(state.db.correction_lines(r.id, c.id).await?);
+                let lines = of(&mut all, Some(c.id));
                 let (income_fen, expense_fen) = totals(&lines);
                 corrections.push(Correction {
                     seq: c.seq as u32,
@@ -775,11 +779,7 @@ async fn set_categories(
     ApiPath(code): ApiPath<RegionCode>,
     ApiJson(body): ApiJson<Categories>,
 ) -> ApiResult<Json<Categories>> {
-    authorize(&actor, Action::ManageCatalogue, &code)?;
-    if code.level() != RegionLevel::County {
-        return Err(ApiError::invalid("region", FieldError::WrongLevel));
-    }
-    state.db.region(&code).await?.ok_or(ApiError::NotFound)?;
+    county_to_manage(&state, &actor, &code).await?;
     let mut names: Vec<String> = Vec::new();
     for raw in &body.categories {
         let Some(name) = text(raw, "categories", 20)? else {
