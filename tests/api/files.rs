@@ -4,7 +4,6 @@
 use reqwest::StatusCode;
 use serde_json::json;
 use sunlight_api::ledger::{Attachment, AttachmentKind, LedgerMonth, Line};
-use sunlight_server::demo::DEMO_PASSWORD;
 
 use super::*;
 
@@ -53,18 +52,6 @@ pub fn jpeg_with_exif(w: u32, h: u32) -> Vec<u8> {
     out
 }
 
-async fn signed_in(app: &TestApp, mobile: &str) -> TestApp {
-    let t = TestApp {
-        base: app.base.clone(),
-        db: app.db.clone(),
-        backend: app.backend,
-        dir: tempfile::tempdir().unwrap(),
-        client: client(),
-    };
-    t.sign_in(mobile, DEMO_PASSWORD).await;
-    t
-}
-
 async fn upload(who: &TestApp, line: uuid::Uuid, bytes: Vec<u8>, content_type: &str) -> reqwest::Response {
     who.client
         .post(who.url(&format!("api/ledger-lines/{line}/attachments")))
@@ -87,7 +74,7 @@ async fn new_line(acc: &TestApp) -> Line {
 
 db_test!(photos_lose_their_metadata_and_stand_upright, |app| {
     app.demo().await;
-    let acc = signed_in(&app, "13800000002").await;
+    let acc = app.signed_in("13800000002").await;
     let line = new_line(&acc).await;
     let photo = jpeg_with_exif(400, 200);
     assert!(
@@ -146,9 +133,9 @@ db_test!(photos_lose_their_metadata_and_stand_upright, |app| {
 
 db_test!(villagers_see_published_photos_but_not_originals, |app| {
     app.demo().await;
-    let acc = signed_in(&app, "13800000002").await;
-    let rev = signed_in(&app, "13800000004").await;
-    let villager = signed_in(&app, "13800000001").await;
+    let acc = app.signed_in("13800000002").await;
+    let rev = app.signed_in("13800000004").await;
+    let villager = app.signed_in("13800000001").await;
     let line = new_line(&acc).await;
     let a: Attachment = json(upload(&acc, line.id, jpeg_with_exif(64, 64), "image/jpeg").await).await;
     expect_error(
@@ -182,7 +169,7 @@ db_test!(villagers_see_published_photos_but_not_originals, |app| {
     expect_error(villager.get(&format!("api/files/{}/pdf", a.id)).await, 404, "not_found").await;
     // The county's inspector, above the village, may look; a villager of another village
     // learns nothing, not even that the file exists.
-    let county = signed_in(&app, "13800000007").await;
+    let county = app.signed_in("13800000007").await;
     assert_eq!(
         county.get(&format!("api/files/{}/original", a.id)).await.status(),
         StatusCode::OK
@@ -222,7 +209,7 @@ db_test!(villagers_see_published_photos_but_not_originals, |app| {
 
 db_test!(bad_files_are_refused_with_reasons, |app| {
     app.demo().await;
-    let acc = signed_in(&app, "13800000002").await;
+    let acc = app.signed_in("13800000002").await;
     let line = new_line(&acc).await;
     let heic = b"\0\0\0\x18ftypheic\0\0\0\0mif1heic".to_vec();
     expect_error(upload(&acc, line.id, heic, "image/heic").await, 415, "heic_unsupported").await;

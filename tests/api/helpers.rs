@@ -180,6 +180,20 @@ impl TestApp {
             .expect("request")
     }
 
+    /// Another client of the same application, signed in as `mobile` with the demo
+    /// password: a second phone.
+    pub async fn signed_in(&self, mobile: &str) -> TestApp {
+        let t = TestApp {
+            base: self.base.clone(),
+            db: self.db.clone(),
+            backend: self.backend,
+            dir: tempfile::tempdir().unwrap(),
+            client: client(),
+        };
+        t.sign_in(mobile, sunlight_server::demo::DEMO_PASSWORD).await;
+        t
+    }
+
     /// Signs this app's client in; panics unless it works.
     pub async fn sign_in(&self, mobile: &str, password: &str) {
         let res = self

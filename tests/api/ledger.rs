@@ -3,7 +3,6 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sunlight_api::ledger::{LedgerMonth, LedgerYear, Line, LineStatus, MonthStatus, QueueItem};
-use sunlight_server::demo::DEMO_PASSWORD;
 
 use super::*;
 
@@ -15,21 +14,11 @@ const MONTH: &str = "2025-03";
 async fn people(app: &TestApp) -> (TestApp, TestApp, TestApp) {
     app.demo().await;
     app.set_today("2025-04-10");
-    let mut out = Vec::new();
-    for mobile in ["13800000002", "13800000004", "13800000001"] {
-        let t = TestApp {
-            base: app.base.clone(),
-            db: app.db.clone(),
-            backend: app.backend,
-            dir: tempfile::tempdir().unwrap(),
-            client: client(),
-        };
-        t.sign_in(mobile, DEMO_PASSWORD).await;
-        out.push(t);
-    }
-    let villager = out.pop().unwrap();
-    let reviewer = out.pop().unwrap();
-    (out.pop().unwrap(), reviewer, villager)
+    (
+        app.signed_in("13800000002").await,
+        app.signed_in("13800000004").await,
+        app.signed_in("13800000001").await,
+    )
 }
 
 fn line(date: &str, kind: &str, amount: &str, category: &str, counterparty: &str, invoice: &str) -> Value {

@@ -5,25 +5,11 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 use sunlight_api::ledger::{LedgerMonth, Line};
-use sunlight_server::demo::DEMO_PASSWORD;
 
 use super::*;
 
 const VILLAGE: &str = "359901101201";
 const COUNTY: &str = "359901000000";
-
-/// Signs a fresh client in as `mobile`.
-async fn person(app: &TestApp, mobile: &str) -> TestApp {
-    let t = TestApp {
-        base: app.base.clone(),
-        db: app.db.clone(),
-        backend: app.backend,
-        dir: tempfile::tempdir().unwrap(),
-        client: client(),
-    };
-    t.sign_in(mobile, DEMO_PASSWORD).await;
-    t
-}
 
 fn line(date: &str, kind: &str, amount: &str, category: &str, counterparty: &str, person: bool) -> Value {
     json!({"date": date, "kind": kind, "amount": amount, "category": category,
@@ -43,10 +29,10 @@ async fn text(res: reqwest::Response) -> (u16, String, String) {
 db_test!(published_accounts_are_a_page_anyone_with_the_link_reads, |app| {
     app.demo().await;
     app.set_today("2025-04-10");
-    let acc = person(&app, "13800000002").await;
-    let rev = person(&app, "13800000004").await;
-    let admin = person(&app, "13800000009").await;
-    let villager = person(&app, "13800000001").await;
+    let acc = app.signed_in("13800000002").await;
+    let rev = app.signed_in("13800000004").await;
+    let admin = app.signed_in("13800000009").await;
+    let villager = app.signed_in("13800000001").await;
     // March: a payment to a private person and a shop whose name tries to be markup.
     let mar = format!("api/regions/{VILLAGE}/ledger/2025-03");
     let mut lines = Vec::new();

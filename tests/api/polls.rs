@@ -9,7 +9,7 @@ use sunlight_api::{
     Role,
     poll::{Poll, PollState, PollSummary},
 };
-use sunlight_server::{demo::DEMO_PASSWORD, on_pool};
+use sunlight_server::on_pool;
 
 use super::*;
 
@@ -34,15 +34,7 @@ fn new_poll(per: &str, live: bool, change: bool) -> Value {
 }
 
 async fn cadre(app: &TestApp) -> TestApp {
-    let t = TestApp {
-        base: app.base.clone(),
-        db: app.db.clone(),
-        backend: app.backend,
-        dir: tempfile::tempdir().unwrap(),
-        client: client(),
-    };
-    t.sign_in("13800000003", DEMO_PASSWORD).await;
-    t
+    app.signed_in("13800000003").await
 }
 
 /// A signed-in villager of household `number` of the demo village.
