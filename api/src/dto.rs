@@ -63,6 +63,15 @@ pub struct Grant {
     pub household: Option<Uuid>,
 }
 
+/// `GET /api/session`: who is signed in on this browser, if anyone. Unlike `GET /api/me`
+/// it answers 200 to nobody, so a page that only wants to know (the sign-in page, a public
+/// page) does not log a refused request.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SessionState {
+    pub me: Option<Me>,
+}
+
 /// `GET /api/me`: who is signed in.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(ToSchema))]

@@ -57,6 +57,8 @@ pub enum ErrorCode {
     Internal,
     /// The ledger line is sealed or its month published: it can no longer change.
     LedgerLocked,
+    /// Someone has voted on the poll: its documents stay as the voters saw them.
+    PollHasVotes,
     /// The month has not ended yet: it can be submitted only after its last day, or
     /// closed early on purpose.
     MonthNotEnded,
@@ -111,6 +113,8 @@ pub enum FieldError {
     MonthNotOpen,
     /// A date after today.
     InFuture,
+    /// A ledger line's date outside the month it is entered in.
+    NotInMonth,
 }
 
 /// The JSON body of every error response.

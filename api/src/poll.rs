@@ -169,6 +169,10 @@ pub struct Poll {
     pub can_vote: bool,
     /// Present when the poll's rules let this person see them.
     pub results: Option<PollResults>,
+    /// How many may vote (the households or people on the list fixed when it opened);
+    /// absent before it opens.
+    #[serde(default)]
+    pub eligible: Option<i64>,
     /// Documents to read before voting (e.g. the renovation plan).
     #[serde(default)]
     pub documents: Vec<crate::ledger::Attachment>,

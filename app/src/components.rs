@@ -16,9 +16,11 @@ use crate::{
 pub fn Page(#[prop(into)] title: Signal<String>, children: Children) -> impl IntoView {
     view! {
         <header class="bar"><h1>{move || title.get()}</h1></header>
-        <OfflineBanner/>
-        <ResetNotice/>
-        <div class="content">{children()}</div>
+        <main>
+            <OfflineBanner/>
+            <ResetNotice/>
+            <div class="content">{children()}</div>
+        </main>
         <TabBar/>
     }
 }

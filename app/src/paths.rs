@@ -60,6 +60,11 @@ pub fn poll(id: &uuid::Uuid) -> String {
     }
 }
 
+/// A village's or township's polls, for its cadres and administrators.
+pub fn region_polls(region: &str) -> String {
+    format!("/staff/admin/{region}/polls")
+}
+
 pub fn review(region: &str) -> String {
     format!("/staff/review/{region}")
 }

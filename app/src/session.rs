@@ -1,7 +1,7 @@
 //! Who is signed in, shared through context.
 
 use leptos::prelude::*;
-use sunlight_api::dto::Me;
+use sunlight_api::dto::{Me, SessionState};
 
 use crate::api::{self, Failure};
 
@@ -14,19 +14,12 @@ impl Session {
         expect_context::<Session>()
     }
 
-    /// Asks the server who this is. An offline phone stays "unknown" so the page can say so.
+    /// Asks the server who this is (nobody is an answer, not a refused request). An
+    /// offline phone stays "unknown" so the page can say so.
     pub async fn refresh(self) -> Result<(), Failure> {
-        match api::get::<Me>("api/me").await {
-            Ok(me) => {
-                self.0.set(Some(Some(me)));
-                Ok(())
-            }
-            Err(Failure::Server(_)) => {
-                self.0.set(Some(None));
-                Ok(())
-            }
-            Err(f) => Err(f),
-        }
+        let state = api::get::<SessionState>("api/session").await?;
+        self.0.set(Some(state.me));
+        Ok(())
     }
 
     pub fn set(self, me: Option<Me>) {

@@ -13,6 +13,7 @@ use std::io::Cursor;
 
 use calamine::{Data, DataType, Reader};
 use sunlight_api::{
+    date::{Date, Month},
     error::{FieldError, RowError},
     ledger::{Kind, LineInput},
 };
@@ -29,10 +30,11 @@ pub const COLUMNS: &[(&str, &str, bool)] = &[
     ("备注", "note", false),
 ];
 
-/// Example rows of the template: a spending and an income line.
+/// Example rows of the template: a spending and an income line (their dates are set to
+/// the month the template is for).
 const EXAMPLES: [[&str; 8]; 2] = [
     [
-        "2026-11-03",
+        "",
         "支出",
         "456.70",
         "办公费",
@@ -42,7 +44,7 @@ const EXAMPLES: [[&str; 8]; 2] = [
         "打印纸",
     ],
     [
-        "2026-11-20",
+        "",
         "收入",
         "2500",
         "租赁收入",
@@ -54,8 +56,13 @@ const EXAMPLES: [[&str; 8]; 2] = [
 ];
 
 /// The downloadable template, an XLSX workbook as Excel on a village office's computer
-/// opens it: the header and two example rows, amounts as numbers, text columns wide.
-pub fn template_xlsx() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+/// opens it: the header and two example rows, amounts as numbers, text columns wide. The
+/// examples are dated in `month` and not after `today` (the 1st, and the 20th or today or
+/// the month's last day, whichever is first), so the template imports as it is.
+pub fn template_xlsx(month: Month, today: Date) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    let last = if month.contains(&today) { today } else { month.last_day() };
+    let second = Date { day: last.day.min(20), ..last };
+    let dates = [Date { day: 1, ..last }.to_string(), second.to_string()];
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
     sheet.set_name("台账")?;
@@ -68,6 +75,7 @@ pub fn template_xlsx() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         for (c, value) in row.iter().enumerate() {
             let (r, c) = (r as u32 + 1, c as u16);
             match (c, value.parse::<f64>()) {
+                (0, _) => sheet.write_string(r, c, &dates[r as usize - 1])?,
                 (2, Ok(n)) => sheet.write_number(r, c, n)?,
                 _ => sheet.write_string(r, c, *value)?,
             };
@@ -328,8 +336,14 @@ mod tests {
 
     #[test]
     fn the_template_reads_back() {
-        let rows = read(&template_xlsx().unwrap()).unwrap();
+        let month = Month { year: 2026, month: 2 };
+        let today = Date { year: 2026, month: 2, day: 9 };
+        let rows = read(&template_xlsx(month, today).unwrap()).unwrap();
         assert_eq!(rows.len(), 2);
+        // Dated in the month asked for, not after today.
+        assert_eq!((rows[0].input.date.as_str(), rows[1].input.date.as_str()), ("2026-02-01", "2026-02-09"));
+        let rows = read(&template_xlsx(month, Date { year: 2026, month: 5, day: 1 }).unwrap()).unwrap();
+        assert_eq!(rows[1].input.date, "2026-02-20");
         assert_eq!(rows[0].input.amount, "456.70");
         assert_eq!(rows[1].input.kind, Kind::Income);
         assert!(rows[1].input.counterparty_is_person);

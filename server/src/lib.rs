@@ -52,6 +52,11 @@ impl Application {
         &self.state.db
     }
 
+    /// Where uploaded files are kept.
+    pub fn storage(&self) -> &storage::Storage {
+        &self.state.storage
+    }
+
     /// The application's clock; tests fix it to a day of their choosing.
     pub fn clock(&self) -> clock::Clock {
         self.state.clock.clone()

@@ -4,7 +4,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use sunlight_api::{
     Role,
-    dto::{IssuedCode, Me},
+    dto::{IssuedCode, Me, SessionState},
 };
 use sunlight_server::{demo::DEMO_PASSWORD, on_pool};
 
@@ -32,8 +32,15 @@ db_test!(sign_in_me_and_sign_out, |app| {
     assert_eq!(me.village().unwrap().region.as_str(), VILLAGE);
     let me2: Me = json(app.get("api/me").await).await;
     assert_eq!(me2, me);
+    let state: SessionState = json(app.get("api/session").await).await;
+    assert_eq!(state.me, Some(me));
     assert_eq!(app.delete("api/session").await.status(), StatusCode::NO_CONTENT);
     expect_error(app.get("api/me").await, 401, "not_signed_in").await;
+    // Asking who is signed in is not refused: nobody is an answer.
+    let res = app.get("api/session").await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let state: SessionState = json(res).await;
+    assert_eq!(state.me, None);
 });
 
 db_test!(logout_kills_the_session_on_the_server, |app| {

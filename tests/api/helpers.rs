@@ -155,7 +155,8 @@ impl TestApp {
 
     /// Loads the demo regions, households and accounts.
     pub async fn demo(&self) {
-        demo::load(&self.db).await.expect("demo data loads");
+        let storage = sunlight_server::storage::Storage::new(self.dir.path());
+        demo::load(&self.db, &storage).await.expect("demo data loads");
     }
 
     pub async fn get(&self, path: &str) -> Response {

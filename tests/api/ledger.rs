@@ -55,6 +55,10 @@ db_test!(a_month_from_entry_to_publication, |app| {
         let err = expect_error(acc.post(&lines_url, &body).await, 422, "invalid").await;
         assert_eq!(err.field.as_deref(), Some(field), "{body}");
     }
+    // A date outside the month says so, not just "out of range".
+    let body = line("2025-04-01", "expense", "10", "办公费", "文具店", "");
+    let err = expect_error(acc.post(&lines_url, &body).await, 422, "invalid").await;
+    assert_eq!(err.reason, Some(sunlight_api::error::FieldError::NotInMonth));
     let wrong_kind = acc
         .post(
             &lines_url,

@@ -109,33 +109,36 @@ db_test!(bad_rows_are_all_named_and_nothing_is_saved, |app| {
     )
     .await;
     assert_eq!(body.field.as_deref(), Some("file"));
-    // The template itself imports cleanly into the month of its example rows (in a new
-    // village, whose months the demo data has not filled, whatever today's date).
-    let template = app.get("api/ledger-template.xlsx").await;
-    assert!(
-        template.headers()["content-disposition"]
-            .to_str()
-            .unwrap()
-            .starts_with("attachment")
-    );
-    let bytes = template.bytes().await.unwrap().to_vec();
+    // The template imports cleanly as it is: its example rows are dated in the month it
+    // is for and not after today (in a new village, whose months the demo has not filled).
     app.set_today("2026-12-15");
     let fresh = code("359901101209");
     app.db.upsert_region(&fresh, "新建村").await.unwrap();
     let acc = app
         .account("13500000007", sunlight_api::Role::Accountant, fresh.as_str(), None)
         .await;
-    let res = app
-        .session_for(acc)
-        .await
-        .post(app.url(&format!("api/regions/{fresh}/ledger/2026-11/import")))
-        .header(sunlight_api::CSRF_HEADER, "1")
-        .body(bytes)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), StatusCode::CREATED);
-    assert_eq!(json::<ImportResult>(res).await.created, 2);
+    let accountant = app.session_for(acc).await;
+    for (query, month) in [("?month=2026-11", "2026-11"), ("", "2026-12")] {
+        let template = app.get(&format!("api/ledger-template.xlsx{query}")).await;
+        assert!(
+            template.headers()["content-disposition"]
+                .to_str()
+                .unwrap()
+                .starts_with("attachment")
+        );
+        let bytes = template.bytes().await.unwrap().to_vec();
+        let res = accountant
+            .post(app.url(&format!("api/regions/{fresh}/ledger/{month}/import")))
+            .header(sunlight_api::CSRF_HEADER, "1")
+            .body(bytes)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::CREATED, "template for {month}");
+        assert_eq!(json::<ImportResult>(res).await.created, 2);
+    }
+    let body = expect_error(app.get("api/ledger-template.xlsx?month=2026-13").await, 422, "invalid").await;
+    assert_eq!(body.field.as_deref(), Some("month"));
 });
 
 db_test!(

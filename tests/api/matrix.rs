@@ -96,6 +96,7 @@ const OFFICE: Target = Target::Office;
 const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/api/health", Target::Public(200), ALL, 200),
     ep("POST", "/api/session", Target::Public(401), ALL, 401),
+    ep("GET", "/api/session", Target::Public(200), ALL, 200),
     ep("DELETE", "/api/session", Target::Myself(204), ALL, 204),
     ep("GET", "/api/me", Target::Myself(200), ALL, 200),
     ep("POST", "/api/registrations", Target::Public(422), ALL, 422),

@@ -336,6 +336,12 @@ db_test!(a_poll_carries_its_plan_for_voters_to_read, |app| {
     expect_error(res, 403, "forbidden").await;
     let seen: Poll = json(v.get(app.url(&format!("api/polls/{}", poll.id))).send().await.unwrap()).await;
     assert_eq!(seen.documents.len(), 1);
+    // The poll says how many may vote: the villagers registered when it opened.
+    let registered: i64 = on_pool!(&app.db, p => sqlx::query_scalar(
+        "SELECT COUNT(*) FROM poll_eligible WHERE poll_id = $1").bind(poll.id).fetch_one(p).await)
+    .unwrap();
+    assert!(registered >= 1);
+    assert_eq!(seen.eligible, Some(registered));
     let got = v
         .get(app.url(&format!("api/poll-documents/{}/pdf", seen.documents[0].id)))
         .send()
@@ -357,6 +363,19 @@ db_test!(a_poll_carries_its_plan_for_voters_to_read, |app| {
         .await
         .unwrap();
     expect_error(res, 404, "not_found").await;
+    // Once someone has voted, the documents stay as the voters saw them.
+    assert_eq!(cast(&app, &v, &poll, &ballot(&poll, 0, &[0])).await.status(), StatusCode::CREATED);
+    let res = c
+        .client
+        .post(app.url(&format!("api/polls/{}/documents", poll.id)))
+        .header(sunlight_api::CSRF_HEADER, "1")
+        .body(pdf.clone())
+        .send()
+        .await
+        .unwrap();
+    expect_error(res, 409, "poll_has_votes").await;
+    let seen: Poll = json(v.get(app.url(&format!("api/polls/{}", poll.id))).send().await.unwrap()).await;
+    assert_eq!(seen.documents.len(), 1);
 });
 
 db_test!(live_results_move_only_in_whole_batches, |app| {

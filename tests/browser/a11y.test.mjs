@@ -2,7 +2,7 @@
 // contrasts with its background at 4.5:1 or more (WCAG AA, China's elderly-friendly rules).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, phone, signIn, scrollsSideways } from './harness.mjs';
+import { startServer, launch, phone, shot, signIn, scrollsSideways, axeViolations } from './harness.mjs';
 
 let server;
 let browser;
@@ -50,6 +50,7 @@ async function check(page, what) {
   const { low, unlabelled } = await page.evaluate(audit);
   assert.deepEqual(low, [], `${what}: text under 4.5:1`);
   assert.deepEqual(unlabelled, [], `${what}: inputs without a label`);
+  assert.deepEqual(await axeViolations(page), [], `${what}: axe`);
 }
 
 test('contrast and labels on the villagers\' and the staff screens', async () => {
@@ -112,4 +113,46 @@ test('contrast and labels on the villagers\' and the staff screens', async () =>
   await inspector.goto(server.base + 'office/359901000000');
   await inspector.getByRole('heading', { name: '设置纪检口令' }).waitFor();
   await check(inspector, 'office enrolment');
+});
+
+test('the server\'s pages pass the same checks, and their charts\' labels grow with the text', async () => {
+  const page = await phone(browser);
+  await page.goto(server.base + 'ledger/359901101201');
+  await page.getByRole('heading', { name: '每月收支' }).waitFor();
+  await check(page, 'public year');
+  await page.locator('ul.months a').first().click();
+  await page.getByRole('heading', { name: '支出构成' }).waitFor();
+  await check(page, 'public month');
+  await page.goto(server.base + 'poster/359901101201');
+  await page.locator('.qr svg').waitFor();
+  await check(page, 'poster');
+  // Large-text mode: the month numbers under the chart and the category bars' labels are
+  // text of the page, not of the drawing, so they grow with it.
+  await page.goto(server.base + 'ledger/359901101201');
+  const size = () => page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('ol.axis li')).fontSize));
+  const normal = await size();
+  await page.evaluate(() => { localStorage.setItem('sunlight.large', '1'); });
+  await page.reload();
+  const large = await size();
+  assert.ok(large >= 17 && large > normal, `axis labels ${normal} px, then ${large} px`);
+  await page.locator('ul.months a').first().click();
+  const bar = await page.evaluate(() => parseFloat(getComputedStyle(document.querySelector('ul.hbars li span')).fontSize));
+  assert.ok(bar >= 22, `category labels ${bar} px in large text`);
+});
+
+test('at 320 px with care-mode and large text, the report form fits and its buttons are 60 px', async () => {
+  const filer = await phone(browser, { viewport: { width: 320, height: 640 } });
+  await filer.goto(server.base + 'report/new');
+  await filer.evaluate(() => { localStorage.setItem('sunlight.large', '1'); });
+  await filer.reload();
+  await filer.getByLabel('具体问题').waitFor();
+  await filer.evaluate(() => { document.documentElement.style.fontSize = 'calc(22px * 1.4)'; });
+  assert.equal(await scrollsSideways(filer), false, 'report form, large text at 140%');
+  await filer.evaluate(() => { document.documentElement.style.fontSize = ''; });
+  const small = await filer.evaluate(() => [...document.querySelectorAll('main a, main button, main label.button')]
+    .filter((el) => el.getBoundingClientRect().width > 0)
+    .map((el) => [el.textContent.trim().slice(0, 12), Math.round(el.getBoundingClientRect().width), Math.round(el.getBoundingClientRect().height)])
+    .filter(([, w, h]) => w < 60 || h < 60));
+  assert.deepEqual(small, [], 'tap targets under 60x60 px in large-text mode');
+  await shot(filer, 'report-320-large');
 });

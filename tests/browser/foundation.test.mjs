@@ -31,6 +31,22 @@ test('a villager signs in and sees their village and the five tabs', async () =>
   assert.deepEqual(page.errors, []);
 });
 
+test('the sign-in page asks nothing of the server it would refuse, and leads to reporting without an account', async () => {
+  const page = await phone(browser);
+  const console = [];
+  page.on('console', (m) => { if (m.type() === 'error') console.push(m.text()); });
+  const refused = [];
+  page.on('response', (r) => { if (r.status() >= 400) refused.push(`${r.status()} ${r.url()}`); });
+  await page.goto(server.base + 'login');
+  await page.getByLabel('手机号').waitFor();
+  await page.waitForLoadState('networkidle');
+  assert.deepEqual(refused, [], 'no refused request');
+  assert.deepEqual(console, [], 'nothing in the console');
+  await page.getByRole('link', { name: '不用账号，也可以向纪委监委实名或匿名举报' }).click();
+  await page.getByRole('link', { name: '我要举报' }).waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
 test('a wrong password shows the message and keeps the form', async () => {
   const page = await phone(browser);
   await signIn(page, server.base, '13800000001', 'not-my-password');
@@ -135,6 +151,20 @@ test('screens fit 320 px with care-mode text and large-text mode', async () => {
   await page.getByRole('button', { name: '开', exact: true }).click();
   await page.evaluate(() => { document.documentElement.style.fontSize = 'calc(22px * 1.4)'; });
   assert.equal(await scrollsSideways(page), false, 'me page, large text at 140%');
+  // The tab labels stay whole words, side by side, none running into the next.
+  const tabs = await page.evaluate(() => [...document.querySelectorAll('.tabs a')].map((a) => {
+    const r = a.getBoundingClientRect();
+    const range = document.createRange();
+    range.selectNodeContents(a);
+    const t = range.getBoundingClientRect();
+    return { label: a.textContent, left: r.left, right: r.right, textLeft: t.left, textRight: t.right, lines: range.getClientRects().length };
+  }));
+  for (const [i, t] of tabs.entries()) {
+    assert.equal(t.lines, 1, `${t.label} on one line`);
+    assert.ok(t.textLeft >= t.left && t.textRight <= t.right, `${t.label} inside its tab`);
+    if (i > 0) assert.ok(t.left >= tabs[i - 1].right - 0.5, `${t.label} after ${tabs[i - 1].label}`);
+  }
+  assert.ok(tabs.at(-1).right <= 320.5, `all five tabs on the screen (last ends at ${tabs.at(-1).right})`);
   await shot(page, 'me-320-large-140');
   // Large-text mode: every tap target on this screen is at least 60 px tall.
   await page.evaluate(() => { document.documentElement.style.fontSize = ''; });
@@ -157,15 +187,44 @@ test('screens fit 320 px with care-mode text and large-text mode', async () => {
   assert.deepEqual(tiny, [], 'tap targets under 44 px');
 });
 
-test('the language switch turns every screen to English and back', async () => {
+/** The words the app itself puts on the screen (controls, headings it names, tags, hints,
+ * tabs), which must all be English in English; names, questions and categories are data. */
+function chineseChrome() {
+  const cjk = /[\u4e00-\u9fff]/;
+  const own = (el) => [...el.childNodes].filter((n) => n.nodeType === 3).map((n) => n.textContent).join('').trim();
+  return [...document.querySelectorAll('button:not(.choice), label, .tabs a, .tag, .hint, .empty, th, summary, .totals span, .legend')]
+    .filter((el) => el.getBoundingClientRect().width > 0 && cjk.test(own(el)))
+    .map((el) => `${el.tagName.toLowerCase()}: ${own(el).slice(0, 30)}`);
+}
+
+test('the language switch turns every screen of both bundles to English and back', async () => {
   const page = await phone(browser);
-  await signIn(page, server.base, '13800000001');
-  await page.getByRole('link', { name: '我的', exact: true }).click();
+  await signIn(page, server.base, '13800000003');
+  await page.goto(server.base + 'me');
   await page.getByRole('button', { name: 'English' }).click();
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
-  assert.ok(await page.getByRole('link', { name: 'Disclosures', exact: true }).isVisible());
   assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
   await shot(page, 'me-english');
+  // Every screen of the villagers' bundle, then of the workbench, in English.
+  const lastMonth = new Date(Date.now() + 8 * 3600e3 - 40 * 86400e3).toISOString().slice(0, 7);
+  const screens = ['', 'demands', 'reports', 'polls', 'ledger/359901101201?app', `ledger/359901101201/${lastMonth}?app`,
+    'staff/work', 'staff/admin/359901101201', 'staff/admin/359901101201/polls', 'staff/ledger/359901101201',
+    `staff/ledger/359901101201/${lastMonth}`];
+  for (const path of screens) {
+    await page.goto(server.base + path);
+    await page.locator('.tabs a').first().waitFor();
+    await page.waitForLoadState('networkidle');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'en', path);
+    assert.deepEqual(await page.evaluate(chineseChrome), [], `${path || 'home'} in English`);
+  }
+  const poll = page.locator('a[href*="polls/"]').first();
+  await page.goto(server.base + 'polls');
+  await poll.click();
+  await page.getByRole('heading', { level: 2 }).first().waitFor();
+  await page.waitForLoadState('networkidle');
+  assert.deepEqual(await page.evaluate(chineseChrome), [], 'a poll in English');
+  await shot(page, 'poll-english');
+  await page.goto(server.base + 'me');
   await page.getByRole('button', { name: '简体中文' }).click();
   await page.getByRole('button', { name: '退出登录' }).click();
   await page.getByRole('button', { name: '登录' }).waitFor();
@@ -181,11 +240,15 @@ test('offline: the page says so', async () => {
   await page.context().setOffline(false);
 });
 
-test('a browser without WebAssembly gets a plain message, not a blank page', async () => {
+test('a browser without WebAssembly gets a plain message, not a blank page, and downloads no module', async () => {
   const page = await phone(browser);
+  const fetched = [];
+  page.on('request', (r) => { if (/\.(wasm|js)$/.test(new URL(r.url()).pathname)) fetched.push(r.url()); });
   await page.addInitScript(() => { delete window.WebAssembly; });
   await page.goto(server.base);
   await page.getByText('您的微信或浏览器版本过旧').waitFor();
+  await page.waitForLoadState('networkidle');
+  assert.deepEqual(fetched, [], 'neither the module nor its loader was fetched');
   await shot(page, 'no-wasm');
 });
 

@@ -1,7 +1,7 @@
 // Browser test harness: starts the real `sunlight` binary with demo data on a fresh SQLite
 // file and a free port, and drives Debian's Chromium through playwright-core at 390x844.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -79,6 +79,22 @@ export async function fillReport(page, { subject = '陈某', category, text }) {
   await page.getByLabel('村（社区）').selectOption({ label: '上坪村' });
   await page.getByLabel('问题类别').selectOption({ label: category });
   await page.getByLabel('具体问题').fill(text);
+}
+
+const AXE = readFileSync(join(ROOT, 'node_modules/axe-core/axe.min.js'), 'utf8');
+
+/** What axe-core finds on the page as it stands: WCAG 2 A and AA and axe's best practices
+ * (landmarks among them: one `<main>`, all content inside a landmark). Contrast is left to
+ * a11y.test.mjs's own audit, which measures the rendered colours. */
+export async function axeViolations(page) {
+  if (!(await page.evaluate(() => typeof window.axe === 'object'))) await page.addScriptTag({ content: AXE });
+  return page.evaluate(async () => {
+    const r = await window.axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'best-practice'] },
+      rules: { 'color-contrast': { enabled: false } },
+    });
+    return r.violations.map((v) => `${v.id}: ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(' | ')}`);
+  });
 }
 
 /** True when the page scrolls sideways. */

@@ -53,8 +53,9 @@ test('a line goes from the accountant through the township seal to the villager'
   await acc.getByRole('link', { name: '录入本月账目' }).click();
   await acc.getByRole('heading', { name: '录入一笔' }).waitFor();
   const month = new URL(acc.url()).pathname.split('/').pop();
-  // Today: a line may not be dated after it.
-  await acc.getByLabel('日期').fill(todayInChina());
+  // A new line starts at today, and the form says which dates the month allows.
+  assert.equal(await acc.getByLabel('日期').inputValue(), todayInChina());
+  await acc.getByText(`可填日期：${month}-01 至 ${todayInChina()}`).first().waitFor();
   await acc.getByLabel('金额（元）').fill('456.70');
   await acc.getByLabel('科目').selectOption('办公费');
   await acc.getByLabel('收付款方', { exact: true }).fill('云溪文具店');
@@ -63,6 +64,14 @@ test('a line goes from the accountant through the township seal to the villager'
   const line = acc.locator('li.line', { hasText: '云溪文具店' });
   await line.waitFor();
   assert.match(await line.innerText(), /456\.70/);
+  // Saved, the line is brought into view, and says it is not yet submitted.
+  await acc.waitForFunction(() => {
+    const el = [...document.querySelectorAll('li.line')].find((l) => l.textContent.includes('云溪文具店'));
+    const r = el?.getBoundingClientRect();
+    return r && r.top >= 0 && r.top < innerHeight - 100;
+  });
+  assert.match(await line.innerText(), /未提交审核/);
+  assert.doesNotMatch(await line.innerText(), /待审核/);
   // A bad amount is named, with the form it should take, before anything is sent.
   await acc.getByLabel('金额（元）').fill('1 2 3');
   await acc.getByLabel('收付款方', { exact: true }).fill('某店');
@@ -146,6 +155,8 @@ test('a villager reads a published month with its chart and masked names', async
   await page.getByRole('heading', { name: '上坪村 · 公开' }).waitFor();
   await page.locator('ul.months a').nth(1).click();
   await page.getByRole('heading', { name: '支出构成' }).waitFor();
+  // The demo's recent months carry their invoice photos.
+  await page.locator('li.line img').first().waitFor();
   const text = await page.locator('.content').innerText();
   assert.match(text, /结余/);
   // Allowance and labour recipients are private persons: their names are masked.
@@ -183,7 +194,18 @@ test('a villager asks about a line and the accountant answers on record', async 
   await villager.locator('ul.months a').nth(2).click();
   const first = villager.locator('li.line').first();
   await first.getByRole('button', { name: '对这笔账提问' }).click();
-  await first.getByLabel('您的问题（不显示您的名字）').fill('这笔钱具体买了什么？');
+  // The box opens with the cursor in it, several lines tall, clear of the tab bar.
+  const box = first.getByLabel('您的问题（不显示您的名字）');
+  await box.waitFor();
+  const where = await villager.evaluate(() => {
+    const el = document.activeElement;
+    return { tag: el.tagName, rows: el.rows, bottom: el.getBoundingClientRect().bottom,
+      bar: document.querySelector('.tabs').getBoundingClientRect().top };
+  });
+  assert.equal(where.tag, 'TEXTAREA');
+  assert.ok(where.rows >= 3);
+  assert.ok(where.bottom <= where.bar, `the box (bottom ${where.bottom}) above the tab bar (${where.bar})`);
+  await box.fill('这笔钱具体买了什么？\n发票上写的是办公用品。');
   await first.getByRole('button', { name: '提交' }).click();
   await villager.getByText('等待报账员回答').waitFor();
   const path = new URL(villager.url()).pathname.replace(/^\//, '');
@@ -223,7 +245,9 @@ test('a villager votes on a one-question poll in three taps', async () => {
 test('a cadre starts a poll from the workbench and attaches its plan', async () => {
   const page = await phone(browser);
   await signIn(page, server.base, '13800000003');
-  await page.goto(server.base + 'staff/admin/359901101201');
+  // Polls have their own entry in the workbench, not under the household list.
+  await page.goto(server.base + 'staff/work');
+  await page.getByRole('link', { name: '投票与征求意见' }).first().click();
   await page.getByRole('heading', { name: '发起投票' }).waitFor();
   await page.getByLabel('标题').fill('文化广场选址');
   await page.getByLabel('问题', { exact: true }).fill('文化广场建在哪里？');
@@ -241,9 +265,22 @@ test('a cadre starts a poll from the workbench and attaches its plan', async () 
   });
   await page.locator('#poll-doc').setInputFiles({ name: 'plan.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(plan, 'base64') });
   await page.locator('.thumbs img').waitFor();
+  // The poll says how many may vote.
+  await page.getByText('可以投票的农户（开始时已在本村登记）：').waitFor();
   // Results after closing: no export before then, for staff too.
   assert.equal(await page.getByRole('link', { name: '导出结果（Excel）' }).count(), 0);
   await shot(page, 'staff-poll-created');
+  // Once a household has voted, no document can be added: voters saw what was there.
+  const pollPath = new URL(page.url()).pathname.replace(/^.*\/staff\//, '');
+  const voter = await phone(browser);
+  await signIn(voter, server.base, '13800000001');
+  await voter.goto(server.base + pollPath + '?app');
+  await voter.getByRole('button', { name: '小学对面', exact: true }).click();
+  await voter.getByRole('button', { name: '投票', exact: true }).click();
+  await voter.getByText('已投票').first().waitFor();
+  await page.locator('#poll-doc').setInputFiles({ name: 'plan2.jpg', mimeType: 'image/jpeg', buffer: Buffer.from(plan, 'base64') });
+  await page.getByRole('alert').getByText('已经有人投票，不能再添加材料').waitFor();
+  assert.equal(await page.locator('.thumbs img').count(), 1);
 });
 
 test('spending found after publication goes in as a correction, sealed and shown beside the month', async () => {
@@ -297,5 +334,57 @@ test('spending found after publication goes in as a correction, sealed and shown
   await seen.scrollIntoViewIfNeeded();
   await shot(villager, 'villager-month-corrected');
   assert.deepEqual(villager.errors, []);
+  assert.deepEqual(acc.errors, []);
+});
+
+test('a month opens in one round trip: its accounts are asked for beside the session, not after it', async () => {
+  const page = await phone(browser);
+  await signIn(page, server.base, '13800000001');
+  const m = monthsAgo(2);
+  const events = [];
+  // The session's answer is held back; the month's request must not wait for it.
+  await page.route('**/api/session', async (route) => {
+    events.push('session asked');
+    await new Promise((r) => setTimeout(r, 1500));
+    events.push('session answered');
+    await route.continue();
+  });
+  page.on('request', (r) => { if (r.url().includes(`/api/regions/359901101201/ledger/${m}`)) events.push('month asked'); });
+  await page.goto(server.base + `ledger/359901101201/${m}?app`);
+  await page.getByRole('heading', { name: '支出构成' }).waitFor();
+  assert.ok(events.indexOf('month asked') >= 0 && events.indexOf('month asked') < events.indexOf('session answered'), events.join(', '));
+});
+
+test('a returned line goes back for review with one tap once it is put right', async () => {
+  const m = monthsAgo(26);
+  const acc = await phone(browser);
+  await signIn(acc, server.base, '13800000002');
+  await acc.goto(server.base + `staff/ledger/359901101201/${m}`);
+  await acc.getByRole('heading', { name: '录入一笔' }).waitFor();
+  // A past month: the new line starts at its last day.
+  assert.match(await acc.getByLabel('日期').inputValue(), new RegExp(`^${m}-(28|29|30|31)$`));
+  await acc.getByLabel('金额（元）').fill('88');
+  await acc.getByLabel('收付款方', { exact: true }).fill('清水百货');
+  await acc.getByLabel('发票号').fill('INV-88');
+  await acc.getByRole('button', { name: '保存' }).click();
+  const line = acc.locator('li.line', { hasText: '清水百货' });
+  await line.waitFor();
+  await acc.getByRole('button', { name: '提交乡镇审核' }).click();
+  await line.getByText('待审核').waitFor();
+
+  const rev = await phone(browser);
+  await signIn(rev, server.base, '13800000004');
+  await rev.goto(server.base + `staff/ledger/359901101201/${m}`);
+  const pending = rev.locator('li.line', { hasText: '清水百货' });
+  await pending.getByRole('button', { name: '退回' }).click();
+  await pending.getByLabel('退回原因').fill('请补拍发票照片');
+  await pending.getByRole('button', { name: '退回' }).last().click();
+  await pending.getByText('被退回').waitFor();
+
+  await acc.reload();
+  await line.getByText('请补拍发票照片').waitFor();
+  await line.getByRole('button', { name: '已改好，重新提交审核' }).click();
+  await line.getByText('待审核').waitFor();
+  assert.equal(await line.getByText('被退回').count(), 0);
   assert.deepEqual(acc.errors, []);
 });

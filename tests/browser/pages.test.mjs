@@ -36,6 +36,17 @@ test('anyone reads a published month with JavaScript off, and follows its links'
   const text = await page.locator('.content').innerText();
   assert.match(text, /收入[\s\S]*支出[\s\S]*结余/);
   assert.match(text, /桃源镇\s*已审核/);
+  // A link pasted into a chat shows the month's title, its totals and a picture.
+  const meta = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('meta[property^="og:"], meta[name=description]')]
+    .map((m) => [m.getAttribute('property') ?? m.getAttribute('name'), m.content])));
+  assert.equal(meta['og:title'], `上坪村 · ${m} · 阳光村务`);
+  assert.match(meta['og:description'], /^收入 ¥[\d,.]+ · 支出 ¥[\d,.]+ · 结余/);
+  assert.equal(meta.description, meta['og:description']);
+  assert.equal(meta['og:image'], `${server.base}share.png`);
+  const image = await page.request.get(meta['og:image']);
+  assert.equal(image.headers()['content-type'], 'image/png');
+  // Demo months carry their invoice photos, shown here as on the app.
+  assert.ok(await page.locator('li.line img').count() > 0, 'invoice photos');
   // Private persons' names masked, as in the app.
   assert.doesNotMatch(text, /林桂兰|吴海生|陈国强/);
   assert.equal(await scrollsSideways(page), false);
@@ -75,7 +86,7 @@ test('where WebAssembly cannot run the month is still read, and the page says wh
 
 test('at 320 px with large text nothing scrolls sideways, and the app opens from the page', async () => {
   const page = await phone(browser, { viewport: { width: 320, height: 640 } });
-  await page.addInitScript(() => localStorage.setItem('sunlight.large', 'true'));
+  await page.addInitScript(() => localStorage.setItem('sunlight.large', '1'));
   const m = monthsAgo(2);
   await page.goto(server.base + `ledger/${VILLAGE}/${m}`);
   await page.getByRole('heading', { name: `上坪村 · ${m} 已公开` }).waitFor();

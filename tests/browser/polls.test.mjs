@@ -35,7 +35,7 @@ test('two villagers vote one after the other on one phone, each seeing their own
   // The cadre starts a per-person poll that allows changing a vote, results after closing.
   const cadre = await phone(browser);
   await signIn(cadre, server.base, '13800000003');
-  await cadre.goto(server.base + 'staff/admin/359901101201');
+  await cadre.goto(server.base + 'staff/admin/359901101201/polls');
   await cadre.getByRole('heading', { name: '发起投票' }).waitFor();
   await cadre.getByLabel('标题').fill(TITLE);
   await cadre.getByLabel('问题', { exact: true }).fill('文化广场建在哪里？');

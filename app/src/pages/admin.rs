@@ -105,8 +105,8 @@ fn can(role: Role, region: &RegionCode) -> bool {
         .is_some_and(|me| me.grants.iter().any(|g| g.role == role && g.region.contains(region)))
 }
 
-#[component]
-pub fn RegionAdmin() -> impl IntoView {
+/// The region named in the route, loaded, then shown by `page`.
+fn with_region<V: IntoView + 'static>(page: fn(RegionView) -> V) -> impl IntoView {
     let params = use_params_map();
     let code = move || params.read().get("code").unwrap_or_default();
     let region = LocalResource::new(move || {
@@ -118,8 +118,41 @@ pub fn RegionAdmin() -> impl IntoView {
         Some(Err(f)) => {
             view! { <Page title=t(T::Manage)><ErrorRetry failure=f retry=move |_| region.refetch()/></Page> }.into_any()
         }
-        Some(Ok(r)) => view! { <RegionPage region=r/> }.into_any(),
+        Some(Ok(r)) => page(r).into_any(),
     }
+}
+
+#[component]
+pub fn RegionAdmin() -> impl IntoView {
+    with_region(|r| view! { <RegionPage region=r/> })
+}
+
+/// `/staff/admin/:code/polls`: a village's or township's polls and the form for a new one,
+/// on a screen of their own (not under the household list).
+#[component]
+pub fn RegionPolls() -> impl IntoView {
+    with_region(|region| {
+        // A township's poll is for all its villages; a village's for itself.
+        let villages: Vec<RegionCode> = if region.level == RegionLevel::Township {
+            region.children.iter().map(|c| c.code.clone()).collect()
+        } else {
+            Vec::new()
+        };
+        let code = region.code.clone();
+        let title = format!("{} · {}", region.name, t(T::PollsTitle));
+        view! {
+            <Page title=title>
+                <p><Go href=paths::admin(code.as_str())>{"‹ "}{region.name.clone()}</Go></p>
+                <section class="card">
+                    <h2>{t(T::PollsTitle)}</h2>
+                    <crate::pages::polls::PollList code=code.clone()/>
+                </section>
+                <section class="card">
+                    <crate::pages::polls::NewPollForm code=code villages=villages/>
+                </section>
+            </Page>
+        }
+    })
 }
 
 #[component]
@@ -131,12 +164,6 @@ fn RegionPage(region: RegionView) -> impl IntoView {
     let title = format!("{} · {}", region.name, level_name(region.level));
     let invites_version = RwSignal::new(0u32);
     let level = region.level;
-    // A township's poll is for all its villages; a village's for itself.
-    let poll_villages: Vec<RegionCode> = if level == RegionLevel::Township {
-        region.children.iter().map(|c| c.code.clone()).collect()
-    } else {
-        Vec::new()
-    };
     let children = region.children;
     let name = region.name;
     view! {
@@ -157,19 +184,17 @@ fn RegionPage(region: RegionView) -> impl IntoView {
                     </ul>
                 </section>
             })}
-            {is_village.then(|| view! {
-                <p><Go href=paths::ledger(code.as_str()) class="button secondary">{t(T::OpenLedger)}</Go></p>
-            })}
+            <div class="actions">
+                {is_village.then(|| view! {
+                    <Go href=paths::ledger(code.as_str()) class="button secondary">{t(T::OpenLedger)}</Go>
+                })}
+                {(manages && matches!(level, RegionLevel::Village | RegionLevel::Township)).then(|| view! {
+                    <Go href=paths::region_polls(code.as_str()) class="button secondary">{t(T::PollsTitle)}</Go>
+                })}
+            </div>
             {(is_village && manages).then(|| view! {
                 <Households code=code.clone() on_issued=move || invites_version.update(|v| *v += 1)/>
                 <Invites code=code.clone() version=invites_version/>
-            })}
-            {(manages && matches!(level, RegionLevel::Village | RegionLevel::Township)).then(|| view! {
-                <section class="card">
-                    <h2>{t(T::PollsTitle)}</h2>
-                    <crate::pages::polls::PollList code=code.clone()/>
-                    <crate::pages::polls::NewPollForm code=code.clone() villages=poll_villages.clone()/>
-                </section>
             })}
             {manages.then(|| view! { <Accounts code=code.clone()/> })}
             {(admin && region.level == RegionLevel::County).then(|| view! { <CategoriesEditor code=code.clone()/> })}
@@ -336,7 +361,8 @@ fn ImportHouseholds(code: RegionCode, #[prop(into)] on_done: Callback<()>) -> im
     view! {
         <div class="sub">
             <h3><label for="hh-import">{t(T::ImportCsv)}</label></h3>
-            <p class="hint" id="hh-import-hint">{t(T::ImportHint)}</p>
+            // The column names are the file's format, Chinese in every language.
+            <p class="hint" id="hh-import-hint">{t(T::ImportHint)}<code lang="zh-Hans">"户号,户主姓名"</code></p>
             <input id="hh-import" type="file" accept=".csv,text/csv" aria-describedby="hh-import-hint" on:change=on_change/>
             {move || done.get().map(|n| view! { <p class="ok" role="status">{t(T::ImportDone)}{n}</p> })}
             <FormError error=error/>

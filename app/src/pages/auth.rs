@@ -27,10 +27,10 @@ pub fn landing(me: &Me) -> &'static str {
 fn AuthFrame(title: T, children: Children) -> impl IntoView {
     view! {
         <header class="bar"><h1>{t(T::AppName)}</h1></header>
-        <div class="content narrow">
+        <main class="content narrow">
             <h2>{t(title)}</h2>
             {children()}
-        </div>
+        </main>
     }
 }
 
@@ -76,6 +76,8 @@ pub fn SignIn() -> impl IntoView {
             </form>
             <p><Go href=paths::REGISTER>{t(T::NoAccountYet)}</Go></p>
             <p><Go href=paths::RESET>{t(T::ForgotPassword)}</Go></p>
+            // Someone sent the main link, with no account, must still be able to report.
+            <p><Go href=paths::REPORT>{t(T::ReportWithoutAccount)}</Go></p>
         </AuthFrame>
     }
 }

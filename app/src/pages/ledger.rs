@@ -138,12 +138,13 @@ fn trend_chart(y: &LedgerYear) -> impl IntoView + use<> {
             view! {
                 <rect x=x y=110 - hi width=10 height=hi class="inc"/>
                 <rect x=x + 11 y=110 - he width=10 height=he class="exp"/>
-                <text x=x + 10 y=124 text-anchor="middle">{month}</text>
             }
         })
         .collect_view();
+    // The month numbers are HTML under the drawing, so they grow with the text size.
     view! {
-        <svg class="chart" viewBox="0 0 300 128" role="img" aria-label=t(T::Trend)>{bars}</svg>
+        <svg class="chart" viewBox="0 0 300 112" role="img" aria-label=t(T::Trend)>{bars}</svg>
+        <ol class="axis" aria-hidden="true">{(1..=12u32).map(|m| view! { <li>{m}</li> }).collect_view()}</ol>
         <p class="legend"><span class="key inc"></span>{t(T::Income)}" "<span class="key exp"></span>{t(T::Expense)}</p>
     }
 }
@@ -211,7 +212,7 @@ fn MonthView(code: RegionCode, month: Month) -> impl IntoView {
                                         #[cfg(not(feature = "staff"))]
                                         let extra = (c.status == MonthStatus::Published)
                                             .then(|| view! { <AskQuestion line=l.id on_change=reload/> });
-                                        view! { <LineItem line=l viewer=viewer>{extra}</LineItem> }
+                                        view! { <LineItem line=l viewer=viewer draft=c.status == MonthStatus::Draft>{extra}</LineItem> }
                                     }).collect_view()}
                                 </ul>
                                 {extra}
@@ -233,7 +234,7 @@ fn MonthView(code: RegionCode, month: Month) -> impl IntoView {
                                 #[cfg(not(feature = "staff"))]
                                 let extra = (status == Some(MonthStatus::Published))
                                     .then(|| view! { <AskQuestion line=l.id on_change=reload/> });
-                                view! { <LineItem line=l viewer=viewer>{extra}</LineItem> }
+                                view! { <LineItem line=l viewer=viewer draft=status.is_none_or(|s| s == MonthStatus::Draft)>{extra}</LineItem> }
                             }).collect_view()}
                         </ul>
                         {month_controls}
@@ -261,17 +262,18 @@ fn MonthView(code: RegionCode, month: Month) -> impl IntoView {
 fn summary(m: &LedgerMonth) -> impl IntoView + use<> {
     let max = m.categories.first().map(|c| c.expense_fen).unwrap_or(1).max(1);
     let rows = m.categories.len();
+    // Bars as HTML, so the category names and amounts follow the text size.
     let bars = m
         .categories
         .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            let y = i as i64 * 30;
-            let w = c.expense_fen * 140 / max;
+        .map(|c| {
+            let w = (c.expense_fen * 70 / max).max(1);
             view! {
-                <text x=0 y=y + 19>{c.category.clone()}</text>
-                <rect x=80 y=y + 6 width=w.max(1) height=18 class="exp"/>
-                <text x=84 + w y=y + 19 class="amt">{format_yuan(c.expense_fen)}</text>
+                <li>
+                    <span>{c.category.clone()}</span>
+                    <span class="fill" style=format!("width:{w}%")></span>
+                    <b>{yuan(c.expense_fen)}</b>
+                </li>
             }
         })
         .collect_view();
@@ -284,7 +286,7 @@ fn summary(m: &LedgerMonth) -> impl IntoView + use<> {
         {(rows > 0).then(|| view! {
             <section class="card">
                 <h2>{t(T::ByCategory)}</h2>
-                <svg class="chart" viewBox=format!("0 0 300 {}", rows * 30 + 4) role="img" aria-label=t(T::ByCategory)>{bars}</svg>
+                <ul class="hbars">{bars}</ul>
             </section>
         })}
     }
@@ -293,15 +295,23 @@ fn summary(m: &LedgerMonth) -> impl IntoView + use<> {
 /// One line as everyone sees it: date, category, amount, counterparty, the seal, the
 /// invoice photos. `children` are the staff's controls, when there are any.
 #[component]
-fn LineItem(line: Line, viewer: RwSignal<Option<Attachment>>, children: Children) -> impl IntoView {
+fn LineItem(
+    line: Line,
+    viewer: RwSignal<Option<Attachment>>,
+    /// The edition is still being entered: nothing of it awaits review yet.
+    #[prop(optional)]
+    draft: bool,
+    children: Children,
+) -> impl IntoView {
     let sign = if line.kind == Kind::Income { "+" } else { "−" };
     let status_tag = match line.status {
+        LineStatus::Pending if draft => Some(t(T::LineDraft)),
         LineStatus::Pending => Some(t(T::LinePending)),
         LineStatus::Rejected => Some(t(T::LineRejected)),
         LineStatus::Approved => None,
     };
     view! {
-        <li class="line" class:rejected=line.status == LineStatus::Rejected>
+        <li class="line" id=format!("line-{}", line.id) class:rejected=line.status == LineStatus::Rejected>
             <div class="head">
                 <span class="muted">{line.date.to_string()}</span>
                 <span>{line.category.clone()}</span>
@@ -342,10 +352,10 @@ fn LineItem(line: Line, viewer: RwSignal<Option<Attachment>>, children: Children
                     <h3>{t(T::Questions)}</h3>
                     {line.questions.iter().map(|q| view! {
                         <div class="qa">
-                            <p>"问："{q.question.clone()}<span class="muted">" "{q.asked_at.china_string()}</span></p>
+                            <p>{t(T::QuestionMark)}{q.question.clone()}<span class="muted">" "{q.asked_at.china_string()}</span></p>
                             {match &q.answer {
                                 Some(a) => view! {
-                                    <p>"答："{a.clone()}<span class="muted">" "{q.answered_by.clone().unwrap_or_default()}" "
+                                    <p>{t(T::AnswerMark)}{a.clone()}<span class="muted">" "{q.answered_by.clone().unwrap_or_default()}" "
                                         {q.answered_at.map(|t| t.china_string()).unwrap_or_default()}</span></p>
                                 }.into_any(),
                                 None => view! { <p class="muted">{t(T::WaitingAnswer)}</p> }.into_any(),
@@ -363,8 +373,17 @@ fn LineItem(line: Line, viewer: RwSignal<Option<Attachment>>, children: Children
 #[cfg(not(feature = "staff"))]
 #[component]
 fn AskQuestion(line: uuid::Uuid, on_change: Callback<()>) -> impl IntoView {
-    use crate::components::{Field, FormError};
+    use crate::components::FormError;
     let open = RwSignal::new(false);
+    // The box opens with the cursor in it, scrolled clear of the bars (the page's
+    // scroll-padding), so a thumb can start typing at once.
+    let area = NodeRef::<leptos::html::Textarea>::new();
+    Effect::new(move |_| {
+        if let Some(el) = area.get() {
+            let _ = el.focus();
+        }
+    });
+    let id = format!("ask-{line}");
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<crate::api::Failure>);
     let send = move |ev: web_sys::SubmitEvent| {
@@ -384,7 +403,12 @@ fn AskQuestion(line: uuid::Uuid, on_change: Callback<()>) -> impl IntoView {
             <button type="button" class="secondary" on:click=move |_| open.set(true)>{t(T::AskQuestion)}</button>
         }>
             <form on:submit=send novalidate>
-                <Field id=format!("ask-{line}") label=T::YourQuestion value=text/>
+                <div class="field">
+                    <label for=id.clone()>{t(T::YourQuestion)}</label>
+                    <textarea id=id.clone() rows="4" maxlength="300" node_ref=area
+                        prop:value=move || text.get()
+                        on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                </div>
                 <FormError error=error/>
                 <button type="submit">{t(T::Send)}</button>
             </form>

@@ -19,7 +19,7 @@ use sunlight_api::{
 use crate::{
     api::{self, Failure},
     components::{Empty, ErrorRetry, Field, FormError, Go, Loading, Page},
-    i18n::{T, t},
+    i18n::{Lang, T, lang, t},
     photo,
     session::Session,
 };
@@ -141,6 +141,30 @@ fn LineControls(
             uploading.set(false);
         });
     };
+    // A returned line the accountant has put right (a photo attached, say) goes back to
+    // the reviewer as it stands, without opening the form.
+    let resubmit = (edit && line.status == LineStatus::Rejected).then(|| {
+        let body = LineInput {
+            date: line.date.to_string(),
+            kind: line.kind,
+            amount: format_yuan(line.amount_fen).replace(',', ""),
+            category: line.category.clone(),
+            counterparty: line.counterparty.clone(),
+            counterparty_is_person: line.counterparty_is_person,
+            invoice_no: line.invoice_no.clone().unwrap_or_default(),
+            note: line.note.clone().unwrap_or_default(),
+        };
+        let send = move |_| {
+            let body = body.clone();
+            spawn_local(async move {
+                match api::put::<_, Line>(&format!("api/ledger-lines/{id}"), &body).await {
+                    Ok(_) => on_change.run(()),
+                    Err(f) => error.set(Some(f)),
+                }
+            });
+        };
+        view! { <button type="button" on:click=send>{t(T::Resubmit)}</button> }
+    });
     let input_id = format!("file-{id}");
     let no_invoice = line.lacks_invoice();
     let sealing = RwSignal::new(false);
@@ -148,6 +172,7 @@ fn LineControls(
         <FormError error=error/>
         {edit.then(|| view! {
             <div class="actions">
+                {resubmit}
                 <label class="button secondary" for=input_id.clone()>{t(T::AttachPhoto)}</label>
                 <input id=input_id class="hidden-file" type="file" accept="image/*,application/pdf" on:change=on_file/>
                 <button type="button" class="secondary" on:click=move |_| editing.update(|e| *e = !*e)>{t(T::Edit)}</button>
@@ -281,7 +306,7 @@ pub fn month_controls(
             <button type="button" class="wide" on:click=move |_| act("publish", false)>
                 {t(if correction { T::PublishCorrection } else { T::PublishMonth })}</button>
         })}
-        {controls.edit.then(|| view! { <ImportMonth url=url.get_value() done=imported on_done=on_change/> })}
+        {controls.edit.then(|| view! { <ImportMonth url=url.get_value() month=month done=imported on_done=on_change/> })}
         {controls.edit.then(|| view! {
             <section class="card">
                 <h2>{t(T::AddLine)}</h2>
@@ -346,7 +371,7 @@ fn OpenCorrection(url: String, on_done: Callback<()>) -> impl IntoView {
 
 /// Importing the month's lines from a spreadsheet, all or nothing.
 #[component]
-fn ImportMonth(url: String, done: RwSignal<Option<u32>>, on_done: Callback<()>) -> impl IntoView {
+fn ImportMonth(url: String, month: Month, done: RwSignal<Option<u32>>, on_done: Callback<()>) -> impl IntoView {
     let error = RwSignal::new(None::<Failure>);
     let url = StoredValue::new(format!("{url}/import"));
     let on_change = move |ev: leptos::ev::Event| {
@@ -372,7 +397,8 @@ fn ImportMonth(url: String, done: RwSignal<Option<u32>>, on_done: Callback<()>) 
         <section class="card">
             <h2><label for="ledger-import">{t(T::ImportLedger)}</label></h2>
             <p class="hint" id="ledger-import-hint">{t(T::ImportLedgerHint)}</p>
-            <p><a href="api/ledger-template.xlsx" download>{t(T::DownloadTemplate)}</a></p>
+            <p><a href=format!("api/ledger-template.xlsx?month={month}") download>{t(T::DownloadTemplate)}</a></p>
+            <p class="hint">{allowed_dates(month)}</p>
             <input id="ledger-import" type="file" aria-describedby="ledger-import-hint"
                 accept=".xlsx,.xls,.csv,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
                 on:change=on_change/>
@@ -380,6 +406,38 @@ fn ImportMonth(url: String, done: RwSignal<Option<u32>>, on_done: Callback<()>) 
             <FormError error=error/>
         </section>
     }
+}
+
+/// The date a new line starts with: today in the month being entered, else its last day
+/// (a line's date must fall in its month and not after today).
+fn default_date(month: Month) -> String {
+    let now = sunlight_api::Timestamp(js_sys::Date::now() as i64).china();
+    if now.year == month.year && now.month == month.month {
+        format!("{month}-{:02}", now.day)
+    } else {
+        month.last_day().to_string()
+    }
+}
+
+/// The dates a line of `month` may carry, said in full ("可填日期：2026-11-01 至 2026-11-19").
+fn allowed_dates(month: Month) -> String {
+    let last = default_date(month);
+    let to = if lang() == Lang::Zh { " 至 " } else { " to " };
+    format!("{}{month}-01{to}{last}", t(T::AllowedDates))
+}
+
+/// Brings a line just saved into view once the month has reloaded with it, so the
+/// accountant sees where it went instead of a form scrolled away from it.
+fn reveal_line(id: uuid::Uuid) {
+    spawn_local(async move {
+        for _ in 0..40 {
+            gloo_timers::future::TimeoutFuture::new(100).await;
+            if let Some(el) = document().get_element_by_id(&format!("line-{id}")) {
+                el.scroll_into_view();
+                return;
+            }
+        }
+    });
 }
 
 /// The form for a new line (POST) or for fixing one (PUT).
@@ -393,7 +451,7 @@ fn LineForm(
 ) -> impl IntoView {
     let editing = existing.is_some();
     let e = existing.as_ref();
-    let date = RwSignal::new(e.map(|l| l.date.to_string()).unwrap_or_else(|| format!("{month}-01")));
+    let date = RwSignal::new(e.map(|l| l.date.to_string()).unwrap_or_else(|| default_date(month)));
     let kind = RwSignal::new(e.map(|l| l.kind).unwrap_or(Kind::Expense));
     let amount = RwSignal::new(
         e.map(|l| format_yuan(l.amount_fen).replace(',', ""))
@@ -433,7 +491,7 @@ fn LineForm(
                 api::post::<_, Line>(&url.get_value(), &body).await
             };
             match res {
-                Ok(_) => {
+                Ok(saved) => {
                     error.set(None);
                     if !editing {
                         amount.set(String::new());
@@ -443,6 +501,7 @@ fn LineForm(
                         person.set(false);
                     }
                     on_done.run(());
+                    reveal_line(saved.id);
                 }
                 Err(f) => error.set(Some(f)),
             }
@@ -452,6 +511,7 @@ fn LineForm(
     view! {
         <form on:submit=submit novalidate>
             <Field id=format!("{uid}-date") label=T::Date value=date kind="date"/>
+            <p class="hint">{allowed_dates(month)}</p>
             <div class="field">
                 <label for=format!("{uid}-kind")>{t(T::Kind)}</label>
                 <select id=format!("{uid}-kind") on:change=move |ev| kind.set(if event_target_value(&ev) == "income" { Kind::Income } else { Kind::Expense })>

@@ -40,9 +40,9 @@ use crate::{
 pub fn NotFound() -> impl IntoView {
     view! {
         <header class="bar"><h1>{t(T::AppName)}</h1></header>
-        <div class="content">
+        <main class="content">
             <p>{t(T::NotFoundPage)}</p>
             <p><Go href=paths::HOME>{t(T::Home)}</Go></p>
-        </div>
+        </main>
     }
 }

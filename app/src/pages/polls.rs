@@ -138,6 +138,9 @@ fn PollView(poll: Poll, on_voted: Callback<()>) -> impl IntoView {
     view! {
         <h2>{poll.title.clone()}" "<span class="tag">{state_text(poll.state)}</span></h2>
         <p class="muted">{per}" · "{t(T::Opens)}" "{poll.opens_at.china_string()}" · "{t(T::Closes)}" "{poll.closes_at.china_string()}</p>
+        {poll.eligible.map(|n| view! {
+            <p>{t(if poll.per == Per::Household { T::EligibleHouseholds } else { T::EligiblePeople })}<b>{n}</b></p>
+        })}
         {my_vote}
         {(!poll.documents.is_empty()).then(|| view! {
             <div class="thumbs">
@@ -155,6 +158,7 @@ fn PollView(poll: Poll, on_voted: Callback<()>) -> impl IntoView {
         })}
         {ballot}
         {match poll.results.clone() {
+            None if poll.live_results && poll.eligible.is_some_and(|n| n < 5) => view! { <Empty text=t(T::TooFewForLive)/> }.into_any(),
             None => view! { <Empty text=t(hidden)/> }.into_any(),
             Some(r) => view! {
                 <section class="card">

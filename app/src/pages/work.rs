@@ -1,7 +1,7 @@
 //! The staff home: one card per thing the person's roles let them do.
 
 use leptos::prelude::*;
-use sunlight_api::Role;
+use sunlight_api::{RegionLevel, Role};
 
 use crate::{
     components::{Empty, Go, Page},
@@ -19,10 +19,18 @@ pub fn Work() -> impl IntoView {
             {me.map(|me| {
                 me.grants.into_iter().filter(|g| g.role.is_staff()).map(|g| {
                     let body = match g.role {
-                        Role::Admin | Role::Cadre => view! {
-                            <Go href=paths::admin(g.region.as_str()) class="button">{t(T::Manage)}</Go>
-                            <p class="hint">{t(T::ManageHint)}</p>
-                        }.into_any(),
+                        Role::Admin | Role::Cadre => {
+                            let polls = matches!(g.region_level, RegionLevel::Village | RegionLevel::Township);
+                            view! {
+                                <div class="actions">
+                                    <Go href=paths::admin(g.region.as_str()) class="button">{t(T::Manage)}</Go>
+                                    {polls.then(|| view! {
+                                        <Go href=paths::region_polls(g.region.as_str()) class="button secondary">{t(T::PollsTitle)}</Go>
+                                    })}
+                                </div>
+                                <p class="hint">{t(T::ManageHint)}</p>
+                            }.into_any()
+                        }
                         Role::Reviewer => view! {
                             <Go href=paths::review(g.region.as_str()) class="button">{t(T::OpenQueue)}</Go>
                         }.into_any(),

@@ -67,7 +67,8 @@ impl Db {
     /// Inserts the row of a stored file and runs `store` (which moves the files into
     /// place) before the transaction commits; if `store` fails, nothing is committed.
     /// A ledger line takes a file only while it is not sealed and its month not published;
-    /// otherwise nothing is stored and the answer is false.
+    /// a poll takes a document only while nobody has voted on it; otherwise nothing is
+    /// stored and the answer is false.
     pub async fn insert_attachment<F, Fut>(
         &self,
         owner: Owner,
@@ -89,14 +90,24 @@ impl Db {
                  VALUES ($1, $2, $3, $4, $5, $6, $7)",
                 id,
             ),
+            // Only before anyone has voted: the documents stay as the voters saw them.
             Owner::Poll(id) => (
                 "INSERT INTO poll_documents (id, poll_id, kind, width, height, created_by, created_at)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                 SELECT $1, $2, $3, $4, $5, $6, $7
+                 WHERE NOT EXISTS (SELECT 1 FROM poll_eligible WHERE poll_id = $2 AND voted = 1)",
                 id,
             ),
         };
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
+            // On PostgreSQL a document takes its turn with the poll's votes (which lock the
+            // poll's row), so a vote cannot slip in between the check and the insert; SQLite's
+            // single writer does the same.
+            if let Owner::Poll(poll) = owner
+                && self.backend() == super::Backend::Postgres
+            {
+                sqlx::query("SELECT 1 FROM polls WHERE id = $1 FOR UPDATE").bind(poll).execute(&mut *tx).await?;
+            }
             if let Owner::Line(line) = owner {
                 // The month first (as publication does), then the line itself, which a
                 // reviewer's seal writes too: whichever comes second sees the first.
@@ -112,7 +123,7 @@ impl Db {
                     return Ok(false);
                 }
             }
-            sqlx::query(sql)
+            let inserted = sqlx::query(sql)
                 .bind(a.id)
                 .bind(owner_id)
                 .bind(kind)
@@ -121,10 +132,46 @@ impl Db {
                 .bind(by)
                 .bind(now())
                 .execute(&mut *tx)
-                .await?;
+                .await?
+                .rows_affected();
+            if inserted != 1 {
+                return Ok(false);
+            }
             store().await?;
             tx.commit().await?;
             Ok(true)
+        })
+    }
+
+    /// The demo's history only (never reachable from the API): the invoice photo of a line
+    /// sealed in the past, stored as it would have been before the seal, so the line no
+    /// longer carries the reason it was sealed without one.
+    pub async fn attach_archived_invoice<F, Fut>(&self, line: Uuid, a: &Attachment, by: Uuid, store: F) -> anyhow::Result<()>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = anyhow::Result<()>>,
+    {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            sqlx::query(
+                "INSERT INTO ledger_attachments (id, line_id, kind, width, height, created_by, created_at)
+                 VALUES ($1, $2, 'image', $3, $4, $5, $6)",
+            )
+            .bind(a.id)
+            .bind(line)
+            .bind(a.width.map(|w| w as i32))
+            .bind(a.height.map(|h| h as i32))
+            .bind(by)
+            .bind(now())
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("UPDATE ledger_lines SET no_invoice_reason = NULL WHERE id = $1")
+                .bind(line)
+                .execute(&mut *tx)
+                .await?;
+            store().await?;
+            tx.commit().await?;
+            Ok(())
         })
     }
 

@@ -613,7 +613,7 @@ impl Db {
         month: Month,
         lines: &[LineFields],
         past: PastReview<'_>,
-    ) -> Result<(), sqlx::Error> {
+    ) -> Result<Vec<Uuid>, sqlx::Error> {
         let PastReview {
             accountant,
             reviewer,
@@ -634,8 +634,10 @@ impl Db {
             .bind(reviewer)
             .execute(&mut *tx)
             .await?;
+            let mut ids = Vec::with_capacity(lines.len());
             for f in lines {
                 let id = Uuid::new_v4();
+                ids.push(id);
                 insert_line!(&mut *tx, id, month_id, None::<Uuid>, f, LineStatus::Approved, Some(reviewer), Some(at), accountant, at)?;
                 if f.kind == Kind::Expense {
                     sqlx::query("UPDATE ledger_lines SET no_invoice_reason = $1 WHERE id = $2")
@@ -645,7 +647,8 @@ impl Db {
                         .await?;
                 }
             }
-            tx.commit().await
+            tx.commit().await?;
+            Ok(ids)
         })
     }
 

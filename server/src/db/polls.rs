@@ -546,7 +546,8 @@ impl Db {
         Ok(Some((ballots, self.poll_eligible_count(poll).await?, questions)))
     }
 
-    async fn poll_eligible_count(&self, poll: Uuid) -> Result<i64, sqlx::Error> {
+    /// How many are on a poll's list (households or people), once it is fixed.
+    pub async fn poll_eligible_count(&self, poll: Uuid) -> Result<i64, sqlx::Error> {
         on_pool!(self, p => sqlx::query_scalar("SELECT COUNT(*) FROM poll_eligible WHERE poll_id = $1")
             .bind(poll)
             .fetch_one(p)

@@ -53,6 +53,8 @@ pub enum ApiError {
     Upload(crate::uploads::UploadError),
     #[error("the ledger line is sealed or its month published")]
     LedgerLocked,
+    #[error("someone has voted on the poll")]
+    PollHasVotes,
     #[error("the month has not ended; close it early on purpose to submit it now")]
     MonthNotEnded,
     #[error("the month already has an open correction")]
@@ -114,6 +116,7 @@ impl ApiError {
                 }
             }
             ApiError::LedgerLocked => (StatusCode::CONFLICT, ErrorCode::LedgerLocked),
+            ApiError::PollHasVotes => (StatusCode::CONFLICT, ErrorCode::PollHasVotes),
             ApiError::MonthNotEnded => (StatusCode::CONFLICT, ErrorCode::MonthNotEnded),
             ApiError::CorrectionOpen => (StatusCode::CONFLICT, ErrorCode::CorrectionOpen),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),

@@ -24,7 +24,7 @@ use super::{
 use crate::{
     authz::{Action, Actor, Reader, authorize_reader, permits_reader},
     db::attachments::Owner,
-    storage::Staged,
+    storage::{Staged, Storage},
     uploads::{self, Processed},
 };
 
@@ -58,7 +58,7 @@ async fn upload(
 /// Runs an upload through the pipeline and stores it for `owner`: the files are staged,
 /// moved into place inside the row's transaction, and thrown away if it does not commit.
 pub(super) async fn store_upload(state: &AppState, body: Bytes, owner: Owner, by: Uuid) -> ApiResult<Attachment> {
-    let (attachment, staged) = stage_upload(state, body).await?;
+    let (attachment, staged) = stage_upload(&state.storage, body).await?;
     let storage = state.storage.clone();
     let publish = staged.clone();
     let saved = state
@@ -71,7 +71,10 @@ pub(super) async fn store_upload(state: &AppState, body: Bytes, owner: Owner, by
         Ok(true) => Ok(attachment),
         Ok(false) => {
             state.storage.discard(&staged).await;
-            Err(ApiError::LedgerLocked)
+            Err(match owner {
+                Owner::Poll(_) => ApiError::PollHasVotes,
+                Owner::Line(_) => ApiError::LedgerLocked,
+            })
         }
         Err(e) => {
             state.storage.discard(&staged).await;
@@ -82,7 +85,7 @@ pub(super) async fn store_upload(state: &AppState, body: Bytes, owner: Owner, by
 
 /// Runs an upload through the pipeline and writes its files under temporary names; the
 /// caller commits its row with `storage.publish` inside the transaction, or discards.
-async fn stage_upload(state: &AppState, body: Bytes) -> ApiResult<(Attachment, Staged)> {
+pub(crate) async fn stage_upload(storage: &Storage, body: Bytes) -> ApiResult<(Attachment, Staged)> {
     let processed = uploads::decode(move || uploads::process(body.to_vec()))
         .await?
         .map_err(ApiError::Upload)?;
@@ -117,7 +120,7 @@ async fn stage_upload(state: &AppState, body: Bytes) -> ApiResult<(Attachment, S
             vec![(format!("{id}.pdf"), pdf)],
         ),
     };
-    let staged = state.storage.stage(files).await.map_err(anyhow::Error::from)?;
+    let staged = storage.stage(files).await.map_err(anyhow::Error::from)?;
     Ok((attachment, staged))
 }
 

@@ -119,7 +119,7 @@ async fn categories_for(state: &AppState, code: &RegionCode) -> ApiResult<Catego
 pub fn parse_line(input: &LineInput, month: Month, today: Date, categories: &[String]) -> ApiResult<LineFields> {
     let date = Date::parse(&input.date)?;
     if !month.contains(&date) {
-        return Err(ApiError::invalid("date", FieldError::OutOfRange));
+        return Err(ApiError::invalid("date", FieldError::NotInMonth));
     }
     if date > today {
         return Err(ApiError::invalid("date", FieldError::InFuture));
@@ -644,11 +644,26 @@ async fn import(
     Ok((StatusCode::CREATED, Json(ImportResult { created })))
 }
 
-/// The import template: an XLSX workbook with the columns and two example rows.
-#[utoipa::path(get, path = "/api/ledger-template.xlsx", tag = "ledger",
-    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")))]
-async fn template() -> ApiResult<impl IntoResponse> {
-    let bytes = ledger_import::template_xlsx().map_err(|e| anyhow::anyhow!("template: {e}"))?;
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct TemplateQuery {
+    /// The month the example rows are dated in (e.g. 2026-11); this month when left out.
+    #[param(value_type = Option<String>, pattern = r"^\d{4}-\d{2}$")]
+    pub month: Option<String>,
+}
+
+/// The import template: an XLSX workbook with the columns and two example rows, dated in
+/// the month asked for and not after today, so that importing it unchanged succeeds.
+#[utoipa::path(get, path = "/api/ledger-template.xlsx", tag = "ledger", params(TemplateQuery),
+    responses((status = 200, content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 422, body = ErrorBody)))]
+async fn template(State(state): State<AppState>, ApiQuery(q): ApiQuery<TemplateQuery>) -> ApiResult<impl IntoResponse> {
+    let today = state.clock.today();
+    let month = match q.month {
+        Some(m) => Month::parse(&m)?,
+        None => state.clock.this_month(),
+    };
+    let bytes = ledger_import::template_xlsx(month, today).map_err(|e| anyhow::anyhow!("template: {e}"))?;
     Ok((
         [
             (
@@ -659,7 +674,7 @@ async fn template() -> ApiResult<impl IntoResponse> {
                 header::CONTENT_DISPOSITION,
                 "attachment; filename=\"ledger-template.xlsx\"; filename*=UTF-8''%E5%8F%B0%E8%B4%A6%E6%A8%A1%E6%9D%BF.xlsx",
             ),
-            (header::CACHE_CONTROL, "public, max-age=86400"),
+            (header::CACHE_CONTROL, "private, no-cache"),
         ],
         bytes,
     ))

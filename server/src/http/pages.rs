@@ -12,7 +12,7 @@
 
 use axum::{
     Router,
-    extract::{Path, Query, State},
+    extract::{Path, Query},
     http::{HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Response},
     routing::get,
@@ -80,6 +80,9 @@ pub mod words {
     pub const RESULTS_HIDDEN: &str = "结果将在投票结束后公布，干部也一样。";
     pub const RESULTS_HIDDEN_LIVE: &str =
         "满 5 票后显示实时结果，之后每满 5 票更新一次；结束后公布准确结果。干部也一样。";
+    pub const ELIGIBLE_HOUSEHOLDS: &str = "可以投票的农户（开始时已在本村登记）：";
+    pub const ELIGIBLE_PEOPLE: &str = "可以投票的村民（开始时已在本村登记）：";
+    pub const TOO_FEW_FOR_LIVE: &str = "可以投票的不到 5 个，所以不会显示实时结果，投票结束后公布结果。";
     pub const LIVE_RESULTS_NOTE: &str = "实时结果：每满 5 票更新一次，以免看出某一票投了什么；结束后公布准确结果。";
 }
 use words::*;
@@ -100,6 +103,10 @@ const POSTER_TITLE: &str = "村务公开";
 const POSTER_SCAN: &str = "用微信或手机相机扫一扫，查看本村每月收入支出、发票照片和乡镇审核盖章。";
 const POSTER_VILLAGERS_ONLY: &str = "本县的村务公开仅限本村村民查看：扫码后请用本人账号登录。";
 const PRINT: &str = "打印";
+const QR_LABEL: &str = "本村公开页的二维码";
+const SITE_DESCRIPTION: &str = "阳光村务：本村每月收入支出、发票照片、乡镇审核盖章和村民投票，人人可查。";
+const YEAR_DESCRIPTION: &str = "每月收入支出公开，附发票照片和乡镇审核盖章。";
+const MONTH_DESCRIPTION: &str = "每一笔都附发票照片和乡镇审核盖章。";
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -119,65 +126,83 @@ struct PageQuery {
 
 /// `/ledger/{village}`: a village's year of published accounts.
 async fn year_page(
-    State(state): State<AppState>,
+    here: Here,
     reader: Reader,
     Path(code): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Response {
     if q.app.is_some() {
-        return static_files::villagers_page(&state);
+        return static_files::villagers_page(&here.state);
     }
     let Ok(code) = RegionCode::parse(&code) else {
-        return not_found(&state);
+        return not_found(&here);
     };
-    let year = q.year.unwrap_or_else(|| state.clock.this_month().year);
-    match ledger::year_for(&state, &reader, code.clone(), year).await {
+    let year = q.year.unwrap_or_else(|| here.state.clock.this_month().year);
+    match ledger::year_for(&here.state, &reader, code.clone(), year).await {
         Ok(y) => {
             let heading = format!("{} · {}", y.village_name, TAB_DISCLOSURES);
-            page(&state, StatusCode::OK, &heading, &heading, year_body(&y, &code))
+            let doc = Doc {
+                title: &heading,
+                heading: &heading,
+                description: format!("{}{}", y.village_name, YEAR_DESCRIPTION),
+            };
+            page(&here, StatusCode::OK, doc, year_body(&y, &code))
         }
-        Err(e) => refused(&state, e),
+        Err(e) => refused(&here, e),
     }
 }
 
 /// `/ledger/{village}/{month}`: one month in full, with its corrections.
 async fn month_page(
-    State(state): State<AppState>,
+    here: Here,
     reader: Reader,
     Path((code, month)): Path<(String, String)>,
     Query(q): Query<PageQuery>,
 ) -> Response {
     if q.app.is_some() {
-        return static_files::villagers_page(&state);
+        return static_files::villagers_page(&here.state);
     }
     let (Ok(code), Ok(month)) = (RegionCode::parse(&code), Month::parse(&month)) else {
-        return not_found(&state);
+        return not_found(&here);
     };
-    match ledger::month_for(&state, &reader, code, month).await {
+    match ledger::month_for(&here.state, &reader, code, month).await {
         Ok(m) => {
             let title = format!("{} · {}", m.village_name, m.month);
-            page(&state, StatusCode::OK, &title, &m.month.to_string(), month_body(&m))
+            let heading = m.month.to_string();
+            let description = match m.status {
+                Some(MonthStatus::Published) => format!(
+                    "{INCOME} {} · {EXPENSE} {} · {BALANCE} {}。{MONTH_DESCRIPTION}",
+                    yuan(m.income_fen),
+                    yuan(m.expense_fen),
+                    yuan(m.income_fen - m.expense_fen)
+                ),
+                _ => MONTH_NOT_PUBLISHED.to_owned(),
+            };
+            page(&here, StatusCode::OK, Doc { title: &title, heading: &heading, description }, month_body(&m))
         }
-        Err(e) => refused(&state, e),
+        Err(e) => refused(&here, e),
     }
 }
 
 /// `/polls/{id}`: a poll and, where its rules allow, its results.
 async fn poll_page(
-    State(state): State<AppState>,
+    here: Here,
     reader: Reader,
     Path(id): Path<String>,
     Query(q): Query<PageQuery>,
 ) -> Response {
     if q.app.is_some() {
-        return static_files::villagers_page(&state);
+        return static_files::villagers_page(&here.state);
     }
     let Ok(id) = uuid::Uuid::parse_str(&id) else {
-        return not_found(&state);
+        return not_found(&here);
     };
-    match super::polls::poll_for(&state, &reader, id).await {
-        Ok(p) => page(&state, StatusCode::OK, &p.title, TAB_POLLS, poll_body(&p)),
-        Err(e) => refused(&state, e),
+    match super::polls::poll_for(&here.state, &reader, id).await {
+        Ok(p) => {
+            let description = format!("{TAB_POLLS} · {CLOSES} {}", p.closes_at.china_string());
+            page(&here, StatusCode::OK, Doc { title: &p.title, heading: TAB_POLLS, description }, poll_body(&p))
+        }
+        Err(e) => refused(&here, e),
     }
 }
 
@@ -194,7 +219,11 @@ fn poll_body(p: &Poll) -> Markup {
     html! {
         h2 { (p.title) " " span.tag { (state) } }
         p.muted { (per) " · " (OPENS) " " (p.opens_at.china_string()) " · " (CLOSES) " " (p.closes_at.china_string()) }
+        @if let Some(n) = p.eligible {
+            p { (if p.per == Per::Household { ELIGIBLE_HOUSEHOLDS } else { ELIGIBLE_PEOPLE }) b { (n) } }
+        }
         @match &p.results {
+            None if p.live_results && p.eligible.is_some_and(|n| n < 5) => div.empty { p { (TOO_FEW_FOR_LIVE) } },
             None => div.empty { p { (if p.live_results { RESULTS_HIDDEN_LIVE } else { RESULTS_HIDDEN }) } },
             Some(r) => section.card {
                 @if p.state != PollState::Closed { p.hint { (LIVE_RESULTS_NOTE) } }
@@ -231,13 +260,12 @@ fn poll_body(p: &Poll) -> Markup {
 }
 
 /// What a refusal looks like as a page.
-fn refused(state: &AppState, e: ApiError) -> Response {
+fn refused(here: &Here, e: ApiError) -> Response {
     match e {
         ApiError::NotSignedIn => page(
-            state,
+            here,
             StatusCode::UNAUTHORIZED,
-            APP_NAME,
-            APP_NAME,
+            Doc::plain(APP_NAME),
             html! {
                 div.empty role="alert" {
                     p { (VILLAGERS_ONLY) }
@@ -245,27 +273,80 @@ fn refused(state: &AppState, e: ApiError) -> Response {
                 }
             },
         ),
-        ApiError::NotFound | ApiError::Invalid(_) => not_found(state),
+        ApiError::NotFound | ApiError::Invalid(_) => not_found(here),
         other => other.into_response(),
     }
 }
 
-fn not_found(state: &AppState) -> Response {
+fn not_found(here: &Here) -> Response {
     page(
-        state,
+        here,
         StatusCode::NOT_FOUND,
-        APP_NAME,
-        APP_NAME,
+        Doc::plain(APP_NAME),
         html! { div.empty role="alert" { p { (NOT_FOUND) } } },
     )
 }
 
+/// One request's view of the site: the state, and the absolute address of the site's root
+/// that shared links, their preview image and the QR code point to (the configured public
+/// address, or this request's host, HTTPS where the cookies are marked secure).
+pub struct Here {
+    state: AppState,
+    root: String,
+}
+
+impl axum::extract::FromRequestParts<AppState> for Here {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let root = match &state.config.public_url {
+            Some(u) => format!("{}/", u.trim_end_matches('/')),
+            None => {
+                let host = parts
+                    .headers
+                    .get(header::HOST)
+                    .and_then(|h| h.to_str().ok())
+                    .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
+                    .unwrap_or("localhost");
+                let scheme = if state.config.secure_cookies { "https" } else { "http" };
+                format!("{scheme}://{host}{}", state.config.base_path())
+            }
+        };
+        Ok(Here {
+            state: state.clone(),
+            root,
+        })
+    }
+}
+
+/// What a page is called and what a shared link to it says: `title` names the document (and
+/// the link in a chat), `heading` the bar, as the app's does; `description` is the line a
+/// chat shows under the title.
+struct Doc<'a> {
+    title: &'a str,
+    heading: &'a str,
+    description: String,
+}
+
+impl<'a> Doc<'a> {
+    fn plain(title: &'a str) -> Self {
+        Doc {
+            title,
+            heading: title,
+            description: SITE_DESCRIPTION.to_owned(),
+        }
+    }
+}
+
 /// A whole page: the app's stylesheet, a start-up check that marks a browser without
 /// WebAssembly (so the links into the app say what to do instead), the bar, the content
-/// and the tab bar, all plain links.
-/// `title` names the document (for a shared link), `heading` the bar, as the app's does.
-fn page(state: &AppState, status: StatusCode, title: &str, heading: &str, content: Markup) -> Response {
-    let shell = static_files::shell(state);
+/// in the page's one `<main>`, and the tab bar, all plain links. The head carries what a
+/// chat shows for a shared link (title, description, image: Open Graph, which WeChat and
+/// other messengers read).
+fn page(here: &Here, status: StatusCode, doc: Doc, content: Markup) -> Response {
+    let shell = static_files::shell(&here.state);
+    let title = format!("{} · {APP_NAME}", doc.title);
+    let heading = doc.heading;
     let html = html! {
         (DOCTYPE)
         html lang="zh-Hans" {
@@ -275,7 +356,14 @@ fn page(state: &AppState, status: StatusCode, title: &str, heading: &str, conten
                 meta name="viewport" content="width=device-width, initial-scale=1, viewport-fit=cover";
                 meta name="theme-color" content="#a61b17";
                 meta name="format-detection" content="telephone=no";
-                title { (title) " · " (APP_NAME) }
+                title { (title) }
+                meta name="description" content=(doc.description);
+                meta property="og:type" content="website";
+                meta property="og:site_name" content=(APP_NAME);
+                meta property="og:title" content=(title);
+                meta property="og:description" content=(doc.description);
+                meta property="og:image" content=(format!("{}share.png", here.root));
+                meta itemprop="image" content=(format!("{}share.png", here.root));
                 link rel="icon" href="icon.svg" type="image/svg+xml";
                 @if let Some(css) = &shell.stylesheet {
                     link rel="stylesheet" href=(css);
@@ -284,7 +372,7 @@ fn page(state: &AppState, status: StatusCode, title: &str, heading: &str, conten
             }
             body {
                 header.bar { h1 { (heading) } }
-                div.content { (content) }
+                main.content { (content) }
                 nav.tabs aria-label=(APP_NAME) {
                     a href="./" { (TAB_DISCLOSURES) }
                     a href="demands" { (TAB_DEMANDS) }
@@ -308,7 +396,7 @@ fn page(state: &AppState, status: StatusCode, title: &str, heading: &str, conten
 
 /// Large text as the app set it on this phone, and a mark on `<html>` where WebAssembly
 /// cannot run (the same test as the app's page), before anything is drawn.
-const START_UP: &str = "(function(){var d=document.documentElement;try{if(localStorage.getItem('sunlight.large')==='true')d.className+=' large'}catch(e){}var ok=false;try{ok=typeof WebAssembly==='object'&&WebAssembly.validate(new Uint8Array([0,97,115,109,1,0,0,0,1,7,1,96,1,111,2,127,127,3,2,1,0,10,8,1,6,0,65,0,65,0,11]))}catch(e){}if(!ok)d.className+=' nowasm'})();";
+const START_UP: &str = "(function(){var d=document.documentElement;try{if(localStorage.getItem('sunlight.large')==='1')d.className+=' large'}catch(e){}var ok=false;try{ok=typeof WebAssembly==='object'&&WebAssembly.validate(new Uint8Array([0,97,115,109,1,0,0,0,1,7,1,96,1,111,2,127,127,3,2,1,0,10,8,1,6,0,65,0,65,0,11]))}catch(e){}if(!ok)d.className+=' nowasm'})();";
 
 fn yuan(fen: i64) -> String {
     if fen < 0 {
@@ -353,7 +441,7 @@ fn year_body(y: &LedgerYear, code: &RegionCode) -> Markup {
         .map(|m| m.income_fen.max(m.expense_fen))
         .max()
         .unwrap_or(1)
-        .max(1) as f64;
+        .max(1);
     html! {
         div.yearbar {
             a.button.secondary href=(format!("ledger/{code}?year={}", y.year - 1)) aria-label=(PREV_YEAR) { "‹" }
@@ -365,17 +453,17 @@ fn year_body(y: &LedgerYear, code: &RegionCode) -> Markup {
         } @else {
             section.card {
                 h2 { (TREND) }
-                svg.chart viewBox="0 0 300 128" role="img" aria-label=(TREND) {
+                svg.chart viewBox="0 0 300 112" role="img" aria-label=(TREND) {
                     @for month in 1..=12u32 {
                         @let m = y.months.iter().find(|s| s.month.month == month);
-                        @let (inc, exp) = m.map(|m| (m.income_fen as f64, m.expense_fen as f64)).unwrap_or((0.0, 0.0));
-                        @let x = f64::from(month - 1) * 25.0 + 2.0;
-                        @let (hi, he) = (inc / max * 100.0, exp / max * 100.0);
-                        rect x=(x) y=(110.0 - hi) width="10" height=(hi) class="inc" {}
-                        rect x=(x + 11.0) y=(110.0 - he) width="10" height=(he) class="exp" {}
-                        text x=(x + 10.5) y="124" text-anchor="middle" { (month) }
+                        @let (inc, exp) = m.map(|m| (m.income_fen, m.expense_fen)).unwrap_or((0, 0));
+                        @let x = i64::from(month - 1) * 25 + 2;
+                        @let (hi, he) = (inc * 100 / max, exp * 100 / max);
+                        rect x=(x) y=(110 - hi) width="10" height=(hi) class="inc" {}
+                        rect x=(x + 11) y=(110 - he) width="10" height=(he) class="exp" {}
                     }
                 }
+                ol.axis aria-hidden="true" { @for month in 1..=12u32 { li { (month) } } }
                 p.legend { span.key.inc {} (INCOME) " " span.key.exp {} (EXPENSE) }
             }
             ul.months {
@@ -397,22 +485,9 @@ fn year_body(y: &LedgerYear, code: &RegionCode) -> Markup {
     }
 }
 
-/// The address the village's QR code points to: the configured public address, or this
-/// request's host (HTTPS where the cookies are marked secure).
-fn village_url(state: &AppState, headers: &axum::http::HeaderMap, code: &RegionCode) -> String {
-    let root = match &state.config.public_url {
-        Some(u) => format!("{}/", u.trim_end_matches('/')),
-        None => {
-            let host = headers
-                .get(header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .filter(|h| h.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c)))
-                .unwrap_or("localhost");
-            let scheme = if state.config.secure_cookies { "https" } else { "http" };
-            format!("{scheme}://{host}{}", state.config.base_path())
-        }
-    };
-    format!("{root}ledger/{code}")
+/// The address the village's QR code points to.
+fn village_url(here: &Here, code: &RegionCode) -> String {
+    format!("{}ledger/{code}", here.root)
 }
 
 /// A QR code as SVG: one square per dark module, four modules of quiet zone.
@@ -429,31 +504,31 @@ fn qr(text: &str) -> Option<String> {
     }
     let side = n + 8;
     Some(format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\" role=\"img\"><rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
+        "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {side} {side}\" shape-rendering=\"crispEdges\" role=\"img\" aria-label=\"{QR_LABEL}\"><rect width=\"{side}\" height=\"{side}\" fill=\"#fff\"/><path d=\"{path}\" fill=\"#000\"/></svg>"
     ))
 }
 
 /// The village whose poster is asked for, if it is one.
-async fn village(state: &AppState, code: &str) -> Result<(RegionCode, String), Response> {
-    let code = RegionCode::parse(code).map_err(|_| not_found(state))?;
+async fn village(here: &Here, code: &str) -> Result<(RegionCode, String), Response> {
+    let code = RegionCode::parse(code).map_err(|_| not_found(here))?;
     if code.level() != sunlight_api::RegionLevel::Village {
-        return Err(not_found(state));
+        return Err(not_found(here));
     }
-    match state.db.region(&code).await {
+    match here.state.db.region(&code).await {
         Ok(Some(r)) => Ok((code, r.name)),
-        Ok(None) => Err(not_found(state)),
+        Ok(None) => Err(not_found(here)),
         Err(e) => Err(ApiError::from(e).into_response()),
     }
 }
 
 /// `/poster/{village}/qr.svg`: the QR code of the village's page, to print at any size.
 /// Only the village's name and address are in it, so anyone may have it.
-async fn qr_svg(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(code): Path<String>) -> Response {
-    let (code, _) = match village(&state, &code).await {
+async fn qr_svg(here: Here, Path(code): Path<String>) -> Response {
+    let (code, _) = match village(&here, &code).await {
         Ok(v) => v,
         Err(res) => return res,
     };
-    match qr(&village_url(&state, &headers, &code)) {
+    match qr(&village_url(&here, &code)) {
         Some(svg) => ([(header::CONTENT_TYPE, "image/svg+xml")], svg).into_response(),
         None => ApiError::NotFound.into_response(),
     }
@@ -461,13 +536,13 @@ async fn qr_svg(State(state): State<AppState>, headers: axum::http::HeaderMap, P
 
 /// `/poster/{village}`: an A4 poster for the notice board (村务公开栏): the village's name,
 /// its QR code and address, and what a villager finds there. Print it from the browser.
-async fn poster(State(state): State<AppState>, headers: axum::http::HeaderMap, Path(code): Path<String>) -> Response {
-    let (code, name) = match village(&state, &code).await {
+async fn poster(here: Here, Path(code): Path<String>) -> Response {
+    let (code, name) = match village(&here, &code).await {
         Ok(v) => v,
         Err(res) => return res,
     };
-    let url = village_url(&state, &headers, &code);
-    let villagers_only = match state.db.disclosures_public(&code).await {
+    let url = village_url(&here, &code);
+    let villagers_only = match here.state.db.disclosures_public(&code).await {
         Ok(public) => !public,
         Err(e) => return ApiError::from(e).into_response(),
     };
@@ -485,13 +560,13 @@ async fn poster(State(state): State<AppState>, headers: axum::http::HeaderMap, P
         }
         p.no-print { button type="button" onclick="window.print()" { (PRINT) } }
     };
-    page(
-        &state,
-        StatusCode::OK,
-        &format!("{name} · {POSTER_TITLE}"),
-        &name,
-        content,
-    )
+    let title = format!("{name} · {POSTER_TITLE}");
+    let doc = Doc {
+        title: &title,
+        heading: &name,
+        description: POSTER_SCAN.to_owned(),
+    };
+    page(&here, StatusCode::OK, doc, content)
 }
 
 /// The poster fills an A4 sheet when printed; the bars and buttons are left off paper.
@@ -499,7 +574,7 @@ const POSTER_STYLE: &str = "@page{size:A4;margin:15mm}.poster{text-align:center}
 
 fn month_body(m: &LedgerMonth) -> Markup {
     let code = &m.village;
-    let max = m.categories.first().map(|c| c.expense_fen).unwrap_or(1).max(1) as f64;
+    let max = m.categories.first().map(|c| c.expense_fen).unwrap_or(1).max(1);
     let corrected = m
         .corrections
         .iter()
@@ -515,13 +590,13 @@ fn month_body(m: &LedgerMonth) -> Markup {
         @if !m.categories.is_empty() {
             section.card {
                 h2 { (BY_CATEGORY) }
-                svg.chart viewBox=(format!("0 0 300 {}", m.categories.len() * 30 + 4)) role="img" aria-label=(BY_CATEGORY) {
-                    @for (i, c) in m.categories.iter().enumerate() {
-                        @let y = i as f64 * 30.0;
-                        @let w = c.expense_fen as f64 / max * 140.0;
-                        text x="0" y=(y + 19.0) { (c.category) }
-                        rect x="80" y=(y + 6.0) width=(w.max(1.0)) height="18" class="exp" {}
-                        text x=(84.0 + w) y=(y + 19.0) class="amt" { (format_yuan(c.expense_fen)) }
+                ul.hbars {
+                    @for c in &m.categories {
+                        li {
+                            span { (c.category) }
+                            span.fill style=(format!("width:{}%", (c.expense_fen * 70 / max).max(1))) {}
+                            b { (yuan(c.expense_fen)) }
+                        }
                     }
                 }
             }

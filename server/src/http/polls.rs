@@ -46,11 +46,13 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(document))
 }
 
-/// Attaches a document (a plan, a drawing: photo or PDF) to a poll, for its voters to read.
+/// Attaches a document (a plan, a drawing: photo or PDF) to a poll, for its voters to read:
+/// only before the first vote, so that every voter saw the same documents (409 after).
 #[utoipa::path(post, path = "/api/polls/{id}/documents", tag = "polls", security(("sunlight_session" = [])),
     params(("id" = Uuid, Path)),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = sunlight_api::ledger::Attachment), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody),
         (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)))]
 async fn attach(
     State(state): State<AppState>,
@@ -318,6 +320,10 @@ pub(crate) async fn poll_for(state: &AppState, reader: &Reader, id: Uuid) -> Api
         voted,
         can_vote: st == PollState::Open && eligible && (!voted || poll.allow_change),
         results,
+        eligible: match st {
+            PollState::Upcoming => None,
+            _ => Some(state.db.poll_eligible_count(id).await?),
+        },
         documents: state
             .db
             .poll_documents(Some(id), None)

@@ -10,7 +10,7 @@ use base64::{Engine, engine::general_purpose::URL_SAFE_NO_PAD};
 use chrono::Duration;
 use sunlight_api::{
     ErrorBody, InviteCode, Mobile, Password, PersonName,
-    dto::{Me, Register, ResetPassword, SignIn},
+    dto::{Me, Register, ResetPassword, SessionState, SignIn},
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 
@@ -21,7 +21,7 @@ use super::{
 };
 use crate::{
     auth,
-    authz::Actor,
+    authz::{Actor, Reader},
     db::{
         accounts::{AccountError, NewUser},
         now,
@@ -30,7 +30,7 @@ use crate::{
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
-        .routes(routes!(sign_in, sign_out))
+        .routes(routes!(session, sign_in, sign_out))
         .routes(routes!(me))
         .routes(routes!(notice_password_resets))
         .routes(routes!(register))
@@ -179,6 +179,18 @@ async fn sign_out(State(state): State<AppState>, _actor: Actor, headers: HeaderM
     }
     let cookie = auth::clear_cookie(&state.config.base_path(), state.config.secure_cookies);
     Ok((StatusCode::NO_CONTENT, [(header::SET_COOKIE, cookie)]))
+}
+
+/// Who is signed in on this browser: the person, or nobody (200 either way).
+#[utoipa::path(get, path = "/api/session", tag = "session", security((), ("sunlight_session" = [])),
+    responses((status = 200, body = SessionState)))]
+async fn session(reader: Reader) -> Json<SessionState> {
+    Json(SessionState {
+        me: match reader {
+            Reader::Person(Actor(me)) => Some(me),
+            Reader::Anyone => None,
+        },
+    })
 }
 
 /// The signed-in person and every role they hold.

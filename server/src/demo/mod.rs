@@ -11,8 +11,11 @@ use sunlight_api::{
 
 use crate::{
     auth,
-    db::{Db, accounts::NewUser, households::NewHousehold},
+    db::{Db, accounts::NewUser, attachments::Owner, households::NewHousehold},
+    storage::{Staged, Storage},
 };
+
+mod pictures;
 
 pub const DEMO_PASSWORD: &str = "Sunlight2026";
 
@@ -59,7 +62,7 @@ pub const ACCOUNTS: &[(&str, &str, Role, &str, Option<&str>)] = &[
     ("13800000009", "刘管理", Role::Admin, "359900000000", None),
 ];
 
-pub async fn load(db: &Db) -> anyhow::Result<()> {
+pub async fn load(db: &Db, storage: &Storage) -> anyhow::Result<()> {
     for (code, name) in REGIONS {
         db.upsert_region(&RegionCode::parse(code)?, name)
             .await
@@ -108,8 +111,8 @@ pub async fn load(db: &Db) -> anyhow::Result<()> {
         };
         db.grant(user, *role, &region, household).await?;
     }
-    demo_ledgers(db).await?;
-    demo_poll(db).await?;
+    demo_ledgers(db, storage).await?;
+    demo_poll(db, storage).await?;
     tracing::info!("demo data loaded");
     Ok(())
 }
@@ -152,7 +155,14 @@ const REVIEWERS: &[(&str, &str, &str)] = &[
 
 /// Twelve published months for every demo village, ending with last month, so that the
 /// disclosures have something real-looking to show. This month stays open for entry.
-async fn demo_ledgers(db: &Db) -> anyhow::Result<()> {
+/// A demo picture through the upload pipeline, its files staged to be published with its row.
+async fn picture(storage: &Storage, bytes: Vec<u8>) -> anyhow::Result<(sunlight_api::ledger::Attachment, Staged)> {
+    crate::http::files::stage_upload(storage, bytes.into())
+        .await
+        .map_err(|e| anyhow::anyhow!("demo picture: {e}"))
+}
+
+async fn demo_ledgers(db: &Db, storage: &Storage) -> anyhow::Result<()> {
     use chrono::{Datelike, TimeZone};
     use sunlight_api::ledger::Kind;
 
@@ -309,18 +319,40 @@ async fn demo_ledgers(db: &Db) -> anyhow::Result<()> {
                 // Last month's review, on the first days of this month, has just happened:
                 // never a seal dated in the future.
                 .min(chrono::Utc::now() - chrono::Duration::minutes(1));
-            db.insert_published_month(
-                &village,
-                month,
-                &lines,
-                crate::db::ledger::PastReview {
-                    accountant,
-                    reviewer,
-                    at: published,
-                    no_invoice_reason: "纸质发票存村委会档案，可预约查阅",
-                },
-            )
-            .await?;
+            let ids = db
+                .insert_published_month(
+                    &village,
+                    month,
+                    &lines,
+                    crate::db::ledger::PastReview {
+                        accountant,
+                        reviewer,
+                        at: published,
+                        no_invoice_reason: "纸质发票存村委会档案，可预约查阅",
+                    },
+                )
+                .await?;
+            // 上坪村's last three months carry the photos of their invoices, as a village
+            // running Sunlight would have them; older months were sealed with the paper
+            // invoices kept in the village office, and say so.
+            if *code == "359901101201" && back <= 3 {
+                for (n, (id, l)) in ids.iter().zip(&lines).enumerate() {
+                    if l.kind != Kind::Expense {
+                        continue;
+                    }
+                    let (a, staged) = picture(storage, pictures::invoice(back as usize + n)).await?;
+                    let publish = staged.clone();
+                    let saved = db
+                        .attach_archived_invoice(*id, &a, accountant, || async move {
+                            Ok(storage.publish(&publish).await?)
+                        })
+                        .await;
+                    if let Err(e) = saved {
+                        storage.discard(&staged).await;
+                        return Err(e);
+                    }
+                }
+            }
             if *code == "359901101201" && back == 3 {
                 demo_correction(db, &village, month, accountant, reviewer).await?;
             }
@@ -373,7 +405,7 @@ async fn demo_correction(
 }
 
 /// One open poll in 上坪村, one vote per household, that villagers may change.
-async fn demo_poll(db: &Db) -> anyhow::Result<()> {
+async fn demo_poll(db: &Db, storage: &Storage) -> anyhow::Result<()> {
     use crate::db::polls::PollSpec;
     use sunlight_api::poll::{Per, QuestionKind};
 
@@ -398,6 +430,22 @@ async fn demo_poll(db: &Db) -> anyhow::Result<()> {
             vec!["同意".into(), "不同意".into(), "弃权".into()],
         )],
     };
-    db.create_poll(&village, &spec, cadre).await?;
-    Ok(())
+    let poll = db.create_poll(&village, &spec, cadre).await?;
+    // The plan the question speaks of, attached before anyone votes.
+    let (a, staged) = picture(storage, pictures::lighting_plan()).await?;
+    let publish = staged.clone();
+    let saved = db
+        .insert_attachment(Owner::Poll(poll), &a, cadre, || async move { Ok(storage.publish(&publish).await?) })
+        .await;
+    match saved {
+        Ok(true) => Ok(()),
+        Ok(false) => {
+            storage.discard(&staged).await;
+            anyhow::bail!("the demo poll has votes before its plan")
+        }
+        Err(e) => {
+            storage.discard(&staged).await;
+            Err(e)
+        }
+    }
 }
