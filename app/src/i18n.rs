@@ -557,8 +557,14 @@ impl T {
                 "满 5 票后显示实时结果，之后每满 5 票更新一次；结束后公布准确结果。干部也一样。",
                 "Live results show from five ballots and then move every five ballots; exact results after closing. The same for staff.",
             ),
-            T::EligibleHouseholds => ("可以投票的农户（开始时已在本村登记）：", "Households that may vote (registered in the village when it opened): "),
-            T::EligiblePeople => ("可以投票的村民（开始时已在本村登记）：", "Villagers who may vote (registered in the village when it opened): "),
+            T::EligibleHouseholds => (
+                "可以投票的农户（开始时已在本村登记）：",
+                "Households that may vote (registered in the village when it opened): ",
+            ),
+            T::EligiblePeople => (
+                "可以投票的村民（开始时已在本村登记）：",
+                "Villagers who may vote (registered in the village when it opened): ",
+            ),
             T::TooFewForLive => (
                 "可以投票的不到 5 个，所以不会显示实时结果，投票结束后公布结果。",
                 "Fewer than five may vote, so there are no live results: results are shown when the poll closes.",

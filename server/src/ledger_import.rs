@@ -43,16 +43,7 @@ const EXAMPLES: [[&str; 8]; 2] = [
         "INV-20261103",
         "打印纸",
     ],
-    [
-        "",
-        "收入",
-        "2500",
-        "租赁收入",
-        "陈国强",
-        "是",
-        "",
-        "鱼塘承包费",
-    ],
+    ["", "收入", "2500", "租赁收入", "陈国强", "是", "", "鱼塘承包费"],
 ];
 
 /// The downloadable template, an XLSX workbook as Excel on a village office's computer
@@ -60,8 +51,15 @@ const EXAMPLES: [[&str; 8]; 2] = [
 /// examples are dated in `month` and not after `today` (the 1st, and the 20th or today or
 /// the month's last day, whichever is first), so the template imports as it is.
 pub fn template_xlsx(month: Month, today: Date) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    let last = if month.contains(&today) { today } else { month.last_day() };
-    let second = Date { day: last.day.min(20), ..last };
+    let last = if month.contains(&today) {
+        today
+    } else {
+        month.last_day()
+    };
+    let second = Date {
+        day: last.day.min(20),
+        ..last
+    };
     let dates = [Date { day: 1, ..last }.to_string(), second.to_string()];
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
@@ -337,12 +335,30 @@ mod tests {
     #[test]
     fn the_template_reads_back() {
         let month = Month { year: 2026, month: 2 };
-        let today = Date { year: 2026, month: 2, day: 9 };
+        let today = Date {
+            year: 2026,
+            month: 2,
+            day: 9,
+        };
         let rows = read(&template_xlsx(month, today).unwrap()).unwrap();
         assert_eq!(rows.len(), 2);
         // Dated in the month asked for, not after today.
-        assert_eq!((rows[0].input.date.as_str(), rows[1].input.date.as_str()), ("2026-02-01", "2026-02-09"));
-        let rows = read(&template_xlsx(month, Date { year: 2026, month: 5, day: 1 }).unwrap()).unwrap();
+        assert_eq!(
+            (rows[0].input.date.as_str(), rows[1].input.date.as_str()),
+            ("2026-02-01", "2026-02-09")
+        );
+        let rows = read(
+            &template_xlsx(
+                month,
+                Date {
+                    year: 2026,
+                    month: 5,
+                    day: 1,
+                },
+            )
+            .unwrap(),
+        )
+        .unwrap();
         assert_eq!(rows[1].input.date, "2026-02-20");
         assert_eq!(rows[0].input.amount, "456.70");
         assert_eq!(rows[1].input.kind, Kind::Income);

@@ -364,7 +364,10 @@ db_test!(a_poll_carries_its_plan_for_voters_to_read, |app| {
         .unwrap();
     expect_error(res, 404, "not_found").await;
     // Once someone has voted, the documents stay as the voters saw them.
-    assert_eq!(cast(&app, &v, &poll, &ballot(&poll, 0, &[0])).await.status(), StatusCode::CREATED);
+    assert_eq!(
+        cast(&app, &v, &poll, &ballot(&poll, 0, &[0])).await.status(),
+        StatusCode::CREATED
+    );
     let res = c
         .client
         .post(app.url(&format!("api/polls/{}/documents", poll.id)))

@@ -146,7 +146,13 @@ impl Db {
     /// The demo's history only (never reachable from the API): the invoice photo of a line
     /// sealed in the past, stored as it would have been before the seal, so the line no
     /// longer carries the reason it was sealed without one.
-    pub async fn attach_archived_invoice<F, Fut>(&self, line: Uuid, a: &Attachment, by: Uuid, store: F) -> anyhow::Result<()>
+    pub async fn attach_archived_invoice<F, Fut>(
+        &self,
+        line: Uuid,
+        a: &Attachment,
+        by: Uuid,
+        store: F,
+    ) -> anyhow::Result<()>
     where
         F: FnOnce() -> Fut,
         Fut: Future<Output = anyhow::Result<()>>,

@@ -342,8 +342,8 @@ async fn demo_ledgers(db: &Db, storage: &Storage) -> anyhow::Result<()> {
                     }
                     let (a, staged) = picture(storage, pictures::invoice(back as usize + n)).await?;
                     let publish = staged.clone();
-                    let saved = db
-                        .attach_archived_invoice(*id, &a, accountant, || async move {
+                    let saved =
+                        db.attach_archived_invoice(*id, &a, accountant, || async move {
                             Ok(storage.publish(&publish).await?)
                         })
                         .await;
@@ -435,7 +435,9 @@ async fn demo_poll(db: &Db, storage: &Storage) -> anyhow::Result<()> {
     let (a, staged) = picture(storage, pictures::lighting_plan()).await?;
     let publish = staged.clone();
     let saved = db
-        .insert_attachment(Owner::Poll(poll), &a, cadre, || async move { Ok(storage.publish(&publish).await?) })
+        .insert_attachment(Owner::Poll(poll), &a, cadre, || async move {
+            Ok(storage.publish(&publish).await?)
+        })
         .await;
     match saved {
         Ok(true) => Ok(()),

@@ -51,7 +51,8 @@ fn widths(seed: u64) -> impl FnMut(u32, u32) -> u32 {
 
 fn png(img: &RgbImage) -> Vec<u8> {
     let mut out = std::io::Cursor::new(Vec::new());
-    img.write_to(&mut out, image::ImageFormat::Png).expect("a PNG in memory");
+    img.write_to(&mut out, image::ImageFormat::Png)
+        .expect("a PNG in memory");
     out.into_inner()
 }
 
@@ -69,7 +70,12 @@ fn draw_invoice(seed: u64) -> Vec<u8> {
     let mut w = widths(seed);
     let mut img = RgbImage::from_pixel(1000, 640, PAPER);
     // Border, title and the supervising seal above it.
-    for (x0, y0, x1, y1) in [(30, 30, 970, 34), (30, 606, 970, 610), (30, 30, 34, 610), (966, 30, 970, 610)] {
+    for (x0, y0, x1, y1) in [
+        (30, 30, 970, 34),
+        (30, 606, 970, 610),
+        (30, 30, 34, 610),
+        (966, 30, 970, 610),
+    ] {
         rect(&mut img, x0, y0, x1, y1, RULE);
     }
     ring(&mut img, 500.0, 90.0, 95.0, 50.0, 6.0, STAMP);
@@ -133,7 +139,10 @@ mod tests {
     #[test]
     fn the_pictures_pass_the_upload_pipeline() {
         for bytes in [invoice(0), invoice(1), lighting_plan()] {
-            assert!(matches!(crate::uploads::process(bytes), Ok(crate::uploads::Processed::Image { .. })));
+            assert!(matches!(
+                crate::uploads::process(bytes),
+                Ok(crate::uploads::Processed::Image { .. })
+            ));
         }
         assert_ne!(invoice(0), invoice(1));
     }

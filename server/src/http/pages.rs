@@ -125,12 +125,7 @@ struct PageQuery {
 }
 
 /// `/ledger/{village}`: a village's year of published accounts.
-async fn year_page(
-    here: Here,
-    reader: Reader,
-    Path(code): Path<String>,
-    Query(q): Query<PageQuery>,
-) -> Response {
+async fn year_page(here: Here, reader: Reader, Path(code): Path<String>, Query(q): Query<PageQuery>) -> Response {
     if q.app.is_some() {
         return static_files::villagers_page(&here.state);
     }
@@ -178,19 +173,23 @@ async fn month_page(
                 ),
                 _ => MONTH_NOT_PUBLISHED.to_owned(),
             };
-            page(&here, StatusCode::OK, Doc { title: &title, heading: &heading, description }, month_body(&m))
+            page(
+                &here,
+                StatusCode::OK,
+                Doc {
+                    title: &title,
+                    heading: &heading,
+                    description,
+                },
+                month_body(&m),
+            )
         }
         Err(e) => refused(&here, e),
     }
 }
 
 /// `/polls/{id}`: a poll and, where its rules allow, its results.
-async fn poll_page(
-    here: Here,
-    reader: Reader,
-    Path(id): Path<String>,
-    Query(q): Query<PageQuery>,
-) -> Response {
+async fn poll_page(here: Here, reader: Reader, Path(id): Path<String>, Query(q): Query<PageQuery>) -> Response {
     if q.app.is_some() {
         return static_files::villagers_page(&here.state);
     }
@@ -200,7 +199,16 @@ async fn poll_page(
     match super::polls::poll_for(&here.state, &reader, id).await {
         Ok(p) => {
             let description = format!("{TAB_POLLS} · {CLOSES} {}", p.closes_at.china_string());
-            page(&here, StatusCode::OK, Doc { title: &p.title, heading: TAB_POLLS, description }, poll_body(&p))
+            page(
+                &here,
+                StatusCode::OK,
+                Doc {
+                    title: &p.title,
+                    heading: TAB_POLLS,
+                    description,
+                },
+                poll_body(&p),
+            )
         }
         Err(e) => refused(&here, e),
     }
@@ -298,7 +306,10 @@ pub struct Here {
 impl axum::extract::FromRequestParts<AppState> for Here {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut axum::http::request::Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
         let root = match &state.config.public_url {
             Some(u) => format!("{}/", u.trim_end_matches('/')),
             None => {
