@@ -946,3 +946,28 @@ db_test!(
         assert_eq!(staff.corrections.iter().map(|c| c.seq).collect::<Vec<_>>(), vec![1, 2]);
     }
 );
+
+db_test!(the_demo_carries_invoice_photos_and_no_seal_dated_in_the_future, |app| {
+    app.demo().await;
+    // Last month in China, which the demo published "on the first days of this month".
+    let china = chrono::Utc::now() + chrono::Duration::hours(8);
+    let (y, m) = (china.format("%Y").to_string(), china.format("%m").to_string());
+    let (y, m): (i32, u32) = (y.parse().unwrap(), m.parse().unwrap());
+    let last = if m == 1 { format!("{}-12", y - 1) } else { format!("{y}-{:02}", m - 1) };
+    let month: LedgerMonth = json(app.get(&format!("api/regions/{VILLAGE}/ledger/{last}")).await).await;
+    assert_eq!(month.status, Some(MonthStatus::Published));
+    let now_ms = chrono::Utc::now().timestamp_millis();
+    for l in &month.lines {
+        let seal = l.seal.as_ref().expect("every demo line is sealed");
+        assert!(seal.at.0 <= now_ms, "a seal dated in the future: {}", seal.at.0);
+        if l.kind == sunlight_api::ledger::Kind::Expense {
+            assert_eq!(l.attachments.len(), 1, "an invoice photo on {}", l.counterparty);
+            assert!(!l.lacks_invoice() && l.no_invoice_reason.is_none());
+        }
+    }
+    // The photo is served as the upload pipeline made it, to anyone where the county is public.
+    let photo = month.lines.iter().flat_map(|l| &l.attachments).next().expect("a photo");
+    let res = app.get(&format!("api/files/{}/thumb", photo.id)).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "image/jpeg");
+});

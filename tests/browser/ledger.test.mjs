@@ -136,6 +136,8 @@ test('a line goes from the accountant through the township seal to the villager'
   const seen = villager.locator('li.line', { hasText: '云溪文具店' });
   await seen.waitFor();
   assert.match(await seen.locator('.stamp').innerText(), /桃源镇\s*已审核/);
+  // The seal's words are body-sized, not small print.
+  assert.ok(parseFloat(await seen.locator('.stamp').evaluate((e) => getComputedStyle(e).fontSize)) >= 18);
   assert.match(await seen.innerText(), /黄审核/);
   await seen.locator('img').waitFor();
   assert.equal(await seen.locator('img').getAttribute('loading'), 'lazy');
