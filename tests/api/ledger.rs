@@ -953,7 +953,11 @@ db_test!(the_demo_carries_invoice_photos_and_no_seal_dated_in_the_future, |app| 
     let china = chrono::Utc::now() + chrono::Duration::hours(8);
     let (y, m) = (china.format("%Y").to_string(), china.format("%m").to_string());
     let (y, m): (i32, u32) = (y.parse().unwrap(), m.parse().unwrap());
-    let last = if m == 1 { format!("{}-12", y - 1) } else { format!("{y}-{:02}", m - 1) };
+    let last = if m == 1 {
+        format!("{}-12", y - 1)
+    } else {
+        format!("{y}-{:02}", m - 1)
+    };
     let month: LedgerMonth = json(app.get(&format!("api/regions/{VILLAGE}/ledger/{last}")).await).await;
     assert_eq!(month.status, Some(MonthStatus::Published));
     let now_ms = chrono::Utc::now().timestamp_millis();

@@ -141,7 +141,7 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/api/polls/{id}/results.csv", IN_VILLAGE, HOUSEHOLD_MANAGERS, 200),
     ep("GET", "/api/polls/{id}/results.xlsx", IN_VILLAGE, HOUSEHOLD_MANAGERS, 200),
     ep("POST", "/api/polls/{id}/documents", IN_VILLAGE, HOUSEHOLD_MANAGERS, 201),
-    ep("GET", "/api/poll-documents/{id}/{variant}", IN_VILLAGE, ALL, 200),
+    ep("GET", "/api/poll-documents/{id}/{variant}", Target::PublicInVillage, ALL, 200),
     // Filing and following up need no account and answer everyone alike: a signed-in
     // cadre without the receipt code gets exactly what a stranger gets.
     ep("GET", "/api/report-places", Target::Public(200), ALL, 200),

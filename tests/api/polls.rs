@@ -354,15 +354,22 @@ db_test!(a_poll_carries_its_plan_for_voters_to_read, |app| {
             .starts_with("attachment")
     );
     assert_eq!(got.bytes().await.unwrap().to_vec(), pdf);
+    // The demo county keeps disclosures public: anyone reads the plan, as the poll itself.
+    let doc_url = app.url(&format!("api/poll-documents/{}/pdf", seen.documents[0].id));
     let stranger = app.account("13700000032", Role::Villager, "359902101201", None).await;
-    let res = app
-        .session_for(stranger)
-        .await
-        .get(app.url(&format!("api/poll-documents/{}/pdf", seen.documents[0].id)))
-        .send()
+    let stranger = app.session_for(stranger).await;
+    assert_eq!(stranger.get(&doc_url).send().await.unwrap().status(), StatusCode::OK);
+    assert_eq!(reqwest::get(&doc_url).await.unwrap().status(), StatusCode::OK);
+    // Where the county keeps them to its villagers, a person of another county learns
+    // nothing of it, and nobody signed in is asked to sign in; the staff's original stays theirs.
+    app.db
+        .set_villagers_only(&sunlight_api::RegionCode::parse("359901000000").unwrap(), true)
         .await
         .unwrap();
-    expect_error(res, 404, "not_found").await;
+    expect_error(stranger.get(&doc_url).send().await.unwrap(), 404, "not_found").await;
+    expect_error(reqwest::get(&doc_url).await.unwrap(), 401, "not_signed_in").await;
+    let original = app.url(&format!("api/poll-documents/{}/original", seen.documents[0].id));
+    expect_error(v.get(&original).send().await.unwrap(), 403, "forbidden").await;
     // Once someone has voted, the documents stay as the voters saw them.
     assert_eq!(
         cast(&app, &v, &poll, &ballot(&poll, 0, &[0])).await.status(),

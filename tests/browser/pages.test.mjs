@@ -139,6 +139,13 @@ test('anyone reads a village poll as a page, with JavaScript off, and is sent to
   const text = await page.locator('.content').innerText();
   assert.match(text, /每户一票|每人一票/);
   assert.match(text, /结果|参与/);
+  assert.match(text, /可以投票的农户（开始时已在本村登记）：\d+/);
+  // Its plan is shown to anyone who may read the poll, signed in or not.
+  const img = page.locator('.thumbs img');
+  await img.waitFor();
+  const plan = await page.request.get(await img.evaluate((e) => e.src));
+  assert.equal(plan.status(), 200);
+  assert.equal(plan.headers()['content-type'], 'image/jpeg');
   await page.getByRole('link', { name: '投票' }).first().waitFor();
   await shot(page, 'page-poll-no-js');
 });

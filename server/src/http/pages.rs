@@ -83,6 +83,7 @@ pub mod words {
     pub const ELIGIBLE_HOUSEHOLDS: &str = "可以投票的农户（开始时已在本村登记）：";
     pub const ELIGIBLE_PEOPLE: &str = "可以投票的村民（开始时已在本村登记）：";
     pub const TOO_FEW_FOR_LIVE: &str = "可以投票的不到 5 个，所以不会显示实时结果，投票结束后公布结果。";
+    pub const POLL_DOCUMENT: &str = "附件：方案资料";
     pub const LIVE_RESULTS_NOTE: &str = "实时结果：每满 5 票更新一次，以免看出某一票投了什么；结束后公布准确结果。";
 }
 use words::*;
@@ -229,6 +230,24 @@ fn poll_body(p: &Poll) -> Markup {
         p.muted { (per) " · " (OPENS) " " (p.opens_at.china_string()) " · " (CLOSES) " " (p.closes_at.china_string()) }
         @if let Some(n) = p.eligible {
             p { (if p.per == Per::Household { ELIGIBLE_HOUSEHOLDS } else { ELIGIBLE_PEOPLE }) b { (n) } }
+        }
+        @if !p.documents.is_empty() {
+            div.thumbs {
+                @for d in &p.documents {
+                    @match d.kind {
+                        AttachmentKind::Image => {
+                            @let (w, h) = (d.width.unwrap_or(4), d.height.unwrap_or(3));
+                            a.thumb href=(format!("api/poll-documents/{}/screen", d.id)) aria-label=(POLL_DOCUMENT) {
+                                img src=(format!("api/poll-documents/{}/thumb", d.id)) loading="lazy" width="96"
+                                    height=((96 * h / w.max(1)).clamp(48, 160)) alt=(POLL_DOCUMENT);
+                            }
+                        }
+                        AttachmentKind::Pdf => {
+                            a.button.secondary href=(format!("api/poll-documents/{}/pdf", d.id)) download { (POLL_DOCUMENT) " (PDF)" }
+                        }
+                    }
+                }
+            }
         }
         @match &p.results {
             None if p.live_results && p.eligible.is_some_and(|n| n < 5) => div.empty { p { (TOO_FEW_FOR_LIVE) } },

@@ -24,7 +24,7 @@ use super::{
     extract::{ApiJson, ApiPath},
 };
 use crate::{
-    authz::{Action, Actor, Reader, authorize, authorize_reader, permits, villager_grant},
+    authz::{Action, Actor, Reader, authorize, authorize_reader, permits, permits_reader, villager_grant},
     db::{
         now,
         polls::{Answer, BallotLayout, LIVE_BATCH, PollRow, PollSpec, TEXT_MAX_CHARS, TOKEN_HASH_LEN, VoteError},
@@ -69,13 +69,14 @@ async fn attach(
     Ok((StatusCode::CREATED, Json(attachment)))
 }
 
-/// A poll document for whoever may see the poll (`original` for its staff only).
-#[utoipa::path(get, path = "/api/poll-documents/{id}/{variant}", tag = "polls", security(("sunlight_session" = [])),
+/// A poll document for whoever may read the poll: its villages, and anyone where its
+/// county keeps disclosures public, as the poll itself (`original` for its staff only).
+#[utoipa::path(get, path = "/api/poll-documents/{id}/{variant}", tag = "polls", security((), ("sunlight_session" = [])),
     params(("id" = Uuid, Path), ("variant" = String, Path, description = "thumb, screen, original or pdf")),
     responses((status = 200, content_type = "image/jpeg"), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
 async fn document(
     State(state): State<AppState>,
-    actor: Actor,
+    reader: Reader,
     ApiPath((id, variant)): ApiPath<(Uuid, String)>,
 ) -> ApiResult<axum::response::Response> {
     let (poll_id, attachment) = state
@@ -84,10 +85,10 @@ async fn document(
         .await?
         .pop()
         .ok_or(ApiError::NotFound)?;
-    let (poll, _) = visible(&state, &actor, poll_id).await?;
+    let (poll, _) = readable(&state, &reader, poll_id).await?;
     let region = RegionCode::parse(&poll.region_code).map_err(|e| anyhow::anyhow!("stored region: {e}"))?;
-    if variant == "original" {
-        authorize(&actor, Action::ManagePolls, &region)?;
+    if variant == "original" && !permits_reader(&reader, Action::ManagePolls, &region) {
+        return Err(ApiError::Forbidden);
     }
     super::files::serve_stored(&state, &attachment, &variant).await
 }
