@@ -104,6 +104,45 @@ impl Date {
             month: self.month,
         }
     }
+
+    /// The day after.
+    pub fn next(self) -> Date {
+        if self.day < days_in(self.year, self.month) {
+            Date {
+                day: self.day + 1,
+                ..self
+            }
+        } else if self.month < 12 {
+            Date {
+                month: self.month + 1,
+                day: 1,
+                ..self
+            }
+        } else {
+            Date {
+                year: self.year + 1,
+                month: 1,
+                day: 1,
+            }
+        }
+    }
+
+    /// Days since 1970-01-01 (negative before), by the proleptic Gregorian calendar.
+    fn days_since_epoch(self) -> i64 {
+        let y = i64::from(self.year) - i64::from(self.month <= 2);
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let m = i64::from(self.month);
+        let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(self.day) - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        era * 146_097 + doe - 719_468
+    }
+
+    /// Saturday or Sunday.
+    pub fn is_weekend(self) -> bool {
+        // 1970-01-01 was a Thursday: day 0 is weekday 3 counting from Monday = 0.
+        matches!((self.days_since_epoch() + 3).rem_euclid(7), 5 | 6)
+    }
 }
 
 impl std::fmt::Display for Month {

@@ -16,6 +16,7 @@ pub mod report;
 pub mod role;
 pub mod text;
 pub mod time;
+pub mod workdays;
 
 pub use error::{ErrorBody, ErrorCode};
 pub use fields::{InviteCode, Mobile, Password, PersonName};
