@@ -222,3 +222,48 @@ db_test!(every_village_has_a_poster_with_its_qr_code, |app| {
     let (_, _, body) = text(anyone.get(app.url(&format!("ledger/{VILLAGE}"))).send().await.unwrap()).await;
     assert!(body.contains(&format!("poster/{VILLAGE}\"")));
 });
+
+db_test!(a_stale_session_reads_public_pages_as_anyone_and_nothing_more, |app| {
+    app.demo().await;
+    // A phone keeps the cookie of a session the server has since deleted (signed out on
+    // another tab, or reset): it reads what anyone reads, and is no one in particular.
+    let res = app
+        .post(
+            "api/session",
+            &json!({"mobile": "13800000001", "password": sunlight_server::demo::DEMO_PASSWORD}),
+        )
+        .await;
+    let cookie = res.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    assert_eq!(app.delete("api/session").await.status(), StatusCode::NO_CONTENT);
+    let stale = reqwest::Client::new();
+    let get = |path: String| stale.get(app.url(&path)).header("cookie", &cookie).send();
+    for path in [
+        format!("ledger/{VILLAGE}"),
+        format!("api/regions/{VILLAGE}/ledger?year=2026"),
+    ] {
+        assert_eq!(get(path.clone()).await.unwrap().status(), StatusCode::OK, "{path}");
+    }
+    let state: sunlight_api::dto::SessionState = json(get("api/session".into()).await.unwrap()).await;
+    assert_eq!(state.me, None);
+    expect_error(get("api/me".into()).await.unwrap(), 401, "not_signed_in").await;
+    // Where the county keeps its pages to its villagers, the same cookie is asked to sign in.
+    app.db
+        .set_villagers_only(&sunlight_api::RegionCode::parse(COUNTY).unwrap(), true)
+        .await
+        .unwrap();
+    let (status, _, body) = text(get(format!("ledger/{VILLAGE}")).await.unwrap()).await;
+    assert_eq!(status, 401);
+    assert!(body.contains("请先登录"), "{body}");
+    expect_error(
+        get(format!("api/regions/{VILLAGE}/ledger?year=2026")).await.unwrap(),
+        401,
+        "not_signed_in",
+    )
+    .await;
+});
