@@ -51,13 +51,7 @@ db_test!(logout_kills_the_session_on_the_server, |app| {
             &json!({"mobile": "13800000001", "password": DEMO_PASSWORD}),
         )
         .await;
-    let cookie = res.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = session_cookie(&res);
     let other = reqwest::Client::new();
     let me = other
         .get(app.url("api/me"))

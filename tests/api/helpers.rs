@@ -88,6 +88,13 @@ async fn fresh_postgres(url: &str) -> String {
     with_database(url, &name)
 }
 
+/// The session cookie a sign-in response sets, as a `Cookie` header value (`name=token`),
+/// for replaying it from another client.
+pub fn session_cookie(res: &Response) -> String {
+    let set = res.headers()["set-cookie"].to_str().expect("an ASCII cookie");
+    set.split(';').next().expect("a cookie").to_owned()
+}
+
 pub fn client() -> Client {
     Client::builder().cookie_store(true).build().expect("client")
 }

@@ -233,13 +233,7 @@ db_test!(a_stale_session_reads_public_pages_as_anyone_and_nothing_more, |app| {
             &json!({"mobile": "13800000001", "password": sunlight_server::demo::DEMO_PASSWORD}),
         )
         .await;
-    let cookie = res.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .split(';')
-        .next()
-        .unwrap()
-        .to_owned();
+    let cookie = session_cookie(&res);
     assert_eq!(app.delete("api/session").await.status(), StatusCode::NO_CONTENT);
     let stale = reqwest::Client::new();
     let get = |path: String| stale.get(app.url(&path)).header("cookie", &cookie).send();

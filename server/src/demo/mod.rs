@@ -432,22 +432,8 @@ async fn demo_poll(db: &Db, storage: &Storage) -> anyhow::Result<()> {
     };
     let poll = db.create_poll(&village, &spec, cadre).await?;
     // The plan the question speaks of, attached before anyone votes.
-    let (a, staged) = picture(storage, pictures::lighting_plan()).await?;
-    let publish = staged.clone();
-    let saved = db
-        .insert_attachment(Owner::Poll(poll), &a, cadre, || async move {
-            Ok(storage.publish(&publish).await?)
-        })
-        .await;
-    match saved {
-        Ok(true) => Ok(()),
-        Ok(false) => {
-            storage.discard(&staged).await;
-            anyhow::bail!("the demo poll has votes before its plan")
-        }
-        Err(e) => {
-            storage.discard(&staged).await;
-            Err(e)
-        }
-    }
+    crate::http::files::store_upload(db, storage, pictures::lighting_plan().into(), Owner::Poll(poll), cadre)
+        .await
+        .map_err(|e| anyhow::anyhow!("demo poll plan: {e}"))?;
+    Ok(())
 }

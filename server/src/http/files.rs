@@ -23,7 +23,7 @@ use super::{
 };
 use crate::{
     authz::{Action, Actor, Reader, authorize_reader, permits_reader},
-    db::attachments::Owner,
+    db::{Db, attachments::Owner},
     storage::{Staged, Storage},
     uploads::{self, Processed},
 };
@@ -51,18 +51,22 @@ async fn upload(
 ) -> ApiResult<(StatusCode, Json<Attachment>)> {
     editable(&state, &actor, line).await?;
     let body = super::extract::body_bytes(body)?;
-    let attachment = store_upload(&state, body, Owner::Line(line), actor.0.id).await?;
+    let attachment = store_upload(&state.db, &state.storage, body, Owner::Line(line), actor.0.id).await?;
     Ok((StatusCode::CREATED, Json(attachment)))
 }
 
 /// Runs an upload through the pipeline and stores it for `owner`: the files are staged,
 /// moved into place inside the row's transaction, and thrown away if it does not commit.
-pub(super) async fn store_upload(state: &AppState, body: Bytes, owner: Owner, by: Uuid) -> ApiResult<Attachment> {
-    let (attachment, staged) = stage_upload(&state.storage, body).await?;
-    let storage = state.storage.clone();
+pub(crate) async fn store_upload(
+    db: &Db,
+    storage: &Storage,
+    body: Bytes,
+    owner: Owner,
+    by: Uuid,
+) -> ApiResult<Attachment> {
+    let (attachment, staged) = stage_upload(storage, body).await?;
     let publish = staged.clone();
-    let saved = state
-        .db
+    let saved = db
         .insert_attachment(owner, &attachment, by, || async move {
             Ok(storage.publish(&publish).await?)
         })
@@ -70,14 +74,14 @@ pub(super) async fn store_upload(state: &AppState, body: Bytes, owner: Owner, by
     match saved {
         Ok(true) => Ok(attachment),
         Ok(false) => {
-            state.storage.discard(&staged).await;
+            storage.discard(&staged).await;
             Err(match owner {
                 Owner::Poll(_) => ApiError::PollHasVotes,
                 Owner::Line(_) => ApiError::LedgerLocked,
             })
         }
         Err(e) => {
-            state.storage.discard(&staged).await;
+            storage.discard(&staged).await;
             Err(e.into())
         }
     }

@@ -22,7 +22,7 @@ use serde::Deserialize;
 use sunlight_api::{
     RegionCode,
     date::Month,
-    ledger::{AttachmentKind, Kind, LedgerMonth, LedgerYear, Line, LineStatus, MonthStatus},
+    ledger::{Attachment, AttachmentKind, Kind, LedgerMonth, LedgerYear, Line, LineStatus, MonthStatus},
     money::format_yuan,
     poll::{Per, Poll, PollState, QuestionKind},
 };
@@ -231,24 +231,7 @@ fn poll_body(p: &Poll) -> Markup {
         @if let Some(n) = p.eligible {
             p { (if p.per == Per::Household { ELIGIBLE_HOUSEHOLDS } else { ELIGIBLE_PEOPLE }) b { (n) } }
         }
-        @if !p.documents.is_empty() {
-            div.thumbs {
-                @for d in &p.documents {
-                    @match d.kind {
-                        AttachmentKind::Image => {
-                            @let (w, h) = (d.width.unwrap_or(4), d.height.unwrap_or(3));
-                            a.thumb href=(format!("api/poll-documents/{}/screen", d.id)) aria-label=(POLL_DOCUMENT) {
-                                img src=(format!("api/poll-documents/{}/thumb", d.id)) loading="lazy" width="96"
-                                    height=((96 * h / w.max(1)).clamp(48, 160)) alt=(POLL_DOCUMENT);
-                            }
-                        }
-                        AttachmentKind::Pdf => {
-                            a.button.secondary href=(format!("api/poll-documents/{}/pdf", d.id)) download { (POLL_DOCUMENT) " (PDF)" }
-                        }
-                    }
-                }
-            }
-        }
+        (thumbs(&p.documents, "api/poll-documents", POLL_DOCUMENT, &format!("{POLL_DOCUMENT} (PDF)")))
         @match &p.results {
             None if p.live_results && p.eligible.is_some_and(|n| n < 5) => div.empty { p { (TOO_FEW_FOR_LIVE) } },
             None => div.empty { p { (if p.live_results { RESULTS_HIDDEN_LIVE } else { RESULTS_HIDDEN }) } },
@@ -659,6 +642,31 @@ fn month_body(m: &LedgerMonth) -> Markup {
 }
 
 /// One line, as the app's `LineItem` shows it to a reader.
+/// A line's invoice photos or a poll's documents: photos as thumbnails opening the screen
+/// copy, PDFs as downloads; `base` is where their files are served.
+fn thumbs(files: &[Attachment], base: &str, label: &str, pdf_label: &str) -> Markup {
+    html! {
+        @if !files.is_empty() {
+            div.thumbs {
+                @for a in files {
+                    @match a.kind {
+                        AttachmentKind::Image => {
+                            @let (w, h) = (a.width.unwrap_or(4), a.height.unwrap_or(3));
+                            a.thumb href=(format!("{base}/{}/screen", a.id)) aria-label=(label) {
+                                img src=(format!("{base}/{}/thumb", a.id)) loading="lazy" width="96"
+                                    height=((96 * h / w.max(1)).clamp(48, 160)) alt=(label);
+                            }
+                        }
+                        AttachmentKind::Pdf => {
+                            a.button.secondary href=(format!("{base}/{}/pdf", a.id)) download { (pdf_label) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn line(l: &Line) -> Markup {
     let income = l.kind == Kind::Income;
     html! {
@@ -686,24 +694,7 @@ fn line(l: &Line) -> Markup {
                     span.muted { (REVIEWER) " " (s.reviewer) br; (s.at.china_string()) }
                 }
             }
-            @if !l.attachments.is_empty() {
-                div.thumbs {
-                    @for a in &l.attachments {
-                        @match a.kind {
-                            AttachmentKind::Image => {
-                                @let (w, h) = (a.width.unwrap_or(4), a.height.unwrap_or(3));
-                                a.thumb href=(format!("api/files/{}/screen", a.id)) aria-label=(INVOICE) {
-                                    img src=(format!("api/files/{}/thumb", a.id)) loading="lazy" width="96"
-                                        height=((96 * h / w.max(1)).clamp(48, 160)) alt=(INVOICE);
-                                }
-                            }
-                            AttachmentKind::Pdf => {
-                                a.button.secondary href=(format!("api/files/{}/pdf", a.id)) download { (DOWNLOAD_PDF) }
-                            }
-                        }
-                    }
-                }
-            }
+            (thumbs(&l.attachments, "api/files", INVOICE, DOWNLOAD_PDF))
             @if !l.questions.is_empty() {
                 div.questions {
                     h3 { (QUESTIONS) }

@@ -64,8 +64,14 @@ async fn attach(
     let region = RegionCode::parse(&poll.region_code).map_err(|e| anyhow::anyhow!("stored region: {e}"))?;
     authorize(&actor, Action::ManagePolls, &region)?;
     let body = super::extract::body_bytes(body)?;
-    let attachment =
-        super::files::store_upload(&state, body, crate::db::attachments::Owner::Poll(id), actor.0.id).await?;
+    let attachment = super::files::store_upload(
+        &state.db,
+        &state.storage,
+        body,
+        crate::db::attachments::Owner::Poll(id),
+        actor.0.id,
+    )
+    .await?;
     Ok((StatusCode::CREATED, Json(attachment)))
 }
 
