@@ -138,6 +138,11 @@ impl Date {
         era * 146_097 + doe - 719_468
     }
 
+    /// Calendar days from `earlier` to this date (negative when it is later).
+    pub fn days_since(self, earlier: Date) -> i64 {
+        self.days_since_epoch() - earlier.days_since_epoch()
+    }
+
     /// Saturday or Sunday.
     pub fn is_weekend(self) -> bool {
         // 1970-01-01 was a Thursday: day 0 is weekday 3 counting from Monday = 0.

@@ -73,6 +73,11 @@ pub enum ErrorCode {
     GrantToSelf,
     /// An inspector tried to give office keys they do not hold themself.
     KeyNotHeld,
+    /// A step the demand's state machine does not allow from where it stands (or the
+    /// demand changed while the step was on its way: someone else acted first).
+    DemandStepRefused,
+    /// The person has rated this demand already.
+    AlreadyRated,
 }
 
 /// One rejected row of a bulk import.
@@ -115,6 +120,9 @@ pub enum FieldError {
     InFuture,
     /// A ledger line's date outside the month it is entered in.
     NotInMonth,
+    /// A complaint about a cadre (信访举报): it goes to the private report page, never into
+    /// a demand the village can read.
+    BelongsInReport,
 }
 
 /// The JSON body of every error response.

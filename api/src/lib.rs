@@ -5,6 +5,7 @@
 //! the `openapi` feature to derive OpenAPI schemas from these same types.
 
 pub mod date;
+pub mod demand;
 pub mod dto;
 pub mod error;
 pub mod fields;

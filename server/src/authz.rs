@@ -68,6 +68,23 @@ pub enum Action {
     WorkReports,
     /// See how many reports each office below has received, accepted and concluded.
     ViewReportCounts,
+    /// File a demand (诉求) in one's village.
+    FileDemand,
+    /// Read a village's public demands (never who filed them).
+    ViewDemands,
+    /// Read every demand of a region, private ones and their filers' contact included.
+    ViewPrivateDemands,
+    /// Work the demands a region holds: accept, answer, close, pass up, send down, merge.
+    /// Held at the holding region itself (a village's cadre, a township's, county's or
+    /// city's handler), never from above: a county handler does not work what a township
+    /// holds, but gets it when it is sent up.
+    HandleDemands,
+    /// Press (督办) an overdue demand.
+    PressDemands,
+    /// See a region's demand dashboard and export it.
+    ViewDemandStats,
+    /// Set a county's working-day limits for demands.
+    ManageDemandLimits,
 }
 
 impl Action {
@@ -91,12 +108,19 @@ impl Action {
             Action::ManagePolls => &[Cadre, Admin],
             Action::Vote => &[Villager],
             Action::WorkReports | Action::ViewReportCounts => &[Inspector],
+            Action::FileDemand => &[Villager],
+            Action::ViewDemands => &[Villager, Accountant, Cadre, Reviewer, Handler, Inspector, Admin],
+            Action::ViewPrivateDemands => &[Cadre, Handler, Inspector],
+            Action::HandleDemands => &[Cadre, Handler],
+            Action::PressDemands => &[Inspector],
+            Action::ViewDemandStats => &[Handler, Inspector],
+            Action::ManageDemandLimits => &[Admin],
         }
     }
 
     /// Whether a grant must be held at the resource's own region, not above it.
     pub fn exact_region(self) -> bool {
-        matches!(self, Action::WorkReports)
+        matches!(self, Action::WorkReports | Action::HandleDemands)
     }
 }
 

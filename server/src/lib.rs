@@ -7,6 +7,7 @@ pub mod authz;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod demands;
 pub mod demo;
 pub mod http;
 pub mod ledger_import;
@@ -66,6 +67,7 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let db = self.state.db.clone();
         spawn_housekeeping(db.clone(), self.state.storage.clone());
+        demands::spawn_clock(db.clone(), self.state.clock.clone());
         let app = http::router(self.state);
         axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
             .with_graceful_shutdown(shutdown_signal())

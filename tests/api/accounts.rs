@@ -26,6 +26,7 @@ db_test!(admin_creates_staff_in_their_subtree, |app| {
         base: app.base.clone(),
         db: app.db.clone(),
         backend: app.backend,
+        db_url: app.db_url.clone(),
         dir: tempfile::tempdir().unwrap(),
     };
     them.sign_in("13300000001", "reviewer-pass").await;

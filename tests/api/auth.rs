@@ -299,6 +299,7 @@ fn clone_app(app: &TestApp) -> TestApp {
         base: app.base.clone(),
         db: app.db.clone(),
         backend: app.backend,
+        db_url: app.db_url.clone(),
         dir: tempfile::tempdir().unwrap(),
         client: client(),
     }

@@ -26,6 +26,8 @@ pub struct TestApp {
     pub base: String,
     pub db: Db,
     pub backend: Backend,
+    /// The database's URL, for a second connection pool (a second server process).
+    pub db_url: String,
     pub dir: tempfile::TempDir,
     /// A client with a cookie jar, signed in by [`TestApp::sign_in`].
     pub client: Client,
@@ -134,6 +136,7 @@ impl TestApp {
             base,
             db,
             backend,
+            db_url: url,
             dir,
             client: client(),
         })
@@ -195,6 +198,7 @@ impl TestApp {
             base: self.base.clone(),
             db: self.db.clone(),
             backend: self.backend,
+            db_url: self.db_url.clone(),
             dir: tempfile::tempdir().unwrap(),
             client: client(),
         };

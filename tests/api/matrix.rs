@@ -169,7 +169,52 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/api/offices/{code}/reports/{id}/status", OFFICE, &[Inspector], 204),
     ep("POST", "/api/offices/{code}/reports/{id}/assignee", OFFICE, &[Inspector], 204),
     ep("POST", "/api/offices/{code}/reports/{id}/transfer", OFFICE, &[Inspector], 204),
+    // Demands: the fixture is a public demand filed by another villager of the village,
+    // held by the village (so only its cadre works it: HandleDemands is held at the
+    // holding region itself, and a township's staff get 403 like any other post).
+    ep("POST", "/api/regions/{code}/demands", VILLAGE, &[Villager], 201),
+    ep("GET", "/api/regions/{code}/demands", VILLAGE, ALL, 200),
+    ep("GET", "/api/regions/{code}/demands/similar", ANY, &[Villager], 200),
+    ep("GET", "/api/demands/{id}", IN_VILLAGE, ALL, 200),
+    ep("POST", "/api/demands/{id}/steps", IN_VILLAGE, &[Cadre], 200),
+    ep("POST", "/api/demands/{id}/join", IN_VILLAGE, &[Villager], 200),
+    ep("POST", "/api/demands/{id}/photos", IN_VILLAGE, &[Cadre], 201),
+    ep("GET", "/api/demand-photos/{id}/{variant}", IN_VILLAGE, ALL, 200),
+    ep("GET", "/api/me/demands", Target::Myself(200), ALL, 200),
+    ep("GET", "/api/me/todo", Target::Myself(200), ALL, 200),
+    ep("GET", "/api/regions/{code}/demand-stats", ANY, &[Handler, Inspector], 200),
+    ep("GET", "/api/regions/{code}/demand-stats/export", ANY, &[Handler, Inspector], 200),
+    ep("GET", "/api/regions/{code}/demand-limits", ANY, ALL, 200),
+    ep("PUT", "/api/regions/{code}/demand-limits", COUNTY, &[Admin], 200),
 ];
+
+/// A public demand of `village`, filed through the API by a villager of its own (not the
+/// matrix's actor): its id, and the id of the photo it was filed with.
+async fn demand_fixture(app: &TestApp, village: &RegionCode) -> (Uuid, Uuid) {
+    let filer = app
+        .account(&format!("133{:08}", next()), Villager, village.as_str(), None)
+        .await;
+    let client = app.session_for(filer).await;
+    let res = client
+        .post(app.url(&format!("api/regions/{village}/demands")))
+        .json(&json!({"text": "村口路灯坏了", "class": "service", "subcategory": "道路交通", "public": true,
+                      "idempotency_key": Uuid::new_v4()}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "the demand fixture is filed");
+    let id: Uuid = serde_json::from_value(json::<serde_json::Value>(res).await["summary"]["id"].clone()).unwrap();
+    let res = client
+        .post(app.url(&format!("api/demands/{id}/photos")))
+        .header(sunlight_api::CSRF_HEADER, "1")
+        .body(png())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "the demand fixture's photo is stored");
+    let photo = json::<sunlight_api::ledger::Attachment>(res).await.id;
+    (id, photo)
+}
 
 /// Base64 of `n` arbitrary bytes: key material the server stores but cannot check.
 fn b64(n: usize) -> String {
@@ -637,6 +682,26 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
                 json!({"approve": true, "reason": "矩阵：无发票"}),
             )
         }
+        "/api/demands/{id}" | "/api/demands/{id}/steps" | "/api/demands/{id}/join" | "/api/demands/{id}/photos" => {
+            let (id, _) = demand_fixture(app, region).await;
+            if ep.path.ends_with("/photos") {
+                raw = Some(png());
+            }
+            (ep.path[1..].replace("{id}", &id.to_string()), json!({"step": "accept"}))
+        }
+        "/api/demand-photos/{id}/{variant}" => {
+            let (_, photo) = demand_fixture(app, region).await;
+            (format!("api/demand-photos/{photo}/thumb"), json!(null))
+        }
+        "/api/regions/{code}/demands" if ep.method == "POST" => (
+            format!("api/regions/{region}/demands"),
+            json!({"text": "水管漏水", "class": "service", "subcategory": "水电气", "public": false, "idempotency_key": Uuid::new_v4()}),
+        ),
+        "/api/regions/{code}/demands/similar" => (format!("api/regions/{region}/demands/similar?text=路灯"), json!(null)),
+        "/api/regions/{code}/demand-limits" if ep.method == "PUT" => (
+            format!("api/regions/{region}/demand-limits"),
+            json!({"village": 3, "township": 5, "county": 10, "city": 15}),
+        ),
         "/api/session" => (
             ep.path[1..].to_owned(),
             json!({"mobile": format!("139{:08}", n), "password": "not-the-password"}),

@@ -241,10 +241,10 @@ impl Db {
         })
     }
 
-    /// Every stored file's id (invoice attachments and poll documents), for the sweep.
+    /// Every stored file's id (invoice attachments, poll documents, demand photos), for the sweep.
     pub async fn attachment_ids(&self) -> Result<std::collections::HashSet<Uuid>, sqlx::Error> {
         let ids: Vec<Uuid> = on_pool!(self, p => sqlx::query_scalar(
-            "SELECT id FROM ledger_attachments UNION ALL SELECT id FROM poll_documents",
+            "SELECT id FROM ledger_attachments UNION ALL SELECT id FROM poll_documents UNION ALL SELECT id FROM demand_photos",
         )
         .fetch_all(p)
         .await)?;

@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod attachments;
 pub mod codes;
 pub mod corrections;
+pub mod demands;
 pub mod households;
 pub mod ledger;
 pub mod polls;

@@ -59,6 +59,10 @@ pub enum ApiError {
     MonthNotEnded,
     #[error("the month already has an open correction")]
     CorrectionOpen,
+    #[error("the demand's state does not allow this step")]
+    DemandStepRefused,
+    #[error("already rated")]
+    AlreadyRated,
     #[error(transparent)]
     Internal(#[from] anyhow::Error),
 }
@@ -119,6 +123,8 @@ impl ApiError {
             ApiError::PollHasVotes => (StatusCode::CONFLICT, ErrorCode::PollHasVotes),
             ApiError::MonthNotEnded => (StatusCode::CONFLICT, ErrorCode::MonthNotEnded),
             ApiError::CorrectionOpen => (StatusCode::CONFLICT, ErrorCode::CorrectionOpen),
+            ApiError::DemandStepRefused => (StatusCode::CONFLICT, ErrorCode::DemandStepRefused),
+            ApiError::AlreadyRated => (StatusCode::CONFLICT, ErrorCode::AlreadyRated),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
         }
     }

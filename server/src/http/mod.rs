@@ -6,6 +6,7 @@ mod pages;
 mod static_files;
 
 mod accounts;
+mod demands;
 pub(crate) mod files;
 mod health;
 mod households;
@@ -67,7 +68,7 @@ impl AppState {
     info(title = "Sunlight (阳光村务) API", description = "Village affairs in the open."),
     tags(
         (name = "system"), (name = "session"), (name = "regions"),
-        (name = "households"), (name = "invites"), (name = "accounts"), (name = "ledger"), (name = "files"), (name = "polls"), (name = "reports"),
+        (name = "households"), (name = "invites"), (name = "accounts"), (name = "ledger"), (name = "files"), (name = "polls"), (name = "reports"), (name = "demands"),
     )
 )]
 struct ApiDoc;
@@ -87,6 +88,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(files::router())
         .merge(polls::router())
         .merge(reports::router())
+        .merge(demands::router())
 }
 
 /// The OpenAPI document of the API.

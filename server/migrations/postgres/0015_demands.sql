@@ -1,0 +1,98 @@
+-- Demands (诉求): a villager's request, held by one region at a time (the village, then the
+-- township, county or city it is sent up to), with an append-only history.
+-- Keep in step with ../sqlite/0015_demands.sql: same tables, columns and constraint names.
+
+-- Working days each level has, per county; a county without a row has the defaults
+-- (village 3, township 5, county 10, city 15).
+CREATE TABLE demand_limits (
+    county_code TEXT PRIMARY KEY REFERENCES regions (code),
+    village     INTEGER NOT NULL CHECK (village BETWEEN 1 AND 60),
+    township    INTEGER NOT NULL CHECK (township BETWEEN 1 AND 60),
+    county      INTEGER NOT NULL CHECK (county BETWEEN 1 AND 60),
+    city        INTEGER NOT NULL CHECK (city BETWEEN 1 AND 60),
+    updated_by  UUID NOT NULL REFERENCES users (id),
+    updated_at  TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE demands (
+    id              UUID PRIMARY KEY,
+    number          TEXT NOT NULL,
+    village_code    TEXT NOT NULL REFERENCES regions (code),
+    holder_code     TEXT NOT NULL REFERENCES regions (code),
+    holder_level    TEXT NOT NULL CHECK (holder_level IN ('village', 'township', 'county', 'city')),
+    class           TEXT NOT NULL CHECK (class IN ('education', 'disclosure', 'service', 'opinion')),
+    subcategory     TEXT NOT NULL,
+    text            TEXT NOT NULL,
+    public          BOOLEAN NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('filed', 'accepted', 'closed', 'merged')),
+    filer_id        UUID NOT NULL REFERENCES users (id),
+    idempotency_key UUID NOT NULL,
+    filed_at        TIMESTAMPTZ NOT NULL,
+    -- When the holder's time runs out: NULL when not open, or past the calendar's table.
+    due_at          TIMESTAMPTZ,
+    -- Set by the clock when the city, with no level above, runs past its limit.
+    late_since      TIMESTAMPTZ,
+    -- Past a limit at some level, ever (and so escalated by the clock).
+    overdue         BOOLEAN NOT NULL DEFAULT FALSE,
+    reopened        BOOLEAN NOT NULL DEFAULT FALSE,
+    closed_at       TIMESTAMPTZ,
+    merged_into     UUID REFERENCES demands (id),
+    -- Bumped by every step, so that a step's write names the version it was decided on.
+    version         INTEGER NOT NULL DEFAULT 0,
+    CONSTRAINT demands_idempotency_key UNIQUE (filer_id, idempotency_key),
+    CONSTRAINT demands_number_key UNIQUE (number)
+);
+CREATE INDEX demands_village_idx ON demands (village_code, filed_at);
+CREATE INDEX demands_holder_idx ON demands (holder_code, state);
+CREATE INDEX demands_due_idx ON demands (due_at);
+
+-- The households following a demand: its filer, those who joined it, and the filers of
+-- demands merged into it. `seen_at` is when they last read it (for the to-do list).
+CREATE TABLE demand_followers (
+    demand_id UUID NOT NULL REFERENCES demands (id),
+    user_id   UUID NOT NULL REFERENCES users (id),
+    joined_at TIMESTAMPTZ NOT NULL,
+    seen_at   TIMESTAMPTZ NOT NULL,
+    CONSTRAINT demand_followers_pkey PRIMARY KEY (demand_id, user_id)
+);
+CREATE INDEX demand_followers_user_idx ON demand_followers (user_id);
+
+-- Append-only: rows are inserted, never updated or deleted. `seq` orders a demand's steps
+-- and is unique, so two steps decided on the same state cannot both be recorded.
+CREATE TABLE demand_events (
+    id          UUID PRIMARY KEY,
+    demand_id   UUID NOT NULL REFERENCES demands (id),
+    seq         INTEGER NOT NULL,
+    at          TIMESTAMPTZ NOT NULL,
+    kind        TEXT NOT NULL,
+    actor_id    UUID REFERENCES users (id),
+    -- The staff member's name and role as shown in the history; NULL for villagers and the clock.
+    actor_label TEXT,
+    holder_code TEXT NOT NULL REFERENCES regions (code),
+    note        TEXT,
+    rating      TEXT,
+    other_id    UUID,
+    CONSTRAINT demand_events_seq_key UNIQUE (demand_id, seq)
+);
+
+CREATE TABLE demand_ratings (
+    demand_id UUID NOT NULL REFERENCES demands (id),
+    user_id   UUID NOT NULL REFERENCES users (id),
+    rating    TEXT NOT NULL CHECK (rating IN ('satisfied', 'basic', 'unsatisfied')),
+    at        TIMESTAMPTZ NOT NULL,
+    CONSTRAINT demand_ratings_pkey PRIMARY KEY (demand_id, user_id)
+);
+
+-- Photos filed with a demand (`result` false) or with its result (`result` true), through
+-- the one upload pipeline.
+CREATE TABLE demand_photos (
+    id         UUID PRIMARY KEY,
+    demand_id  UUID NOT NULL REFERENCES demands (id),
+    result     BOOLEAN NOT NULL,
+    kind       TEXT NOT NULL CHECK (kind IN ('image', 'pdf')),
+    width      INTEGER,
+    height     INTEGER,
+    created_by UUID NOT NULL REFERENCES users (id),
+    created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX demand_photos_demand_idx ON demand_photos (demand_id);
