@@ -273,7 +273,9 @@ pub fn transition(state: DemandState, step: Step, level: RegionLevel, reopened: 
 /// level up (at the city, where there is no level above, it stays, overdue).
 pub fn overdue(state: DemandState, level: RegionLevel) -> Option<(DemandState, Move)> {
     match state {
-        DemandState::Filed | DemandState::Accepted if level != RegionLevel::City => Some((DemandState::Filed, Move::Up)),
+        DemandState::Filed | DemandState::Accepted if level != RegionLevel::City => {
+            Some((DemandState::Filed, Move::Up))
+        }
         DemandState::Filed | DemandState::Accepted => Some((state, Move::Stay)),
         _ => None,
     }
@@ -659,12 +661,21 @@ mod tests {
 
     #[test]
     fn the_rule_table_suggests_a_class() {
-        assert_eq!(suggest("村口的路灯坏了一个月"), Some((DemandClass::Service, "道路交通")));
-        assert_eq!(suggest("我家低保补贴这个月没到"), Some((DemandClass::Disclosure, "补贴发放")));
+        assert_eq!(
+            suggest("村口的路灯坏了一个月"),
+            Some((DemandClass::Service, "道路交通"))
+        );
+        assert_eq!(
+            suggest("我家低保补贴这个月没到"),
+            Some((DemandClass::Disclosure, "补贴发放"))
+        );
         assert_eq!(suggest("村主任收了红包"), Some((DemandClass::Petition, "违规用权")));
         assert_eq!(suggest("你好"), None);
         for (class, sub, _) in RULES {
-            assert!(class.subcategories().contains(sub), "{sub} is not a subcategory of {class:?}");
+            assert!(
+                class.subcategories().contains(sub),
+                "{sub} is not a subcategory of {class:?}"
+            );
         }
     }
 
@@ -672,14 +683,26 @@ mod tests {
     fn the_state_machine_allows_only_its_table() {
         use DemandState::*;
         use RegionLevel::*;
-        assert_eq!(transition(Filed, Step::Accept, Village, false), Some((Accepted, Move::Stay)));
+        assert_eq!(
+            transition(Filed, Step::Accept, Village, false),
+            Some((Accepted, Move::Stay))
+        );
         assert_eq!(transition(Filed, Step::Close, Village, false), None);
         assert_eq!(transition(Filed, Step::Answer, Village, false), None);
-        assert_eq!(transition(Accepted, Step::Close, Township, false), Some((Closed, Move::Stay)));
+        assert_eq!(
+            transition(Accepted, Step::Close, Township, false),
+            Some((Closed, Move::Stay))
+        );
         assert_eq!(transition(Accepted, Step::Escalate, City, false), None);
         assert_eq!(transition(Filed, Step::SendDown, Village, false), None);
-        assert_eq!(transition(Filed, Step::SendDown, County, false), Some((Filed, Move::Down)));
-        assert_eq!(transition(Closed, Step::Reopen, Village, false), Some((Filed, Move::Up)));
+        assert_eq!(
+            transition(Filed, Step::SendDown, County, false),
+            Some((Filed, Move::Down))
+        );
+        assert_eq!(
+            transition(Closed, Step::Reopen, Village, false),
+            Some((Filed, Move::Up))
+        );
         assert_eq!(transition(Closed, Step::Reopen, Village, true), None);
         assert_eq!(transition(Closed, Step::Accept, Village, false), None);
         for step in Step::ALL {

@@ -177,7 +177,7 @@ pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Api
 }
 
 /// Sends a file as the whole body.
-#[cfg(feature = "staff")]
+#[cfg(any(feature = "staff", feature = "demands"))]
 pub async fn upload<T: DeserializeOwned>(path: &str, body: web_sys::Blob, content_type: &str) -> ApiResult<T> {
     run(marked(Request::post(path))
         .header("content-type", content_type)

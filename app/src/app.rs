@@ -65,7 +65,7 @@ pub fn App() -> impl IntoView {
 }
 
 /// The villagers' bundle: signing in and the five tabs.
-#[cfg(not(any(feature = "staff", feature = "report", feature = "office")))]
+#[cfg(not(any(feature = "staff", feature = "report", feature = "office", feature = "demands")))]
 fn routes(base: String) -> impl IntoView {
     view! {
         <Router base=base>
@@ -74,7 +74,6 @@ fn routes(base: String) -> impl IntoView {
                 <Route path=path!("/register") view=pages::auth::Register/>
                 <Route path=path!("/reset") view=pages::auth::Reset/>
                 <Route path=path!("/") view=|| view! { <Authed><pages::villager::Home/></Authed> }/>
-                <Route path=path!("/demands") view=|| view! { <Authed><pages::villager::Demands/></Authed> }/>
                 <Route path=path!("/reports") view=|| view! { <Authed><pages::villager::Reports/></Authed> }/>
                 <Route path=path!("/polls") view=|| view! { <Authed><pages::villager::Polls/></Authed> }/>
                 <Route path=path!("/me") view=|| view! { <Authed><pages::me::MePage/></Authed> }/>
@@ -101,6 +100,23 @@ fn routes(base: String) -> impl IntoView {
                 <Route path=path!("/staff/ledger/:code/:month") view=|| view! { <Authed><pages::ledger::MonthPage/></Authed> }/>
                 <Route path=path!("/staff/review/:code") view=|| view! { <Authed><pages::ledger::ReviewQueuePage/></Authed> }/>
                 <Route path=path!("/staff/polls/:id") view=|| view! { <Authed><pages::polls::PollPage/></Authed> }/>
+                <Route path=path!("/staff/demands/:code") view=|| view! { <Authed><pages::demands_staff::DemandInbox/></Authed> }/>
+                <Route path=path!("/staff/demand/:id") view=|| view! { <Authed><pages::demands::DemandPage/></Authed> }/>
+                <Route path=path!("/staff/demand-stats/:code") view=|| view! { <Authed><pages::demands_staff::DemandDashboard/></Authed> }/>
+            </Routes>
+        </Router>
+    }
+}
+
+/// The demands bundle, everything under `/demands`: a villager's demands and the form.
+#[cfg(feature = "demands")]
+fn routes(base: String) -> impl IntoView {
+    view! {
+        <Router base=base>
+            <Routes fallback=|| view! { <pages::NotFound/> }>
+                <Route path=path!("/demands") view=|| view! { <Authed><pages::demands_file::DemandsHome/></Authed> }/>
+                <Route path=path!("/demands/new") view=|| view! { <Authed><pages::demands_file::NewDemandPage/></Authed> }/>
+                <Route path=path!("/demands/:id") view=|| view! { <Authed><pages::demands::DemandPage/></Authed> }/>
             </Routes>
         </Router>
     }
@@ -137,7 +153,7 @@ fn routes(base: String) -> impl IntoView {
 /// the page's own request goes out beside the session's instead of after it (a month on a
 /// slow network: one round trip, not two). Only for pages that do not read the session
 /// while they are built.
-#[cfg(not(any(feature = "staff", feature = "report", feature = "office")))]
+#[cfg(not(any(feature = "staff", feature = "report", feature = "office", feature = "demands")))]
 #[component]
 fn AuthedNow(children: Children) -> impl IntoView {
     let session = Session::get();

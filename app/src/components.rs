@@ -203,7 +203,7 @@ pub fn Leave(path: &'static str) -> impl IntoView {
     view! { <Loading/> }
 }
 
-#[cfg(any(feature = "staff", feature = "report"))]
+#[cfg(any(feature = "staff", feature = "report", feature = "demands"))]
 /// The file a person just chose in an `<input type="file">`; the input is cleared so that
 /// choosing the same file again fires again.
 pub fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
@@ -226,5 +226,45 @@ pub fn ReportEntry() -> impl IntoView {
         </section>
         <p><Go href=paths::REPORT_NEW class="button big">{t(T::ReportStart)}</Go></p>
         <p><Go href=paths::REPORT_FOLLOW class="button big secondary">{t(T::ReportFollow)}</Go></p>
+    }
+}
+
+/// What waits for this person (待办), with counts, one line per kind and post; nothing
+/// when nothing waits. The first thing on every role's first screen.
+#[cfg(not(any(feature = "report", feature = "office", feature = "demands")))]
+#[component]
+pub fn TodoList() -> impl IntoView {
+    use sunlight_api::demand::{TodoItem, TodoKind};
+    let data = LocalResource::new(|| async { crate::api::get::<Vec<TodoItem>>("api/me/todo").await });
+    move || {
+        let items = data.get()?.ok()?;
+        (!items.is_empty()).then(|| {
+            view! {
+                <section class="card todo">
+                    <h2>{t(T::Todo)}</h2>
+                    <ul>
+                        {items.into_iter().map(|i| {
+                            let code = i.region.as_str();
+                            let (label, href) = match i.kind {
+                                TodoKind::NewDemands => (T::TodoNewDemands, paths::staff_demands(code, "held")),
+                                TodoKind::OverdueDemands => (T::TodoOverdueDemands, paths::staff_demands(code, "held")),
+                                TodoKind::OverdueToPress => (T::TodoOverdueToPress, paths::staff_demands(code, "overdue")),
+                                TodoKind::UnansweredQuestions => (T::TodoQuestions, paths::ledger(code)),
+                                TodoKind::ReturnedLines => (T::TodoReturnedLines, paths::ledger(code)),
+                                TodoKind::LinesToReview => (T::TodoLinesToReview, paths::review(code)),
+                                TodoKind::ReportsDue => (T::TodoReportsDue, paths::office(code)),
+                                TodoKind::DemandsToRate => (T::TodoDemandsToRate, paths::DEMANDS.to_owned()),
+                                TodoKind::DemandAnswers => (T::TodoDemandAnswers, paths::DEMANDS.to_owned()),
+                                TodoKind::QuestionAnswers => (T::TodoQuestionAnswers, paths::HOME.to_owned()),
+                            };
+                            view! {
+                                <li><Go href=href><span>{t(label)}</span>" "<b class="count">{i.count}</b>
+                                    <span class="muted">" · "{i.region_name.clone()}</span></Go></li>
+                            }
+                        }).collect_view()}
+                    </ul>
+                </section>
+            }
+        })
     }
 }

@@ -11,6 +11,7 @@ pub const REGISTER: &str = "/register";
 pub const RESET: &str = "/reset";
 pub const HOME: &str = "/";
 pub const DEMANDS: &str = "/demands";
+pub const DEMAND_NEW: &str = "/demands/new";
 pub const REPORTS: &str = "/reports";
 pub const POLLS: &str = "/polls";
 pub const ME: &str = "/me";
@@ -60,6 +61,25 @@ pub fn poll(id: &uuid::Uuid) -> String {
     }
 }
 
+/// One demand: followed in the demands bundle, worked in the workbench.
+pub fn demand(id: &uuid::Uuid) -> String {
+    if cfg!(feature = "staff") {
+        format!("/staff/demand/{id}")
+    } else {
+        format!("/demands/{id}")
+    }
+}
+
+/// The demands a region holds or that ran late there (`view`: held, overdue, region).
+pub fn staff_demands(region: &str, view: &str) -> String {
+    format!("/staff/demands/{region}?view={view}")
+}
+
+/// A region's demand dashboard.
+pub fn demand_stats(region: &str) -> String {
+    format!("/staff/demand-stats/{region}")
+}
+
 /// A village's or township's polls, for its cadres and administrators.
 pub fn region_polls(region: &str) -> String {
     format!("/staff/admin/{region}/polls")
@@ -80,13 +100,14 @@ pub fn base() -> String {
     path.trim_end_matches('/').to_owned()
 }
 
-/// The three bundles of the client.
+/// The bundles of the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Bundle {
     Villagers,
     Staff,
     Report,
     Office,
+    Demands,
 }
 
 /// The bundle this page is.
@@ -96,6 +117,8 @@ pub const THIS: Bundle = if cfg!(feature = "staff") {
     Bundle::Report
 } else if cfg!(feature = "office") {
     Bundle::Office
+} else if cfg!(feature = "demands") {
+    Bundle::Demands
 } else {
     Bundle::Villagers
 };
@@ -108,6 +131,8 @@ pub fn bundle_of(path: &str) -> Bundle {
         Bundle::Report
     } else if path.starts_with("/office/") {
         Bundle::Office
+    } else if path == DEMANDS || path.starts_with("/demands/") {
+        Bundle::Demands
     } else {
         Bundle::Villagers
     }
@@ -137,6 +162,8 @@ mod tests {
         assert_eq!(is_foreign(WORK), !cfg!(feature = "staff"));
         assert_eq!(bundle_of(ME), Bundle::Villagers);
         assert_eq!(bundle_of(REPORTS), Bundle::Villagers);
+        assert_eq!(bundle_of(DEMANDS), Bundle::Demands);
+        assert_eq!(bundle_of("/demands/1"), Bundle::Demands);
         assert_eq!(bundle_of(REPORT_FOLLOW), Bundle::Report);
         assert_eq!(bundle_of(REPORT), Bundle::Report);
         assert_eq!(bundle_of(&office("359901101000")), Bundle::Office);

@@ -41,7 +41,12 @@ fn end_of(d: Date) -> Option<DateTime<Utc>> {
 /// When a holder at `holder`'s level, given the demand at `from`, must have acted: the end
 /// of the limit's last working day. `None` past the calendar's years (the demand stays
 /// with its holder, without a deadline, until an administrator adds the year).
-pub fn deadline(calendar: &Calendar, limits: &Limits, holder: &RegionCode, from: DateTime<Utc>) -> Option<DateTime<Utc>> {
+pub fn deadline(
+    calendar: &Calendar,
+    limits: &Limits,
+    holder: &RegionCode,
+    from: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
     let day = calendar
         .add_working_days(china_date(from), limits.at(holder.level()))
         .ok()?;
@@ -82,7 +87,9 @@ pub async fn sweep(db: &Db, calendar: &Calendar, now: DateTime<Utc>) -> anyhow::
 
 /// The clock's step for a demand past due at `now`, if it is.
 fn escalation(d: &DemandRecord, calendar: &Calendar, limits: &Limits, now: DateTime<Utc>) -> Option<StepWrite> {
-    let due = d.due_at.filter(|due| *due <= now && d.late_since.is_none() && d.state.is_open())?;
+    let due = d
+        .due_at
+        .filter(|due| *due <= now && d.late_since.is_none() && d.state.is_open())?;
     let (state, mv) = demand::overdue(d.state, d.level())?;
     let mut after = d.clone();
     after.state = state;
@@ -128,32 +135,6 @@ pub fn spawn_clock(db: Db, clock: crate::clock::Clock) {
     });
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn at(s: &str) -> DateTime<Utc> {
-        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
-    }
-
-    #[test]
-    fn deadlines_end_at_midnight_in_china_and_skip_holidays() {
-        let c = Calendar::china();
-        let l = Limits::default();
-        let village = RegionCode::parse("359901101201").unwrap();
-        // Filed Wednesday 2026-09-23 at 10:00 in China: three working days are Thu 24, and
-        // then Mon 28 and Tue 29 (25–27 are the Mid-Autumn holiday).
-        let d = deadline(&c, &l, &village, at("2026-09-23T02:00:00Z")).unwrap();
-        assert_eq!(d, at("2026-09-29T16:00:00Z"));
-        // Filed Friday 2026-09-18 late evening China time (UTC still the 18th): Sun 20 Sep
-        // is a make-up working day, so three working days end on Tue 22.
-        let d = deadline(&c, &l, &village, at("2026-09-18T13:00:00Z")).unwrap();
-        assert_eq!(d, at("2026-09-22T16:00:00Z"));
-        // Past the calendar: no deadline rather than a guess.
-        assert_eq!(deadline(&c, &l, &village, at("2026-12-29T02:00:00Z")), None);
-    }
-}
-
 /// Adds one demand to a dashboard row.
 fn count(c: &mut sunlight_api::demand::DemandCounts, r: &crate::db::demands::StatRow, now: DateTime<Utc>) {
     let open = r.state == "filed" || r.state == "accepted";
@@ -182,12 +163,23 @@ fn finish(c: &mut sunlight_api::demand::DemandCounts, points: i64) {
 }
 
 /// The dashboard of `region` over `year`, without its overdue list; `None` for no such region.
-pub async fn stats(db: &Db, region: &RegionCode, year: i32, now: DateTime<Utc>) -> anyhow::Result<Option<sunlight_api::demand::DemandStats>> {
+pub async fn stats(
+    db: &Db,
+    region: &RegionCode,
+    year: i32,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Option<sunlight_api::demand::DemandStats>> {
     use sunlight_api::demand::{CountsRow, DemandClass, DemandCounts, DemandStats};
     let Some(summary) = db.region(region).await? else {
         return Ok(None);
     };
-    let start = |y: i32| end_of(Date { year: y - 1, month: 12, day: 31 });
+    let start = |y: i32| {
+        end_of(Date {
+            year: y - 1,
+            month: 12,
+            day: 31,
+        })
+    };
     let (from, to) = (
         start(year).ok_or_else(|| anyhow::anyhow!("year {year}"))?,
         start(year + 1).ok_or_else(|| anyhow::anyhow!("year {year}"))?,
@@ -237,7 +229,9 @@ pub async fn stats(db: &Db, region: &RegionCode, year: i32, now: DateTime<Utc>) 
         region_name: summary.name,
         year,
         total,
-        children: rows_of(by_child, &|i| (children[i].code.as_str().to_owned(), children[i].name.clone())),
+        children: rows_of(by_child, &|i| {
+            (children[i].code.as_str().to_owned(), children[i].name.clone())
+        }),
         classes: rows_of(by_class, &|i| (classes[i].as_str().to_owned(), String::new())),
         months: rows_of(by_month, &|i| ((i + 1).to_string(), String::new())),
         overdue: Vec::new(),
@@ -247,9 +241,23 @@ pub async fn stats(db: &Db, region: &RegionCode, year: i32, now: DateTime<Utc>) 
 /// The dashboard as rows of cells for a spreadsheet: a title block (region, year, time of
 /// export), then the regions below, classes and months, each with the same columns.
 pub fn stats_table(s: &sunlight_api::demand::DemandStats, now: DateTime<Utc>) -> Vec<Vec<String>> {
-    let head = ["", "收到", "办结", "5日内办结", "5日内办结率%", "当前超期", "已评价", "办结未评价", "满意度"];
+    let head = [
+        "",
+        "收到",
+        "办结",
+        "5日内办结",
+        "5日内办结率%",
+        "当前超期",
+        "已评价",
+        "办结未评价",
+        "满意度",
+    ];
     let line = |name: &str, c: &sunlight_api::demand::DemandCounts| -> Vec<String> {
-        let rate = if c.closed > 0 { format!("{:.1}", c.closed_quick as f64 * 100.0 / c.closed as f64) } else { String::new() };
+        let rate = if c.closed > 0 {
+            format!("{:.1}", c.closed_quick as f64 * 100.0 / c.closed as f64)
+        } else {
+            String::new()
+        };
         vec![
             name.to_owned(),
             c.received.to_string(),
@@ -272,7 +280,10 @@ pub fn stats_table(s: &sunlight_api::demand::DemandStats, now: DateTime<Utc>) ->
     let mut out = vec![
         vec!["地区".to_owned(), format!("{}（{}）", s.region_name, s.region.as_str())],
         vec!["期间".to_owned(), format!("{}年", s.year)],
-        vec!["导出时间".to_owned(), format!("{}（北京时间）", crate::db::to_wire(now).china_string())],
+        vec![
+            "导出时间".to_owned(),
+            format!("{}（北京时间）", crate::db::to_wire(now).china_string()),
+        ],
         vec![],
         head.iter().map(|h| h.to_string()).collect(),
         line("合计", &s.total),
@@ -291,4 +302,30 @@ pub fn stats_table(s: &sunlight_api::demand::DemandStats, now: DateTime<Utc>) ->
         out.push(line(&format!("{}月", r.key), &r.counts));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
+    }
+
+    #[test]
+    fn deadlines_end_at_midnight_in_china_and_skip_holidays() {
+        let c = Calendar::china();
+        let l = Limits::default();
+        let village = RegionCode::parse("359901101201").unwrap();
+        // Filed Wednesday 2026-09-23 at 10:00 in China: three working days are Thu 24, and
+        // then Mon 28 and Tue 29 (25–27 are the Mid-Autumn holiday).
+        let d = deadline(&c, &l, &village, at("2026-09-23T02:00:00Z")).unwrap();
+        assert_eq!(d, at("2026-09-29T16:00:00Z"));
+        // Filed Friday 2026-09-18 late evening China time (UTC still the 18th): Sun 20 Sep
+        // is a make-up working day, so three working days end on Tue 22.
+        let d = deadline(&c, &l, &village, at("2026-09-18T13:00:00Z")).unwrap();
+        assert_eq!(d, at("2026-09-22T16:00:00Z"));
+        // Past the calendar: no deadline rather than a guess.
+        assert_eq!(deadline(&c, &l, &village, at("2026-12-29T02:00:00Z")), None);
+    }
 }

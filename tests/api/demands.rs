@@ -18,7 +18,9 @@ const VILLAGE: &str = "359901101201";
 const TOWNSHIP: &str = "359901101000";
 
 fn at(s: &str) -> chrono::DateTime<chrono::Utc> {
-    chrono::DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&chrono::Utc)
+    chrono::DateTime::parse_from_rfc3339(s)
+        .unwrap()
+        .with_timezone(&chrono::Utc)
 }
 
 fn ms(s: &str) -> i64 {
@@ -52,7 +54,12 @@ async fn show(app: &TestApp, who: &Client, id: Uuid) -> reqwest::Response {
 
 /// A signed-in villager of household `number` of the demo village.
 async fn villager(app: &TestApp, mobile: &str, number: &str) -> Client {
-    let hh = app.db.household_by_number(&code(VILLAGE), number).await.unwrap().unwrap();
+    let hh = app
+        .db
+        .household_by_number(&code(VILLAGE), number)
+        .await
+        .unwrap()
+        .unwrap();
     let id = app.account(mobile, Role::Villager, VILLAGE, Some(hh.id)).await;
     app.session_for(id).await
 }
@@ -105,23 +112,63 @@ db_test!(a_demand_is_filed_once_worked_closed_rated_and_reopened, |app| {
     assert_eq!(seen.contact.as_deref(), Some("张秀英 13800000001"));
     assert_eq!(seen.steps, [Step::Accept, Step::Escalate, Step::Merge]);
     expect_error(show(&app, &neighbour, id).await, 404, "not_found").await;
-    let list: sunlight_api::Page<sunlight_api::demand::DemandSummary> =
-        json(neighbour.get(app.url(&format!("api/regions/{VILLAGE}/demands"))).send().await.unwrap()).await;
+    let list: sunlight_api::Page<sunlight_api::demand::DemandSummary> = json(
+        neighbour
+            .get(app.url(&format!("api/regions/{VILLAGE}/demands")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert!(list.items.iter().all(|s| s.id != id));
 
     // Refusals: a step not in the state machine, a post that may not take it, a township
     // handler on what the village holds.
-    expect_error(step(&app, &cadre, id, json!({"step": "close", "note": "修好了"})).await, 409, "demand_step_refused").await;
-    expect_error(step(&app, &filer, id, json!({"step": "accept"})).await, 403, "forbidden").await;
-    expect_error(step(&app, &township, id, json!({"step": "accept"})).await, 403, "forbidden").await;
-    let body = expect_error(step(&app, &cadre, id, json!({"step": "answer", "note": "  "})).await, 409, "demand_step_refused").await;
+    expect_error(
+        step(&app, &cadre, id, json!({"step": "close", "note": "修好了"})).await,
+        409,
+        "demand_step_refused",
+    )
+    .await;
+    expect_error(
+        step(&app, &filer, id, json!({"step": "accept"})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    expect_error(
+        step(&app, &township, id, json!({"step": "accept"})).await,
+        403,
+        "forbidden",
+    )
+    .await;
+    let body = expect_error(
+        step(&app, &cadre, id, json!({"step": "answer", "note": "  "})).await,
+        409,
+        "demand_step_refused",
+    )
+    .await;
     assert_eq!(body.field, None);
 
     // The cadre takes it, answers, and closes it with what was done.
     let d: Demand = json(step(&app, &cadre, id, json!({"step": "accept"})).await).await;
     assert_eq!(d.summary.state, DemandState::Accepted);
-    expect_error(step(&app, &cadre, id, json!({"step": "answer", "note": ""})).await, 422, "invalid").await;
-    let _: Demand = json(step(&app, &cadre, id, json!({"step": "answer", "note": "已联系电工，明天来修"})).await).await;
+    expect_error(
+        step(&app, &cadre, id, json!({"step": "answer", "note": ""})).await,
+        422,
+        "invalid",
+    )
+    .await;
+    let _: Demand = json(
+        step(
+            &app,
+            &cadre,
+            id,
+            json!({"step": "answer", "note": "已联系电工，明天来修"}),
+        )
+        .await,
+    )
+    .await;
     let d: Demand = json(step(&app, &cadre, id, json!({"step": "close", "note": "换了新灯泡和线路"})).await).await;
     assert_eq!(d.summary.state, DemandState::Closed);
     assert!(d.summary.due_at.is_none());
@@ -132,27 +179,65 @@ db_test!(a_demand_is_filed_once_worked_closed_rated_and_reopened, |app| {
     assert_eq!(todo_count(&todo(&app, &filer).await, TodoKind::DemandsToRate), 1);
     let mine: Demand = json(show(&app, &filer, id).await).await;
     assert_eq!(mine.steps, [Step::Rate, Step::Reopen]);
-    assert!(mine.events.iter().filter(|e| e.kind == EventKind::Filed).all(|e| e.by.is_none()));
+    assert!(
+        mine.events
+            .iter()
+            .filter(|e| e.kind == EventKind::Filed)
+            .all(|e| e.by.is_none())
+    );
 
     // Not satisfied: rated, then reopened, which sends it one level up.
-    let d: Demand = json(step(&app, &filer, id, json!({"step": "rate", "rating": "unsatisfied", "note": "灯还是不亮"})).await).await;
+    let d: Demand = json(
+        step(
+            &app,
+            &filer,
+            id,
+            json!({"step": "rate", "rating": "unsatisfied", "note": "灯还是不亮"}),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(d.my_rating, Some(sunlight_api::demand::Satisfaction::Unsatisfied));
     assert_eq!(todo_count(&todo(&app, &filer).await, TodoKind::DemandsToRate), 0);
-    expect_error(step(&app, &filer, id, json!({"step": "rate", "rating": "satisfied"})).await, 409, "already_rated").await;
+    expect_error(
+        step(&app, &filer, id, json!({"step": "rate", "rating": "satisfied"})).await,
+        409,
+        "already_rated",
+    )
+    .await;
     let d: Demand = json(step(&app, &filer, id, json!({"step": "reopen", "note": "灯还是不亮"})).await).await;
     assert_eq!(d.summary.state, DemandState::Filed);
     assert_eq!(d.summary.holder.as_str(), TOWNSHIP);
     assert!(d.reopened);
     // The village no longer holds it; the township's handler does.
-    expect_error(step(&app, &cadre, id, json!({"step": "accept"})).await, 403, "forbidden").await;
+    expect_error(
+        step(&app, &cadre, id, json!({"step": "accept"})).await,
+        403,
+        "forbidden",
+    )
+    .await;
     assert_eq!(todo_count(&todo(&app, &township).await, TodoKind::NewDemands), 1);
     let _: Demand = json(step(&app, &township, id, json!({"step": "accept"})).await).await;
-    let d: Demand = json(step(&app, &township, id, json!({"step": "close", "note": "镇里更换了整条线路"})).await).await;
+    let d: Demand = json(
+        step(
+            &app,
+            &township,
+            id,
+            json!({"step": "close", "note": "镇里更换了整条线路"}),
+        )
+        .await,
+    )
+    .await;
     assert_eq!(d.events.last().unwrap().role, Some(Role::Handler));
     // Reopened once already: not again.
     let mine: Demand = json(show(&app, &filer, id).await).await;
     assert!(!mine.steps.contains(&Step::Reopen));
-    expect_error(step(&app, &filer, id, json!({"step": "reopen", "note": "还是不行"})).await, 409, "demand_step_refused").await;
+    expect_error(
+        step(&app, &filer, id, json!({"step": "reopen", "note": "还是不行"})).await,
+        409,
+        "demand_step_refused",
+    )
+    .await;
     assert_eq!(
         kinds(&mine),
         [
@@ -172,20 +257,46 @@ db_test!(filing_refuses_what_it_must, |app| {
     app.demo().await;
     let filer = demo_client(&app, "13800000001").await;
     // A complaint about a cadre never becomes a demand the village can read.
-    let res = file(&app, &filer, &json!({"text": "村主任收红包", "class": "petition", "subcategory": "违规用权",
-        "public": false, "idempotency_key": Uuid::new_v4()})).await;
+    let res = file(
+        &app,
+        &filer,
+        &json!({"text": "村主任收红包", "class": "petition", "subcategory": "违规用权",
+        "public": false, "idempotency_key": Uuid::new_v4()}),
+    )
+    .await;
     let body = expect_error(res, 422, "invalid").await;
     assert_eq!(body.field.as_deref(), Some("class"));
     assert_eq!(body.reason, Some(sunlight_api::error::FieldError::BelongsInReport));
-    let res = file(&app, &filer, &json!({"text": "路灯", "class": "service", "subcategory": "账目疑问",
-        "public": true, "idempotency_key": Uuid::new_v4()})).await;
-    assert_eq!(expect_error(res, 422, "invalid").await.field.as_deref(), Some("subcategory"));
-    let res = file(&app, &filer, &json!({"text": "   ", "class": "service", "subcategory": "道路交通",
-        "public": true, "idempotency_key": Uuid::new_v4()})).await;
+    let res = file(
+        &app,
+        &filer,
+        &json!({"text": "路灯", "class": "service", "subcategory": "账目疑问",
+        "public": true, "idempotency_key": Uuid::new_v4()}),
+    )
+    .await;
+    assert_eq!(
+        expect_error(res, 422, "invalid").await.field.as_deref(),
+        Some("subcategory")
+    );
+    let res = file(
+        &app,
+        &filer,
+        &json!({"text": "   ", "class": "service", "subcategory": "道路交通",
+        "public": true, "idempotency_key": Uuid::new_v4()}),
+    )
+    .await;
     assert_eq!(expect_error(res, 422, "invalid").await.field.as_deref(), Some("text"));
-    let res = file(&app, &filer, &json!({"text": "路".repeat(1001), "class": "service", "subcategory": "道路交通",
-        "public": true, "idempotency_key": Uuid::new_v4()})).await;
-    assert_eq!(expect_error(res, 422, "invalid").await.reason, Some(sunlight_api::error::FieldError::TooLong));
+    let res = file(
+        &app,
+        &filer,
+        &json!({"text": "路".repeat(1001), "class": "service", "subcategory": "道路交通",
+        "public": true, "idempotency_key": Uuid::new_v4()}),
+    )
+    .await;
+    assert_eq!(
+        expect_error(res, 422, "invalid").await.reason,
+        Some(sunlight_api::error::FieldError::TooLong)
+    );
     // Staff file nothing; a villager files only in their own village.
     let cadre_only = app.account("13900000031", Role::Cadre, VILLAGE, None).await;
     let res = file(&app, &app.session_for(cadre_only).await, &streetlight(true)).await;
@@ -198,79 +309,113 @@ db_test!(filing_refuses_what_it_must, |app| {
         .unwrap();
     expect_error(res, 404, "not_found").await;
     // Nothing was stored by any of these.
-    let n: i64 = sunlight_server::on_pool!(&app.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM demands").fetch_one(p).await).unwrap();
+    let n: i64 =
+        sunlight_server::on_pool!(&app.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM demands").fetch_one(p).await)
+            .unwrap();
     assert_eq!(n, 0);
 });
 
-db_test!(the_clock_sends_overdue_demands_up_across_holidays_and_catches_up_once, |app| {
-    app.demo().await;
-    let calendar = sunlight_api::workdays::Calendar::china();
-    // Wednesday 23 September 2026, 10:00 in China. Three working days: Thursday 24, then
-    // (25–27 the Mid-Autumn holiday) Monday 28 and Tuesday 29.
-    app.clock().set(at("2026-09-23T02:00:00Z"));
-    let filer = demo_client(&app, "13800000001").await;
-    let d: Demand = json(file(&app, &filer, &streetlight(true)).await).await;
-    let id = d.summary.id;
-    assert_eq!(d.summary.due_at.unwrap().0, ms("2026-09-29T16:00:00Z"));
+db_test!(
+    the_clock_sends_overdue_demands_up_across_holidays_and_catches_up_once,
+    |app| {
+        app.demo().await;
+        let calendar = sunlight_api::workdays::Calendar::china();
+        // Wednesday 23 September 2026, 10:00 in China. Three working days: Thursday 24, then
+        // (25–27 the Mid-Autumn holiday) Monday 28 and Tuesday 29.
+        app.clock().set(at("2026-09-23T02:00:00Z"));
+        let filer = demo_client(&app, "13800000001").await;
+        let d: Demand = json(file(&app, &filer, &streetlight(true)).await).await;
+        let id = d.summary.id;
+        assert_eq!(d.summary.due_at.unwrap().0, ms("2026-09-29T16:00:00Z"));
 
-    // A second before the limit nothing moves.
-    assert_eq!(sunlight_server::demands::sweep(&app.db, &calendar, at("2026-09-29T15:59:59Z")).await.unwrap(), 0);
-    // Past it: overdue, sent to the township. Its five working days count from 30
-    // September: 1–7 October is the National Day holiday, Saturday 10 October a make-up
-    // working day, so Thursday 8, Friday 9, Saturday 10, Monday 12, Tuesday 13.
-    app.clock().set(at("2026-09-30T01:00:00Z"));
-    sunlight_server::demands::sweep(&app.db, &calendar, app.clock().now()).await.unwrap();
-    let d: Demand = json(show(&app, &filer, id).await).await;
-    assert_eq!(d.summary.holder.as_str(), TOWNSHIP);
-    assert_eq!(d.summary.state, DemandState::Filed);
-    assert!(d.summary.overdue);
-    assert_eq!(d.summary.due_at.unwrap().0, ms("2026-10-13T16:00:00Z"));
-    let overdue = d.events.last().unwrap();
-    assert_eq!(overdue.kind, EventKind::Overdue);
-    assert_eq!(overdue.at.0, ms("2026-09-29T16:00:00Z"));
-    assert_eq!(overdue.by, None);
+        // A second before the limit nothing moves.
+        assert_eq!(
+            sunlight_server::demands::sweep(&app.db, &calendar, at("2026-09-29T15:59:59Z"))
+                .await
+                .unwrap(),
+            0
+        );
+        // Past it: overdue, sent to the township. Its five working days count from 30
+        // September: 1–7 October is the National Day holiday, Saturday 10 October a make-up
+        // working day, so Thursday 8, Friday 9, Saturday 10, Monday 12, Tuesday 13.
+        app.clock().set(at("2026-09-30T01:00:00Z"));
+        sunlight_server::demands::sweep(&app.db, &calendar, app.clock().now())
+            .await
+            .unwrap();
+        let d: Demand = json(show(&app, &filer, id).await).await;
+        assert_eq!(d.summary.holder.as_str(), TOWNSHIP);
+        assert_eq!(d.summary.state, DemandState::Filed);
+        assert!(d.summary.overdue);
+        assert_eq!(d.summary.due_at.unwrap().0, ms("2026-10-13T16:00:00Z"));
+        let overdue = d.events.last().unwrap();
+        assert_eq!(overdue.kind, EventKind::Overdue);
+        assert_eq!(overdue.at.0, ms("2026-09-29T16:00:00Z"));
+        assert_eq!(overdue.by, None);
 
-    // The township sees it; so does the township's inspector, in the overdue list and the
-    // to-do count, and may press it.
-    let township = demo_client(&app, "13800000005").await;
-    let held: sunlight_api::Page<sunlight_api::demand::DemandSummary> =
-        json(township.get(app.url(&format!("api/regions/{TOWNSHIP}/demands?view=held"))).send().await.unwrap()).await;
-    assert_eq!(held.items.iter().map(|s| s.id).collect::<Vec<_>>(), [id]);
-    let inspector = demo_client(&app, "13800000006").await;
-    let list: sunlight_api::Page<sunlight_api::demand::DemandSummary> =
-        json(inspector.get(app.url(&format!("api/regions/{TOWNSHIP}/demands?view=overdue"))).send().await.unwrap()).await;
-    assert_eq!(list.items.iter().map(|s| s.id).collect::<Vec<_>>(), [id]);
-    assert_eq!(todo_count(&todo(&app, &inspector).await, TodoKind::OverdueToPress), 1);
-    let d: Demand = json(step(&app, &inspector, id, json!({"step": "press", "note": "请尽快办理"})).await).await;
-    assert_eq!(d.events.last().unwrap().role, Some(Role::Inspector));
+        // The township sees it; so does the township's inspector, in the overdue list and the
+        // to-do count, and may press it.
+        let township = demo_client(&app, "13800000005").await;
+        let held: sunlight_api::Page<sunlight_api::demand::DemandSummary> = json(
+            township
+                .get(app.url(&format!("api/regions/{TOWNSHIP}/demands?view=held")))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(held.items.iter().map(|s| s.id).collect::<Vec<_>>(), [id]);
+        let inspector = demo_client(&app, "13800000006").await;
+        let list: sunlight_api::Page<sunlight_api::demand::DemandSummary> = json(
+            inspector
+                .get(app.url(&format!("api/regions/{TOWNSHIP}/demands?view=overdue")))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(list.items.iter().map(|s| s.id).collect::<Vec<_>>(), [id]);
+        assert_eq!(todo_count(&todo(&app, &inspector).await, TodoKind::OverdueToPress), 1);
+        let d: Demand = json(step(&app, &inspector, id, json!({"step": "press", "note": "请尽快办理"})).await).await;
+        assert_eq!(d.events.last().unwrap().role, Some(Role::Inspector));
 
-    // The server was down from October to December: the sweep catches up level by level,
-    // each limit counted from the one before, and the city, with nowhere to send it,
-    // marks it late. County: ten working days from 14 October end on 28 October; city:
-    // fifteen from 29 October end on 19 November.
-    app.clock().set(at("2026-12-01T02:00:00Z"));
-    let other = sunlight_server::Db::connect(&app.db_url).await.unwrap();
-    let (a, b) = tokio::join!(
-        sunlight_server::demands::sweep(&app.db, &calendar, app.clock().now()),
-        sunlight_server::demands::sweep(&other, &calendar, app.clock().now()),
-    );
-    // Three escalations are due (the process's own minute clock may have written some).
-    assert!(a.unwrap() + b.unwrap() <= 3);
-    assert_eq!(sunlight_server::demands::sweep(&app.db, &calendar, app.clock().now()).await.unwrap(), 0);
-    let d: Demand = json(show(&app, &filer, id).await).await;
-    assert_eq!(d.summary.level, RegionLevel::City);
-    let overdue: Vec<i64> = d.events.iter().filter(|e| e.kind == EventKind::Overdue).map(|e| e.at.0).collect();
-    assert_eq!(
-        overdue,
-        [
-            ms("2026-09-29T16:00:00Z"),
-            ms("2026-10-13T16:00:00Z"),
-            ms("2026-10-28T16:00:00Z"),
-            ms("2026-11-19T16:00:00Z")
-        ]
-    );
-    other.close().await;
-});
+        // The server was down from October to December: the sweep catches up level by level,
+        // each limit counted from the one before, and the city, with nowhere to send it,
+        // marks it late. County: ten working days from 14 October end on 28 October; city:
+        // fifteen from 29 October end on 19 November.
+        app.clock().set(at("2026-12-01T02:00:00Z"));
+        let other = sunlight_server::Db::connect(&app.db_url).await.unwrap();
+        let (a, b) = tokio::join!(
+            sunlight_server::demands::sweep(&app.db, &calendar, app.clock().now()),
+            sunlight_server::demands::sweep(&other, &calendar, app.clock().now()),
+        );
+        // Three escalations are due (the process's own minute clock may have written some).
+        assert!(a.unwrap() + b.unwrap() <= 3);
+        assert_eq!(
+            sunlight_server::demands::sweep(&app.db, &calendar, app.clock().now())
+                .await
+                .unwrap(),
+            0
+        );
+        let d: Demand = json(show(&app, &filer, id).await).await;
+        assert_eq!(d.summary.level, RegionLevel::City);
+        let overdue: Vec<i64> = d
+            .events
+            .iter()
+            .filter(|e| e.kind == EventKind::Overdue)
+            .map(|e| e.at.0)
+            .collect();
+        assert_eq!(
+            overdue,
+            [
+                ms("2026-09-29T16:00:00Z"),
+                ms("2026-10-13T16:00:00Z"),
+                ms("2026-10-28T16:00:00Z"),
+                ms("2026-11-19T16:00:00Z")
+            ]
+        );
+        other.close().await;
+    }
+);
 
 db_test!(two_steps_at_once_leave_one, |app| {
     app.demo().await;
@@ -292,69 +437,133 @@ db_test!(two_steps_at_once_leave_one, |app| {
         // and the state is the one the last of them left.
         let steps = d.events.len() - 1;
         assert_eq!(steps, codes.iter().filter(|c| **c == 200).count());
-        let expected = if steps == 2 { DemandState::Filed } else { d.summary.state };
+        let expected = if steps == 2 {
+            DemandState::Filed
+        } else {
+            d.summary.state
+        };
         assert_eq!(d.summary.state, expected);
         assert!(matches!(d.summary.state, DemandState::Filed | DemandState::Accepted));
     }
 });
 
-db_test!(neighbours_join_similar_demands_and_merged_filers_follow_and_rate, |app| {
-    app.demo().await;
-    app.clock().set(at("2026-11-02T02:00:00Z"));
-    let first = demo_client(&app, "13800000001").await;
-    let second = villager(&app, "13900000041", "003").await;
-    let third = villager(&app, "13900000042", "004").await;
-    let cadre = demo_client(&app, "13800000003").await;
-    let a: Demand = json(file(&app, &first, &streetlight(true)).await).await;
-    // The second villager types the same problem: it is offered to join.
-    let similar: Vec<sunlight_api::demand::DemandSummary> = json(
-        second
-            .get(app.url(&format!("api/regions/{VILLAGE}/demands/similar?text=村口路灯坏了")))
+db_test!(
+    neighbours_join_similar_demands_and_merged_filers_follow_and_rate,
+    |app| {
+        app.demo().await;
+        app.clock().set(at("2026-11-02T02:00:00Z"));
+        let first = demo_client(&app, "13800000001").await;
+        let second = villager(&app, "13900000041", "003").await;
+        let third = villager(&app, "13900000042", "004").await;
+        let cadre = demo_client(&app, "13800000003").await;
+        let a: Demand = json(file(&app, &first, &streetlight(true)).await).await;
+        // The second villager types the same problem: it is offered to join.
+        let similar: Vec<sunlight_api::demand::DemandSummary> = json(
+            second
+                .get(app.url(&format!("api/regions/{VILLAGE}/demands/similar?text=村口路灯坏了")))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(similar.iter().map(|s| s.id).collect::<Vec<_>>(), [a.summary.id]);
+        let unrelated: Vec<sunlight_api::demand::DemandSummary> = json(
+            second
+                .get(app.url(&format!(
+                    "api/regions/{VILLAGE}/demands/similar?text=医保卡丢了怎么补办"
+                )))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert!(unrelated.is_empty());
+        let joined: Demand = json(
+            second
+                .post(app.url(&format!("api/demands/{}/join", a.summary.id)))
+                .json(&json!({}))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(joined.summary.followers, 2);
+        assert!(joined.summary.mine && !joined.can_join);
+        let res = second
+            .post(app.url(&format!("api/demands/{}/join", a.summary.id)))
+            .json(&json!({}))
             .send()
             .await
-            .unwrap(),
-    )
-    .await;
-    assert_eq!(similar.iter().map(|s| s.id).collect::<Vec<_>>(), [a.summary.id]);
-    let unrelated: Vec<sunlight_api::demand::DemandSummary> = json(
-        second
-            .get(app.url(&format!("api/regions/{VILLAGE}/demands/similar?text=医保卡丢了怎么补办")))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
-    assert!(unrelated.is_empty());
-    let joined: Demand = json(second.post(app.url(&format!("api/demands/{}/join", a.summary.id))).json(&json!({})).send().await.unwrap()).await;
-    assert_eq!(joined.summary.followers, 2);
-    assert!(joined.summary.mine && !joined.can_join);
-    let res = second.post(app.url(&format!("api/demands/{}/join", a.summary.id))).json(&json!({})).send().await.unwrap();
-    expect_error(res, 409, "conflict").await;
+            .unwrap();
+        expect_error(res, 409, "conflict").await;
 
-    // The third filed it anyway; the cadre merges it into the first.
-    let c: Demand = json(file(&app, &third, &json!({"text": "路灯不亮", "class": "service", "subcategory": "道路交通",
-        "public": false, "idempotency_key": Uuid::new_v4()})).await).await;
-    expect_error(step(&app, &cadre, c.summary.id, json!({"step": "merge", "into": c.summary.id})).await, 422, "invalid").await;
-    let merged: Demand = json(step(&app, &cadre, c.summary.id, json!({"step": "merge", "into": a.summary.id})).await).await;
-    assert_eq!(merged.summary.state, DemandState::Merged);
-    assert_eq!(merged.merged_into, Some(a.summary.id));
-    let a2: Demand = json(show(&app, &third, a.summary.id).await).await;
-    assert_eq!(a2.summary.followers, 3);
-    assert!(a2.summary.mine);
-    assert_eq!(a2.events.last().unwrap().kind, EventKind::Absorbed);
+        // The third filed it anyway; the cadre merges it into the first.
+        let c: Demand = json(
+            file(
+                &app,
+                &third,
+                &json!({"text": "路灯不亮", "class": "service", "subcategory": "道路交通",
+        "public": false, "idempotency_key": Uuid::new_v4()}),
+            )
+            .await,
+        )
+        .await;
+        expect_error(
+            step(
+                &app,
+                &cadre,
+                c.summary.id,
+                json!({"step": "merge", "into": c.summary.id}),
+            )
+            .await,
+            422,
+            "invalid",
+        )
+        .await;
+        let merged: Demand = json(
+            step(
+                &app,
+                &cadre,
+                c.summary.id,
+                json!({"step": "merge", "into": a.summary.id}),
+            )
+            .await,
+        )
+        .await;
+        assert_eq!(merged.summary.state, DemandState::Merged);
+        assert_eq!(merged.merged_into, Some(a.summary.id));
+        let a2: Demand = json(show(&app, &third, a.summary.id).await).await;
+        assert_eq!(a2.summary.followers, 3);
+        assert!(a2.summary.mine);
+        assert_eq!(a2.events.last().unwrap().kind, EventKind::Absorbed);
 
-    // Closed: every follower rates it, and the ratings count each.
-    let _: Demand = json(step(&app, &cadre, a.summary.id, json!({"step": "accept"})).await).await;
-    let _: Demand = json(step(&app, &cadre, a.summary.id, json!({"step": "close", "note": "已修好"})).await).await;
-    for (who, rating) in [(&first, "satisfied"), (&second, "basic"), (&third, "satisfied")] {
-        let _: Demand = json(step(&app, who, a.summary.id, json!({"step": "rate", "rating": rating})).await).await;
+        // Closed: every follower rates it, and the ratings count each.
+        let _: Demand = json(step(&app, &cadre, a.summary.id, json!({"step": "accept"})).await).await;
+        let _: Demand = json(step(&app, &cadre, a.summary.id, json!({"step": "close", "note": "已修好"})).await).await;
+        for (who, rating) in [(&first, "satisfied"), (&second, "basic"), (&third, "satisfied")] {
+            let _: Demand = json(step(&app, who, a.summary.id, json!({"step": "rate", "rating": rating})).await).await;
+        }
+        let done: Demand = json(show(&app, &first, a.summary.id).await).await;
+        assert_eq!(
+            (done.ratings.satisfied, done.ratings.basic, done.ratings.unsatisfied),
+            (2, 1, 0)
+        );
+        // A neighbour who did not follow it cannot rate it.
+        let fourth = villager(&app, "13900000043", "005").await;
+        expect_error(
+            step(
+                &app,
+                &fourth,
+                a.summary.id,
+                json!({"step": "rate", "rating": "unsatisfied"}),
+            )
+            .await,
+            403,
+            "forbidden",
+        )
+        .await;
     }
-    let done: Demand = json(show(&app, &first, a.summary.id).await).await;
-    assert_eq!((done.ratings.satisfied, done.ratings.basic, done.ratings.unsatisfied), (2, 1, 0));
-    // A neighbour who did not follow it cannot rate it.
-    let fourth = villager(&app, "13900000043", "005").await;
-    expect_error(step(&app, &fourth, a.summary.id, json!({"step": "rate", "rating": "unsatisfied"})).await, 403, "forbidden").await;
-});
+);
 
 fn png() -> Vec<u8> {
     let mut out = Vec::new();
@@ -384,11 +593,24 @@ db_test!(photos_come_with_the_demand_and_with_its_result, |app| {
     let res = add_photo(&app, &filer, id, png()).await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let photo: sunlight_api::ledger::Attachment = json(res).await;
-    expect_error(add_photo(&app, &filer, id, b"not a picture".to_vec()).await, 415, "unsupported_file").await;
+    expect_error(
+        add_photo(&app, &filer, id, b"not a picture".to_vec()).await,
+        415,
+        "unsupported_file",
+    )
+    .await;
     // A private demand's photo is as hidden as the demand.
-    let res = neighbour.get(app.url(&format!("api/demand-photos/{}/thumb", photo.id))).send().await.unwrap();
+    let res = neighbour
+        .get(app.url(&format!("api/demand-photos/{}/thumb", photo.id)))
+        .send()
+        .await
+        .unwrap();
     expect_error(res, 404, "not_found").await;
-    let res = cadre.get(app.url(&format!("api/demand-photos/{}/thumb", photo.id))).send().await.unwrap();
+    let res = cadre
+        .get(app.url(&format!("api/demand-photos/{}/thumb", photo.id)))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
     // Once taken, the filer adds no more; the cadre adds what was done, shown with the close.
     let _: Demand = json(step(&app, &cadre, id, json!({"step": "accept"})).await).await;
@@ -404,7 +626,11 @@ db_test!(photos_come_with_the_demand_and_with_its_result, |app| {
     // The file sweep knows them as stored files of a row.
     let known = app.db.attachment_ids().await.unwrap();
     assert!(known.contains(&photo.id) && known.contains(&result.id));
-    let res = filer.get(app.url(&format!("api/demand-photos/{}/screen", result.id))).send().await.unwrap();
+    let res = filer
+        .get(app.url(&format!("api/demand-photos/{}/screen", result.id)))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
 });
 
@@ -414,8 +640,16 @@ db_test!(the_dashboard_counts_and_exports_a_region, |app| {
     let filer = demo_client(&app, "13800000001").await;
     let cadre = demo_client(&app, "13800000003").await;
     let a: Demand = json(file(&app, &filer, &streetlight(true)).await).await;
-    let b: Demand = json(file(&app, &filer, &json!({"text": "低保补贴没有公示", "class": "disclosure", "subcategory": "补贴发放",
-        "public": true, "idempotency_key": Uuid::new_v4()})).await).await;
+    let b: Demand = json(
+        file(
+            &app,
+            &filer,
+            &json!({"text": "低保补贴没有公示", "class": "disclosure", "subcategory": "补贴发放",
+        "public": true, "idempotency_key": Uuid::new_v4()}),
+        )
+        .await,
+    )
+    .await;
     let _: Demand = json(step(&app, &cadre, a.summary.id, json!({"step": "accept"})).await).await;
     // Closed on the sixth calendar day: not "within five days".
     app.clock().set(at("2026-11-08T02:00:00Z"));
@@ -424,41 +658,106 @@ db_test!(the_dashboard_counts_and_exports_a_region, |app| {
     let _: Demand = json(step(&app, &cadre, b.summary.id, json!({"step": "close", "note": "已补公示"})).await).await;
     let _: Demand = json(step(&app, &filer, b.summary.id, json!({"step": "rate", "rating": "basic"})).await).await;
     let county = demo_client(&app, "13800000007").await;
-    let s: DemandStats = json(county.get(app.url("api/regions/359901000000/demand-stats?year=2026")).send().await.unwrap()).await;
+    let s: DemandStats = json(
+        county
+            .get(app.url("api/regions/359901000000/demand-stats?year=2026"))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
     assert_eq!(s.total.received, 2);
     assert_eq!(s.total.closed, 2);
     assert_eq!(s.total.closed_quick, 0, "b closed on day 6 as well");
     assert_eq!(s.total.rated, 1);
-    assert_eq!(s.total.unrated_closed, 1, "a closed demand nobody rated is unrated, not satisfied");
+    assert_eq!(
+        s.total.unrated_closed, 1,
+        "a closed demand nobody rated is unrated, not satisfied"
+    );
     assert_eq!(s.total.satisfaction, Some(60));
     let town = s.children.iter().find(|r| r.key == TOWNSHIP).unwrap();
     assert_eq!(town.counts.received, 2);
     assert_eq!(s.months[10].counts.received, 2);
-    assert_eq!(s.classes.iter().find(|r| r.key == "disclosure").unwrap().counts.received, 1);
-    expect_error(county.get(app.url("api/regions/359901000000/demand-stats?year=2099")).send().await.unwrap(), 422, "invalid").await;
-    let csv = county.get(app.url("api/regions/359901000000/demand-stats/export?year=2026")).send().await.unwrap();
+    assert_eq!(
+        s.classes
+            .iter()
+            .find(|r| r.key == "disclosure")
+            .unwrap()
+            .counts
+            .received,
+        1
+    );
+    expect_error(
+        county
+            .get(app.url("api/regions/359901000000/demand-stats?year=2099"))
+            .send()
+            .await
+            .unwrap(),
+        422,
+        "invalid",
+    )
+    .await;
+    let csv = county
+        .get(app.url("api/regions/359901000000/demand-stats/export?year=2026"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(csv.status(), StatusCode::OK);
     let text = csv.text().await.unwrap();
-    assert!(text.contains("清水县（359901000000）") && text.contains("2026年") && text.contains("导出时间"), "{text}");
+    assert!(
+        text.contains("清水县（359901000000）") && text.contains("2026年") && text.contains("导出时间"),
+        "{text}"
+    );
     assert!(text.contains("桃源镇,2,2,0"), "{text}");
-    let xlsx = county.get(app.url("api/regions/359901000000/demand-stats/export?year=2026&format=xlsx")).send().await.unwrap();
+    let xlsx = county
+        .get(app.url("api/regions/359901000000/demand-stats/export?year=2026&format=xlsx"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(xlsx.status(), StatusCode::OK);
     assert!(xlsx.bytes().await.unwrap().starts_with(b"PK"));
     // Villagers and cadres see no dashboard.
-    expect_error(filer.get(app.url("api/regions/359901101201/demand-stats")).send().await.unwrap(), 403, "forbidden").await;
+    expect_error(
+        filer
+            .get(app.url("api/regions/359901101201/demand-stats"))
+            .send()
+            .await
+            .unwrap(),
+        403,
+        "forbidden",
+    )
+    .await;
 });
 
 db_test!(a_county_sets_its_limits, |app| {
     app.demo().await;
     let admin = demo_client(&app, "13800000009").await;
     let put = |who: &Client, body: Value| {
-        who.put(app.url("api/regions/359901000000/demand-limits")).json(&body).send()
+        who.put(app.url("api/regions/359901000000/demand-limits"))
+            .json(&body)
+            .send()
     };
-    let res = put(&admin, json!({"village": 2, "township": 4, "county": 8, "city": 12})).await.unwrap();
+    let res = put(&admin, json!({"village": 2, "township": 4, "county": 8, "city": 12}))
+        .await
+        .unwrap();
     assert_eq!(res.status(), StatusCode::OK);
-    expect_error(put(&admin, json!({"village": 0, "township": 4, "county": 8, "city": 12})).await.unwrap(), 422, "invalid").await;
+    expect_error(
+        put(&admin, json!({"village": 0, "township": 4, "county": 8, "city": 12}))
+            .await
+            .unwrap(),
+        422,
+        "invalid",
+    )
+    .await;
     let cadre = demo_client(&app, "13800000003").await;
-    expect_error(put(&cadre, json!({"village": 9, "township": 9, "county": 9, "city": 9})).await.unwrap(), 404, "not_found").await;
+    expect_error(
+        put(&cadre, json!({"village": 9, "township": 9, "county": 9, "city": 9}))
+            .await
+            .unwrap(),
+        404,
+        "not_found",
+    )
+    .await;
     // A demand filed now gets the village's two working days.
     app.clock().set(at("2026-11-02T02:00:00Z"));
     let filer = demo_client(&app, "13800000001").await;

@@ -197,8 +197,10 @@ async fn demand_fixture(app: &TestApp, village: &RegionCode) -> (Uuid, Uuid) {
     let client = app.session_for(filer).await;
     let res = client
         .post(app.url(&format!("api/regions/{village}/demands")))
-        .json(&json!({"text": "村口路灯坏了", "class": "service", "subcategory": "道路交通", "public": true,
-                      "idempotency_key": Uuid::new_v4()}))
+        .json(
+            &json!({"text": "村口路灯坏了", "class": "service", "subcategory": "道路交通", "public": true,
+                      "idempotency_key": Uuid::new_v4()}),
+        )
         .send()
         .await
         .unwrap();
@@ -697,7 +699,9 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
             format!("api/regions/{region}/demands"),
             json!({"text": "水管漏水", "class": "service", "subcategory": "水电气", "public": false, "idempotency_key": Uuid::new_v4()}),
         ),
-        "/api/regions/{code}/demands/similar" => (format!("api/regions/{region}/demands/similar?text=路灯"), json!(null)),
+        "/api/regions/{code}/demands/similar" => {
+            (format!("api/regions/{region}/demands/similar?text=路灯"), json!(null))
+        }
         "/api/regions/{code}/demand-limits" if ep.method == "PUT" => (
             format!("api/regions/{region}/demand-limits"),
             json!({"village": 3, "township": 5, "county": 10, "city": 15}),

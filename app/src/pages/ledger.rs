@@ -61,7 +61,12 @@ pub fn YearPage() -> impl IntoView {
 
 /// The months of a year with a trend chart; each month opens in full.
 #[component]
-pub fn YearView(code: RegionCode) -> impl IntoView {
+pub fn YearView(
+    code: RegionCode,
+    /// Shows the person's to-do list first (the villagers' first screen).
+    #[prop(optional)]
+    todo: bool,
+) -> impl IntoView {
     let poster = code.clone();
     let year = RwSignal::new(this_month().year);
     let url = format!("api/regions/{code}/ledger");
@@ -77,6 +82,7 @@ pub fn YearView(code: RegionCode) -> impl IntoView {
     };
     view! {
         <Page title=Signal::derive(title)>
+            {todo.then(|| view! { <crate::components::TodoList/> })}
             <div class="yearbar">
                 <button type="button" class="secondary" aria-label=t(T::PrevYear) on:click=move |_| year.update(|y| *y -= 1)>"‹"</button>
                 <h2>{move || t(T::YearTitle).replace("{}", &year.get().to_string())}</h2>

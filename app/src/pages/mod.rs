@@ -2,27 +2,33 @@
 
 #[cfg(feature = "staff")]
 pub mod admin;
-#[cfg(not(any(feature = "staff", feature = "report", feature = "office")))]
+#[cfg(not(any(feature = "staff", feature = "report", feature = "office", feature = "demands")))]
 pub mod auth;
-#[cfg(not(any(feature = "report", feature = "office")))]
+#[cfg(any(feature = "staff", feature = "demands"))]
+pub mod demands;
+#[cfg(feature = "demands")]
+pub mod demands_file;
+#[cfg(feature = "staff")]
+pub mod demands_staff;
+#[cfg(not(any(feature = "report", feature = "office", feature = "demands")))]
 pub mod ledger;
 #[cfg(feature = "staff")]
 pub mod ledger_staff;
-#[cfg(not(any(feature = "report", feature = "office")))]
+#[cfg(not(any(feature = "report", feature = "office", feature = "demands")))]
 pub mod me;
 #[cfg(feature = "office")]
 pub mod office;
 #[cfg(feature = "office")]
 pub mod office_report;
-#[cfg(not(any(feature = "report", feature = "office")))]
+#[cfg(not(any(feature = "report", feature = "office", feature = "demands")))]
 pub mod polls;
-#[cfg(not(any(feature = "staff", feature = "report", feature = "office")))]
+#[cfg(not(any(feature = "staff", feature = "report", feature = "office", feature = "demands")))]
 pub mod polls_vote;
 #[cfg(feature = "report")]
 pub mod report;
 #[cfg(any(feature = "office", feature = "report"))]
 pub mod report_text;
-#[cfg(not(any(feature = "staff", feature = "report", feature = "office")))]
+#[cfg(not(any(feature = "staff", feature = "report", feature = "office", feature = "demands")))]
 pub mod villager;
 #[cfg(feature = "staff")]
 pub mod work;

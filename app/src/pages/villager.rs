@@ -3,28 +3,11 @@
 use leptos::prelude::*;
 
 use crate::{
-    components::{Empty, Leave, Page, ReportEntry},
+    components::{Leave, Page, ReportEntry},
     i18n::{T, t},
     paths,
     session::Session,
 };
-
-/// A villager tab with an honest "not open yet" state, titled with the village's name.
-#[component]
-fn VillageTab(soon: T) -> impl IntoView {
-    let session = Session::get();
-    move || {
-        let me = session.0.get().flatten()?;
-        Some(match me.village() {
-            Some(v) => {
-                let title = format!("{} · {}", v.region_name, t(T::AppName));
-                view! { <Page title=title><Empty title=t(T::ComingTitle) text=t(soon)/></Page> }.into_any()
-            }
-            // Staff who are not villagers have no village tabs.
-            None => view! { <Leave path=paths::WORK/> }.into_any(),
-        })
-    }
-}
 
 /// 公开: the village's disclosures, starting with its accounts.
 #[component]
@@ -33,16 +16,10 @@ pub fn Home() -> impl IntoView {
     move || {
         let me = session.0.get().flatten()?;
         Some(match me.village() {
-            Some(v) => view! { <crate::pages::ledger::YearView code=v.region.clone()/> }.into_any(),
+            Some(v) => view! { <crate::pages::ledger::YearView code=v.region.clone() todo=true/> }.into_any(),
             None => view! { <Leave path=paths::WORK/> }.into_any(),
         })
     }
-}
-
-/// 诉求: demands.
-#[component]
-pub fn Demands() -> impl IntoView {
-    view! { <VillageTab soon=T::DemandsSoon/> }
 }
 
 /// 举报: private reports, filed in their own page (it needs no account and sends no

@@ -4,7 +4,7 @@ use leptos::prelude::*;
 use sunlight_api::{RegionLevel, Role};
 
 use crate::{
-    components::{Empty, Go, Page},
+    components::{Go, Page},
     i18n::{T, level_name, role_name, t},
     pages::ledger::{ledger_path, this_month},
     paths,
@@ -16,6 +16,7 @@ pub fn Work() -> impl IntoView {
     let me = Session::get().0.get_untracked().flatten();
     view! {
         <Page title=t(T::WorkTitle)>
+            <crate::components::TodoList/>
             {me.map(|me| {
                 me.grants.into_iter().filter(|g| g.role.is_staff()).map(|g| {
                     let body = match g.role {
@@ -27,6 +28,9 @@ pub fn Work() -> impl IntoView {
                                     {polls.then(|| view! {
                                         <Go href=paths::region_polls(g.region.as_str()) class="button secondary">{t(T::PollsTitle)}</Go>
                                     })}
+                                    {(g.role == Role::Cadre).then(|| view! {
+                                        <Go href=paths::staff_demands(g.region.as_str(), "held") class="button secondary">{t(T::DemandInbox)}</Go>
+                                    })}
                                 </div>
                                 <p class="hint">{t(T::ManageHint)}</p>
                             }.into_any()
@@ -34,10 +38,19 @@ pub fn Work() -> impl IntoView {
                         Role::Reviewer => view! {
                             <Go href=paths::review(g.region.as_str()) class="button">{t(T::OpenQueue)}</Go>
                         }.into_any(),
-                        Role::Handler => view! { <Empty title=t(T::DemandInbox) text=t(T::DemandInboxEmpty)/> }.into_any(),
+                        Role::Handler => view! {
+                            <div class="actions">
+                                <Go href=paths::staff_demands(g.region.as_str(), "held") class="button">{t(T::DemandInbox)}</Go>
+                                <Go href=paths::demand_stats(g.region.as_str()) class="button secondary">{t(T::DemandStats)}</Go>
+                            </div>
+                        }.into_any(),
                         Role::Inspector => view! {
                             <Go href=paths::office(g.region.as_str()) class="button">{t(T::OpenOffice)}</Go>
                             <p class="hint">{t(T::OpenOfficeHint)}</p>
+                            <div class="actions">
+                                <Go href=paths::staff_demands(g.region.as_str(), "overdue") class="button secondary">{t(T::OverdueDemands)}</Go>
+                                <Go href=paths::demand_stats(g.region.as_str()) class="button secondary">{t(T::DemandStats)}</Go>
+                            </div>
                         }.into_any(),
                         Role::Accountant => view! {
                             <Go href=ledger_path(&g.region, this_month()) class="button">{t(T::EnterThisMonth)}</Go>

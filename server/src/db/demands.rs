@@ -329,7 +329,8 @@ impl Db {
 
     pub async fn demand(&self, id: Uuid) -> Result<Option<DemandRecord>, sqlx::Error> {
         let sql = format!("SELECT {COLUMNS} FROM demands d WHERE d.id = $1");
-        let row: Option<Row> = on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?;
+        let row: Option<Row> =
+            on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(id).fetch_optional(p).await)?;
         row.map(Row::into_record).transpose()
     }
 
@@ -350,7 +351,11 @@ impl Db {
                 "DESC",
             ),
             Scope::Region(_) => ("d.village_code LIKE $1", "d.filed_at", "DESC"),
-            Scope::Holder(_) => ("d.holder_code = $1 AND d.state IN ('filed', 'accepted')", "d.filed_at", "DESC"),
+            Scope::Holder(_) => (
+                "d.holder_code = $1 AND d.state IN ('filed', 'accepted')",
+                "d.filed_at",
+                "DESC",
+            ),
             Scope::Overdue(_) => (
                 "d.village_code LIKE $1 AND d.state IN ('filed', 'accepted')
                  AND (d.overdue = TRUE OR d.late_since IS NOT NULL OR d.due_at <= $3)",
@@ -394,7 +399,8 @@ impl Db {
             "SELECT {COLUMNS} FROM demands d WHERE d.village_code = $1 AND d.public = TRUE
                AND d.state IN ('filed', 'accepted') ORDER BY d.filed_at DESC LIMIT 200"
         );
-        let rows: Vec<Row> = on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(village.as_str()).fetch_all(p).await)?;
+        let rows: Vec<Row> =
+            on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(village.as_str()).fetch_all(p).await)?;
         rows.into_iter().map(Row::into_record).collect()
     }
 
@@ -559,7 +565,8 @@ impl Db {
             "SELECT {COLUMNS} FROM demands d WHERE d.state IN ('filed', 'accepted') AND d.due_at <= $1
                AND d.late_since IS NULL ORDER BY d.due_at LIMIT 500"
         );
-        let rows: Vec<Row> = on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(now).fetch_all(p).await)?;
+        let rows: Vec<Row> =
+            on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(now).fetch_all(p).await)?;
         rows.into_iter().map(Row::into_record).collect()
     }
 
@@ -667,7 +674,6 @@ impl Db {
             .collect()
     }
 }
-
 
 /// One demand as the dashboard counts it.
 #[derive(Debug, Clone, sqlx::FromRow)]
@@ -802,7 +808,8 @@ impl Db {
         };
         let mut out = Vec::new();
         for (kind, sql, bind) in queries {
-            let n: i64 = on_pool!(self, p => sqlx::query_scalar(sql).bind(&bind).bind(now).bind(user).fetch_one(p).await)?;
+            let n: i64 =
+                on_pool!(self, p => sqlx::query_scalar(sql).bind(&bind).bind(now).bind(user).fetch_one(p).await)?;
             out.push((kind, n));
         }
         Ok(out)

@@ -14,8 +14,8 @@ use serde::Deserialize;
 use sunlight_api::{
     ErrorBody, Page, RegionCode, RegionLevel,
     demand::{
-        self, Demand, DemandEvent, DemandState, DemandSummary, EventKind, Limits, Move, NewDemand, NOTE_MAX,
-        Ratings, Satisfaction, Step, StepIn, TEXT_MAX, TodoItem,
+        self, Demand, DemandEvent, DemandState, DemandSummary, EventKind, Limits, Move, NOTE_MAX, NewDemand, Ratings,
+        Satisfaction, Step, StepIn, TEXT_MAX, TodoItem,
     },
     error::FieldError,
     ledger::Attachment,
@@ -202,8 +202,8 @@ async fn detail(state: &AppState, actor: &Actor, d: DemandRecord, s: &Standing) 
     } else {
         None
     };
-    let can_add_photos = (s.follower && actor.0.id == d.filer && d.state == DemandState::Filed)
-        || (s.holder && d.state.is_open());
+    let can_add_photos =
+        (s.follower && actor.0.id == d.filer && d.state == DemandState::Filed) || (s.holder && d.state.is_open());
     let can_join = !s.follower && d.state.is_open() && permits(actor, Action::FileDemand, &d.village);
     if s.follower {
         state.db.demand_seen(d.id, actor.0.id, now).await?;
@@ -290,7 +290,11 @@ async fn file(
     };
     let filed = state.db.insert_demand(&record, body.idempotency_key, &event).await?;
     let (d, s) = readable(&state, &actor, filed.id).await?;
-    let status = if filed.created { StatusCode::CREATED } else { StatusCode::OK };
+    let status = if filed.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
     Ok((status, Json(detail(&state, &actor, d, &s).await?)))
 }
 
@@ -353,12 +357,20 @@ async fn list(
     page_of(&state, &actor, scope, q.cursor.as_deref()).await.map(Json)
 }
 
-async fn page_of(state: &AppState, actor: &Actor, scope: Scope<'_>, cursor: Option<&str>) -> ApiResult<Page<DemandSummary>> {
+async fn page_of(
+    state: &AppState,
+    actor: &Actor,
+    scope: Scope<'_>,
+    cursor: Option<&str>,
+) -> ApiResult<Page<DemandSummary>> {
     let after = match cursor {
         Some(c) => {
             let (key, id) = cursor::decode(c).ok_or_else(|| ApiError::invalid("cursor", FieldError::BadFormat))?;
-            let ms: i64 = key.parse().map_err(|_| ApiError::invalid("cursor", FieldError::BadFormat))?;
-            let at = DateTime::from_timestamp_millis(ms).ok_or_else(|| ApiError::invalid("cursor", FieldError::BadFormat))?;
+            let ms: i64 = key
+                .parse()
+                .map_err(|_| ApiError::invalid("cursor", FieldError::BadFormat))?;
+            let at = DateTime::from_timestamp_millis(ms)
+                .ok_or_else(|| ApiError::invalid("cursor", FieldError::BadFormat))?;
             Some((at, id))
         }
         None => None,
@@ -516,12 +528,20 @@ async fn step(
             after.closed_at = None;
         }
         Step::Rate => {
-            let r = body.rating.ok_or_else(|| ApiError::invalid("rating", FieldError::Required))?;
+            let r = body
+                .rating
+                .ok_or_else(|| ApiError::invalid("rating", FieldError::Required))?;
             rating = Some((actor.0.id, r));
         }
         Step::Merge => {
-            let into = body.into.ok_or_else(|| ApiError::invalid("into", FieldError::Required))?;
-            let target = state.db.demand(into).await?.ok_or_else(|| ApiError::invalid("into", FieldError::NotListed))?;
+            let into = body
+                .into
+                .ok_or_else(|| ApiError::invalid("into", FieldError::Required))?;
+            let target = state
+                .db
+                .demand(into)
+                .await?
+                .ok_or_else(|| ApiError::invalid("into", FieldError::NotListed))?;
             if into == d.id || target.village != d.village || target.holder != d.holder || !target.state.is_open() {
                 return Err(ApiError::invalid("into", FieldError::NotListed));
             }
@@ -640,9 +660,16 @@ async fn add_photo(
     let storage = state.storage.clone();
     let saved = state
         .db
-        .insert_demand_photo(id, result, states, demand::MAX_PHOTOS as i64, &attachment, actor.0.id, state.clock.now(), || async move {
-            Ok(storage.publish(&publish).await?)
-        })
+        .insert_demand_photo(
+            id,
+            result,
+            states,
+            demand::MAX_PHOTOS as i64,
+            &attachment,
+            actor.0.id,
+            state.clock.now(),
+            || async move { Ok(storage.publish(&publish).await?) },
+        )
         .await;
     match saved {
         Ok(true) => Ok((StatusCode::CREATED, Json(attachment))),
@@ -666,7 +693,12 @@ async fn photo(
     actor: Actor,
     ApiPath((id, variant)): ApiPath<(Uuid, String)>,
 ) -> ApiResult<axum::response::Response> {
-    let (demand_id, attachment, _, _) = state.db.demand_photos(None, Some(id)).await?.pop().ok_or(ApiError::NotFound)?;
+    let (demand_id, attachment, _, _) = state
+        .db
+        .demand_photos(None, Some(id))
+        .await?
+        .pop()
+        .ok_or(ApiError::NotFound)?;
     let (_, s) = readable(&state, &actor, demand_id).await?;
     if variant == "original" && !s.staff {
         return Err(ApiError::Forbidden);
@@ -730,9 +762,15 @@ async fn stats(
 ) -> ApiResult<Json<demand::DemandStats>> {
     authorize(&actor, Action::ViewDemandStats, &code)?;
     let year = year_of(&state, &q)?;
-    let out = crate::demands::stats(&state.db, &code, year, state.clock.now()).await?.ok_or(ApiError::NotFound)?;
+    let out = crate::demands::stats(&state.db, &code, year, state.clock.now())
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let mut overdue = Vec::new();
-    for d in state.db.demands(Scope::Overdue(&code), None, 50, state.clock.now()).await? {
+    for d in state
+        .db
+        .demands(Scope::Overdue(&code), None, 50, state.clock.now())
+        .await?
+    {
         overdue.push(summary(&state, &d, Some(actor.0.id), None).await?);
     }
     Ok(Json(demand::DemandStats { overdue, ..out }))
@@ -753,20 +791,29 @@ async fn export(
     authorize(&actor, Action::ViewDemandStats, &code)?;
     let year = year_of(&state, &q)?;
     let now = state.clock.now();
-    let s = crate::demands::stats(&state.db, &code, year, now).await?.ok_or(ApiError::NotFound)?;
+    let s = crate::demands::stats(&state.db, &code, year, now)
+        .await?
+        .ok_or(ApiError::NotFound)?;
     let rows = crate::demands::stats_table(&s, now);
     let name = format!("demands-{}-{year}", code.as_str());
     match q.format.as_deref().unwrap_or("csv") {
         "csv" => {
-            let mut w = csv::WriterBuilder::new().flexible(true).from_writer(vec![0xEF, 0xBB, 0xBF]);
+            let mut w = csv::WriterBuilder::new()
+                .flexible(true)
+                .from_writer(vec![0xEF, 0xBB, 0xBF]);
             for r in &rows {
                 w.write_record(r).map_err(|e| ApiError::Internal(e.into()))?;
             }
-            let body = w.into_inner().map_err(|e| ApiError::Internal(anyhow::anyhow!("csv: {e}")))?;
+            let body = w
+                .into_inner()
+                .map_err(|e| ApiError::Internal(anyhow::anyhow!("csv: {e}")))?;
             Ok((
                 [
                     (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.csv\"")),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{name}.csv\""),
+                    ),
                 ],
                 body,
             )
@@ -791,7 +838,10 @@ async fn export(
                         header::CONTENT_TYPE,
                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet".to_owned(),
                     ),
-                    (header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}.xlsx\"")),
+                    (
+                        header::CONTENT_DISPOSITION,
+                        format!("attachment; filename=\"{name}.xlsx\""),
+                    ),
                 ],
                 body,
             )
@@ -806,7 +856,11 @@ async fn export(
     params(("code" = String, Path)),
     responses((status = 200, body = Limits), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
         (status = 422, body = ErrorBody)))]
-async fn limits(State(state): State<AppState>, actor: Actor, ApiPath(code): ApiPath<RegionCode>) -> ApiResult<Json<Limits>> {
+async fn limits(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(code): ApiPath<RegionCode>,
+) -> ApiResult<Json<Limits>> {
     authorize(&actor, Action::ViewRegion, &code)?;
     let county = county_of(&code).ok_or_else(|| ApiError::invalid("code", FieldError::WrongLevel))?;
     state.db.region(&county).await?.ok_or(ApiError::NotFound)?;

@@ -18,9 +18,9 @@ use tower_http::services::ServeDir;
 
 use super::AppState;
 
-/// The client's four pages, prepared once: the villagers' `index.html`, the staff
-/// workbench's `staff/index.html`, the reports page's `report/index.html` and the
-/// inspectors' `office/index.html`.
+/// The client's five pages, prepared once: the villagers' `index.html`, the staff
+/// workbench's `staff/index.html`, the reports page's `report/index.html`, the
+/// inspectors' `office/index.html` and the demands page's `demands/index.html`.
 pub struct Client {
     dist: PathBuf,
     /// What the server-rendered pages take from the villagers' page.
@@ -29,6 +29,7 @@ pub struct Client {
     staff: Option<String>,
     report: Option<String>,
     office: Option<String>,
+    demands: Option<String>,
 }
 
 impl Client {
@@ -57,6 +58,7 @@ impl Client {
             staff: page("staff"),
             report: page("report"),
             office: page("office"),
+            demands: page("demands"),
         })
     }
 }
@@ -130,6 +132,8 @@ async fn serve(State(state): State<AppState>, req: Request<Body>) -> Response {
         client.report.as_ref()
     } else if under("office") {
         client.office.as_ref()
+    } else if under("demands") {
+        client.demands.as_ref()
     } else {
         client.index.as_ref()
     })

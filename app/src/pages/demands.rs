@@ -1,0 +1,409 @@
+//! Demands (诉求), as the filer follows one and as the staff work it: its text, photos and
+//! history (a timeline), and the steps the server says this person may take now. Built
+//! into the demands bundle (villagers) and the workbench (cadres, handlers, inspectors).
+
+use leptos::{prelude::*, task::spawn_local};
+use leptos_router::hooks::use_params_map;
+use sunlight_api::{
+    Page as ListPage,
+    demand::{Demand, DemandClass, DemandState, DemandSummary, EventKind, Satisfaction, Step, StepIn},
+    ledger::Attachment,
+};
+use uuid::Uuid;
+
+use crate::{
+    api::{self, Failure},
+    components::{Empty, ErrorRetry, FormError, Go, Loading, Page},
+    i18n::{T, level_name, role_name, t},
+    paths,
+};
+
+pub fn class_name(c: DemandClass) -> &'static str {
+    t(match c {
+        DemandClass::Education => T::ClassEducation,
+        DemandClass::Disclosure => T::ClassDisclosure,
+        DemandClass::Service => T::ClassService,
+        DemandClass::Petition => T::ClassPetition,
+        DemandClass::Opinion => T::ClassOpinion,
+    })
+}
+
+pub fn state_text(s: DemandState) -> &'static str {
+    t(match s {
+        DemandState::Filed => T::DemandFiled,
+        DemandState::Accepted => T::DemandAccepted,
+        DemandState::Closed => T::DemandClosed,
+        DemandState::Merged => T::DemandMerged,
+    })
+}
+
+fn event_text(k: EventKind) -> &'static str {
+    t(match k {
+        EventKind::Filed => T::EvFiled,
+        EventKind::Joined => T::EvJoined,
+        EventKind::Accepted => T::EvAccepted,
+        EventKind::Answered => T::EvAnswered,
+        EventKind::Closed => T::EvClosed,
+        EventKind::Escalated => T::EvEscalated,
+        EventKind::SentDown => T::EvSentDown,
+        EventKind::Overdue => T::EvOverdue,
+        EventKind::Pressed => T::EvPressed,
+        EventKind::Rated => T::EvRated,
+        EventKind::Reopened => T::EvReopened,
+        EventKind::Merged => T::EvMerged,
+        EventKind::Absorbed => T::EvAbsorbed,
+    })
+}
+
+pub fn rating_text(r: Satisfaction) -> &'static str {
+    t(match r {
+        Satisfaction::Satisfied => T::Satisfied,
+        Satisfaction::Basic => T::BasicallySatisfied,
+        Satisfaction::Unsatisfied => T::Unsatisfied,
+    })
+}
+
+fn step_class(s: Step) -> &'static str {
+    if s == Step::Close { "" } else { "secondary" }
+}
+
+fn step_text(s: Step) -> &'static str {
+    t(match s {
+        Step::Accept => T::StepAccept,
+        Step::Answer => T::StepAnswer,
+        Step::Close => T::StepClose,
+        Step::Escalate => T::StepEscalate,
+        Step::SendDown => T::StepSendDown,
+        Step::Press => T::StepPress,
+        Step::Rate => T::StepRate,
+        Step::Reopen => T::StepReopen,
+        Step::Merge => T::StepMerge,
+    })
+}
+
+/// One demand in a list: its state and clock at a glance.
+#[component]
+pub fn DemandItem(d: DemandSummary) -> impl IntoView {
+    let open = matches!(d.state, DemandState::Filed | DemandState::Accepted);
+    view! {
+        <li>
+            <Go href=paths::demand(&d.id)>
+                <b class="demand-text">{d.text.clone()}</b>
+                <span class="tag">{state_text(d.state)}</span>
+                {(d.overdue && open).then(|| view! { <span class="tag late">{t(T::Overdue)}</span> })}
+                {(!d.public).then(|| view! { <span class="tag">{t(T::Private)}</span> })}
+                <span class="muted">
+                    {class_name(d.class)}" · "{d.subcategory.clone()}" · "{d.filed_at.china_string()}
+                    {open.then(|| format!(" · {} {}", t(T::HeldBy), d.holder_name))}
+                    {(d.followers > 1).then(|| format!(" · {}", t(T::PeopleRaised).replace("{}", &d.followers.to_string())))}
+                </span>
+            </Go>
+        </li>
+    }
+}
+
+/// A paged list of demands from `url` (which answers `Page<DemandSummary>`).
+#[component]
+pub fn DemandList(#[prop(into)] url: String, empty: T) -> impl IntoView {
+    let items = RwSignal::new(Vec::<DemandSummary>::new());
+    let next = RwSignal::new(None::<String>);
+    let state = RwSignal::new(None::<Result<(), Failure>>);
+    let load = {
+        let url = url.clone();
+        move |cursor: Option<String>| {
+            let url = url.clone();
+            spawn_local(async move {
+                let sep = if url.contains('?') { '&' } else { '?' };
+                let full = match &cursor {
+                    Some(c) => format!("{url}{sep}cursor={c}"),
+                    None => url,
+                };
+                match api::get::<ListPage<DemandSummary>>(&full).await {
+                    Ok(page) => {
+                        items.update(|v| v.extend(page.items));
+                        next.set(page.next);
+                        state.set(Some(Ok(())));
+                    }
+                    Err(f) => state.set(Some(Err(f))),
+                }
+            });
+        }
+    };
+    load(None);
+    let more = load.clone();
+    move || match state.get() {
+        None => view! { <Loading/> }.into_any(),
+        Some(Err(f)) => {
+            let load = load.clone();
+            view! { <ErrorRetry failure=f retry=move |_| load(next.get_untracked())/> }.into_any()
+        }
+        Some(Ok(())) if items.with(|v| v.is_empty()) => view! { <Empty text=t(empty)/> }.into_any(),
+        Some(Ok(())) => {
+            let more = more.clone();
+            view! {
+                <ul class="months demands">
+                    {move || items.get().into_iter().map(|d| view! { <DemandItem d=d/> }).collect_view()}
+                </ul>
+                {move || next.get().map(|c| {
+                    let more = more.clone();
+                    view! { <button type="button" class="secondary" on:click=move |_| more(Some(c.clone()))>{t(T::More)}</button> }
+                })}
+            }
+            .into_any()
+        }
+    }
+}
+
+/// `/demands/:id` and `/staff/demand/:id`: one demand.
+#[component]
+pub fn DemandPage() -> impl IntoView {
+    let params = use_params_map();
+    let data = LocalResource::new(move || {
+        let id = params.read().get("id").unwrap_or_default();
+        async move { api::get::<Demand>(&format!("api/demands/{id}")).await }
+    });
+    let shown = RwSignal::new(None::<Demand>);
+    view! {
+        <Page title=t(T::DemandTitle)>
+            {move || match (shown.get(), data.get()) {
+                (Some(d), _) | (None, Some(Ok(d))) => view! { <DemandView d=d shown=shown/> }.into_any(),
+                (None, None) => view! { <Loading/> }.into_any(),
+                (None, Some(Err(f))) => view! { <ErrorRetry failure=f retry=move |_| data.refetch()/> }.into_any(),
+            }}
+        </Page>
+    }
+}
+
+fn photo_strip(photos: Vec<Attachment>) -> impl IntoView {
+    (!photos.is_empty()).then(|| {
+        view! {
+            <div class="thumbs">
+                {photos.into_iter().map(|p| view! {
+                    <a class="thumb" href=format!("api/demand-photos/{}/screen", p.id) target="_blank" rel="noopener">
+                        <img src=format!("api/demand-photos/{}/thumb", p.id) loading="lazy" width=96 height=96 alt=t(T::Photo)/>
+                    </a>
+                }).collect_view()}
+            </div>
+        }
+    })
+}
+
+/// A demand: what was asked, where it stands, its history, and this person's steps.
+#[component]
+fn DemandView(d: Demand, shown: RwSignal<Option<Demand>>) -> impl IntoView {
+    let s = d.summary.clone();
+    let open = matches!(s.state, DemandState::Filed | DemandState::Accepted);
+    let due = s.due_at.map(|at| at.china_string());
+    let events = d.events.clone();
+    view! {
+        <section class="card demand">
+            <p class="muted">{t(T::DemandNumber)}" "{s.number.clone()}" · "{s.village_name.clone()}</p>
+            <p class="demand-body">{s.text.clone()}</p>
+            <p>
+                <span class="tag">{state_text(s.state)}</span>
+                {(s.overdue && open).then(|| view! { <span class="tag late">{t(T::Overdue)}</span> })}
+                <span class="tag">{if s.public { t(T::PublicDemand) } else { t(T::Private) }}</span>
+                " "{class_name(s.class)}" · "{s.subcategory.clone()}
+            </p>
+            {open.then(|| view! {
+                <p>{t(T::HeldBy)}" "<b>{s.holder_name.clone()}</b>" （"{level_name(s.level)}"）"
+                    {match due.clone() {
+                        Some(due) => view! { " · "{t(T::DueBy)}" "<b>{due}</b> }.into_any(),
+                        None => view! { " · "{t(T::NoDueYet)} }.into_any(),
+                    }}
+                </p>
+            })}
+            {(s.followers > 1).then(|| view! { <p>{t(T::PeopleRaised).replace("{}", &s.followers.to_string())}</p> })}
+            {d.contact.clone().map(|c| view! { <p class="muted">{t(T::FilerContact)}" "{c}</p> })}
+            {d.merged_into.map(|into| view! { <p><Go href=paths::demand(&into)>{t(T::SeeMergedInto)}</Go></p> })}
+            {photo_strip(d.photos.clone())}
+        </section>
+        {(s.state == DemandState::Closed).then(|| view! {
+            <p class="muted">
+                {t(T::RatingsSoFar)}" "{rating_text(Satisfaction::Satisfied)}" "{d.ratings.satisfied}
+                " · "{rating_text(Satisfaction::Basic)}" "{d.ratings.basic}
+                " · "{rating_text(Satisfaction::Unsatisfied)}" "{d.ratings.unsatisfied}
+                {d.my_rating.map(|r| format!(" · {}{}", t(T::YourRating), rating_text(r)))}
+            </p>
+        })}
+        <Steps d=d.clone() shown=shown/>
+        <h2>{t(T::History)}</h2>
+        <ol class="timeline">
+            {events.into_iter().rev().map(|e| view! {
+                <li>
+                    <p><b>{event_text(e.kind)}</b>" · "{e.at.china_string()}</p>
+                    <p class="muted">
+                        {e.by.clone().map(|by| format!("{by}（{}）· ", e.role.map(role_name).unwrap_or("")))}
+                        {e.region_name.clone()}
+                        {e.rating.map(|r| format!(" · {}", rating_text(r)))}
+                    </p>
+                    {e.note.clone().map(|n| view! { <p class="note">{n}</p> })}
+                    {e.other.map(|o| view! { <p><Go href=paths::demand(&o)>{t(T::OtherDemand)}</Go></p> })}
+                    {photo_strip(e.photos.clone())}
+                </li>
+            }).collect_view()}
+        </ol>
+    }
+}
+
+/// The steps this person may take, as the server listed them.
+#[component]
+fn Steps(d: Demand, shown: RwSignal<Option<Demand>>) -> impl IntoView {
+    let id = d.summary.id;
+    let note = RwSignal::new(String::new());
+    let error = RwSignal::new(None::<Failure>);
+    let busy = RwSignal::new(false);
+    let send = move |body: StepIn| {
+        busy.set(true);
+        error.set(None);
+        spawn_local(async move {
+            match api::post::<_, Demand>(&format!("api/demands/{id}/steps"), &body).await {
+                Ok(d) => {
+                    note.set(String::new());
+                    shown.set(Some(d));
+                }
+                Err(f) => error.set(Some(f)),
+            }
+            busy.set(false);
+        });
+    };
+    let step = move |s: Step| StepIn {
+        step: s,
+        note: note.get_untracked(),
+        rating: None,
+        into: None,
+    };
+    let rate: Vec<Satisfaction> = if d.steps.contains(&Step::Rate) {
+        vec![Satisfaction::Satisfied, Satisfaction::Basic, Satisfaction::Unsatisfied]
+    } else {
+        Vec::new()
+    };
+    let plain: Vec<Step> = d.steps.iter().copied().filter(|s| *s == Step::Accept).collect();
+    let with_note: Vec<Step> = d.steps.iter().copied().filter(|s| s.needs_note()).collect();
+    let merge = d.steps.contains(&Step::Merge);
+    let join = d.can_join;
+    let photos = d.can_add_photos;
+    let holder = d.summary.holder.clone();
+    view! {
+        {join.then(|| view! {
+            <section class="card">
+                <p>{t(T::JoinHint)}</p>
+                <button type="button" class="big" disabled=move || busy.get() on:click=move |_| {
+                    busy.set(true);
+                    spawn_local(async move {
+                        match api::post::<_, Demand>(&format!("api/demands/{id}/join"), &serde_json::json!({})).await {
+                            Ok(d) => shown.set(Some(d)),
+                            Err(f) => error.set(Some(f)),
+                        }
+                        busy.set(false);
+                    });
+                }>{t(T::JoinDemand)}</button>
+            </section>
+        })}
+        {(!rate.is_empty()).then(|| view! {
+            <section class="card">
+                <h2>{t(T::RateResult)}</h2>
+                <div class="actions">
+                    {rate.into_iter().map(|r| view! {
+                        <button type="button" class="big secondary" disabled=move || busy.get()
+                            on:click=move |_| send(StepIn { rating: Some(r), ..step(Step::Rate) })>{rating_text(r)}</button>
+                    }).collect_view()}
+                </div>
+                <p class="hint">{t(T::RateHint)}</p>
+            </section>
+        })}
+        {(!plain.is_empty() || !with_note.is_empty()).then(|| view! {
+            <section class="card">
+                {plain.into_iter().map(|s| view! {
+                    <button type="button" class="big" disabled=move || busy.get() on:click=move |_| send(step(s))>{step_text(s)}</button>
+                }).collect_view()}
+                {(!with_note.is_empty()).then(|| view! {
+                    <div class="field">
+                        <label for="step-note">{t(T::StepNote)}</label>
+                        <textarea id="step-note" rows=4 prop:value=move || note.get()
+                            on:input=move |ev| note.set(event_target_value(&ev))></textarea>
+                        <p class="hint">{t(T::StepNoteHint)}</p>
+                    </div>
+                    <div class="actions">
+                        {with_note.into_iter().map(|s| view! {
+                            <button type="button" class=step_class(s) disabled=move || busy.get()
+                                on:click=move |_| send(step(s))>{step_text(s)}</button>
+                        }).collect_view()}
+                    </div>
+                })}
+            </section>
+        })}
+        {merge.then(|| view! { <MergeInto id=id holder=holder.to_string() send=Callback::new(move |into| send(StepIn { into: Some(into), ..step(Step::Merge) }))/> })}
+        {photos.then(|| view! { <AddPhoto id=id shown=shown/> })}
+        <FormError error=error/>
+    }
+}
+
+/// Merging into another open demand that the same region holds.
+#[component]
+fn MergeInto(id: Uuid, holder: String, send: Callback<Uuid>) -> impl IntoView {
+    let others = LocalResource::new(move || {
+        let url = format!("api/regions/{holder}/demands?view=held");
+        async move { api::get::<ListPage<DemandSummary>>(&url).await }
+    });
+    let chosen = RwSignal::new(String::new());
+    move || {
+        let list: Vec<DemandSummary> = match others.get() {
+            Some(Ok(p)) => p.items.into_iter().filter(|d| d.id != id).collect(),
+            _ => Vec::new(),
+        };
+        (!list.is_empty()).then(|| {
+            view! {
+                <section class="card">
+                    <div class="field">
+                        <label for="merge-into">{t(T::MergeInto)}</label>
+                        <select id="merge-into" on:change=move |ev| chosen.set(event_target_value(&ev))>
+                            <option value="">{t(T::Choose)}</option>
+                            {list.into_iter().map(|d| view! {
+                                <option value=d.id.to_string()>{format!("{} {}", d.number, d.text.chars().take(24).collect::<String>())}</option>
+                            }).collect_view()}
+                        </select>
+                        <p class="hint">{t(T::MergeHint)}</p>
+                    </div>
+                    <button type="button" class="secondary" on:click=move |_| {
+                        if let Ok(into) = chosen.get_untracked().parse::<Uuid>() {
+                            send.run(into);
+                        }
+                    }>{t(T::StepMerge)}</button>
+                </section>
+            }
+        })
+    }
+}
+
+/// Adding a photo: the filer's before the demand is taken, the holder's of what was done.
+#[component]
+fn AddPhoto(id: Uuid, shown: RwSignal<Option<Demand>>) -> impl IntoView {
+    let error = RwSignal::new(None::<Failure>);
+    let busy = RwSignal::new(false);
+    let on_file = move |ev: leptos::ev::Event| {
+        let Some(file) = crate::components::chosen_file(&ev) else {
+            return;
+        };
+        busy.set(true);
+        spawn_local(async move {
+            let (blob, kind) = crate::photo::prepare(file).await;
+            match api::upload::<Attachment>(&format!("api/demands/{id}/photos"), blob, &kind).await {
+                Ok(_) => {
+                    if let Ok(d) = api::get::<Demand>(&format!("api/demands/{id}")).await {
+                        shown.set(Some(d));
+                    }
+                }
+                Err(f) => error.set(Some(f)),
+            }
+            busy.set(false);
+        });
+    };
+    view! {
+        <p>
+            <label class="button secondary" for="demand-photo">{move || t(if busy.get() { T::Sending } else { T::AddPhoto })}</label>
+            <input id="demand-photo" class="hidden-file" type="file" accept="image/*,application/pdf" on:change=on_file/>
+        </p>
+        <FormError error=error/>
+    }
+}
