@@ -6,11 +6,11 @@ import { join } from 'node:path';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 
 const BUNDLES = [
-  { dir: '', name: 'villagers', budget: 222 * 1024, goal: 120 * 1024 },
-  { dir: 'staff', name: 'staff workbench', budget: 270 * 1024 },
+  { dir: '', name: 'villagers', budget: 226 * 1024, goal: 120 * 1024 },
+  { dir: 'staff', name: 'staff workbench', budget: 305 * 1024 },
   { dir: 'report', name: 'reports', budget: 250 * 1024 },
   { dir: 'office', name: 'inspectors\' office', budget: 280 * 1024 },
-  { dir: 'demands', name: 'demands', budget: 240 * 1024 },
+  { dir: 'demands', name: 'demands', budget: 205 * 1024 },
 ];
 const dist = process.argv[2] ?? 'dist';
 let failed = false;

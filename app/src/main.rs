@@ -15,6 +15,8 @@ mod prefs;
 #[cfg(any(feature = "report", feature = "office"))]
 mod seal;
 mod session;
+#[cfg(any(feature = "staff", feature = "demands"))]
+mod words_demands;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

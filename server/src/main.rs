@@ -36,13 +36,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::Demo => {
             let db = Db::connect(&config.database_url()).await?;
-            demo::load(&db, &sunlight_server::storage::Storage::new(&config.data_dir)).await?;
+            demo::load_all(&db, &sunlight_server::storage::Storage::new(&config.data_dir)).await?;
             db.close().await;
         }
         Command::Serve { demo: with_demo } => {
             let app = Application::build(config.clone()).await?;
             if with_demo {
-                demo::load(app.db(), app.storage()).await?;
+                demo::load_all(app.db(), app.storage()).await?;
             }
             tracing::info!(
                 "listening on http://{}:{}{}",

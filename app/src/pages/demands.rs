@@ -16,50 +16,51 @@ use crate::{
     components::{Empty, ErrorRetry, FormError, Go, Loading, Page},
     i18n::{T, level_name, role_name, t},
     paths,
+    words_demands::{D, dw},
 };
 
 pub fn class_name(c: DemandClass) -> &'static str {
-    t(match c {
-        DemandClass::Education => T::ClassEducation,
-        DemandClass::Disclosure => T::ClassDisclosure,
-        DemandClass::Service => T::ClassService,
-        DemandClass::Petition => T::ClassPetition,
-        DemandClass::Opinion => T::ClassOpinion,
+    dw(match c {
+        DemandClass::Education => D::ClassEducation,
+        DemandClass::Disclosure => D::ClassDisclosure,
+        DemandClass::Service => D::ClassService,
+        DemandClass::Petition => D::ClassPetition,
+        DemandClass::Opinion => D::ClassOpinion,
     })
 }
 
 pub fn state_text(s: DemandState) -> &'static str {
-    t(match s {
-        DemandState::Filed => T::DemandFiled,
-        DemandState::Accepted => T::DemandAccepted,
-        DemandState::Closed => T::DemandClosed,
-        DemandState::Merged => T::DemandMerged,
+    dw(match s {
+        DemandState::Filed => D::DemandFiled,
+        DemandState::Accepted => D::DemandAccepted,
+        DemandState::Closed => D::DemandClosed,
+        DemandState::Merged => D::DemandMerged,
     })
 }
 
 fn event_text(k: EventKind) -> &'static str {
-    t(match k {
-        EventKind::Filed => T::EvFiled,
-        EventKind::Joined => T::EvJoined,
-        EventKind::Accepted => T::EvAccepted,
-        EventKind::Answered => T::EvAnswered,
-        EventKind::Closed => T::EvClosed,
-        EventKind::Escalated => T::EvEscalated,
-        EventKind::SentDown => T::EvSentDown,
-        EventKind::Overdue => T::EvOverdue,
-        EventKind::Pressed => T::EvPressed,
-        EventKind::Rated => T::EvRated,
-        EventKind::Reopened => T::EvReopened,
-        EventKind::Merged => T::EvMerged,
-        EventKind::Absorbed => T::EvAbsorbed,
+    dw(match k {
+        EventKind::Filed => D::EvFiled,
+        EventKind::Joined => D::EvJoined,
+        EventKind::Accepted => D::EvAccepted,
+        EventKind::Answered => D::EvAnswered,
+        EventKind::Closed => D::EvClosed,
+        EventKind::Escalated => D::EvEscalated,
+        EventKind::SentDown => D::EvSentDown,
+        EventKind::Overdue => D::EvOverdue,
+        EventKind::Pressed => D::EvPressed,
+        EventKind::Rated => D::EvRated,
+        EventKind::Reopened => D::EvReopened,
+        EventKind::Merged => D::EvMerged,
+        EventKind::Absorbed => D::EvAbsorbed,
     })
 }
 
 pub fn rating_text(r: Satisfaction) -> &'static str {
-    t(match r {
-        Satisfaction::Satisfied => T::Satisfied,
-        Satisfaction::Basic => T::BasicallySatisfied,
-        Satisfaction::Unsatisfied => T::Unsatisfied,
+    dw(match r {
+        Satisfaction::Satisfied => D::Satisfied,
+        Satisfaction::Basic => D::BasicallySatisfied,
+        Satisfaction::Unsatisfied => D::Unsatisfied,
     })
 }
 
@@ -68,16 +69,16 @@ fn step_class(s: Step) -> &'static str {
 }
 
 fn step_text(s: Step) -> &'static str {
-    t(match s {
-        Step::Accept => T::StepAccept,
-        Step::Answer => T::StepAnswer,
-        Step::Close => T::StepClose,
-        Step::Escalate => T::StepEscalate,
-        Step::SendDown => T::StepSendDown,
-        Step::Press => T::StepPress,
-        Step::Rate => T::StepRate,
-        Step::Reopen => T::StepReopen,
-        Step::Merge => T::StepMerge,
+    dw(match s {
+        Step::Accept => D::StepAccept,
+        Step::Answer => D::StepAnswer,
+        Step::Close => D::StepClose,
+        Step::Escalate => D::StepEscalate,
+        Step::SendDown => D::StepSendDown,
+        Step::Press => D::StepPress,
+        Step::Rate => D::StepRate,
+        Step::Reopen => D::StepReopen,
+        Step::Merge => D::StepMerge,
     })
 }
 
@@ -90,12 +91,12 @@ pub fn DemandItem(d: DemandSummary) -> impl IntoView {
             <Go href=paths::demand(&d.id)>
                 <b class="demand-text">{d.text.clone()}</b>
                 <span class="tag">{state_text(d.state)}</span>
-                {(d.overdue && open).then(|| view! { <span class="tag late">{t(T::Overdue)}</span> })}
-                {(!d.public).then(|| view! { <span class="tag">{t(T::Private)}</span> })}
+                {(d.overdue && open).then(|| view! { <span class="tag late">{dw(D::Overdue)}</span> })}
+                {(!d.public).then(|| view! { <span class="tag">{dw(D::Private)}</span> })}
                 <span class="muted">
                     {class_name(d.class)}" · "{d.subcategory.clone()}" · "{d.filed_at.china_string()}
-                    {open.then(|| format!(" · {} {}", t(T::HeldBy), d.holder_name))}
-                    {(d.followers > 1).then(|| format!(" · {}", t(T::PeopleRaised).replace("{}", &d.followers.to_string())))}
+                    {open.then(|| format!(" · {} {}", dw(D::HeldBy), d.holder_name))}
+                    {(d.followers > 1).then(|| format!(" · {}", dw(D::PeopleRaised).replace("{}", &d.followers.to_string())))}
                 </span>
             </Go>
         </li>
@@ -104,7 +105,7 @@ pub fn DemandItem(d: DemandSummary) -> impl IntoView {
 
 /// A paged list of demands from `url` (which answers `Page<DemandSummary>`).
 #[component]
-pub fn DemandList(#[prop(into)] url: String, empty: T) -> impl IntoView {
+pub fn DemandList(#[prop(into)] url: String, empty: &'static str) -> impl IntoView {
     let items = RwSignal::new(Vec::<DemandSummary>::new());
     let next = RwSignal::new(None::<String>);
     let state = RwSignal::new(None::<Result<(), Failure>>);
@@ -137,7 +138,7 @@ pub fn DemandList(#[prop(into)] url: String, empty: T) -> impl IntoView {
             let load = load.clone();
             view! { <ErrorRetry failure=f retry=move |_| load(next.get_untracked())/> }.into_any()
         }
-        Some(Ok(())) if items.with(|v| v.is_empty()) => view! { <Empty text=t(empty)/> }.into_any(),
+        Some(Ok(())) if items.with(|v| v.is_empty()) => view! { <Empty text=empty/> }.into_any(),
         Some(Ok(())) => {
             let more = more.clone();
             view! {
@@ -146,7 +147,7 @@ pub fn DemandList(#[prop(into)] url: String, empty: T) -> impl IntoView {
                 </ul>
                 {move || next.get().map(|c| {
                     let more = more.clone();
-                    view! { <button type="button" class="secondary" on:click=move |_| more(Some(c.clone()))>{t(T::More)}</button> }
+                    view! { <button type="button" class="secondary" on:click=move |_| more(Some(c.clone()))>{dw(D::More)}</button> }
                 })}
             }
             .into_any()
@@ -164,7 +165,7 @@ pub fn DemandPage() -> impl IntoView {
     });
     let shown = RwSignal::new(None::<Demand>);
     view! {
-        <Page title=t(T::DemandTitle)>
+        <Page title=dw(D::DemandTitle)>
             {move || match (shown.get(), data.get()) {
                 (Some(d), _) | (None, Some(Ok(d))) => view! { <DemandView d=d shown=shown/> }.into_any(),
                 (None, None) => view! { <Loading/> }.into_any(),
@@ -180,7 +181,7 @@ fn photo_strip(photos: Vec<Attachment>) -> impl IntoView {
             <div class="thumbs">
                 {photos.into_iter().map(|p| view! {
                     <a class="thumb" href=format!("api/demand-photos/{}/screen", p.id) target="_blank" rel="noopener">
-                        <img src=format!("api/demand-photos/{}/thumb", p.id) loading="lazy" width=96 height=96 alt=t(T::Photo)/>
+                        <img src=format!("api/demand-photos/{}/thumb", p.id) loading="lazy" width=96 height=96 alt=dw(D::Photo)/>
                     </a>
                 }).collect_view()}
             </div>
@@ -197,37 +198,37 @@ fn DemandView(d: Demand, shown: RwSignal<Option<Demand>>) -> impl IntoView {
     let events = d.events.clone();
     view! {
         <section class="card demand">
-            <p class="muted">{t(T::DemandNumber)}" "{s.number.clone()}" · "{s.village_name.clone()}</p>
+            <p class="muted">{dw(D::DemandNumber)}" "{s.number.clone()}" · "{s.village_name.clone()}</p>
             <p class="demand-body">{s.text.clone()}</p>
             <p>
                 <span class="tag">{state_text(s.state)}</span>
-                {(s.overdue && open).then(|| view! { <span class="tag late">{t(T::Overdue)}</span> })}
-                <span class="tag">{if s.public { t(T::PublicDemand) } else { t(T::Private) }}</span>
+                {(s.overdue && open).then(|| view! { <span class="tag late">{dw(D::Overdue)}</span> })}
+                <span class="tag">{if s.public { dw(D::PublicDemand) } else { dw(D::Private) }}</span>
                 " "{class_name(s.class)}" · "{s.subcategory.clone()}
             </p>
             {open.then(|| view! {
-                <p>{t(T::HeldBy)}" "<b>{s.holder_name.clone()}</b>" （"{level_name(s.level)}"）"
+                <p>{dw(D::HeldBy)}" "<b>{s.holder_name.clone()}</b>" （"{level_name(s.level)}"）"
                     {match due.clone() {
-                        Some(due) => view! { " · "{t(T::DueBy)}" "<b>{due}</b> }.into_any(),
-                        None => view! { " · "{t(T::NoDueYet)} }.into_any(),
+                        Some(due) => view! { " · "{dw(D::DueBy)}" "<b>{due}</b> }.into_any(),
+                        None => view! { " · "{dw(D::NoDueYet)} }.into_any(),
                     }}
                 </p>
             })}
-            {(s.followers > 1).then(|| view! { <p>{t(T::PeopleRaised).replace("{}", &s.followers.to_string())}</p> })}
-            {d.contact.clone().map(|c| view! { <p class="muted">{t(T::FilerContact)}" "{c}</p> })}
-            {d.merged_into.map(|into| view! { <p><Go href=paths::demand(&into)>{t(T::SeeMergedInto)}</Go></p> })}
+            {(s.followers > 1).then(|| view! { <p>{dw(D::PeopleRaised).replace("{}", &s.followers.to_string())}</p> })}
+            {d.contact.clone().map(|c| view! { <p class="muted">{dw(D::FilerContact)}" "{c}</p> })}
+            {d.merged_into.map(|into| view! { <p><Go href=paths::demand(&into)>{dw(D::SeeMergedInto)}</Go></p> })}
             {photo_strip(d.photos.clone())}
         </section>
         {(s.state == DemandState::Closed).then(|| view! {
             <p class="muted">
-                {t(T::RatingsSoFar)}" "{rating_text(Satisfaction::Satisfied)}" "{d.ratings.satisfied}
+                {dw(D::RatingsSoFar)}" "{rating_text(Satisfaction::Satisfied)}" "{d.ratings.satisfied}
                 " · "{rating_text(Satisfaction::Basic)}" "{d.ratings.basic}
                 " · "{rating_text(Satisfaction::Unsatisfied)}" "{d.ratings.unsatisfied}
-                {d.my_rating.map(|r| format!(" · {}{}", t(T::YourRating), rating_text(r)))}
+                {d.my_rating.map(|r| format!(" · {}{}", dw(D::YourRating), rating_text(r)))}
             </p>
         })}
         <Steps d=d.clone() shown=shown/>
-        <h2>{t(T::History)}</h2>
+        <h2>{dw(D::History)}</h2>
         <ol class="timeline">
             {events.into_iter().rev().map(|e| view! {
                 <li>
@@ -238,7 +239,7 @@ fn DemandView(d: Demand, shown: RwSignal<Option<Demand>>) -> impl IntoView {
                         {e.rating.map(|r| format!(" · {}", rating_text(r)))}
                     </p>
                     {e.note.clone().map(|n| view! { <p class="note">{n}</p> })}
-                    {e.other.map(|o| view! { <p><Go href=paths::demand(&o)>{t(T::OtherDemand)}</Go></p> })}
+                    {e.other.map(|o| view! { <p><Go href=paths::demand(&o)>{dw(D::OtherDemand)}</Go></p> })}
                     {photo_strip(e.photos.clone())}
                 </li>
             }).collect_view()}
@@ -287,7 +288,7 @@ fn Steps(d: Demand, shown: RwSignal<Option<Demand>>) -> impl IntoView {
     view! {
         {join.then(|| view! {
             <section class="card">
-                <p>{t(T::JoinHint)}</p>
+                <p>{dw(D::JoinHint)}</p>
                 <button type="button" class="big" disabled=move || busy.get() on:click=move |_| {
                     busy.set(true);
                     spawn_local(async move {
@@ -297,19 +298,19 @@ fn Steps(d: Demand, shown: RwSignal<Option<Demand>>) -> impl IntoView {
                         }
                         busy.set(false);
                     });
-                }>{t(T::JoinDemand)}</button>
+                }>{dw(D::JoinDemand)}</button>
             </section>
         })}
         {(!rate.is_empty()).then(|| view! {
             <section class="card">
-                <h2>{t(T::RateResult)}</h2>
+                <h2>{dw(D::RateResult)}</h2>
                 <div class="actions">
                     {rate.into_iter().map(|r| view! {
                         <button type="button" class="big secondary" disabled=move || busy.get()
                             on:click=move |_| send(StepIn { rating: Some(r), ..step(Step::Rate) })>{rating_text(r)}</button>
                     }).collect_view()}
                 </div>
-                <p class="hint">{t(T::RateHint)}</p>
+                <p class="hint">{dw(D::RateHint)}</p>
             </section>
         })}
         {(!plain.is_empty() || !with_note.is_empty()).then(|| view! {
@@ -319,10 +320,10 @@ fn Steps(d: Demand, shown: RwSignal<Option<Demand>>) -> impl IntoView {
                 }).collect_view()}
                 {(!with_note.is_empty()).then(|| view! {
                     <div class="field">
-                        <label for="step-note">{t(T::StepNote)}</label>
+                        <label for="step-note">{dw(D::StepNote)}</label>
                         <textarea id="step-note" rows=4 prop:value=move || note.get()
                             on:input=move |ev| note.set(event_target_value(&ev))></textarea>
-                        <p class="hint">{t(T::StepNoteHint)}</p>
+                        <p class="hint">{dw(D::StepNoteHint)}</p>
                     </div>
                     <div class="actions">
                         {with_note.into_iter().map(|s| view! {
@@ -356,20 +357,20 @@ fn MergeInto(id: Uuid, holder: String, send: Callback<Uuid>) -> impl IntoView {
             view! {
                 <section class="card">
                     <div class="field">
-                        <label for="merge-into">{t(T::MergeInto)}</label>
+                        <label for="merge-into">{dw(D::MergeInto)}</label>
                         <select id="merge-into" on:change=move |ev| chosen.set(event_target_value(&ev))>
                             <option value="">{t(T::Choose)}</option>
                             {list.into_iter().map(|d| view! {
                                 <option value=d.id.to_string()>{format!("{} {}", d.number, d.text.chars().take(24).collect::<String>())}</option>
                             }).collect_view()}
                         </select>
-                        <p class="hint">{t(T::MergeHint)}</p>
+                        <p class="hint">{dw(D::MergeHint)}</p>
                     </div>
                     <button type="button" class="secondary" on:click=move |_| {
                         if let Ok(into) = chosen.get_untracked().parse::<Uuid>() {
                             send.run(into);
                         }
-                    }>{t(T::StepMerge)}</button>
+                    }>{dw(D::StepMerge)}</button>
                 </section>
             }
         })
@@ -401,7 +402,7 @@ fn AddPhoto(id: Uuid, shown: RwSignal<Option<Demand>>) -> impl IntoView {
     };
     view! {
         <p>
-            <label class="button secondary" for="demand-photo">{move || t(if busy.get() { T::Sending } else { T::AddPhoto })}</label>
+            <label class="button secondary" for="demand-photo">{move || if busy.get() { t(T::Sending) } else { dw(D::AddPhoto) }}</label>
             <input id="demand-photo" class="hidden-file" type="file" accept="image/*,application/pdf" on:change=on_file/>
         </p>
         <FormError error=error/>

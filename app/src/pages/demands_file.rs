@@ -16,6 +16,7 @@ use crate::{
     i18n::{T, t},
     paths,
     session::Session,
+    words_demands::{D, dw},
 };
 
 /// `/demands`: what I raised or follow, and my village's public demands.
@@ -30,12 +31,12 @@ pub fn DemandsHome() -> impl IntoView {
         Some(
             view! {
                 <Page title=t(T::TabDemands)>
-                    <p><Go href=paths::DEMAND_NEW class="button big">{t(T::NewDemand)}</Go></p>
-                    <p class="hint">{t(T::NewDemandHint)}</p>
-                    <h2>{t(T::MyDemands)}</h2>
-                    <DemandList url="api/me/demands" empty=T::NoMyDemands/>
-                    <h2>{t(T::VillageDemands)}</h2>
-                    <DemandList url=format!("api/regions/{village}/demands") empty=T::NoVillageDemands/>
+                    <p><Go href=paths::DEMAND_NEW class="button big">{dw(D::NewDemand)}</Go></p>
+                    <p class="hint">{dw(D::NewDemandHint)}</p>
+                    <h2>{dw(D::MyDemands)}</h2>
+                    <DemandList url="api/me/demands" empty=dw(D::NoMyDemands)/>
+                    <h2>{dw(D::VillageDemands)}</h2>
+                    <DemandList url=format!("api/regions/{village}/demands") empty=dw(D::NoVillageDemands)/>
                 </Page>
             }
             .into_any(),
@@ -96,7 +97,7 @@ pub fn NewDemandPage() -> impl IntoView {
     move || {
         let me = session.0.get().flatten()?;
         let village = me.village().map(|v| v.region.clone())?;
-        Some(view! { <Page title=t(T::NewDemand)><DemandForm person=me.id village=village.to_string()/></Page> })
+        Some(view! { <Page title=dw(D::NewDemand)><DemandForm person=me.id village=village.to_string()/></Page> })
     }
 }
 
@@ -229,23 +230,23 @@ fn DemandForm(person: Uuid, village: String) -> impl IntoView {
     view! {
         <form class="stack" on:submit=move |ev| { ev.prevent_default(); submit_click(); }>
             <div class="field">
-                <label for="demand-text">{t(T::DemandText)}</label>
+                <label for="demand-text">{dw(D::DemandText)}</label>
                 <textarea id="demand-text" rows=5 maxlength=demand::TEXT_MAX.to_string()
                     prop:value=move || text.get()
                     on:input=move |ev| { text.set(event_target_value(&ev)); keep(); }></textarea>
-                <p class="hint">{t(T::DemandTextHint)}</p>
+                <p class="hint">{dw(D::DemandTextHint)}</p>
             </div>
             {move || (!similar.get().is_empty()).then(|| view! {
                 <section class="card similar" aria-live="polite">
-                    <h2>{t(T::SimilarDemands).replace("{}", &similar.get().len().to_string())}</h2>
-                    <p class="hint">{t(T::SimilarHint)}</p>
+                    <h2>{dw(D::SimilarDemands).replace("{}", &similar.get().len().to_string())}</h2>
+                    <p class="hint">{dw(D::SimilarHint)}</p>
                     <ul class="months demands">
                         {similar.get().into_iter().map(|d| view! { <DemandItem d=d/> }).collect_view()}
                     </ul>
                 </section>
             })}
             <div class="field">
-                <label for="demand-class">{t(T::DemandClassLabel)}</label>
+                <label for="demand-class">{dw(D::DemandClassLabel)}</label>
                 <select id="demand-class" on:change=move |ev| {
                     let c = DemandClass::parse(&event_target_value(&ev));
                     picked.set(true);
@@ -258,11 +259,11 @@ fn DemandForm(person: Uuid, village: String) -> impl IntoView {
                         <option value=c.as_str() selected=move || class.get() == Some(c)>{class_name(c)}</option>
                     }).collect_view()}
                 </select>
-                {move || (!picked.get() && class.get().is_some()).then(|| view! { <p class="hint">{t(T::ClassSuggested)}</p> })}
+                {move || (!picked.get() && class.get().is_some()).then(|| view! { <p class="hint">{dw(D::ClassSuggested)}</p> })}
             </div>
             {move || class.get().filter(|c| !c.is_report()).map(|c| view! {
                 <div class="field">
-                    <label for="demand-sub">{t(T::DemandSubLabel)}</label>
+                    <label for="demand-sub">{dw(D::DemandSubLabel)}</label>
                     <select id="demand-sub" on:change=move |ev| { sub.set(event_target_value(&ev)); keep(); }>
                         {c.subcategories().iter().map(|s| view! {
                             <option value=*s selected=move || sub.get() == *s>{*s}</option>
@@ -273,31 +274,31 @@ fn DemandForm(person: Uuid, village: String) -> impl IntoView {
             {move || if report() {
                 view! {
                     <section class="card notice" role="alert">
-                        <p>{t(T::DemandIsReport)}</p>
+                        <p>{dw(D::DemandIsReport)}</p>
                         <p><Go href=paths::REPORT_NEW class="button big">{t(T::ReportStart)}</Go></p>
                     </section>
                 }.into_any()
             } else {
                 view! {
                     <fieldset class="field">
-                        <legend>{t(T::WhoSees)}</legend>
+                        <legend>{dw(D::WhoSees)}</legend>
                         <label class="choice"><input type="radio" name="public" prop:checked=move || public.get()
-                            on:change=move |_| { public.set(true); keep(); }/>{t(T::PublicChoice)}</label>
+                            on:change=move |_| { public.set(true); keep(); }/>{dw(D::PublicChoice)}</label>
                         <label class="choice"><input type="radio" name="public" prop:checked=move || !public.get()
-                            on:change=move |_| { public.set(false); keep(); }/>{t(T::PrivateChoice)}</label>
+                            on:change=move |_| { public.set(false); keep(); }/>{dw(D::PrivateChoice)}</label>
                     </fieldset>
                     <p>
-                        <label class="button secondary" for="demand-photos">{t(T::AddPhoto)}</label>
+                        <label class="button secondary" for="demand-photos">{dw(D::AddPhoto)}</label>
                         <input id="demand-photos" class="hidden-file" type="file" accept="image/*" on:change=on_file/>
                         " "{move || {
                             let n = photos.get().len();
-                            (n > 0).then(|| t(T::PhotosChosen).replace("{}", &n.to_string()))
+                            (n > 0).then(|| dw(D::PhotosChosen).replace("{}", &n.to_string()))
                         }}
                     </p>
-                    {move || waiting.get().then(|| view! { <p class="banner" role="status">{t(T::DemandWaiting)}</p> })}
+                    {move || waiting.get().then(|| view! { <p class="banner" role="status">{dw(D::DemandWaiting)}</p> })}
                     <FormError error=error/>
                     <button type="submit" class="big" disabled=move || busy.get() || waiting.get()>
-                        {move || t(if busy.get() { T::Sending } else { T::SendDemand })}
+                        {move || if busy.get() { t(T::Sending) } else { dw(D::SendDemand) }}
                     </button>
                 }.into_any()
             }}

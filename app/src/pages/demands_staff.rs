@@ -11,6 +11,7 @@ use crate::{
     components::{ErrorRetry, Go, Loading, Page},
     i18n::{T, t},
     paths,
+    words_demands::{D, dw},
 };
 
 /// `/staff/demands/:code?view=held|overdue|region`.
@@ -22,20 +23,20 @@ pub fn DemandInbox() -> impl IntoView {
         let code = params.read().get("code").unwrap_or_default();
         let view = query.read().get("view").unwrap_or_else(|| "held".into());
         let (title, empty) = match view.as_str() {
-            "overdue" => (T::OverdueDemands, T::NoOverdue),
-            "region" => (T::AllDemands, T::NoVillageDemands),
-            _ => (T::DemandInbox, T::DemandInboxEmpty),
+            "overdue" => (dw(D::OverdueDemands), dw(D::NoOverdue)),
+            "region" => (dw(D::AllDemands), dw(D::NoVillageDemands)),
+            _ => (t(T::DemandInbox), t(T::DemandInboxEmpty)),
         };
         let tabs = [
-            ("held", T::DemandInbox),
-            ("overdue", T::OverdueDemands),
-            ("region", T::AllDemands),
+            ("held", t(T::DemandInbox)),
+            ("overdue", dw(D::OverdueDemands)),
+            ("region", dw(D::AllDemands)),
         ];
         view! {
-            <Page title=t(title)>
+            <Page title=title>
                 <nav class="subtabs">
                     {tabs.into_iter().map(|(v, label)| view! {
-                        <Go href=paths::staff_demands(&code, v) class=current(v == view)>{t(label)}</Go>
+                        <Go href=paths::staff_demands(&code, v) class=current(v == view)>{label}</Go>
                     }).collect_view()}
                 </nav>
                 <DemandList url=format!("api/regions/{code}/demands?view={view}") empty=empty/>
@@ -72,11 +73,11 @@ fn counts_cells(c: &DemandCounts) -> impl IntoView + use<> {
 
 fn head() -> impl IntoView {
     view! {
-        <th scope="col">{t(T::Received)}</th>
-        <th scope="col">{t(T::ClosedCount)}</th>
-        <th scope="col">{t(T::ClosedIn5)}</th>
-        <th scope="col">{t(T::OverdueNow)}</th>
-        <th scope="col">{t(T::Satisfaction)}</th>
+        <th scope="col">{dw(D::Received)}</th>
+        <th scope="col">{dw(D::ClosedCount)}</th>
+        <th scope="col">{dw(D::ClosedIn5)}</th>
+        <th scope="col">{dw(D::OverdueNow)}</th>
+        <th scope="col">{dw(D::Satisfaction)}</th>
     }
 }
 
@@ -97,7 +98,7 @@ fn trend(months: &[CountsRow]) -> impl IntoView + use<> {
         .map(|m| view! { <li>{m.key.clone()}<br/>{m.counts.received}</li> })
         .collect_view();
     view! {
-        <svg class="chart" viewBox="0 0 300 106" role="img" aria-label=t(T::Trend)>{bars}</svg>
+        <svg class="chart" viewBox="0 0 300 106" role="img" aria-label=dw(D::DemandTrend)>{bars}</svg>
         <ol class="axis">{labels}</ol>
     }
 }
@@ -117,7 +118,7 @@ pub fn DemandDashboard() -> impl IntoView {
         async move { api::get::<DemandStats>(&format!("api/regions/{code}/demand-stats{year}")).await }
     });
     view! {
-        <Page title=t(T::DemandStats)>
+        <Page title=dw(D::DemandStats)>
             {move || match data.get() {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(f)) => view! { <ErrorRetry failure=f retry=move |_| data.refetch()/> }.into_any(),
@@ -137,25 +138,25 @@ fn Dashboard(s: DemandStats) -> impl IntoView {
     view! {
         <p class="muted">{s.region_name.clone()}" · "{s.year}</p>
         <section class="card totals">
-            <p>{t(T::Received)}" "<b>{s.total.received}</b>" · "{t(T::ClosedCount)}" "<b>{s.total.closed}</b></p>
-            <p>{t(T::ClosedIn5)}" "<b>{percent(s.total.closed_quick, s.total.closed)}</b>
-               " · "{t(T::OverdueNow)}" "<b class=late_class(s.total.overdue_now)>{s.total.overdue_now}</b></p>
-            <p>{t(T::Satisfaction)}" "<b>{s.total.satisfaction.map(|v| v.to_string()).unwrap_or_else(|| "—".into())}</b>
-               " · "{t(T::UnratedClosed)}" "<b>{s.total.unrated_closed}</b></p>
+            <p>{dw(D::Received)}" "<b>{s.total.received}</b>" · "{dw(D::ClosedCount)}" "<b>{s.total.closed}</b></p>
+            <p>{dw(D::ClosedIn5)}" "<b>{percent(s.total.closed_quick, s.total.closed)}</b>
+               " · "{dw(D::OverdueNow)}" "<b class=late_class(s.total.overdue_now)>{s.total.overdue_now}</b></p>
+            <p>{dw(D::Satisfaction)}" "<b>{s.total.satisfaction.map(|v| v.to_string()).unwrap_or_else(|| "—".into())}</b>
+               " · "{dw(D::UnratedClosed)}" "<b>{s.total.unrated_closed}</b></p>
         </section>
-        <h2>{t(T::OverdueDemands)}</h2>
+        <h2>{dw(D::OverdueDemands)}</h2>
         {if s.overdue.is_empty() {
-            view! { <p class="muted">{t(T::NoOverdue)}</p> }.into_any()
+            view! { <p class="muted">{dw(D::NoOverdue)}</p> }.into_any()
         } else {
             view! { <ul class="months demands">{s.overdue.into_iter().map(|d| view! { <DemandItem d=d/> }).collect_view()}</ul> }.into_any()
         }}
-        <h2>{t(T::Trend)}</h2>
+        <h2>{dw(D::DemandTrend)}</h2>
         {trend(&s.months)}
         {drill.then(move || view! {
-            <h2>{t(T::ByRegion)}</h2>
+            <h2>{dw(D::ByRegion)}</h2>
             <div class="scroll">
                 <table>
-                    <thead><tr><th scope="col">{t(T::Region)}</th>{head()}</tr></thead>
+                    <thead><tr><th scope="col">{dw(D::Region)}</th>{head()}</tr></thead>
                     <tbody>
                         {children.into_iter().map(|r| view! {
                             <tr><th scope="row"><Go href=paths::demand_stats(&r.key)>{r.name.clone()}</Go></th>{counts_cells(&r.counts)}</tr>
@@ -164,10 +165,10 @@ fn Dashboard(s: DemandStats) -> impl IntoView {
                 </table>
             </div>
         })}
-        <h2>{t(T::ByClass)}</h2>
+        <h2>{dw(D::ByClass)}</h2>
         <div class="scroll">
             <table>
-                <thead><tr><th scope="col">{t(T::DemandClassLabel)}</th>{head()}</tr></thead>
+                <thead><tr><th scope="col">{dw(D::DemandClassLabel)}</th>{head()}</tr></thead>
                 <tbody>
                     {s.classes.iter().map(|r| view! {
                         <tr>
@@ -179,9 +180,9 @@ fn Dashboard(s: DemandStats) -> impl IntoView {
             </table>
         </div>
         <p class="actions">
-            <a class="button secondary" href=csv download="">{t(T::ExportCsv)}</a>
-            <a class="button secondary" href=xlsx download="">{t(T::ExportXlsx)}</a>
+            <a class="button secondary" href=csv download="">{dw(D::ExportStatsCsv)}</a>
+            <a class="button secondary" href=xlsx download="">{dw(D::ExportStatsXlsx)}</a>
         </p>
-        <p><Go href=paths::staff_demands(&code, "overdue")>{t(T::OverdueDemands)}</Go></p>
+        <p><Go href=paths::staff_demands(&code, "overdue")>{dw(D::OverdueDemands)}</Go></p>
     }
 }

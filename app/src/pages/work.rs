@@ -9,6 +9,7 @@ use crate::{
     pages::ledger::{ledger_path, this_month},
     paths,
     session::Session,
+    words_demands::{D, dw},
 };
 
 #[component]
@@ -41,15 +42,15 @@ pub fn Work() -> impl IntoView {
                         Role::Handler => view! {
                             <div class="actions">
                                 <Go href=paths::staff_demands(g.region.as_str(), "held") class="button">{t(T::DemandInbox)}</Go>
-                                <Go href=paths::demand_stats(g.region.as_str()) class="button secondary">{t(T::DemandStats)}</Go>
+                                <Go href=paths::demand_stats(g.region.as_str()) class="button secondary">{dw(D::DemandStats)}</Go>
                             </div>
                         }.into_any(),
                         Role::Inspector => view! {
                             <Go href=paths::office(g.region.as_str()) class="button">{t(T::OpenOffice)}</Go>
                             <p class="hint">{t(T::OpenOfficeHint)}</p>
                             <div class="actions">
-                                <Go href=paths::staff_demands(g.region.as_str(), "overdue") class="button secondary">{t(T::OverdueDemands)}</Go>
-                                <Go href=paths::demand_stats(g.region.as_str()) class="button secondary">{t(T::DemandStats)}</Go>
+                                <Go href=paths::staff_demands(g.region.as_str(), "overdue") class="button secondary">{dw(D::OverdueDemands)}</Go>
+                                <Go href=paths::demand_stats(g.region.as_str()) class="button secondary">{dw(D::DemandStats)}</Go>
                             </div>
                         }.into_any(),
                         Role::Accountant => view! {

@@ -815,3 +815,75 @@ impl Db {
         Ok(out)
     }
 }
+
+/// A demand with its whole history, written at once (the demo's year, the benchmark's data).
+pub struct HistoryRow {
+    pub demand: DemandRecord,
+    pub events: Vec<NewEvent>,
+    pub ratings: Vec<(Uuid, Satisfaction, DateTime<Utc>)>,
+}
+
+impl Db {
+    /// Writes demands with their histories in one transaction (never reachable from the
+    /// API: the demo and the benchmark only).
+    pub async fn insert_demand_history(&self, rows: &[HistoryRow]) -> Result<(), sqlx::Error> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            for r in rows {
+                let d = &r.demand;
+                sqlx::query(
+                    "INSERT INTO demands (id, number, village_code, holder_code, holder_level, class, subcategory, text,
+                         public, state, filer_id, idempotency_key, filed_at, due_at, late_since, overdue, reopened,
+                         closed_at, merged_into, version)
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20)",
+                )
+                .bind(d.id)
+                .bind(&d.number)
+                .bind(d.village.as_str())
+                .bind(d.holder.as_str())
+                .bind(d.holder.level().as_str())
+                .bind(d.class.as_str())
+                .bind(&d.subcategory)
+                .bind(&d.text)
+                .bind(d.public)
+                .bind(d.state.as_str())
+                .bind(d.filer)
+                .bind(d.id)
+                .bind(d.filed_at)
+                .bind(d.due_at)
+                .bind(d.late_since)
+                .bind(d.overdue)
+                .bind(d.reopened)
+                .bind(d.closed_at)
+                .bind(d.merged_into)
+                .bind(r.events.len() as i32)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("INSERT INTO demand_followers (demand_id, user_id, joined_at, seen_at) VALUES ($1, $2, $3, $3)")
+                    .bind(d.id)
+                    .bind(d.filer)
+                    .bind(d.filed_at)
+                    .execute(&mut *tx)
+                    .await?;
+                for e in &r.events {
+                    insert_event!(tx, d.id, e);
+                }
+                for (user, rating, at) in &r.ratings {
+                    sqlx::query("INSERT INTO demand_ratings (demand_id, user_id, rating, at) VALUES ($1, $2, $3, $4)")
+                        .bind(d.id)
+                        .bind(user)
+                        .bind(rating.as_str())
+                        .bind(at)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+            }
+            tx.commit().await?;
+            Ok(())
+        })
+    }
+
+    pub async fn count_demands(&self) -> Result<i64, sqlx::Error> {
+        on_pool!(self, p => sqlx::query_scalar("SELECT COUNT(*) FROM demands").fetch_one(p).await)
+    }
+}

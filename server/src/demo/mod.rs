@@ -15,6 +15,7 @@ use crate::{
     storage::{Staged, Storage},
 };
 
+pub mod demands;
 mod pictures;
 
 pub const DEMO_PASSWORD: &str = "Sunlight2026";
@@ -61,6 +62,13 @@ pub const ACCOUNTS: &[(&str, &str, Role, &str, Option<&str>)] = &[
     ("13800000007", "周纪检", Role::Inspector, "359901000000", None),
     ("13800000009", "刘管理", Role::Admin, "359900000000", None),
 ];
+
+/// Everything the demo shows: [`load`], and a year of demands across the city (the API
+/// tests load without them, so that each starts from no demands).
+pub async fn load_all(db: &Db, storage: &Storage) -> anyhow::Result<()> {
+    load(db, storage).await?;
+    demo_demands(db).await
+}
 
 pub async fn load(db: &Db, storage: &Storage) -> anyhow::Result<()> {
     for (code, name) in REGIONS {
@@ -435,5 +443,103 @@ async fn demo_poll(db: &Db, storage: &Storage) -> anyhow::Result<()> {
     crate::http::files::store_upload(db, storage, pictures::lighting_plan().into(), Owner::Poll(poll), cadre)
         .await
         .map_err(|e| anyhow::anyhow!("demo poll plan: {e}"))?;
+    Ok(())
+}
+
+/// A year of demands across the demo city, so that the dashboards show something real; and
+/// for the demo villager 张秀英, one demand still open and one closed waiting for her rating.
+async fn demo_demands(db: &Db) -> anyhow::Result<()> {
+    use chrono::{Duration, TimeZone};
+    use sunlight_api::demand::{DemandClass, DemandState, EventKind};
+
+    use crate::db::demands::{DemandRecord, HistoryRow, NewEvent};
+
+    if db.count_demands().await? > 0 {
+        return Ok(());
+    }
+    let hash = auth::hash_password(&Password::parse(DEMO_PASSWORD)?).await?;
+    let now = crate::db::now();
+    let zhang = db.user_id_by_mobile("13800000001").await?.context("demo villager")?;
+    let mut villages = Vec::new();
+    for (i, (code, _)) in REGIONS.iter().enumerate() {
+        let code = RegionCode::parse(code)?;
+        if code.level() != sunlight_api::RegionLevel::Village {
+            continue;
+        }
+        let mobile = format!("1380010{:04}", i);
+        let user = match db.user_id_by_mobile(&mobile).await? {
+            Some(id) => id,
+            None => db
+                .create_user(NewUser {
+                    name: &format!("{}{}", SURNAMES[i % SURNAMES.len()], GIVEN[(i * 7) % GIVEN.len()]),
+                    mobile: &mobile,
+                    password_hash: &hash,
+                })
+                .await
+                .map_err(|e| anyhow::anyhow!("{e:?}"))?,
+        };
+        let household = db.household_by_number(&code, "003").await?.context("demo household 003")?.id;
+        db.grant(user, Role::Villager, &code, Some(household)).await?;
+        let mut filers = vec![user];
+        let mut cadre = format!("{}书记", SURNAMES[(i + 3) % SURNAMES.len()]);
+        if code.as_str() == "359901101201" {
+            filers.push(zhang);
+            cadre = "陈书记".into();
+        }
+        villages.push(demands::Village { code, filers, cadre });
+    }
+    // From the first working week of 2026 (the calendar's first year), at most a year back.
+    let start = chrono::Utc.with_ymd_and_hms(2026, 1, 5, 0, 0, 0).single().context("a date")?;
+    let from = start.max(now - Duration::days(365));
+    let mut rows = demands::generate(&villages, 8, from, now, 2026);
+    // Two of her own, in 上坪村: one waiting to be taken, one closed and not yet rated.
+    let village = RegionCode::parse("359901101201")?;
+    for (ago, closed) in [(Duration::hours(20), false), (Duration::days(3), true)] {
+        let filed = now - ago;
+        let id = uuid::Uuid::new_v4();
+        let text = if closed { "村小学门口的减速带坏了，车开得很快" } else { "三组的自来水这两天很浑，烧开了也有沉淀" };
+        let d = DemandRecord {
+            id,
+            number: format!("{}-{}", crate::demands::china_date(filed), &id.simple().to_string()[..6].to_uppercase()),
+            village: village.clone(),
+            holder: village.clone(),
+            class: DemandClass::Service,
+            subcategory: if closed { "道路交通" } else { "水电气" }.into(),
+            text: text.into(),
+            public: true,
+            state: if closed { DemandState::Closed } else { DemandState::Filed },
+            filer: zhang,
+            filed_at: filed,
+            due_at: if closed {
+                None
+            } else {
+                crate::demands::deadline(&sunlight_api::workdays::Calendar::china(), &Default::default(), &village, filed)
+            },
+            late_since: None,
+            overdue: false,
+            reopened: false,
+            closed_at: closed.then(|| filed + Duration::hours(30)),
+            merged_into: None,
+            version: 0,
+            followers: 1,
+        };
+        let ev = |at, kind, by: Option<&str>, note: Option<&str>| NewEvent {
+            at,
+            kind,
+            actor: None,
+            actor_label: by.map(str::to_owned),
+            holder: village.clone(),
+            note: note.map(str::to_owned),
+            rating: None,
+            other: None,
+        };
+        let mut events = vec![ev(filed, EventKind::Filed, None, None)];
+        if closed {
+            events.push(ev(filed + Duration::hours(2), EventKind::Accepted, Some("陈书记"), None));
+            events.push(ev(filed + Duration::hours(30), EventKind::Closed, Some("陈书记"), Some("已请施工队换了新的减速带")));
+        }
+        rows.push(HistoryRow { demand: d, events, ratings: Vec::new() });
+    }
+    db.insert_demand_history(&rows).await.context("demo demands")?;
     Ok(())
 }

@@ -1,0 +1,172 @@
+// Demands (诉求) end to end at 390x844: a villager files one with a photo (the class
+// suggested from her words), the cadre finds it in his to-do list and closes it, she rates
+// it and her to-do count moves; a complaint about a cadre is handed to the private report
+// page; the demo's late demands show escalated on the township's side and in the
+// inspector's overdue list; the dashboard draws and offers its export.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { deflateSync } from 'node:zlib';
+import { startServer, launch, phone, shot, signIn, scrollsSideways } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+/** A small valid PNG (16x16, grey), as a phone's photo stands in for. */
+function png() {
+  const crc = (buf) => {
+    let c = ~0;
+    for (const b of buf) {
+      c ^= b;
+      for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
+    }
+    return ~c >>> 0;
+  };
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const td = Buffer.concat([Buffer.from(type), data]);
+    const c = Buffer.alloc(4);
+    c.writeUInt32BE(crc(td));
+    return Buffer.concat([len, td, c]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(16, 0);
+  ihdr.writeUInt32BE(16, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 0; // greyscale
+  const raw = Buffer.alloc(16 * 17, 0x80);
+  for (let y = 0; y < 16; y++) raw[y * 17] = 0;
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/** The count beside a to-do line on the first screen (0 when the line is not there). */
+async function todoCount(page, label) {
+  const line = page.locator('.todo li', { hasText: label });
+  if ((await line.count()) === 0) return 0;
+  return Number(await line.locator('.count').innerText());
+}
+
+test('a villager files with a photo, the cadre closes it, she rates it, the counts move', async () => {
+  const villager = await phone(browser);
+  await signIn(villager, server.base, '13800000001');
+  // Her first screen lists what waits for her (the demo left one closed demand unrated).
+  await villager.locator('.todo').waitFor();
+  const toRate = await todoCount(villager, '诉求已办结，等您评价');
+  assert.ok(toRate >= 1, 'the demo leaves her a closed demand to rate');
+
+  // The 诉求 tab loads the demands page (its own bundle).
+  await villager.getByRole('link', { name: '诉求', exact: true }).click();
+  await villager.waitForURL(/\/demands$/);
+  await villager.getByRole('heading', { name: '我反映的' }).waitFor();
+  await shot(villager, 'demands-home');
+  await villager.getByRole('link', { name: '我要反映' }).click();
+  await villager.waitForURL(/\/demands\/new$/);
+
+  // Her words pick the class; a complaint about a cadre goes to the private report page.
+  const text = '二组桥头的路灯坏了半个月，晚上走路看不见';
+  await villager.getByLabel('您要反映的事').fill(text);
+  assert.equal(await villager.locator('#demand-class').inputValue(), 'service');
+  assert.equal(await villager.locator('#demand-sub').inputValue(), '道路交通');
+  await villager.getByText('已按您写的内容自动选择，可以改。').waitFor();
+  await villager.locator('#demand-class').selectOption('petition');
+  await villager.getByText(/请走私密举报/).waitFor();
+  assert.equal(await villager.getByRole('button', { name: '提交' }).count(), 0, 'no way to file a complaint as a demand');
+  assert.ok(await villager.getByRole('link', { name: /举报/ }).first().getAttribute('href'));
+  await villager.locator('#demand-class').selectOption('service');
+
+  await villager.locator('#demand-photos').setInputFiles({ name: 'light.png', mimeType: 'image/png', buffer: png() });
+  await villager.getByText('已选 1 张照片').waitFor();
+  assert.equal(await scrollsSideways(villager), false);
+  await shot(villager, 'demand-form');
+  await villager.getByRole('button', { name: '提交' }).click();
+  await villager.waitForURL(/\/demands\/[0-9a-f-]{36}$/);
+  const url = villager.url();
+  await villager.getByText(text).waitFor();
+  await villager.getByText('待受理').first().waitFor();
+  await villager.locator('.demand .thumbs img').waitFor();
+  await villager.getByRole('heading', { name: '办理记录' }).waitFor();
+
+  // The cadre's first screen counts it; he takes it and closes it with what was done.
+  const cadre = await phone(browser);
+  await signIn(cadre, server.base, '13800000003');
+  await cadre.goto(server.base + 'staff/work');
+  await cadre.locator('.todo').waitFor();
+  assert.ok((await todoCount(cadre, '新诉求待受理')) >= 1);
+  await cadre.locator('.todo li', { hasText: '新诉求待受理' }).getByRole('link').click();
+  await cadre.getByRole('link', { name: new RegExp(text) }).click();
+  await cadre.getByText('反映人 张秀英 13800000001').waitFor();
+  await cadre.getByRole('button', { name: '受理' }).click();
+  await cadre.getByText('办理中').first().waitFor();
+  await cadre.getByLabel('说明').fill('已换了新路灯，晚上亮了');
+  await cadre.getByRole('button', { name: '办结', exact: true }).click();
+  await cadre.getByText('已办结').first().waitFor();
+  await shot(cadre, 'demand-closed-by-cadre');
+
+  // She sees the result in the history and rates it.
+  await villager.goto(url);
+  await villager.getByText('已换了新路灯，晚上亮了').waitFor();
+  await villager.getByText('陈书记（村干部）', { exact: false }).first().waitFor();
+  assert.equal(await todoCount(villager, '诉求已办结'), 0, 'the demands page has no to-do list of its own');
+  await villager.getByRole('button', { name: '满意', exact: true }).click();
+  await villager.getByText('您的评价：满意').waitFor();
+  await shot(villager, 'demand-rated');
+  await villager.goto(server.base);
+  await villager.locator('.todo').waitFor();
+  assert.equal(await todoCount(villager, '诉求已办结，等您评价'), toRate, 'rating it took it off her list');
+  assert.deepEqual(villager.errors, []);
+  assert.deepEqual(cadre.errors, []);
+});
+
+test('late demands show escalated at the township and in the inspector\'s overdue list', async () => {
+  const township = await phone(browser);
+  await signIn(township, server.base, '13800000005');
+  await township.goto(server.base + 'staff/demands/359901101000?view=held');
+  await township.locator('ul.demands li').first().waitFor();
+  const late = township.locator('ul.demands li', { has: township.locator('.tag.late') });
+  assert.ok((await late.count()) >= 1, 'the clock sent late demands up to the township');
+  await late.first().getByRole('link').click();
+  await township.getByText('超过办理期限，自动提级').first().waitFor();
+  await shot(township, 'demand-escalated-township');
+
+  const inspector = await phone(browser);
+  await signIn(inspector, server.base, '13800000006');
+  await inspector.goto(server.base + 'staff/work');
+  await inspector.locator('.todo').waitFor();
+  assert.ok((await todoCount(inspector, '超期诉求待督办')) >= 1);
+  await inspector.getByRole('link', { name: '超期诉求' }).first().click();
+  await inspector.locator('ul.demands li').first().waitFor();
+  await inspector.locator('ul.demands li').first().getByRole('link').click();
+  await inspector.getByLabel('说明').fill('请三日内办结并回复');
+  await inspector.getByRole('button', { name: '督办' }).click();
+  await inspector.getByText('纪检督办').first().waitFor();
+
+  // The county's dashboard: totals, a trend, drill-down by township, the export.
+  const county = await phone(browser);
+  await signIn(county, server.base, '13800000007');
+  await county.goto(server.base + 'staff/demand-stats/359901000000');
+  await county.getByRole('heading', { name: '按地区（点开看下一级）' }).waitFor();
+  assert.equal(await scrollsSideways(county), false);
+  await shot(county, 'demand-dashboard');
+  const csv = await county.getByRole('link', { name: '导出 CSV' }).getAttribute('href');
+  const res = await county.request.get(server.base + csv);
+  assert.equal(res.status(), 200);
+  assert.match(await res.text(), /清水县（359901000000）/);
+  await county.getByRole('link', { name: '桃源镇', exact: true }).click();
+  await county.getByText('桃源镇 ·', { exact: false }).waitFor();
+  assert.deepEqual(township.errors, []);
+  assert.deepEqual(inspector.errors, []);
+  assert.deepEqual(county.errors, []);
+});
