@@ -135,26 +135,15 @@ pub fn spawn_clock(db: Db, clock: crate::clock::Clock) {
     });
 }
 
-/// Adds one demand to a dashboard row.
-fn count(c: &mut sunlight_api::demand::DemandCounts, r: &crate::db::demands::StatRow, now: DateTime<Utc>) {
-    let open = r.state == "filed" || r.state == "accepted";
-    c.received += 1;
-    if let Some(closed) = r.closed_at.filter(|_| r.state == "closed") {
-        c.closed += 1;
-        // Calendar days, as the counties count them: closed on the fifth day after filing
-        // at the latest.
-        let days = china_date(closed).days_since(china_date(r.filed_at));
-        if days <= demand::QUICK_DAYS {
-            c.closed_quick += 1;
-        }
-        if r.ratings == 0 {
-            c.unrated_closed += 1;
-        }
-    }
-    if open && (r.overdue || r.late_since.is_some() || r.due_at.is_some_and(|d| d <= now)) {
-        c.overdue_now += 1;
-    }
-    c.rated += r.ratings.max(0) as u32;
+/// Adds one group of demands to a dashboard row.
+fn add(c: &mut sunlight_api::demand::DemandCounts, r: &crate::db::demands::StatRow) {
+    let n = |v: i64| v.clamp(0, u32::MAX as i64) as u32;
+    c.received += n(r.received);
+    c.closed += n(r.closed);
+    c.closed_quick += n(r.closed_quick);
+    c.overdue_now += n(r.overdue_now);
+    c.unrated_closed += n(r.unrated_closed);
+    c.rated += n(r.ratings);
 }
 
 /// Turns the points summed into the average, once a row is complete.
@@ -162,7 +151,8 @@ fn finish(c: &mut sunlight_api::demand::DemandCounts, points: i64) {
     c.satisfaction = (c.rated > 0).then(|| (points / c.rated as i64) as u32);
 }
 
-/// The dashboard of `region` over `year`, without its overdue list; `None` for no such region.
+/// The dashboard of `region` over `year`, without its overdue list; `None` for no such
+/// region. "Closed within five days" counts calendar days, as the counties count them.
 pub async fn stats(
     db: &Db,
     region: &RegionCode,
@@ -173,47 +163,36 @@ pub async fn stats(
     let Some(summary) = db.region(region).await? else {
         return Ok(None);
     };
-    let start = |y: i32| {
-        end_of(Date {
-            year: y - 1,
-            month: 12,
-            day: 31,
-        })
-    };
-    let (from, to) = (
-        start(year).ok_or_else(|| anyhow::anyhow!("year {year}"))?,
-        start(year + 1).ok_or_else(|| anyhow::anyhow!("year {year}"))?,
-    );
-    let rows = db.demand_stat_rows(region, from, to).await?;
+    let rows = db.demand_stat_rows(region, year, demand::QUICK_DAYS, now).await?;
     let children = db.region_children(region).await?;
     let child_level = demand::level_down(region.level());
-    let mut total = DemandCounts::default();
-    let mut total_points = 0;
+    let mut total = (DemandCounts::default(), 0i64);
     let mut by_child: Vec<(DemandCounts, i64)> = vec![Default::default(); children.len()];
     let classes: Vec<DemandClass> = DemandClass::ALL.into_iter().filter(|c| !c.is_report()).collect();
     let mut by_class: Vec<(DemandCounts, i64)> = vec![Default::default(); classes.len()];
     let mut by_month: Vec<(DemandCounts, i64)> = vec![Default::default(); 12];
     for r in &rows {
-        count(&mut total, r, now);
-        total_points += r.points;
+        let put = |slot: &mut (DemandCounts, i64)| {
+            add(&mut slot.0, r);
+            slot.1 += r.points;
+        };
+        put(&mut total);
         if let (Some(level), Ok(village)) = (child_level, RegionCode::parse(&r.village_code))
             && let Some(child) = demand::region_at(&village, level)
             && let Some(i) = children.iter().position(|c| c.code == child)
         {
-            count(&mut by_child[i].0, r, now);
-            by_child[i].1 += r.points;
+            put(&mut by_child[i]);
         }
         if let Some(i) = classes.iter().position(|c| c.as_str() == r.class) {
-            count(&mut by_class[i].0, r, now);
-            by_class[i].1 += r.points;
+            put(&mut by_class[i]);
         }
-        let m = china_date(r.filed_at).month as usize;
-        if (1..=12).contains(&m) {
-            count(&mut by_month[m - 1].0, r, now);
-            by_month[m - 1].1 += r.points;
+        if let Ok(m) = r.month.parse::<usize>()
+            && (1..=12).contains(&m)
+        {
+            put(&mut by_month[m - 1]);
         }
     }
-    finish(&mut total, total_points);
+    finish(&mut total.0, total.1);
     let rows_of = |v: Vec<(DemandCounts, i64)>, key: &dyn Fn(usize) -> (String, String)| -> Vec<CountsRow> {
         v.into_iter()
             .enumerate()
@@ -228,7 +207,7 @@ pub async fn stats(
         region: region.clone(),
         region_name: summary.name,
         year,
-        total,
+        total: total.0,
         children: rows_of(by_child, &|i| {
             (children[i].code.as_str().to_owned(), children[i].name.clone())
         }),

@@ -28,6 +28,14 @@ CREATE TABLE demands (
     filer_id        BLOB NOT NULL REFERENCES users (id),
     idempotency_key BLOB NOT NULL,
     filed_at        TEXT NOT NULL,
+    -- The filing's date in China (YYYY-MM-DD), and, once closed, the calendar days it took
+    -- (closed on the filing's date: 0): what the dashboard groups and counts by.
+    filed_day       TEXT NOT NULL,
+    closed_days     INTEGER,
+    -- Its ratings summed (满意 100, 基本满意 60, 不满意 0) and counted, kept with the rating's
+    -- own row in one transaction, so the dashboard reads no second table.
+    rating_points   INTEGER NOT NULL DEFAULT 0,
+    rating_count    INTEGER NOT NULL DEFAULT 0,
     -- When the holder's time runs out: NULL when not open, or past the calendar's table.
     due_at          TEXT,
     -- Set by the clock when the city, with no level above, runs past its limit.
@@ -42,9 +50,15 @@ CREATE TABLE demands (
     CONSTRAINT demands_idempotency_key UNIQUE (filer_id, idempotency_key),
     CONSTRAINT demands_number_key UNIQUE (number)
 );
-CREATE INDEX demands_village_idx ON demands (village_code, filed_at);
+CREATE INDEX demands_village_idx ON demands (village_code, filed_day);
+-- Everything the dashboard counts, in the order it groups by: its one query reads this
+-- index alone, already sorted.
+CREATE INDEX demands_stats_idx ON demands (village_code, class, filed_day, state, closed_days, overdue, late_since,
+    due_at, rating_points, rating_count);
 CREATE INDEX demands_holder_idx ON demands (holder_code, state);
 CREATE INDEX demands_due_idx ON demands (due_at);
+-- The open ones, for the overdue lists and the to-do counts.
+CREATE INDEX demands_open_idx ON demands (village_code, filed_at) WHERE state IN ('filed', 'accepted');
 
 -- The households following a demand: its filer, those who joined it, and the filers of
 -- demands merged into it. `seen_at` is when they last read it (for the to-do list).

@@ -194,6 +194,7 @@ fn constraint_columns(constraint: &str) -> &'static str {
         "reports_lookup_key" => "reports.lookup_hash",
         "reports_idempotency_key" => "reports.idempotency_key",
         "reports_case_key" => "reports.office_code, reports.case_number",
+        "demands_number_key" => "demands.number",
         _ => "\u{0}never",
     }
 }

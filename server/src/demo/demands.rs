@@ -16,22 +16,79 @@ use crate::db::demands::{DemandRecord, HistoryRow, NewEvent};
 
 /// What villagers write, per subcategory.
 const TEXTS: &[(DemandClass, &str, &[&str])] = &[
-    (DemandClass::Service, "道路交通", &["村口的路灯坏了，晚上看不见路", "进村道路有个大坑，下雨积水", "桥边护栏松了，孩子上学不安全"]),
-    (DemandClass::Service, "水电气", &["这两天自来水水压很低", "电线被树枝压着，怕出事", "家里电表走得特别快，想请人看看"]),
-    (DemandClass::Service, "环境卫生", &["垃圾桶满了好几天没人清", "河道里漂着很多垃圾", "公共厕所太脏了"]),
-    (DemandClass::Service, "医疗社保", &["老人的医保卡丢了怎么补办", "养老金这个月没到账", "卫生室周末没人值班"]),
-    (DemandClass::Service, "证照办理", &["孩子上户口要开什么证明", "宅基地证办了半年还没下来"]),
-    (DemandClass::Disclosure, "账目疑问", &["上个月修路花了多少钱想看看明细", "村里的招待费怎么这么多"]),
-    (DemandClass::Disclosure, "补贴发放", &["我家的耕地地力补贴还没发", "低保名单什么时候公示"]),
-    (DemandClass::Disclosure, "项目进度", &["村部门前的工程停工一个月了", "自来水改造项目什么时候完工"]),
+    (
+        DemandClass::Service,
+        "道路交通",
+        &[
+            "村口的路灯坏了，晚上看不见路",
+            "进村道路有个大坑，下雨积水",
+            "桥边护栏松了，孩子上学不安全",
+        ],
+    ),
+    (
+        DemandClass::Service,
+        "水电气",
+        &[
+            "这两天自来水水压很低",
+            "电线被树枝压着，怕出事",
+            "家里电表走得特别快，想请人看看",
+        ],
+    ),
+    (
+        DemandClass::Service,
+        "环境卫生",
+        &["垃圾桶满了好几天没人清", "河道里漂着很多垃圾", "公共厕所太脏了"],
+    ),
+    (
+        DemandClass::Service,
+        "医疗社保",
+        &["老人的医保卡丢了怎么补办", "养老金这个月没到账", "卫生室周末没人值班"],
+    ),
+    (
+        DemandClass::Service,
+        "证照办理",
+        &["孩子上户口要开什么证明", "宅基地证办了半年还没下来"],
+    ),
+    (
+        DemandClass::Disclosure,
+        "账目疑问",
+        &["上个月修路花了多少钱想看看明细", "村里的招待费怎么这么多"],
+    ),
+    (
+        DemandClass::Disclosure,
+        "补贴发放",
+        &["我家的耕地地力补贴还没发", "低保名单什么时候公示"],
+    ),
+    (
+        DemandClass::Disclosure,
+        "项目进度",
+        &["村部门前的工程停工一个月了", "自来水改造项目什么时候完工"],
+    ),
     (DemandClass::Disclosure, "公示不及时", &["公开栏上还是三个月前的账"]),
-    (DemandClass::Opinion, "安全隐患", &["后山有块石头松动，怕滚下来", "老房子墙裂了，怕倒"]),
-    (DemandClass::Opinion, "邻里纠纷", &["邻居盖房占了我家的路", "两家为排水沟吵起来了，请村里调解"]),
-    (DemandClass::Education, "政策咨询", &["危房改造补助怎么申请", "想了解新农合缴费标准"]),
+    (
+        DemandClass::Opinion,
+        "安全隐患",
+        &["后山有块石头松动，怕滚下来", "老房子墙裂了，怕倒"],
+    ),
+    (
+        DemandClass::Opinion,
+        "邻里纠纷",
+        &["邻居盖房占了我家的路", "两家为排水沟吵起来了，请村里调解"],
+    ),
+    (
+        DemandClass::Education,
+        "政策咨询",
+        &["危房改造补助怎么申请", "想了解新农合缴费标准"],
+    ),
     (DemandClass::Education, "法律咨询", &["土地流转合同到期了怎么续"]),
 ];
 
-const RESULTS: &[&str] = &["已安排人员修好，请查看", "已联系有关部门处理完毕", "已当面答复并解决", "已协调双方，问题解决"];
+const RESULTS: &[&str] = &[
+    "已安排人员修好，请查看",
+    "已联系有关部门处理完毕",
+    "已当面答复并解决",
+    "已协调双方，问题解决",
+];
 
 /// One village's actors in the demo history: a villager who files, and the cadre's name.
 pub struct Village {
@@ -41,7 +98,13 @@ pub struct Village {
 }
 
 /// Demands filed between `from` and `now` in each village, about `per_month` a month each.
-pub fn generate(villages: &[Village], per_month: u64, from: DateTime<Utc>, now: DateTime<Utc>, seed: u64) -> Vec<HistoryRow> {
+pub fn generate(
+    villages: &[Village],
+    per_month: u64,
+    from: DateTime<Utc>,
+    now: DateTime<Utc>,
+    seed: u64,
+) -> Vec<HistoryRow> {
     let calendar = Calendar::china();
     let limits = Limits::default();
     let mut rng = Lcg(seed);
@@ -52,7 +115,11 @@ pub fn generate(villages: &[Village], per_month: u64, from: DateTime<Utc>, now: 
         for _ in 0..per_month * months {
             let mut filed = from + Duration::minutes((rng.next() % span_min) as i64);
             // Filed in the day, China time (08:00–20:00).
-            let hour = (filed + Duration::hours(8)).format("%H").to_string().parse::<i64>().unwrap_or(12);
+            let hour = (filed + Duration::hours(8))
+                .format("%H")
+                .to_string()
+                .parse::<i64>()
+                .unwrap_or(12);
             if !(8..20).contains(&hour) {
                 filed -= Duration::hours(12);
             }
@@ -65,7 +132,14 @@ pub fn generate(villages: &[Village], per_month: u64, from: DateTime<Utc>, now: 
     out
 }
 
-fn one(rng: &mut Lcg, v: &Village, filed: DateTime<Utc>, now: DateTime<Utc>, calendar: &Calendar, limits: &Limits) -> HistoryRow {
+fn one(
+    rng: &mut Lcg,
+    v: &Village,
+    filed: DateTime<Utc>,
+    now: DateTime<Utc>,
+    calendar: &Calendar,
+    limits: &Limits,
+) -> HistoryRow {
     let weights = [0usize, 0, 0, 0, 0, 1, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12];
     let (class, sub, texts) = TEXTS[weights[rng.next() as usize % weights.len()].min(TEXTS.len() - 1)];
     let text = texts[rng.next() as usize % texts.len()];
@@ -74,7 +148,7 @@ fn one(rng: &mut Lcg, v: &Village, filed: DateTime<Utc>, now: DateTime<Utc>, cal
     let filer = v.filers[rng.next() as usize % v.filers.len()];
     let mut d = DemandRecord {
         id,
-        number: format!("{}-{}", crate::demands::china_date(filed), &id.simple().to_string()[..6].to_uppercase()),
+        number: crate::http::demand_number(id, filed),
         village: v.code.clone(),
         holder: v.code.clone(),
         class,
@@ -140,7 +214,13 @@ fn one(rng: &mut Lcg, v: &Village, filed: DateTime<Utc>, now: DateTime<Utc>, cal
             d.holder = township.clone();
             d.state = DemandState::Filed;
             d.due_at = crate::demands::deadline(calendar, limits, &township, t);
-            events.push(ev(t, EventKind::Escalated, &township, Some(&v.cadre), Some("村里解决不了，报镇里协调")));
+            events.push(ev(
+                t,
+                EventKind::Escalated,
+                &township,
+                Some(&v.cadre),
+                Some("村里解决不了，报镇里协调"),
+            ));
             if t + hours(3) < now {
                 d.state = DemandState::Accepted;
                 events.push(ev(t + hours(3), EventKind::Accepted, &township, Some(handler), None));
@@ -154,7 +234,13 @@ fn one(rng: &mut Lcg, v: &Village, filed: DateTime<Utc>, now: DateTime<Utc>, cal
         d.state = DemandState::Closed;
         d.closed_at = Some(closed);
         d.due_at = None;
-        events.push(ev(closed, EventKind::Closed, &d.holder.clone(), Some(who), Some(RESULTS[rng.next() as usize % RESULTS.len()])));
+        events.push(ev(
+            closed,
+            EventKind::Closed,
+            &d.holder.clone(),
+            Some(who),
+            Some(RESULTS[rng.next() as usize % RESULTS.len()]),
+        ));
         let mut ratings = Vec::new();
         if rng.next() % 10 < 7 && closed + hours(10) < now {
             let r = match rng.next() % 20 {
@@ -182,7 +268,13 @@ fn one(rng: &mut Lcg, v: &Village, filed: DateTime<Utc>, now: DateTime<Utc>, cal
                     d.closed_at = Some(done);
                     d.due_at = None;
                     events.push(ev(t + hours(5), EventKind::Accepted, &township, Some(handler), None));
-                    events.push(ev(done, EventKind::Closed, &township, Some(handler), Some("镇里派人重新处理，已解决")));
+                    events.push(ev(
+                        done,
+                        EventKind::Closed,
+                        &township,
+                        Some(handler),
+                        Some("镇里派人重新处理，已解决"),
+                    ));
                 }
             }
         }
@@ -191,5 +283,9 @@ fn one(rng: &mut Lcg, v: &Village, filed: DateTime<Utc>, now: DateTime<Utc>, cal
 }
 
 fn out_row(d: DemandRecord, events: Vec<NewEvent>, ratings: Vec<(Uuid, Satisfaction, DateTime<Utc>)>) -> HistoryRow {
-    HistoryRow { demand: d, events, ratings }
+    HistoryRow {
+        demand: d,
+        events,
+        ratings,
+    }
 }

@@ -478,7 +478,11 @@ async fn demo_demands(db: &Db) -> anyhow::Result<()> {
                 .await
                 .map_err(|e| anyhow::anyhow!("{e:?}"))?,
         };
-        let household = db.household_by_number(&code, "003").await?.context("demo household 003")?.id;
+        let household = db
+            .household_by_number(&code, "003")
+            .await?
+            .context("demo household 003")?
+            .id;
         db.grant(user, Role::Villager, &code, Some(household)).await?;
         let mut filers = vec![user];
         let mut cadre = format!("{}书记", SURNAMES[(i + 3) % SURNAMES.len()]);
@@ -489,7 +493,10 @@ async fn demo_demands(db: &Db) -> anyhow::Result<()> {
         villages.push(demands::Village { code, filers, cadre });
     }
     // From the first working week of 2026 (the calendar's first year), at most a year back.
-    let start = chrono::Utc.with_ymd_and_hms(2026, 1, 5, 0, 0, 0).single().context("a date")?;
+    let start = chrono::Utc
+        .with_ymd_and_hms(2026, 1, 5, 0, 0, 0)
+        .single()
+        .context("a date")?;
     let from = start.max(now - Duration::days(365));
     let mut rows = demands::generate(&villages, 8, from, now, 2026);
     // Two of her own, in 上坪村: one waiting to be taken, one closed and not yet rated.
@@ -497,23 +504,36 @@ async fn demo_demands(db: &Db) -> anyhow::Result<()> {
     for (ago, closed) in [(Duration::hours(20), false), (Duration::days(3), true)] {
         let filed = now - ago;
         let id = uuid::Uuid::new_v4();
-        let text = if closed { "村小学门口的减速带坏了，车开得很快" } else { "三组的自来水这两天很浑，烧开了也有沉淀" };
+        let text = if closed {
+            "村小学门口的减速带坏了，车开得很快"
+        } else {
+            "三组的自来水这两天很浑，烧开了也有沉淀"
+        };
         let d = DemandRecord {
             id,
-            number: format!("{}-{}", crate::demands::china_date(filed), &id.simple().to_string()[..6].to_uppercase()),
+            number: crate::http::demand_number(id, filed),
             village: village.clone(),
             holder: village.clone(),
             class: DemandClass::Service,
             subcategory: if closed { "道路交通" } else { "水电气" }.into(),
             text: text.into(),
             public: true,
-            state: if closed { DemandState::Closed } else { DemandState::Filed },
+            state: if closed {
+                DemandState::Closed
+            } else {
+                DemandState::Filed
+            },
             filer: zhang,
             filed_at: filed,
             due_at: if closed {
                 None
             } else {
-                crate::demands::deadline(&sunlight_api::workdays::Calendar::china(), &Default::default(), &village, filed)
+                crate::demands::deadline(
+                    &sunlight_api::workdays::Calendar::china(),
+                    &Default::default(),
+                    &village,
+                    filed,
+                )
             },
             late_since: None,
             overdue: false,
@@ -535,10 +555,24 @@ async fn demo_demands(db: &Db) -> anyhow::Result<()> {
         };
         let mut events = vec![ev(filed, EventKind::Filed, None, None)];
         if closed {
-            events.push(ev(filed + Duration::hours(2), EventKind::Accepted, Some("陈书记"), None));
-            events.push(ev(filed + Duration::hours(30), EventKind::Closed, Some("陈书记"), Some("已请施工队换了新的减速带")));
+            events.push(ev(
+                filed + Duration::hours(2),
+                EventKind::Accepted,
+                Some("陈书记"),
+                None,
+            ));
+            events.push(ev(
+                filed + Duration::hours(30),
+                EventKind::Closed,
+                Some("陈书记"),
+                Some("已请施工队换了新的减速带"),
+            ));
         }
-        rows.push(HistoryRow { demand: d, events, ratings: Vec::new() });
+        rows.push(HistoryRow {
+            demand: d,
+            events,
+            ratings: Vec::new(),
+        });
     }
     db.insert_demand_history(&rows).await.context("demo demands")?;
     Ok(())

@@ -106,11 +106,28 @@ async fn readable(state: &AppState, actor: &Actor, id: Uuid) -> ApiResult<(Deman
     Ok((d, standing))
 }
 
-async fn region_name(state: &AppState, code: &RegionCode) -> ApiResult<String> {
-    Ok(state.db.region(code).await?.map(|r| r.name).unwrap_or_default())
+/// Region names looked up once per request (a list names the same few regions again and again).
+#[derive(Default)]
+struct Names(std::collections::HashMap<RegionCode, String>);
+
+impl Names {
+    async fn get(&mut self, state: &AppState, code: &RegionCode) -> ApiResult<String> {
+        if let Some(n) = self.0.get(code) {
+            return Ok(n.clone());
+        }
+        let name = state.db.region(code).await?.map(|r| r.name).unwrap_or_default();
+        self.0.insert(code.clone(), name.clone());
+        Ok(name)
+    }
 }
 
-async fn summary(state: &AppState, d: &DemandRecord, me: Option<Uuid>, mine: Option<bool>) -> ApiResult<DemandSummary> {
+async fn summary(
+    state: &AppState,
+    names: &mut Names,
+    d: &DemandRecord,
+    me: Option<Uuid>,
+    mine: Option<bool>,
+) -> ApiResult<DemandSummary> {
     let mine = match (mine, me) {
         (Some(m), _) => m,
         (None, Some(u)) => state.db.demand_follower(d.id, u).await?,
@@ -121,7 +138,7 @@ async fn summary(state: &AppState, d: &DemandRecord, me: Option<Uuid>, mine: Opt
         id: d.id,
         number: d.number.clone(),
         village: d.village.clone(),
-        village_name: region_name(state, &d.village).await?,
+        village_name: names.get(state, &d.village).await?,
         class: d.class,
         subcategory: d.subcategory.clone(),
         text: d.text.clone(),
@@ -129,7 +146,7 @@ async fn summary(state: &AppState, d: &DemandRecord, me: Option<Uuid>, mine: Opt
         state: d.state,
         level: d.level(),
         holder: d.holder.clone(),
-        holder_name: region_name(state, &d.holder).await?,
+        holder_name: names.get(state, &d.holder).await?,
         filed_at: to_wire(d.filed_at),
         due_at: d.due_at.filter(|_| d.state.is_open()).map(to_wire),
         overdue: d.overdue_at(now) || d.overdue,
@@ -167,14 +184,11 @@ async fn detail(state: &AppState, actor: &Actor, d: DemandRecord, s: &Standing) 
         }
     }
     let photos = state.db.demand_photos(Some(d.id), None).await?;
-    let mut names = std::collections::HashMap::new();
+    let mut names = Names::default();
     let mut events = Vec::new();
     let stored = state.db.demand_events(d.id).await?;
     let mut result_photos: Vec<_> = photos.iter().filter(|p| p.2).collect();
     for e in stored {
-        if !names.contains_key(&e.holder) {
-            names.insert(e.holder.clone(), region_name(state, &e.holder).await?);
-        }
         // A close carries the result photos uploaded before it.
         let photos_here = if e.kind == EventKind::Closed {
             let (with, rest): (Vec<_>, Vec<_>) = result_photos.into_iter().partition(|p| p.3 <= e.at);
@@ -190,7 +204,7 @@ async fn detail(state: &AppState, actor: &Actor, d: DemandRecord, s: &Standing) 
             by: e.actor_label.clone(),
             role,
             level: e.holder.level(),
-            region_name: names[&e.holder].clone(),
+            region_name: names.get(state, &e.holder).await?,
             note: e.note,
             rating: e.rating,
             other: e.other,
@@ -209,7 +223,7 @@ async fn detail(state: &AppState, actor: &Actor, d: DemandRecord, s: &Standing) 
         state.db.demand_seen(d.id, actor.0.id, now).await?;
     }
     Ok(Demand {
-        summary: summary(state, &d, None, Some(s.follower)).await?,
+        summary: summary(state, &mut names, &d, None, Some(s.follower)).await?,
         photos: photos.iter().filter(|p| !p.2).map(|p| p.1.clone()).collect(),
         events,
         ratings: counts,
@@ -257,7 +271,7 @@ async fn file(
     let county = county_of(&code).ok_or(ApiError::NotFound)?;
     let limits = state.db.demand_limits(&county).await?;
     let id = Uuid::new_v4();
-    let record = DemandRecord {
+    let mut record = DemandRecord {
         id,
         number: number_of(id, now),
         village: code.clone(),
@@ -288,7 +302,17 @@ async fn file(
         rating: None,
         other: None,
     };
-    let filed = state.db.insert_demand(&record, body.idempotency_key, &event).await?;
+    let mut tries = 0;
+    let filed = loop {
+        match state.db.insert_demand(&record, body.idempotency_key, &event).await {
+            Err(e) if crate::db::is_unique_violation(&e, "demands_number_key") && tries < 3 => {
+                tries += 1;
+                record.id = Uuid::new_v4();
+                record.number = number_of(record.id, now);
+            }
+            other => break other?,
+        }
+    };
     let (d, s) = readable(&state, &actor, filed.id).await?;
     let status = if filed.created {
         StatusCode::CREATED
@@ -298,11 +322,13 @@ async fn file(
     Ok((status, Json(detail(&state, &actor, d, &s).await?)))
 }
 
-/// A reference people can read out: the filing date and the id's first six hex digits.
-fn number_of(id: Uuid, at: DateTime<Utc>) -> String {
+/// A reference people can read out: the filing date and the id's first eight hex digits
+/// (unique by constraint; a clash, about one in a million on a busy city's day, files again
+/// under a new id).
+pub fn number_of(id: Uuid, at: DateTime<Utc>) -> String {
     let d = crate::demands::china_date(at);
     let hex = id.simple().to_string().to_uppercase();
-    format!("{:04}{:02}{:02}-{}", d.year, d.month, d.day, &hex[..6])
+    format!("{:04}{:02}{:02}-{}", d.year, d.month, d.day, &hex[..8])
 }
 
 #[derive(Debug, Deserialize, IntoParams)]
@@ -378,8 +404,10 @@ async fn page_of(
     let rows = state.db.demands(scope, after, PAGE + 1, state.clock.now()).await?;
     let more = rows.len() as i64 > PAGE;
     let mut items = Vec::new();
+    let mut names = Names::default();
+    let followed = state.db.followed_by(actor.0.id).await?;
     for d in rows.iter().take(PAGE as usize) {
-        items.push(summary(state, d, Some(actor.0.id), None).await?);
+        items.push(summary(state, &mut names, d, None, Some(followed.contains(&d.id))).await?);
     }
     let next = if more {
         rows.get(PAGE as usize - 1)
@@ -441,8 +469,10 @@ async fn similar(
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     let mut out = Vec::new();
+    let mut names = Names::default();
+    let followed = state.db.followed_by(actor.0.id).await?;
     for (_, d) in scored.into_iter().take(5) {
-        out.push(summary(&state, &d, Some(actor.0.id), None).await?);
+        out.push(summary(&state, &mut names, &d, None, Some(followed.contains(&d.id))).await?);
     }
     Ok(Json(out))
 }
@@ -766,12 +796,14 @@ async fn stats(
         .await?
         .ok_or(ApiError::NotFound)?;
     let mut overdue = Vec::new();
+    let mut names = Names::default();
+    let followed = state.db.followed_by(actor.0.id).await?;
     for d in state
         .db
         .demands(Scope::Overdue(&code), None, 50, state.clock.now())
         .await?
     {
-        overdue.push(summary(&state, &d, Some(actor.0.id), None).await?);
+        overdue.push(summary(&state, &mut names, &d, None, Some(followed.contains(&d.id))).await?);
     }
     Ok(Json(demand::DemandStats { overdue, ..out }))
 }

@@ -7,6 +7,7 @@ mod static_files;
 
 mod accounts;
 mod demands;
+pub use demands::number_of as demand_number;
 pub(crate) mod files;
 mod health;
 mod households;
