@@ -115,6 +115,31 @@ test('contrast and labels on the villagers\' and the staff screens', async () =>
   await check(inspector, 'office enrolment');
 });
 
+test('the demands\' screens pass the same checks', async () => {
+  const page = await phone(browser);
+  await signIn(page, server.base, '13800000001');
+  await page.goto(server.base + 'demands');
+  await page.getByRole('heading', { name: '本村的诉求' }).waitFor();
+  await page.locator('ul.demands li').first().waitFor();
+  await check(page, 'demands');
+  await page.goto(server.base + 'demands/new');
+  await page.getByLabel('您要反映的事').fill('村口的路灯坏了，晚上看不见路');
+  await page.getByLabel('具体事项').waitFor();
+  await check(page, 'demand form');
+  await page.goto(server.base + 'demands');
+  await page.locator('ul.demands li a').first().click();
+  await page.getByRole('heading', { name: '办理记录' }).waitFor();
+  await check(page, 'one demand');
+  const staff = await phone(browser);
+  await signIn(staff, server.base, '13800000007');
+  await staff.goto(server.base + 'staff/demands/359901000000?view=overdue');
+  await staff.locator('ul.demands li').first().waitFor();
+  await check(staff, 'overdue demands');
+  await staff.goto(server.base + 'staff/demand-stats/359901000000');
+  await staff.getByRole('heading', { name: '按类别' }).waitFor();
+  await check(staff, 'demand dashboard');
+});
+
 test('the server\'s pages pass the same checks, and their charts\' labels grow with the text', async () => {
   const page = await phone(browser);
   await page.goto(server.base + 'ledger/359901101201');

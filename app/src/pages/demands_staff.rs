@@ -154,7 +154,7 @@ fn Dashboard(s: DemandStats) -> impl IntoView {
         {trend(&s.months)}
         {drill.then(move || view! {
             <h2>{dw(D::ByRegion)}</h2>
-            <div class="scroll">
+            <div class="scroll" tabindex="0" role="region" aria-label=dw(D::ByRegion)>
                 <table>
                     <thead><tr><th scope="col">{dw(D::Region)}</th>{head()}</tr></thead>
                     <tbody>
@@ -166,7 +166,7 @@ fn Dashboard(s: DemandStats) -> impl IntoView {
             </div>
         })}
         <h2>{dw(D::ByClass)}</h2>
-        <div class="scroll">
+        <div class="scroll" tabindex="0" role="region" aria-label=dw(D::ByClass)>
             <table>
                 <thead><tr><th scope="col">{dw(D::DemandClassLabel)}</th>{head()}</tr></thead>
                 <tbody>

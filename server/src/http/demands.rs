@@ -346,7 +346,8 @@ struct ListQuery {
 /// A region's demands, newest first (overdue: longest overdue first), 30 a page.
 #[utoipa::path(get, path = "/api/regions/{code}/demands", tag = "demands", security(("sunlight_session" = [])),
     params(("code" = String, Path), ListQuery),
-    responses((status = 200, body = Page<DemandSummary>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody)))]
+    responses((status = 200, body = Page<DemandSummary>), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 async fn list(
     State(state): State<AppState>,
     actor: Actor,
@@ -421,7 +422,7 @@ async fn page_of(
 /// The demands the caller filed or follows, newest first.
 #[utoipa::path(get, path = "/api/me/demands", tag = "demands", security(("sunlight_session" = [])),
     params(("cursor" = Option<String>, Query)),
-    responses((status = 200, body = Page<DemandSummary>)))]
+    responses((status = 200, body = Page<DemandSummary>), (status = 422, body = ErrorBody)))]
 async fn mine(
     State(state): State<AppState>,
     actor: Actor,
@@ -669,7 +670,8 @@ async fn join(State(state): State<AppState>, actor: Actor, ApiPath(id): ApiPath<
     params(("id" = Uuid, Path)),
     request_body(content = Vec<u8>, content_type = "application/octet-stream"),
     responses((status = 201, body = Attachment), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
-        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody)))]
+        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody)))]
 async fn add_photo(
     State(state): State<AppState>,
     actor: Actor,
