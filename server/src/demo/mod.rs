@@ -447,7 +447,8 @@ async fn demo_poll(db: &Db, storage: &Storage) -> anyhow::Result<()> {
 }
 
 /// A year of demands across the demo city, so that the dashboards show something real; and
-/// for the demo villager 张秀英, one demand still open and one closed waiting for her rating.
+/// for the demo villager 张秀英, one demand still open, one closed waiting for her rating, and
+/// one the clock sent up to the township when the village let it run late.
 async fn demo_demands(db: &Db) -> anyhow::Result<()> {
     use chrono::{Duration, TimeZone};
     use sunlight_api::demand::{DemandClass, DemandState, EventKind};
@@ -571,6 +572,59 @@ async fn demo_demands(db: &Db) -> anyhow::Result<()> {
         rows.push(HistoryRow {
             demand: d,
             events,
+            ratings: Vec::new(),
+        });
+    }
+    // And one of hers the village took and then let run late: the clock has sent it to the
+    // township, whose inspectors see it overdue (whatever the generator drew around it).
+    let calendar = sunlight_api::workdays::Calendar::china();
+    let limits = sunlight_api::demand::Limits::default();
+    let filed = now - Duration::days(8);
+    let township = RegionCode::parse("359901101000")?;
+    if let Some(due) = crate::demands::deadline(&calendar, &limits, &village, filed).filter(|d| *d < now) {
+        let id = uuid::Uuid::new_v4();
+        let ev = |at, kind, holder: &RegionCode, by: Option<&str>| NewEvent {
+            at,
+            kind,
+            actor: None,
+            actor_label: by.map(str::to_owned),
+            holder: holder.clone(),
+            note: None,
+            rating: None,
+            other: None,
+        };
+        rows.push(HistoryRow {
+            demand: DemandRecord {
+                id,
+                number: crate::http::demand_number(id, filed),
+                village: village.clone(),
+                holder: township.clone(),
+                class: DemandClass::Opinion,
+                subcategory: "安全隐患".into(),
+                text: "后山的挡土墙裂了一道大缝，下雨怕塌".into(),
+                public: true,
+                state: DemandState::Filed,
+                filer: zhang,
+                filed_at: filed,
+                due_at: crate::demands::deadline(&calendar, &limits, &township, due),
+                late_since: None,
+                overdue: true,
+                reopened: false,
+                closed_at: None,
+                merged_into: None,
+                version: 0,
+                followers: 1,
+            },
+            events: vec![
+                ev(filed, EventKind::Filed, &village, None),
+                ev(
+                    filed + Duration::hours(2),
+                    EventKind::Accepted,
+                    &village,
+                    Some("陈书记"),
+                ),
+                ev(due, EventKind::Overdue, &township, None),
+            ],
             ratings: Vec::new(),
         });
     }
