@@ -19,6 +19,10 @@ pub const TEXT_MAX: usize = 1000;
 pub const NOTE_MAX: usize = 1000;
 /// At most this many photos filed with a demand, and as many with its result.
 pub const MAX_PHOTOS: usize = 9;
+/// Demands one account files in a day (China time): more than a household has to raise,
+/// few enough that one phone cannot flood its village's list or its cadre's inbox. Per
+/// account, not per address: a whole village may share one mobile network address.
+pub const MAX_PER_DAY: i64 = 10;
 /// A demand closed within this many calendar days counts as "closed within 5 days", as the
 /// counties count it.
 pub const QUICK_DAYS: i64 = 5;
@@ -440,6 +444,9 @@ pub struct DemandSummary {
     /// When its holder's time runs out; absent when closed, or when the working-day
     /// calendar does not reach that far yet (an administrator must add the next year).
     pub due_at: Option<Timestamp>,
+    /// Open without a deadline: the working-day calendar does not reach the end of its
+    /// holder's limit yet; the clock counts it once an administrator adds the year.
+    pub awaiting_calendar: bool,
     /// Past a limit at some level (and so escalated by the clock), or past its current one.
     pub overdue: bool,
     /// Households following it (its filer and those who joined it).
@@ -572,6 +579,10 @@ pub struct Demand {
     /// Whether the caller may add photos now (the filer before it is taken, the holder
     /// before it is closed).
     pub can_add_photos: bool,
+    /// The filer's voice note, if any: `GET /api/demands/{id}/voice` plays it (AAC in MP4).
+    pub voice_seconds: Option<u32>,
+    /// Whether the caller may add a voice note now (the filer, before it is taken, once).
+    pub can_add_voice: bool,
     /// Whether the caller may join it (a villager of its village, not yet following it).
     pub can_join: bool,
     /// The filer's name and mobile number, for the staff who work it; absent for others.
@@ -601,8 +612,11 @@ pub enum TodoKind {
     DemandsToRate,
     /// The villager's demands answered since they last looked.
     DemandAnswers,
-    /// Answers to the villager's ledger questions.
-    QuestionAnswers,
+    /// Reports received more than 15 working days ago and not yet answered whether accepted
+    /// (检举控告工作规则: a real-name report must be answered within 15 working days).
+    ReportsLate,
+    /// The working-day calendar needs its next year (`year`); `count` demands wait for it.
+    CalendarYear,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -612,6 +626,8 @@ pub struct TodoItem {
     pub region: RegionCode,
     pub region_name: String,
     pub count: u32,
+    /// The calendar's year to add, for [`TodoKind::CalendarYear`].
+    pub year: Option<i32>,
 }
 
 /// Counts for a dashboard row (a region, a class or a month).

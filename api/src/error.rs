@@ -78,6 +78,12 @@ pub enum ErrorCode {
     DemandStepRefused,
     /// The person has rated this demand already.
     AlreadyRated,
+    /// Not a recording the server reads (WebM, Ogg or MP4 audio), or too short to hear.
+    NotAudio,
+    /// A voice note longer than 60 seconds.
+    RecordingTooLong,
+    /// The server cannot transcode voice notes now: send the text alone.
+    VoiceUnavailable,
 }
 
 /// One rejected row of a bulk import.
@@ -123,6 +129,8 @@ pub enum FieldError {
     /// A complaint about a cadre (信访举报): it goes to the private report page, never into
     /// a demand the village can read.
     BelongsInReport,
+    /// A make-up working day (调休上班) that is not a Saturday or Sunday.
+    NotAWeekend,
 }
 
 /// The JSON body of every error response.

@@ -501,7 +501,18 @@ pub struct InboxItem {
     pub filed_at: Timestamp,
     pub updated_at: Timestamp,
     pub messages: i64,
+    /// While it waits for acceptance: when the office must have answered whether it accepts
+    /// it ([`ANSWER_WORKING_DAYS`] working days after filing); absent once answered, or
+    /// when the working-day calendar does not reach that far yet.
+    pub answer_due: Option<Timestamp>,
+    /// Waiting for acceptance past that day.
+    pub late: bool,
 }
+
+/// 检举控告工作规则: a real-name report is answered whether it is accepted within 15 working
+/// days of its receipt. The server cannot tell real-name from anonymous reports (their
+/// content is sealed to the office), so every report gets the same clock.
+pub const ANSWER_WORKING_DAYS: u32 = 15;
 
 /// One report, as its office opens it (each open is logged).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -41,6 +41,13 @@ impl Timestamp {
     }
 
     /// `2026-11-24 19:58` in China time.
+    /// The last China date a deadline at this instant (the midnight ending that day)
+    /// leaves, `2026-12-18`: what people are told, rather than the next day's 00:00.
+    pub fn deadline_day(self) -> String {
+        let t = Timestamp(self.0 - 1).china();
+        format!("{:04}-{:02}-{:02}", t.year, t.month, t.day)
+    }
+
     pub fn china_string(self) -> String {
         let t = self.china();
         format!(
@@ -75,6 +82,9 @@ mod tests {
         // 16:30 UTC on 31 Dec is already New Year in China.
         assert_eq!(Timestamp(1_767_198_600_000).china_string(), "2026-01-01 00:30");
         assert_eq!(Timestamp(0).china_string(), "1970-01-01 08:00");
+        // Midnight in China ending 1 January 2026 is 16:00 UTC that day.
+        assert_eq!(Timestamp(1_767_283_200_000).china_string(), "2026-01-02 00:00");
+        assert_eq!(Timestamp(1_767_283_200_000).deadline_day(), "2026-01-01");
         assert_eq!(Timestamp(-28_800_001).china_string(), "1969-12-31 23:59");
     }
 }

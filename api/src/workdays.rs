@@ -9,15 +9,145 @@
 
 use std::collections::BTreeMap;
 
-use crate::date::Date;
+use serde::{Deserialize, Serialize};
+#[cfg(feature = "openapi")]
+use utoipa::ToSchema;
+
+use crate::{Timestamp, date::Date, error::FieldError};
 
 /// What the notice says of a day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+#[serde(rename_all = "snake_case")]
 pub enum DayKind {
     /// A public holiday, or a weekday off in its place (放假).
     Holiday,
     /// A Saturday or Sunday worked in exchange (调休上班).
+    #[serde(rename = "workday")]
     MakeUpWorkday,
+}
+
+impl DayKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DayKind::Holiday => "holiday",
+            DayKind::MakeUpWorkday => "workday",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<DayKind> {
+        [DayKind::Holiday, DayKind::MakeUpWorkday]
+            .into_iter()
+            .find(|k| k.as_str() == s)
+    }
+}
+
+/// One day of a year's table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CalendarDay {
+    pub date: Date,
+    pub kind: DayKind,
+}
+
+/// A year's table as stored: the days the notice names, where it comes from and who
+/// entered it (nobody: shipped with the product).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CalendarYear {
+    pub year: i32,
+    /// The notice it follows, e.g. 国办发明电〔2025〕7号.
+    pub source: String,
+    /// The administrator who entered or last changed it; absent: shipped with the product.
+    pub updated_by: Option<String>,
+    pub updated_at: Timestamp,
+    pub days: Vec<CalendarDay>,
+}
+
+/// `GET /api/calendar`: the years the working-day calendar covers, and the year an
+/// administrator must add now, if any (the next year, from November, when the State
+/// Council publishes it; or one that an open demand's deadline already needs).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CalendarView {
+    pub years: Vec<CalendarYear>,
+    pub missing: Option<i32>,
+    /// Open demands without a deadline because their year is missing.
+    pub demands_waiting: u32,
+}
+
+/// `PUT /api/calendar/{year}`: a year's holidays and make-up working days, as published.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct CalendarIn {
+    /// The notice it follows (required, at most 100 characters).
+    pub source: String,
+    pub days: Vec<CalendarDay>,
+}
+
+impl CalendarIn {
+    /// Checks a year's table: every day in that year, none twice, make-up working days
+    /// on a Saturday or Sunday, and at least one holiday (an empty table is a mistake: China
+    /// has had public holidays every year). Returns the field and what is wrong.
+    pub fn check(&self, year: i32) -> Result<(), (&'static str, FieldError)> {
+        let source = self.source.trim();
+        if source.is_empty() {
+            return Err(("source", FieldError::Required));
+        }
+        if source.chars().count() > 100 {
+            return Err(("source", FieldError::TooLong));
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for d in &self.days {
+            if d.date.year != year {
+                return Err(("days", FieldError::OutOfRange));
+            }
+            if !seen.insert(d.date) {
+                return Err(("days", FieldError::Duplicate));
+            }
+            if d.kind == DayKind::MakeUpWorkday && !d.date.is_weekend() {
+                return Err(("days", FieldError::NotAWeekend));
+            }
+        }
+        if !self.days.iter().any(|d| d.kind == DayKind::Holiday) {
+            return Err(("days", FieldError::Required));
+        }
+        Ok(())
+    }
+}
+
+/// Reads the dates an administrator types from a notice: separated by commas, spaces or
+/// lines, each a date (`2027-01-01`) or a range (`2027-02-06~2027-02-12`, also with `至`
+/// or `..`). Returns the dates in order, or the piece it could not read.
+pub fn parse_dates(text: &str) -> Result<Vec<Date>, String> {
+    let mut out = std::collections::BTreeSet::new();
+    let pieces = text
+        .split(|c: char| c == ',' || c == '，' || c == '、' || c == ';' || c == '；' || c.is_whitespace())
+        .filter(|p| !p.is_empty());
+    for piece in pieces {
+        let range = ["~", "～", "至", ".."].iter().find_map(|sep| piece.split_once(sep));
+        match range {
+            Some((a, b)) => {
+                let (a, b) = (
+                    Date::parse(a.trim()).map_err(|_| piece.to_string())?,
+                    Date::parse(b.trim()).map_err(|_| piece.to_string())?,
+                );
+                // A notice's range is days of one holiday, never more than a few weeks.
+                if b < a || b.days_since(a) > 31 {
+                    return Err(piece.to_string());
+                }
+                let mut d = a;
+                while d <= b {
+                    out.insert(d);
+                    d = d.next();
+                }
+            }
+            None => {
+                out.insert(Date::parse(piece).map_err(|_| piece.to_string())?);
+            }
+        }
+    }
+    Ok(out.into_iter().collect())
 }
 
 /// A date past the years the calendar has a table for.
@@ -60,6 +190,31 @@ pub const CHINA_2026: &[(u32, u32, DayKind)] = {
 };
 
 impl Calendar {
+    /// The last year it has a table for.
+    pub fn last_year(&self) -> Option<i32> {
+        self.years.iter().copied().max()
+    }
+
+    /// The year an administrator should add now: this year if it is missing; from
+    /// November (the State Council publishes the next year's holidays in November or
+    /// December), next year; and whenever a demand waits for one (`undated`), the year after
+    /// the last.
+    pub fn year_to_add(&self, today: Date, undated: bool) -> Option<i32> {
+        if !self.years.contains(&today.year) {
+            return Some(today.year);
+        }
+        let next = today.year + 1;
+        if today.month >= 11 && !self.years.contains(&next) {
+            return Some(next);
+        }
+        undated.then(|| self.last_year().map_or(today.year, |y| y + 1))
+    }
+
+    /// The years it has a table for.
+    pub fn years(&self) -> impl Iterator<Item = i32> + '_ {
+        self.years.iter().copied()
+    }
+
     /// The calendar shipped with the product: the years whose notices are published.
     pub fn china() -> Calendar {
         let mut c = Calendar::default();
@@ -161,6 +316,75 @@ mod tests {
         // A township's five days from Thursday 30 April: 1–5 May off, then 6, 7, 8, Saturday 9
         // (worked) and Monday 11.
         assert_eq!(c.add_working_days(d("2026-04-30"), 5), Ok(d("2026-05-11")));
+    }
+
+    #[test]
+    fn the_year_to_add_is_asked_for_in_time() {
+        let c = Calendar::china();
+        assert_eq!(c.year_to_add(d("2026-10-31"), false), None);
+        assert_eq!(c.year_to_add(d("2026-11-01"), false), Some(2027));
+        assert_eq!(c.year_to_add(d("2026-06-01"), true), Some(2027));
+        assert_eq!(c.year_to_add(d("2027-01-02"), false), Some(2027));
+        let mut c = c;
+        c.add_year(2027, []);
+        assert_eq!(c.year_to_add(d("2026-12-31"), false), None);
+    }
+
+    #[test]
+    fn an_administrator_types_the_notice_s_dates() {
+        assert_eq!(
+            parse_dates("2027-01-01~2027-01-03，2027-02-07\n 2027-10-01至2027-10-02").unwrap(),
+            vec![
+                d("2027-01-01"),
+                d("2027-01-02"),
+                d("2027-01-03"),
+                d("2027-02-07"),
+                d("2027-10-01"),
+                d("2027-10-02")
+            ]
+        );
+        assert_eq!(parse_dates("  ").unwrap(), vec![]);
+        assert_eq!(parse_dates("2027-01-01, 1月2日"), Err("1月2日".to_string()));
+        assert_eq!(
+            parse_dates("2027-01-05~2027-01-01"),
+            Err("2027-01-05~2027-01-01".to_string())
+        );
+        assert!(
+            parse_dates("2027-01-01~2027-03-01").is_err(),
+            "a range of months is a typing mistake"
+        );
+    }
+
+    #[test]
+    fn a_year_s_table_is_checked_before_it_counts() {
+        let day = |s: &str, kind| CalendarDay { date: d(s), kind };
+        let table = |days: Vec<CalendarDay>| CalendarIn {
+            source: "国办发明电〔2026〕9号".into(),
+            days,
+        };
+        let ok = table(vec![
+            day("2027-01-01", DayKind::Holiday),
+            day("2027-01-02", DayKind::MakeUpWorkday),
+        ]);
+        // 2 January 2027 is a Saturday.
+        assert_eq!(ok.check(2027), Ok(()));
+        assert_eq!(ok.check(2028), Err(("days", FieldError::OutOfRange)));
+        let weekday = table(vec![
+            day("2027-01-01", DayKind::Holiday),
+            day("2027-01-04", DayKind::MakeUpWorkday),
+        ]);
+        assert_eq!(weekday.check(2027), Err(("days", FieldError::NotAWeekend)));
+        let twice = table(vec![
+            day("2027-01-01", DayKind::Holiday),
+            day("2027-01-01", DayKind::MakeUpWorkday),
+        ]);
+        assert_eq!(twice.check(2027), Err(("days", FieldError::Duplicate)));
+        assert_eq!(table(vec![]).check(2027), Err(("days", FieldError::Required)));
+        let unsourced = CalendarIn {
+            source: " ".into(),
+            ..ok
+        };
+        assert_eq!(unsourced.check(2027), Err(("source", FieldError::Required)));
     }
 
     #[test]

@@ -102,6 +102,7 @@ fn routes(base: String) -> impl IntoView {
                 <Route path=path!("/staff/polls/:id") view=|| view! { <Authed><pages::polls::PollPage/></Authed> }/>
                 <Route path=path!("/staff/demands/:code") view=|| view! { <Authed><pages::demands_staff::DemandInbox/></Authed> }/>
                 <Route path=path!("/staff/demand/:id") view=|| view! { <Authed><pages::demands::DemandPage/></Authed> }/>
+                <Route path=path!("/staff/calendar") view=|| view! { <Authed><pages::deadlines::CalendarPage/></Authed> }/>
                 <Route path=path!("/staff/demand-stats/:code") view=|| view! { <Authed><pages::demands_staff::DemandDashboard/></Authed> }/>
             </Routes>
         </Router>

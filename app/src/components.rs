@@ -255,10 +255,12 @@ pub fn TodoList() -> impl IntoView {
                                 TodoKind::ReportsDue => (T::TodoReportsDue, paths::office(code)),
                                 TodoKind::DemandsToRate => (T::TodoDemandsToRate, paths::DEMANDS.to_owned()),
                                 TodoKind::DemandAnswers => (T::TodoDemandAnswers, paths::DEMANDS.to_owned()),
-                                TodoKind::QuestionAnswers => (T::TodoQuestionAnswers, paths::HOME.to_owned()),
+                                TodoKind::ReportsLate => (T::TodoReportsLate, paths::office(code)),
+                                TodoKind::CalendarYear => (T::TodoCalendar, paths::CALENDAR.to_owned()),
                             };
+                            let label = t(label).replace("{}", &i.year.map(|y| y.to_string()).unwrap_or_default());
                             view! {
-                                <li><Go href=href><span>{t(label)}</span>" "<b class="count">{i.count}</b>
+                                <li><Go href=href><span>{label}</span>" "{(i.count > 0).then(|| view! { <b class="count">{i.count}</b> })}
                                     <span class="muted">" · "{i.region_name.clone()}</span></Go></li>
                             }
                         }).collect_view()}

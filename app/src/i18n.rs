@@ -70,9 +70,6 @@ pub enum T {
     TabPolls,
     TabMe,
     TabWork,
-    // Honest empty states of capabilities not yet open
-    DemandsSoon,
-    ComingTitle,
     // Me
     MyRoles,
     Language,
@@ -93,7 +90,10 @@ pub enum T {
     TodoNewDemands,
     TodoOverdueDemands,
     TodoOverdueToPress,
-    TodoQuestionAnswers,
+    TodoReportsLate,
+    AnswerDue,
+    AnswerLate,
+    TodoCalendar,
     TodoQuestions,
     TodoReportsDue,
     TodoReturnedLines,
@@ -487,11 +487,6 @@ impl T {
             T::TabPolls => ("投票", "Polls"),
             T::TabMe => ("我的", "Me"),
             T::TabWork => ("工作台", "Work"),
-            T::ComingTitle => ("功能建设中", "Not open yet"),
-            T::DemandsSoon => (
-                "开通后，您可以在这里向村里提出诉求，并查看每一步办理记录。",
-                "Once open, you can raise demands with the village here and follow every step.",
-            ),
             T::MyRoles => ("我的身份", "My roles"),
             T::Language => ("语言 / Language", "语言 / Language"),
             T::LargeText => ("大字模式", "Large text"),
@@ -513,7 +508,19 @@ impl T {
             T::TodoNewDemands => ("新诉求待受理", "New demands to take"),
             T::TodoOverdueDemands => ("超期诉求", "Overdue demands"),
             T::TodoOverdueToPress => ("超期诉求待督办", "Overdue demands to press"),
-            T::TodoQuestionAnswers => ("您的提问有了答复", "Answers to your questions"),
+            T::AnswerDue => (
+                "应在 {} 前答复是否受理（15 个工作日）",
+                "Answer whether accepted by {} (15 working days)",
+            ),
+            T::AnswerLate => ("已超期", "Late"),
+            T::TodoReportsLate => (
+                "举报已超过 15 个工作日未答复是否受理",
+                "Reports past 15 working days without an answer",
+            ),
+            T::TodoCalendar => (
+                "添加 {} 年的工作日历（等待的诉求）",
+                "Add the {} working-day calendar (demands waiting)",
+            ),
             T::TodoQuestions => ("村民提问待答复", "Questions to answer"),
             T::TodoReportsDue => ("举报待答复是否受理", "Reports awaiting acceptance"),
             T::TodoReturnedLines => ("退回待修改的账目", "Returned lines to fix"),
@@ -1152,6 +1159,18 @@ pub fn error_text(code: ErrorCode) -> &'static str {
             "This demand has changed (someone may have just acted on it). Reload and look again.",
         ),
         ErrorCode::AlreadyRated => ("您已经评价过了。", "You have rated it already."),
+        ErrorCode::NotAudio => (
+            "这段录音无法识别（太短或已损坏），请重新录一段。",
+            "The recording cannot be read (too short or damaged): please record again.",
+        ),
+        ErrorCode::RecordingTooLong => (
+            "录音超过 60 秒，请录短一点。",
+            "The recording is over 60 seconds: please keep it shorter.",
+        ),
+        ErrorCode::VoiceUnavailable => (
+            "服务器暂时不能接收语音，诉求的文字已经提交；可以稍后再补录音。",
+            "The server cannot take voice notes right now; the text is filed and the recording can be added later.",
+        ),
     };
     pick(zh, en)
 }
@@ -1192,6 +1211,10 @@ pub fn reason_text(reason: FieldError) -> &'static str {
         FieldError::BelongsInReport => (
             "是反映干部问题的，请走私密举报",
             "is a complaint about a cadre: use a private report",
+        ),
+        FieldError::NotAWeekend => (
+            "调休上班的日子应是周六或周日",
+            "a make-up working day must be a Saturday or Sunday",
         ),
     };
     pick(zh, en)
@@ -1250,6 +1273,8 @@ pub fn field_label(field: &str) -> &'static str {
         "into" => ("合并到的诉求", "Demand to merge into"),
         "limits" => ("办理时限", "Time limits"),
         "year" => ("年份", "Year"),
+        "source" => ("依据", "Source"),
+        "days" => ("日期", "Days"),
         "view" => ("列表", "List"),
         "cursor" => ("翻页位置", "Page position"),
         _ => ("内容", "Value"),

@@ -15,6 +15,8 @@ mod prefs;
 #[cfg(any(feature = "report", feature = "office"))]
 mod seal;
 mod session;
+#[cfg(feature = "demands")]
+mod voice;
 #[cfg(any(feature = "staff", feature = "demands"))]
 mod words_demands;
 

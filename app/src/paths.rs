@@ -17,6 +17,8 @@ pub const POLLS: &str = "/polls";
 pub const ME: &str = "/me";
 pub const WORK: &str = "/staff/work";
 pub const STAFF_ME: &str = "/staff/me";
+/// The working-day calendar and (linked from a county) its limits.
+pub const CALENDAR: &str = "/staff/calendar";
 
 /// The reports bundle (举报), for anyone, with or without an account.
 pub const REPORT: &str = "/report";

@@ -85,6 +85,8 @@ pub enum Action {
     ViewDemandStats,
     /// Set a county's working-day limits for demands.
     ManageDemandLimits,
+    /// Add or correct a year of the working-day calendar (the whole deployment's).
+    ManageCalendar,
 }
 
 impl Action {
@@ -115,6 +117,7 @@ impl Action {
             Action::PressDemands => &[Inspector],
             Action::ViewDemandStats => &[Handler, Inspector],
             Action::ManageDemandLimits => &[Admin],
+            Action::ManageCalendar => &[Admin],
         }
     }
 
@@ -150,6 +153,19 @@ pub fn authorize(actor: &Actor, action: Action, region: &RegionCode) -> Result<(
     } else {
         Err(ApiError::Forbidden)
     }
+}
+
+/// Decides whether `actor` may perform an `action` that holds for the whole deployment (the
+/// working-day calendar every county's deadlines count on): only with a grant at the city,
+/// the top of a deployment, so that one county's administrator cannot move every county's
+/// deadlines.
+pub fn authorize_deployment(actor: &Actor, action: Action) -> Result<(), ApiError> {
+    let top = actor
+        .0
+        .grants
+        .iter()
+        .any(|g| action.roles().contains(&g.role) && g.region.level() == sunlight_api::RegionLevel::City);
+    if top { Ok(()) } else { Err(ApiError::Forbidden) }
 }
 
 /// Whether `actor` may perform `action` in `region`, for shaping an answer rather than

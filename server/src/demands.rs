@@ -32,7 +32,7 @@ pub fn china_date(t: DateTime<Utc>) -> Date {
 }
 
 /// The instant a China date ends (midnight after it, +08:00).
-fn end_of(d: Date) -> Option<DateTime<Utc>> {
+pub fn end_of(d: Date) -> Option<DateTime<Utc>> {
     let next = NaiveDate::from_ymd_opt(d.year, d.month, d.day)?.succ_opt()?;
     let midnight = next.and_hms_opt(0, 0, 0)?;
     Some(Utc.from_utc_datetime(&midnight) - Duration::hours(8))
@@ -47,10 +47,13 @@ pub fn deadline(
     holder: &RegionCode,
     from: DateTime<Utc>,
 ) -> Option<DateTime<Utc>> {
-    let day = calendar
-        .add_working_days(china_date(from), limits.at(holder.level()))
-        .ok()?;
-    end_of(day)
+    working_deadline(calendar, from, limits.at(holder.level()))
+}
+
+/// The end (China midnight) of the `days`th working day after `from`'s date; `None` past
+/// the calendar's years. Also the office's clock for answering a report.
+pub fn working_deadline(calendar: &Calendar, from: DateTime<Utc>, days: u32) -> Option<DateTime<Utc>> {
+    end_of(calendar.add_working_days(china_date(from), days).ok()?)
 }
 
 /// The county whose limits apply to a village.
@@ -58,10 +61,13 @@ pub fn county_of(village: &RegionCode) -> Option<RegionCode> {
     demand::region_at(village, sunlight_api::RegionLevel::County)
 }
 
-/// One pass of the clock: every open demand past its holder's limit is marked overdue
-/// and sent one level up (or, at the city, marked late), as many times as the deadlines
-/// passed while nobody looked. Returns how many escalations this process wrote.
+/// One pass of the clock: demands that got no deadline because the calendar ended get one
+/// once an administrator has added the year; then every open demand past its holder's
+/// limit is marked overdue and sent one level up (or, at the city, marked late), as many
+/// times as the deadlines passed while nobody looked. Returns how many escalations this
+/// process wrote.
 pub async fn sweep(db: &Db, calendar: &Calendar, now: DateTime<Utc>) -> anyhow::Result<usize> {
+    date_waiting(db, calendar).await?;
     let mut written = 0;
     for d in db.demands_past_due(now).await? {
         let county = county_of(&d.village).ok_or_else(|| anyhow::anyhow!("demand {} outside any county", d.id))?;
@@ -85,6 +91,21 @@ pub async fn sweep(db: &Db, calendar: &Calendar, now: DateTime<Utc>) -> anyhow::
     Ok(written)
 }
 
+/// Gives a deadline to every open demand that waited for the calendar's year, where the
+/// calendar now reaches it (run by each pass of the clock, and at once when a year is
+/// added).
+pub async fn date_waiting(db: &Db, calendar: &Calendar) -> anyhow::Result<()> {
+    for d in db.undated_demands().await? {
+        let county = county_of(&d.village).ok_or_else(|| anyhow::anyhow!("demand {} outside any county", d.id))?;
+        let limits = db.demand_limits(&county).await?;
+        if let Some(due) = deadline(calendar, &limits, &d.holder, d.held_since) {
+            // A step since it was read wins; the next pass looks again.
+            db.date_demand(d.id, d.version, due).await?;
+        }
+    }
+    Ok(())
+}
+
 /// The clock's step for a demand past due at `now`, if it is.
 fn escalation(d: &DemandRecord, calendar: &Calendar, limits: &Limits, now: DateTime<Utc>) -> Option<StepWrite> {
     let due = d
@@ -99,6 +120,7 @@ fn escalation(d: &DemandRecord, calendar: &Calendar, limits: &Limits, now: DateT
             let level = demand::level_up(d.level())?;
             after.holder = demand::region_at(&d.village, level)?;
             after.due_at = deadline(calendar, limits, &after.holder, due);
+            after.held_since = due;
         }
         _ => after.late_since = Some(due),
     }
@@ -122,10 +144,17 @@ fn escalation(d: &DemandRecord, calendar: &Calendar, limits: &Limits, now: DateT
 /// Runs the sweep once a minute, for as long as the process lives.
 pub fn spawn_clock(db: Db, clock: crate::clock::Clock) {
     tokio::spawn(async move {
-        let calendar = Calendar::china();
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(60));
         loop {
             tick.tick().await;
+            // Read each time: an administrator may have added a year, in any process.
+            let calendar = match db.calendar().await {
+                Ok(c) => c,
+                Err(e) => {
+                    tracing::error!(error = %e, "the working-day calendar cannot be read");
+                    continue;
+                }
+            };
             match sweep(&db, &calendar, clock.now()).await {
                 Ok(0) => {}
                 Ok(n) => tracing::info!(escalated = n, "demands past their limit sent up"),

@@ -15,6 +15,7 @@ pub mod logging;
 pub mod ratelimit;
 pub mod storage;
 pub mod uploads;
+pub mod voice;
 
 use std::net::SocketAddr;
 

@@ -775,3 +775,232 @@ db_test!(a_county_sets_its_limits, |app| {
     let d: Demand = json(file(&app, &filer, &streetlight(true)).await).await;
     assert_eq!(d.summary.due_at.unwrap().0, ms("2026-11-04T16:00:00Z"));
 });
+
+async fn post_voice(app: &TestApp, who: &Client, id: Uuid, bytes: Vec<u8>) -> reqwest::Response {
+    who.post(app.url(&format!("api/demands/{id}/voice")))
+        .header(sunlight_api::CSRF_HEADER, "1")
+        .body(bytes)
+        .send()
+        .await
+        .unwrap()
+}
+
+db_test!(a_voice_note_is_kept_as_every_phone_plays_it, |app| {
+    app.demo().await;
+    let filer = demo_client(&app, "13800000001").await;
+    let cadre = demo_client(&app, "13800000003").await;
+    let d: Demand = json(file(&app, &filer, &streetlight(true)).await).await;
+    let id = d.summary.id;
+    assert!(d.can_add_voice && d.voice_seconds.is_none());
+    let stored = || async {
+        let n: i64 = sunlight_server::on_pool!(&app.db, p => sqlx::query_scalar("SELECT COUNT(*) FROM demand_voices")
+            .fetch_one(p)
+            .await)
+        .unwrap();
+        n
+    };
+
+    // What is not a recording, or runs past a minute, is refused with its own reason.
+    expect_error(
+        post_voice(&app, &filer, id, b"#!/bin/sh\nrm -rf /".to_vec()).await,
+        415,
+        "not_audio",
+    )
+    .await;
+    expect_error(post_voice(&app, &filer, id, png()).await, 415, "not_audio").await;
+    let mut broken = tone(3, "webm");
+    broken.truncate(60);
+    expect_error(post_voice(&app, &filer, id, broken).await, 415, "not_audio").await;
+    expect_error(
+        post_voice(&app, &filer, id, tone(65, "webm")).await,
+        422,
+        "recording_too_long",
+    )
+    .await;
+    // It is the filer's alone to add.
+    expect_error(post_voice(&app, &cadre, id, tone(2, "webm")).await, 403, "forbidden").await;
+    assert_eq!(stored().await, 0, "nothing refused was kept");
+
+    // iOS records AAC in MP4: kept as AAC in MP4, every phone plays it.
+    let res = post_voice(&app, &filer, id, tone(3, "mp4")).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let d: Demand = json(res).await;
+    assert_eq!(d.voice_seconds, Some(3));
+    assert!(!d.can_add_voice);
+    let res = cadre
+        .get(app.url(&format!("api/demands/{id}/voice")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert_eq!(res.headers()["content-type"], "audio/mp4");
+    let bytes = res.bytes().await.unwrap();
+    assert_eq!(&bytes[4..8], b"ftyp", "an MP4 file");
+    // One voice note per demand.
+    expect_error(
+        post_voice(&app, &filer, id, tone(2, "webm")).await,
+        409,
+        "demand_step_refused",
+    )
+    .await;
+
+    // Android records Opus in WebM: transcoded the same way. Once the cadre has taken the
+    // demand, the filer adds nothing more.
+    let other: Demand = json(file(&app, &filer, &streetlight(false)).await).await;
+    let res = post_voice(&app, &filer, other.summary.id, tone(2, "webm")).await;
+    assert_eq!(res.status(), StatusCode::CREATED);
+    assert_eq!(json::<Demand>(res).await.voice_seconds, Some(2));
+    let third: Demand = json(file(&app, &filer, &streetlight(true)).await).await;
+    let res = step(&app, &cadre, third.summary.id, json!({"step": "accept"})).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    expect_error(
+        post_voice(&app, &filer, third.summary.id, tone(2, "webm")).await,
+        409,
+        "demand_step_refused",
+    )
+    .await;
+    // A villager of another village does not learn the recording exists.
+    let stranger = app.account("13900000041", Role::Villager, "359901101202", None).await;
+    let res = app
+        .session_for(stranger)
+        .await
+        .get(app.url(&format!("api/demands/{id}/voice")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(stored().await, 2);
+    // The file sweep knows the recordings as stored files of a row.
+    let ids = app.db.attachment_ids().await.unwrap();
+    let rows: Vec<Uuid> = sunlight_server::on_pool!(&app.db, p => sqlx::query_scalar("SELECT id FROM demand_voices")
+        .fetch_all(p)
+        .await)
+    .unwrap();
+    assert!(rows.iter().all(|r| ids.contains(r)));
+});
+
+db_test!(
+    a_city_administrator_adds_next_year_and_waiting_demands_get_deadlines,
+    |app| {
+        use sunlight_api::workdays::CalendarView;
+        app.demo().await;
+        // Wednesday 30 December 2026: three working days run into 2027, which the shipped
+        // calendar does not have. The demand is filed all the same, waiting for a deadline.
+        app.clock().set(at("2026-12-30T02:00:00Z"));
+        let filer = demo_client(&app, "13800000001").await;
+        let d: Demand = json(file(&app, &filer, &streetlight(true)).await).await;
+        let id = d.summary.id;
+        assert_eq!(d.summary.due_at, None);
+        assert!(d.summary.awaiting_calendar);
+
+        let city_admin = demo_client(&app, "13800000009").await;
+        let view: CalendarView = json(city_admin.get(app.url("api/calendar")).send().await.unwrap()).await;
+        assert_eq!(view.missing, Some(2027));
+        assert_eq!(view.demands_waiting, 1);
+        assert_eq!(view.years.iter().map(|y| y.year).collect::<Vec<_>>(), [2026]);
+        assert_eq!(
+            view.years[0].days.len(),
+            39,
+            "the 2026 notice: 33 days off, 6 make-up days"
+        );
+        assert_eq!(view.years[0].updated_by, None, "shipped with the product");
+        let items = todo(&app, &city_admin).await;
+        let asked = items
+            .iter()
+            .find(|i| i.kind == TodoKind::CalendarYear)
+            .expect("the admin is asked");
+        assert_eq!((asked.year, asked.count), (Some(2027), 1));
+
+        let put = |who: &Client, year: i32, body: Value| {
+            let req = who.put(app.url(&format!("api/calendar/{year}"))).json(&body);
+            async move { req.send().await.unwrap() }
+        };
+        let table = json!({"source": "国务院办公厅通知（测试）", "days": [
+        {"date": "2027-01-01", "kind": "holiday"}, {"date": "2027-01-02", "kind": "holiday"},
+        {"date": "2027-01-03", "kind": "holiday"}]});
+        // A county's administrator cannot move every county's deadlines.
+        let county_admin = app.account("13900000051", Role::Admin, "359901000000", None).await;
+        expect_error(
+            put(&app.session_for(county_admin).await, 2027, table.clone()).await,
+            403,
+            "forbidden",
+        )
+        .await;
+        // Mistakes are refused with the field and the reason.
+        let weekday_makeup = json!({"source": "通知", "days": [{"date": "2027-01-01", "kind": "holiday"},
+        {"date": "2027-01-04", "kind": "workday"}]});
+        let body = expect_error(put(&city_admin, 2027, weekday_makeup).await, 422, "invalid").await;
+        assert_eq!(body.reason, Some(sunlight_api::error::FieldError::NotAWeekend));
+        let wrong_year = json!({"source": "通知", "days": [{"date": "2028-01-01", "kind": "holiday"}]});
+        assert_eq!(
+            expect_error(put(&city_admin, 2027, wrong_year).await, 422, "invalid")
+                .await
+                .reason,
+            Some(sunlight_api::error::FieldError::OutOfRange)
+        );
+        let unsourced = json!({"source": "", "days": [{"date": "2027-01-01", "kind": "holiday"}]});
+        assert_eq!(
+            expect_error(put(&city_admin, 2027, unsourced).await, 422, "invalid")
+                .await
+                .field
+                .as_deref(),
+            Some("source")
+        );
+        assert_eq!(
+            expect_error(put(&city_admin, 2031, table.clone()).await, 422, "invalid")
+                .await
+                .field
+                .as_deref(),
+            Some("year"),
+            "not a year that can be published yet"
+        );
+
+        let res = put(&city_admin, 2027, table).await;
+        assert_eq!(res.status(), StatusCode::OK);
+        let view: CalendarView = json(res).await;
+        assert_eq!(view.missing, None);
+        let y2027 = view.years.iter().find(|y| y.year == 2027).unwrap();
+        assert_eq!(y2027.updated_by.as_deref(), Some("刘管理"));
+        // Saving the year counted the waiting demand's deadline: Thursday 31 December (1),
+        // then 1–3 January off, Monday 4 (2) and Tuesday 5 January (3).
+        let d: Demand = json(show(&app, &filer, id).await).await;
+        assert_eq!(d.summary.due_at.map(|t| t.0), Some(ms("2027-01-05T16:00:00Z")));
+        assert!(!d.summary.awaiting_calendar);
+        let view: CalendarView = json(city_admin.get(app.url("api/calendar")).send().await.unwrap()).await;
+        assert_eq!(view.demands_waiting, 0);
+        assert!(
+            todo(&app, &city_admin)
+                .await
+                .iter()
+                .all(|i| i.kind != TodoKind::CalendarYear)
+        );
+    }
+);
+
+db_test!(one_account_files_at_most_ten_demands_a_day, |app| {
+    app.demo().await;
+    // 23:00 in China: the limit lifts at midnight, an hour on.
+    app.clock().set(at("2026-11-02T15:00:00Z"));
+    let filer = demo_client(&app, "13800000001").await;
+    let mut last = Value::Null;
+    for _ in 0..sunlight_api::demand::MAX_PER_DAY {
+        last = streetlight(true);
+        assert_eq!(file(&app, &filer, &last).await.status(), StatusCode::CREATED);
+    }
+    let body = expect_error(file(&app, &filer, &streetlight(true)).await, 429, "rate_limited").await;
+    assert_eq!(body.retry_after, Some(3600));
+    // A retry of one already filed still finds it.
+    assert_eq!(file(&app, &filer, &last).await.status(), StatusCode::OK);
+    // Another household of the village (the same mobile network, maybe) is not held back.
+    let neighbour = villager(&app, "13900000061", "003").await;
+    assert_eq!(
+        file(&app, &neighbour, &streetlight(true)).await.status(),
+        StatusCode::CREATED
+    );
+    // The next day she files again.
+    app.clock().set(at("2026-11-02T16:00:00Z"));
+    assert_eq!(
+        file(&app, &filer, &streetlight(true)).await.status(),
+        StatusCode::CREATED
+    );
+});

@@ -321,3 +321,21 @@ macro_rules! db_test {
         }
     };
 }
+
+/// A recording of a tone `seconds` long as a phone's browser sends it: `webm` (Opus, as
+/// Android records) or `mp4` (AAC, as iOS does). Made by ffmpeg, which the set-up installs
+/// for the server's voice notes.
+pub fn tone(seconds: u32, format: &str) -> Vec<u8> {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join(format!("tone.{format}"));
+    let codec = if format == "mp4" { "aac" } else { "libopus" };
+    let status = std::process::Command::new("ffmpeg")
+        .args(["-nostdin", "-loglevel", "error", "-f", "lavfi", "-i"])
+        .arg(format!("sine=frequency=440:duration={seconds}"))
+        .args(["-c:a", codec, "-y"])
+        .arg(&out)
+        .status()
+        .expect("ffmpeg runs (scripts/setup installs it)");
+    assert!(status.success(), "ffmpeg made the test recording");
+    std::fs::read(out).unwrap()
+}

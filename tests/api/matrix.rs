@@ -51,6 +51,11 @@ enum Target {
     /// A file of a published line, or a village's poll: anyone reads it where the county
     /// is public.
     PublicInVillage,
+    /// A region inside a county (its limits are its county's): 422 at the city.
+    InCounty,
+    /// The whole deployment (the working-day calendar): only an allowed role held at the
+    /// city, whichever region the request names.
+    Deployment,
 }
 
 struct Endpoint {
@@ -184,8 +189,13 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/api/me/todo", Target::Myself(200), ALL, 200),
     ep("GET", "/api/regions/{code}/demand-stats", ANY, &[Handler, Inspector], 200),
     ep("GET", "/api/regions/{code}/demand-stats/export", ANY, &[Handler, Inspector], 200),
-    ep("GET", "/api/regions/{code}/demand-limits", ANY, ALL, 200),
+    ep("GET", "/api/regions/{code}/demand-limits", Target::InCounty, ALL, 200),
     ep("PUT", "/api/regions/{code}/demand-limits", COUNTY, &[Admin], 200),
+    // The voice note is its filer's alone to add (the fixture's filer is not an actor).
+    ep("POST", "/api/demands/{id}/voice", IN_VILLAGE, &[], 201),
+    ep("GET", "/api/demands/{id}/voice", IN_VILLAGE, ALL, 200),
+    ep("GET", "/api/calendar", Target::Myself(200), ALL, 200),
+    ep("PUT", "/api/calendar/{year}", Target::Deployment, &[Admin], 200),
 ];
 
 /// A public demand of `village`, filed through the API by a villager of its own (not the
@@ -450,6 +460,7 @@ const ACTORS: &[(Role, &str)] = &[
     (Admin, "359901101000"),
     (Inspector, "359901000000"),
     (Admin, "359901000000"),
+    (Admin, "359900000000"),
 ];
 
 /// The region where a resource lies relative to `home`, if the tree has one.
@@ -472,9 +483,11 @@ fn region_at(home: &RegionCode, w: Where) -> Option<RegionCode> {
     }
 }
 
-fn expected(ep: &Endpoint, role: Role, w: Where, region: &RegionCode) -> u16 {
+fn expected(ep: &Endpoint, role: Role, home: &RegionCode, w: Where, region: &RegionCode) -> u16 {
     match ep.target {
         Target::Public(s) | Target::Myself(s) => return s,
+        Target::Deployment if ep.allowed.contains(&role) && home.level() == RegionLevel::City => return ep.success,
+        Target::Deployment => return 403,
         Target::PublicVillage if region.level() != RegionLevel::Village => return 422,
         Target::PublicVillage | Target::PublicInVillage => return ep.success,
         _ => {}
@@ -491,6 +504,9 @@ fn expected(ep: &Endpoint, role: Role, w: Where, region: &RegionCode) -> u16 {
     if let Target::Region { only: Some(level) } = ep.target
         && region.level() != level
     {
+        return 422;
+    }
+    if ep.target == Target::InCounty && region.level() == RegionLevel::City {
         return 422;
     }
     ep.success
@@ -691,6 +707,33 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
             }
             (ep.path[1..].replace("{id}", &id.to_string()), json!({"step": "accept"}))
         }
+        "/api/demands/{id}/voice" if ep.method == "POST" => {
+            let (id, _) = demand_fixture(app, region).await;
+            raw = Some(tone(2, "webm"));
+            (format!("api/demands/{id}/voice"), json!(null))
+        }
+        "/api/demands/{id}/voice" => {
+            let (id, _) = demand_fixture(app, region).await;
+            let filer = app.db.demand(id).await.unwrap().unwrap().filer;
+            let res = app
+                .session_for(filer)
+                .await
+                .post(app.url(&format!("api/demands/{id}/voice")))
+                .header(sunlight_api::CSRF_HEADER, "1")
+                .body(tone(2, "webm"))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(res.status(), 201, "the fixture's voice note is stored");
+            (format!("api/demands/{id}/voice"), json!(null))
+        }
+        "/api/calendar/{year}" => {
+            let year = sunlight_server::demands::china_date(app.clock().now()).year + 1;
+            (
+                format!("api/calendar/{year}"),
+                json!({"source": "矩阵", "days": [{"date": format!("{year}-01-01"), "kind": "holiday"}]}),
+            )
+        }
         "/api/demand-photos/{id}/{variant}" => {
             let (_, photo) = demand_fixture(app, region).await;
             (format!("api/demand-photos/{photo}/thumb"), json!(null))
@@ -842,7 +885,7 @@ async fn run_matrix(app: TestApp) {
                 }
                 // A fresh session per cell, so signing out in one cell does not affect others.
                 let client = app.session_for(user).await;
-                let want = expected(ep, role, w, &region);
+                let want = expected(ep, role, &home, w, &region);
                 let got = call(&app, &client, ep, &region).await;
                 cells += 1;
                 if got != want {

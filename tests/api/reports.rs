@@ -1131,3 +1131,55 @@ db_test!(removal_seals_to_proven_members_only, |app| {
         &unb64(active.signature.as_ref().unwrap()).unwrap().try_into().unwrap(),
     ));
 });
+
+fn instant(s: &str) -> chrono::DateTime<chrono::Utc> {
+    chrono::DateTime::parse_from_rfc3339(s)
+        .unwrap()
+        .with_timezone(&chrono::Utc)
+}
+
+db_test!(the_office_sees_when_each_answer_is_due_on_working_days, |app| {
+    let (head, _) = township_office(&app).await;
+    file(&app, TOWNSHIP, false).await;
+    let inbox = format!("api/offices/{TOWNSHIP}/reports");
+    // Filed on Monday 21 September 2026 (10:00 in China). Fifteen working days: 22–24
+    // September, then (25–27 Mid-Autumn) 28–30, then (1–7 October National Day) 8, 9,
+    // Saturday 10 (a make-up working day), 12–16 and Monday 19 October.
+    on_pool!(&app.db, p => sqlx::query("UPDATE reports SET filed_at = $1")
+        .bind(instant("2026-09-21T02:00:00Z"))
+        .execute(p)
+        .await
+        .map(|_| ()))
+    .unwrap();
+    app.clock().set(instant("2026-10-19T15:59:00Z"));
+    let items: Vec<InboxItem> = head.get(&app, &inbox).await;
+    let due = instant("2026-10-19T16:00:00Z").timestamp_millis();
+    assert_eq!(items[0].answer_due.map(|t| t.0), Some(due));
+    assert!(!items[0].late);
+    let todo: Vec<sunlight_api::demand::TodoItem> = head.get(&app, "api/me/todo").await;
+    let count = |items: &[sunlight_api::demand::TodoItem], kind| {
+        items.iter().filter(|i| i.kind == kind).map(|i| i.count).sum::<u32>()
+    };
+    assert_eq!(count(&todo, sunlight_api::demand::TodoKind::ReportsDue), 1);
+    assert_eq!(count(&todo, sunlight_api::demand::TodoKind::ReportsLate), 0);
+    // At the end of that day it is late, in the inbox and on the first screen.
+    app.clock().set(instant("2026-10-19T16:00:00Z"));
+    let items: Vec<InboxItem> = head.get(&app, &inbox).await;
+    assert!(items[0].late);
+    let todo: Vec<sunlight_api::demand::TodoItem> = head.get(&app, "api/me/todo").await;
+    assert_eq!(count(&todo, sunlight_api::demand::TodoKind::ReportsLate), 1);
+    // Answered (accepted), nothing is due any more.
+    let id = items[0].id;
+    let res = head
+        .post(
+            &app,
+            &format!("api/offices/{TOWNSHIP}/reports/{id}/status"),
+            json!({"status": "accepted"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::NO_CONTENT);
+    let items: Vec<InboxItem> = head.get(&app, &inbox).await;
+    assert_eq!((items[0].answer_due, items[0].late), (None, false));
+    let todo: Vec<sunlight_api::demand::TodoItem> = head.get(&app, "api/me/todo").await;
+    assert_eq!(count(&todo, sunlight_api::demand::TodoKind::ReportsLate), 0);
+});

@@ -89,6 +89,15 @@ test('a villager files with a photo, the cadre closes it, she rates it, the coun
 
   await villager.locator('#demand-photos').setInputFiles({ name: 'light.png', mimeType: 'image/png', buffer: png() });
   await villager.getByText('已选 1 张照片').waitFor();
+  // A voice note: the browser's fake microphone plays a tone; she stops after ~2 s and can
+  // listen before sending.
+  await villager.getByRole('button', { name: '🎤 录一段语音' }).click();
+  const stop = villager.getByRole('button', { name: /停止录音/ });
+  await stop.waitFor();
+  await villager.waitForTimeout(2300);
+  await stop.click();
+  await villager.locator('.voice audio').waitFor();
+  await villager.getByRole('button', { name: '删掉，重新录' }).waitFor();
   assert.equal(await scrollsSideways(villager), false);
   await shot(villager, 'demand-form');
   await villager.getByRole('button', { name: '提交' }).click();
@@ -97,6 +106,14 @@ test('a villager files with a photo, the cadre closes it, she rates it, the coun
   await villager.getByText(text).waitFor();
   await villager.getByText('待受理').first().waitFor();
   await villager.locator('.demand .thumbs img').waitFor();
+  // The recording came back as AAC in MP4, which every phone plays.
+  const audio = villager.locator('.demand .voice audio');
+  await audio.waitFor();
+  const voice = await villager.request.get(new URL(await audio.getAttribute('src'), villager.url()).href);
+  assert.equal(voice.status(), 200);
+  assert.equal(voice.headers()['content-type'], 'audio/mp4');
+  assert.equal((await voice.body()).subarray(4, 8).toString(), 'ftyp');
+  await shot(villager, 'demand-with-voice');
   await villager.getByRole('heading', { name: '办理记录' }).waitFor();
 
   // The cadre's first screen counts it; he takes it and closes it with what was done.
@@ -170,4 +187,40 @@ test('late demands show escalated at the township and in the inspector\'s overdu
   assert.deepEqual(township.errors, []);
   assert.deepEqual(inspector.errors, []);
   assert.deepEqual(county.errors, []);
+});
+
+test('a city administrator adds next year\'s working-day calendar; a county sets its limits', async () => {
+  const admin = await phone(browser);
+  await signIn(admin, server.base, '13800000009');
+  await admin.goto(server.base + 'staff/work');
+  await admin.getByRole('link', { name: '办理期限与工作日历' }).first().click();
+  await admin.getByRole('heading', { name: '2026 年' }).waitFor();
+  await admin.getByText('放假 33 天，调休上班 6 天').waitFor();
+  // A typing mistake is pointed at, not sent.
+  await admin.getByLabel('依据').fill('国办发明电（测试）');
+  await admin.getByLabel('放假的日子').fill('2027-01-01~2027-01-03，1月4日');
+  await admin.getByRole('button', { name: '保存这一年' }).click();
+  await admin.getByText('看不懂这一段：1月4日').waitFor();
+  // A make-up day on a weekday is refused by the server, in words.
+  await admin.getByLabel('放假的日子').fill('2027-01-01~2027-01-03');
+  await admin.getByLabel('调休上班的日子').fill('2027-01-05');
+  await admin.getByRole('button', { name: '保存这一年' }).click();
+  await admin.getByText('调休上班的日子应是周六或周日').waitFor();
+  await admin.getByLabel('调休上班的日子').fill('');
+  await admin.getByRole('button', { name: '保存这一年' }).click();
+  await admin.getByRole('heading', { name: '2027 年' }).waitFor();
+  await admin.getByText('放假 3 天，调休上班 0 天').waitFor();
+  await admin.getByText(/刘管理 于 .* 录入/).waitFor();
+  assert.equal(await scrollsSideways(admin), false);
+  await shot(admin, 'calendar');
+
+  // The county's limits, on the county's page.
+  await admin.goto(server.base + 'staff/admin/359901000000');
+  await admin.getByRole('heading', { name: '本县的办理期限（工作日）' }).waitFor();
+  await admin.getByLabel('村（社区）').fill('4');
+  await admin.getByRole('button', { name: '保存期限' }).click();
+  await admin.getByText('期限已保存。').waitFor();
+  const limits = await admin.request.get(server.base + 'api/regions/359901000000/demand-limits');
+  assert.equal((await limits.json()).village, 4);
+  assert.deepEqual(admin.errors, []);
 });

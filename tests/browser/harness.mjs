@@ -42,7 +42,9 @@ export async function launch() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
+      '--disable-component-update', '--disable-sync',
+      // A microphone that plays a tone, granted without asking: the voice-note tests record it.
+      '--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
   });
 }
 

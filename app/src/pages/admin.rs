@@ -199,6 +199,9 @@ fn RegionPage(region: RegionView) -> impl IntoView {
             {manages.then(|| view! { <Accounts code=code.clone()/> })}
             {(admin && region.level == RegionLevel::County).then(|| view! { <CategoriesEditor code=code.clone()/> })}
             {(admin && region.level == RegionLevel::County).then(|| view! { <AccessEditor code=code.clone()/> })}
+            {(admin && region.level == RegionLevel::County).then(|| view! {
+                <crate::pages::deadlines::LimitsCard code=code.clone()/>
+            })}
             {admin.then(|| view! { <CreateStaff code=code.clone()/> })}
         </Page>
     }

@@ -194,12 +194,19 @@ fn photo_strip(photos: Vec<Attachment>) -> impl IntoView {
 fn DemandView(d: Demand, shown: RwSignal<Option<Demand>>) -> impl IntoView {
     let s = d.summary.clone();
     let open = matches!(s.state, DemandState::Filed | DemandState::Accepted);
-    let due = s.due_at.map(|at| at.china_string());
+    let due = s.due_at.map(|at| dw(D::DueEndOf).replace("{}", &at.deadline_day()));
+    let awaiting = s.awaiting_calendar;
     let events = d.events.clone();
     view! {
         <section class="card demand">
             <p class="muted">{dw(D::DemandNumber)}" "{s.number.clone()}" · "{s.village_name.clone()}</p>
             <p class="demand-body">{s.text.clone()}</p>
+            {d.voice_seconds.map(|secs| view! {
+                <div class="voice">
+                    <p>{dw(D::VoiceNote)}" "{format!("{secs}″")}</p>
+                    <audio controls preload="none" src=format!("api/demands/{}/voice", s.id)></audio>
+                </div>
+            })}
             <p>
                 <span class="tag">{state_text(s.state)}</span>
                 {(s.overdue && open).then(|| view! { <span class="tag late">{dw(D::Overdue)}</span> })}
@@ -210,7 +217,8 @@ fn DemandView(d: Demand, shown: RwSignal<Option<Demand>>) -> impl IntoView {
                 <p>{dw(D::HeldBy)}" "<b>{s.holder_name.clone()}</b>" （"{level_name(s.level)}"）"
                     {match due.clone() {
                         Some(due) => view! { " · "{dw(D::DueBy)}" "<b>{due}</b> }.into_any(),
-                        None => view! { " · "{dw(D::NoDueYet)} }.into_any(),
+                        None if awaiting => view! { " · "{dw(D::NoDueYet)} }.into_any(),
+                        None => ().into_any(),
                     }}
                 </p>
             })}

@@ -115,6 +115,10 @@ fn DemandForm(person: Uuid, village: String) -> impl IntoView {
     let busy = RwSignal::new(false);
     let waiting = RwSignal::new(false);
     let photos = RwSignal::new(Vec::<web_sys::File>::new());
+    let voice = RwSignal::new(None::<crate::voice::Recording>);
+    // Filed, but a photo or the recording did not go up: sending again retries those
+    // (the idempotency key finds the same demand).
+    let filed = RwSignal::new(None::<Uuid>);
     let similar = RwSignal::new(Vec::<DemandSummary>::new());
     let online = expect_context::<ReadSignal<bool>>();
     let go = navigator();
@@ -185,8 +189,10 @@ fn DemandForm(person: Uuid, village: String) -> impl IntoView {
                     Ok(d) => {
                         waiting.set(false);
                         let id = d.summary.id;
+                        let mut failed = None;
+                        let mut left = Vec::new();
                         for file in photos.get_untracked() {
-                            let (blob, kind) = crate::photo::prepare(file).await;
+                            let (blob, kind) = crate::photo::prepare(file.clone()).await;
                             if let Err(f) = api::upload::<sunlight_api::ledger::Attachment>(
                                 &format!("api/demands/{id}/photos"),
                                 blob,
@@ -194,12 +200,29 @@ fn DemandForm(person: Uuid, village: String) -> impl IntoView {
                             )
                             .await
                             {
-                                // The demand is filed; the photo that failed can be added on its page.
+                                left.push(file);
+                                failed = Some(f);
+                            }
+                        }
+                        photos.set(left);
+                        if let Some(r) = voice.get_untracked() {
+                            match api::upload::<Demand>(&format!("api/demands/{id}/voice"), r.blob.clone(), &r.mime)
+                                .await
+                            {
+                                Ok(_) => voice.set(None),
+                                Err(f) => failed = Some(f),
+                            }
+                        }
+                        match failed {
+                            None => {
+                                clear_draft(person);
+                                go(&paths::demand(&id));
+                            }
+                            Some(f) => {
+                                filed.set(Some(id));
                                 error.set(Some(f));
                             }
                         }
-                        clear_draft(person);
-                        go(&paths::demand(&id));
                     }
                     // Kept on the phone and sent when the network is back.
                     Err(Failure::Offline) => waiting.set(true),
@@ -295,8 +318,13 @@ fn DemandForm(person: Uuid, village: String) -> impl IntoView {
                             (n > 0).then(|| dw(D::PhotosChosen).replace("{}", &n.to_string()))
                         }}
                     </p>
+                    <crate::voice::VoiceRecorder recording=voice/>
                     {move || waiting.get().then(|| view! { <p class="banner" role="status">{dw(D::DemandWaiting)}</p> })}
                     <FormError error=error/>
+                    {move || filed.get().map(|id| view! {
+                        <p class="notice" role="status">{dw(D::FiledButFiles)}" "
+                            <Go href=paths::demand(&id)>{dw(D::OpenFiled)}</Go></p>
+                    })}
                     <button type="submit" class="big" disabled=move || busy.get() || waiting.get()>
                         {move || if busy.get() { t(T::Sending) } else { dw(D::SendDemand) }}
                     </button>

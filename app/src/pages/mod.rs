@@ -4,6 +4,8 @@
 pub mod admin;
 #[cfg(not(any(feature = "staff", feature = "report", feature = "office", feature = "demands")))]
 pub mod auth;
+#[cfg(feature = "staff")]
+pub mod deadlines;
 #[cfg(any(feature = "staff", feature = "demands"))]
 pub mod demands;
 #[cfg(feature = "demands")]

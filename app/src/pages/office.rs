@@ -511,14 +511,22 @@ fn Inbox(code: String) -> impl IntoView {
                 None => view! { <Loading/> }.into_any(),
                 Some(Err(f)) => view! { <ErrorRetry failure=f retry=move |_| data.refetch()/> }.into_any(),
                 Some(Ok(list)) if list.is_empty() => view! { <Empty text=t(T::NoReports)/> }.into_any(),
-                Some(Ok(list)) => view! {
+                Some(Ok(mut list)) => view! {
                     <ul class="rows">
-                        {list.into_iter().map(|r| view! {
+                        {
+                            // What waits for an answer first, the late ones first, then by
+                            // when each is due; the rest as they came.
+                            list.sort_by_key(|r| (!r.late, r.answer_due.is_none(), r.answer_due.map(|d| d.0)));
+                            list.into_iter().map(|r| view! {
                             <li>
                                 <Go href=paths::office_report(&code, &r.id)>
                                     <span class=status_class(r.status)>{status_name(r.status)}</span>" "
+                                    {r.late.then(|| view! { <span class="tag late">{t(T::AnswerLate)}</span>" " })}
                                     {r.case_number.clone().unwrap_or_else(|| t(T::NoCaseNumber).to_owned())}
                                 </Go>
+                                {r.answer_due.map(|d| view! {
+                                    <p class=if r.late { "late" } else { "" }>{t(T::AnswerDue).replace("{}", &d.deadline_day())}</p>
+                                })}
                                 <p class="muted">{t(T::FiledAt)}" "{r.filed_at.china_string()}
                                     {r.assignee.clone().map(|a| format!(" · {}{a}", t(T::AssignedTo)))}
                                     {(r.messages > 0).then(|| format!(" · {} {}", r.messages, t(T::Messages)))}

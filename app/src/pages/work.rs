@@ -32,6 +32,9 @@ pub fn Work() -> impl IntoView {
                                     {(g.role == Role::Cadre).then(|| view! {
                                         <Go href=paths::staff_demands(g.region.as_str(), "held") class="button secondary">{t(T::DemandInbox)}</Go>
                                     })}
+                                    {(g.role == Role::Admin).then(|| view! {
+                                        <Go href=paths::CALENDAR class="button secondary">{dw(D::Deadlines)}</Go>
+                                    })}
                                 </div>
                                 <p class="hint">{t(T::ManageHint)}</p>
                             }.into_any()

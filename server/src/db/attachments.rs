@@ -244,7 +244,8 @@ impl Db {
     /// Every stored file's id (invoice attachments, poll documents, demand photos), for the sweep.
     pub async fn attachment_ids(&self) -> Result<std::collections::HashSet<Uuid>, sqlx::Error> {
         let ids: Vec<Uuid> = on_pool!(self, p => sqlx::query_scalar(
-            "SELECT id FROM ledger_attachments UNION ALL SELECT id FROM poll_documents UNION ALL SELECT id FROM demand_photos",
+            "SELECT id FROM ledger_attachments UNION ALL SELECT id FROM poll_documents UNION ALL SELECT id FROM demand_photos
+             UNION ALL SELECT id FROM demand_voices",
         )
         .fetch_all(p)
         .await)?;

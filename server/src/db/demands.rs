@@ -58,6 +58,7 @@ struct Row {
     filer_id: Uuid,
     filed_at: DateTime<Utc>,
     due_at: Option<DateTime<Utc>>,
+    held_since: Option<DateTime<Utc>>,
     late_since: Option<DateTime<Utc>>,
     overdue: bool,
     reopened: bool,
@@ -68,8 +69,8 @@ struct Row {
 }
 
 const COLUMNS: &str = "d.id, d.number, d.village_code, d.holder_code, d.class, d.subcategory, d.text, d.public,
-    d.state, d.filer_id, d.filed_at, d.due_at, d.late_since, d.overdue, d.reopened, d.closed_at, d.merged_into,
-    d.version, (SELECT COUNT(*) FROM demand_followers f WHERE f.demand_id = d.id) AS followers";
+    d.state, d.filer_id, d.filed_at, d.due_at, d.held_since, d.late_since, d.overdue, d.reopened, d.closed_at,
+    d.merged_into, d.version, (SELECT COUNT(*) FROM demand_followers f WHERE f.demand_id = d.id) AS followers";
 
 /// A demand as stored.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +87,8 @@ pub struct DemandRecord {
     pub filer: Uuid,
     pub filed_at: DateTime<Utc>,
     pub due_at: Option<DateTime<Utc>>,
+    /// When its holder got it: what its deadline counts from.
+    pub held_since: DateTime<Utc>,
     pub late_since: Option<DateTime<Utc>>,
     pub overdue: bool,
     pub reopened: bool,
@@ -134,6 +137,7 @@ impl Row {
             filer: self.filer_id,
             filed_at: self.filed_at,
             due_at: self.due_at,
+            held_since: self.held_since.unwrap_or(self.filed_at),
             late_since: self.late_since,
             overdue: self.overdue,
             reopened: self.reopened,
@@ -297,8 +301,8 @@ impl Db {
             let mut tx = p.begin().await?;
             let inserted = sqlx::query(
                 "INSERT INTO demands (id, number, village_code, holder_code, holder_level, class, subcategory, text,
-                     public, state, filer_id, idempotency_key, filed_at, due_at, overdue, reopened, filed_day)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, FALSE, FALSE, $15)
+                     public, state, filer_id, idempotency_key, filed_at, due_at, overdue, reopened, filed_day, held_since)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, FALSE, FALSE, $15, $13)
                  ON CONFLICT (filer_id, idempotency_key) DO NOTHING",
             )
             .bind(d.id)
@@ -355,57 +359,76 @@ impl Db {
         limit: i64,
         now: DateTime<Utc>,
     ) -> Result<Vec<DemandRecord>, sqlx::Error> {
-        let (filter, key, order) = match &scope {
-            Scope::Village { .. } => (
-                "d.village_code = $1 AND d.state <> 'merged' AND (d.public = TRUE OR EXISTS
-                    (SELECT 1 FROM demand_followers f WHERE f.demand_id = d.id AND f.user_id = $2))",
-                "d.filed_at",
+        /// A value a filter binds, in the order of its `?` marks.
+        enum Bind {
+            Text(String),
+            User(Uuid),
+            Now,
+            Time(DateTime<Utc>),
+            Id(Uuid),
+        }
+        let range = |r: &RegionCode| {
+            vec![
+                Bind::Text(format!("{:0<12}", r.prefix())),
+                Bind::Text(format!("{:9<12}", r.prefix())),
+            ]
+        };
+        let (filter, mut binds, order) = match &scope {
+            Scope::Village { village, user } => (
+                "d.village_code = ? AND d.state <> 'merged' AND (d.public = TRUE OR EXISTS
+                    (SELECT 1 FROM demand_followers f WHERE f.demand_id = d.id AND f.user_id = ?))",
+                vec![Bind::Text(village.as_str().to_owned()), Bind::User(*user)],
                 "DESC",
             ),
-            Scope::Region(_) => ("d.village_code BETWEEN $1 AND $6", "d.filed_at", "DESC"),
-            Scope::Holder(_) => (
-                "d.holder_code = $1 AND d.state IN ('filed', 'accepted')",
-                "d.filed_at",
+            Scope::Region(r) => ("d.village_code BETWEEN ? AND ?", range(r), "DESC"),
+            Scope::Holder(r) => (
+                "d.holder_code = ? AND d.state IN ('filed', 'accepted')",
+                vec![Bind::Text(r.as_str().to_owned())],
                 "DESC",
             ),
-            Scope::Overdue(_) => (
-                "d.village_code BETWEEN $1 AND $6 AND d.state IN ('filed', 'accepted')
-                 AND (d.overdue = TRUE OR d.late_since IS NOT NULL OR d.due_at <= $3)",
-                "d.filed_at",
+            Scope::Overdue(r) => (
+                "d.village_code BETWEEN ? AND ? AND d.state IN ('filed', 'accepted')
+                 AND (d.overdue = TRUE OR d.late_since IS NOT NULL OR d.due_at <= ?)",
+                range(r).into_iter().chain([Bind::Now]).collect(),
                 "ASC",
             ),
-            Scope::Following(_) => (
-                "EXISTS (SELECT 1 FROM demand_followers f WHERE f.demand_id = d.id AND f.user_id = $2)",
-                "d.filed_at",
+            Scope::Following(u) => (
+                "EXISTS (SELECT 1 FROM demand_followers f WHERE f.demand_id = d.id AND f.user_id = ?)",
+                vec![Bind::User(*u)],
                 "DESC",
             ),
         };
         let cmp = if order == "DESC" { "<" } else { ">" };
-        // Every query names all five parameters, so that one binding fits every scope.
+        let mut filter = filter.to_owned();
+        if let Some((at, id)) = after {
+            filter.push_str(&format!(
+                " AND (d.filed_at {cmp} ? OR (d.filed_at = ? AND d.id {cmp} ?))"
+            ));
+            binds.extend([Bind::Time(at), Bind::Time(at), Bind::Id(id)]);
+        }
+        // Number the marks as both engines want them: $1, $2, …
+        let mut numbered = String::with_capacity(filter.len() + 8);
+        for (i, part) in filter.split('?').enumerate() {
+            if i > 0 {
+                numbered.push_str(&format!("${i}"));
+            }
+            numbered.push_str(part);
+        }
         let sql = format!(
-            "SELECT {COLUMNS} FROM demands d WHERE {filter}
-               AND ($4 IS NULL OR {key} {cmp} $4 OR ({key} = $4 AND d.id {cmp} $5))
-               AND ($2 IS NULL OR $2 IS NOT NULL) AND ($3 IS NULL OR $3 IS NOT NULL) AND ($6 IS NULL OR $6 IS NOT NULL)
-             ORDER BY {key} {order}, d.id {order} LIMIT {limit}"
+            "SELECT {COLUMNS} FROM demands d WHERE {numbered} ORDER BY d.filed_at {order}, d.id {order} LIMIT {limit}"
         );
-        let (text, user) = match &scope {
-            Scope::Village { village, user } => (village.as_str().to_owned(), Some(*user)),
-            Scope::Region(r) | Scope::Overdue(r) => (format!("{:0<12}", r.prefix()), None),
-            Scope::Holder(r) => (r.as_str().to_owned(), None),
-            Scope::Following(u) => (String::new(), Some(*u)),
-        };
-        let rows: Vec<Row> = on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql))
-            .bind(text)
-            .bind(user)
-            .bind(now)
-            .bind(after.map(|a| a.0))
-            .bind(after.map(|a| a.1))
-            .bind(match &scope {
-                Scope::Region(r) | Scope::Overdue(r) => format!("{:9<12}", r.prefix()),
-                _ => String::new(),
-            })
-            .fetch_all(p)
-            .await)?;
+        let rows: Vec<Row> = on_pool!(self, p => {
+            let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql));
+            for b in binds {
+                q = match b {
+                    Bind::Text(t) => q.bind(t),
+                    Bind::User(u) | Bind::Id(u) => q.bind(u),
+                    Bind::Now => q.bind(now),
+                    Bind::Time(t) => q.bind(t),
+                };
+            }
+            q.fetch_all(p).await
+        })?;
         rows.into_iter().map(Row::into_record).collect()
     }
 
@@ -522,7 +545,7 @@ impl Db {
             let changed = sqlx::query(
                 "UPDATE demands SET state = $3, holder_code = $4, holder_level = $5, due_at = $6, late_since = $7,
                      overdue = $8, reopened = $9, closed_at = $10, merged_into = $11, closed_days = $12,
-                     version = version + 1
+                     held_since = $13, version = version + 1
                  WHERE id = $1 AND version = $2",
             )
             .bind(a.id)
@@ -537,6 +560,7 @@ impl Db {
             .bind(a.closed_at)
             .bind(a.merged_into)
             .bind(a.closed_days())
+            .bind(a.held_since)
             .execute(&mut *tx)
             .await?
             .rows_affected();
@@ -604,6 +628,116 @@ impl Db {
         let rows: Vec<Row> =
             on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).bind(now).fetch_all(p).await)?;
         rows.into_iter().map(Row::into_record).collect()
+    }
+
+    /// Demands `filer` filed on a China date (`YYYY-MM-DD`), other than the one with `key`
+    /// (a retry of a demand already filed is not a new one).
+    pub async fn demands_filed_on(&self, filer: Uuid, day: &str, key: Uuid) -> Result<i64, sqlx::Error> {
+        on_pool!(self, p => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM demands WHERE filer_id = $1 AND filed_day = $2 AND idempotency_key <> $3",
+        )
+        .bind(filer)
+        .bind(day)
+        .bind(key)
+        .fetch_one(p)
+        .await)
+    }
+
+    /// Open demands without a deadline (their holder's limit ran past the calendar's
+    /// years when they got it), for the clock to count once the year is added.
+    pub async fn undated_demands(&self) -> Result<Vec<DemandRecord>, sqlx::Error> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM demands d WHERE d.state IN ('filed', 'accepted') AND d.due_at IS NULL
+               AND d.late_since IS NULL ORDER BY d.held_since LIMIT 500"
+        );
+        let rows: Vec<Row> = on_pool!(self, p => sqlx::query_as(sqlx::AssertSqlSafe(sql)).fetch_all(p).await)?;
+        rows.into_iter().map(Row::into_record).collect()
+    }
+
+    /// How many open demands wait for the calendar's next year to have a deadline.
+    pub async fn count_undated_demands(&self) -> Result<i64, sqlx::Error> {
+        on_pool!(self, p => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM demands WHERE state IN ('filed', 'accepted') AND due_at IS NULL AND late_since IS NULL",
+        )
+        .fetch_one(p)
+        .await)
+    }
+
+    /// Sets the deadline of a demand that had none, unless it moved since it was read.
+    pub async fn date_demand(&self, id: Uuid, version: i32, due_at: DateTime<Utc>) -> Result<bool, sqlx::Error> {
+        on_pool!(self, p => sqlx::query(
+            "UPDATE demands SET due_at = $3, version = version + 1 WHERE id = $1 AND version = $2 AND due_at IS NULL",
+        )
+        .bind(id)
+        .bind(version)
+        .bind(due_at)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected() == 1))
+    }
+
+    /// Stores a voice note's row (its filer's, while the demand waits to be taken, once);
+    /// runs `store` (which publishes the file) before committing. `false`: not allowed now.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn insert_demand_voice<F, Fut>(
+        &self,
+        id: Uuid,
+        demand: Uuid,
+        seconds: u32,
+        bytes: usize,
+        by: Uuid,
+        at: DateTime<Utc>,
+        store: F,
+    ) -> anyhow::Result<bool>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = anyhow::Result<()>>,
+    {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            // The demand's row first, as every step takes it.
+            let open = sqlx::query(
+                "UPDATE demands SET version = version WHERE id = $1 AND state = 'filed' AND filer_id = $2",
+            )
+            .bind(demand)
+            .bind(by)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if open != 1 {
+                return Ok(false);
+            }
+            let added = sqlx::query(
+                "INSERT INTO demand_voices (id, demand_id, seconds, bytes, created_by, created_at)
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (demand_id) DO NOTHING",
+            )
+            .bind(id)
+            .bind(demand)
+            .bind(seconds as i32)
+            .bind(bytes as i64)
+            .bind(by)
+            .bind(at)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if added != 1 {
+                return Ok(false);
+            }
+            store().await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
+    /// A demand's voice note: its stored file's id and length in seconds.
+    pub async fn demand_voice(&self, demand: Uuid) -> Result<Option<(Uuid, u32)>, sqlx::Error> {
+        let row: Option<(Uuid, i32)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT id, seconds FROM demand_voices WHERE demand_id = $1",
+        )
+        .bind(demand)
+        .fetch_optional(p)
+        .await)?;
+        Ok(row.map(|(id, s)| (id, s.max(0) as u32)))
     }
 
     /// Stores a photo's row with the demand (`result` for what was done), up to `max` per
@@ -774,31 +908,35 @@ impl Db {
         now: DateTime<Utc>,
     ) -> Result<Vec<(sunlight_api::demand::TodoKind, i64)>, sqlx::Error> {
         use sunlight_api::{Role, demand::TodoKind};
+        /// What a count's query binds as `$2` after the region (`$1`).
+        enum Second {
+            Nothing,
+            Now,
+            User,
+        }
         let like = format!("{}%", region.prefix());
         let code = region.as_str().to_owned();
-        let queries: Vec<(TodoKind, &str, String)> = match role {
+        let unanswered = "SELECT COUNT(*) FROM ledger_questions q JOIN ledger_lines l ON l.id = q.line_id
+             JOIN ledger_months m ON m.id = l.month_id WHERE m.village_code = $1 AND q.answer IS NULL";
+        let queries: Vec<(TodoKind, &str, String, Second)> = match role {
             Role::Cadre | Role::Handler => {
-                let mut q = vec![(
-                    TodoKind::NewDemands,
-                    "SELECT COUNT(*) FROM demands WHERE holder_code = $1 AND state = 'filed' AND ($2 IS NULL OR $2 IS NOT NULL)
-                       AND ($3 IS NULL OR $3 IS NOT NULL)",
-                    code.clone(),
-                ),
-                (
-                    TodoKind::OverdueDemands,
-                    "SELECT COUNT(*) FROM demands WHERE holder_code = $1 AND state IN ('filed', 'accepted')
-                       AND (overdue = TRUE OR late_since IS NOT NULL OR due_at <= $2) AND ($3 IS NULL OR $3 IS NOT NULL)",
-                    code.clone(),
-                )];
-                if role == Role::Cadre {
-                    q.push((
-                        TodoKind::UnansweredQuestions,
-                        "SELECT COUNT(*) FROM ledger_questions q JOIN ledger_lines l ON l.id = q.line_id
-                         JOIN ledger_months m ON m.id = l.month_id
-                         WHERE m.village_code = $1 AND q.answer IS NULL AND ($2 IS NULL OR $2 IS NOT NULL)
-                           AND ($3 IS NULL OR $3 IS NOT NULL)",
+                let mut q = vec![
+                    (
+                        TodoKind::NewDemands,
+                        "SELECT COUNT(*) FROM demands WHERE holder_code = $1 AND state = 'filed'",
                         code.clone(),
-                    ));
+                        Second::Nothing,
+                    ),
+                    (
+                        TodoKind::OverdueDemands,
+                        "SELECT COUNT(*) FROM demands WHERE holder_code = $1 AND state IN ('filed', 'accepted')
+                           AND (overdue = TRUE OR late_since IS NOT NULL OR due_at <= $2)",
+                        code.clone(),
+                        Second::Now,
+                    ),
+                ];
+                if role == Role::Cadre {
+                    q.push((TodoKind::UnansweredQuestions, unanswered, code.clone(), Second::Nothing));
                 }
                 q
             }
@@ -806,60 +944,67 @@ impl Db {
                 (
                     TodoKind::OverdueToPress,
                     "SELECT COUNT(*) FROM demands WHERE village_code LIKE $1 AND state IN ('filed', 'accepted')
-                       AND (overdue = TRUE OR late_since IS NOT NULL OR due_at <= $2) AND ($3 IS NULL OR $3 IS NOT NULL)",
+                       AND (overdue = TRUE OR late_since IS NOT NULL OR due_at <= $2)",
                     like.clone(),
+                    Second::Now,
                 ),
                 (
                     TodoKind::ReportsDue,
-                    "SELECT COUNT(*) FROM reports WHERE office_code = $1 AND status = 'received'
-                       AND ($2 IS NULL OR $2 IS NOT NULL) AND ($3 IS NULL OR $3 IS NOT NULL)",
+                    "SELECT COUNT(*) FROM reports WHERE office_code = $1 AND status = 'received'",
                     code.clone(),
+                    Second::Nothing,
                 ),
             ],
-            Role::Accountant => vec![(
-                TodoKind::ReturnedLines,
-                "SELECT COUNT(*) FROM ledger_lines l JOIN ledger_months m ON m.id = l.month_id
-                 WHERE m.village_code = $1 AND l.status = 'rejected' AND ($2 IS NULL OR $2 IS NOT NULL)
-                   AND ($3 IS NULL OR $3 IS NOT NULL)",
-                code.clone(),
-            ), (
-                TodoKind::UnansweredQuestions,
-                "SELECT COUNT(*) FROM ledger_questions q JOIN ledger_lines l ON l.id = q.line_id
-                 JOIN ledger_months m ON m.id = l.month_id
-                 WHERE m.village_code = $1 AND q.answer IS NULL AND ($2 IS NULL OR $2 IS NOT NULL)
-                   AND ($3 IS NULL OR $3 IS NOT NULL)",
-                code.clone(),
-            )],
+            Role::Accountant => vec![
+                (
+                    TodoKind::ReturnedLines,
+                    "SELECT COUNT(*) FROM ledger_lines l JOIN ledger_months m ON m.id = l.month_id
+                     WHERE m.village_code = $1 AND l.status = 'rejected'",
+                    code.clone(),
+                    Second::Nothing,
+                ),
+                (TodoKind::UnansweredQuestions, unanswered, code.clone(), Second::Nothing),
+            ],
             Role::Reviewer => vec![(
                 TodoKind::LinesToReview,
                 "SELECT COUNT(*) FROM ledger_lines l JOIN ledger_months m ON m.id = l.month_id
-                 WHERE m.village_code LIKE $1 AND m.status = 'submitted' AND l.status = 'pending'
-                   AND ($2 IS NULL OR $2 IS NOT NULL) AND ($3 IS NULL OR $3 IS NOT NULL)",
+                 WHERE m.village_code LIKE $1 AND m.status = 'submitted' AND l.status = 'pending'",
                 like.clone(),
+                Second::Nothing,
             )],
             Role::Villager => vec![
                 (
                     TodoKind::DemandsToRate,
-                    "SELECT COUNT(*) FROM demands d JOIN demand_followers f ON f.demand_id = d.id AND f.user_id = $3
-                     WHERE d.village_code = $1 AND d.state = 'closed' AND ($2 IS NULL OR $2 IS NOT NULL)
-                       AND NOT EXISTS (SELECT 1 FROM demand_ratings r WHERE r.demand_id = d.id AND r.user_id = $3)",
+                    "SELECT COUNT(*) FROM demands d JOIN demand_followers f ON f.demand_id = d.id AND f.user_id = $2
+                     WHERE d.village_code = $1 AND d.state = 'closed'
+                       AND NOT EXISTS (SELECT 1 FROM demand_ratings r WHERE r.demand_id = d.id AND r.user_id = $2)",
                     code.clone(),
+                    Second::User,
                 ),
                 (
                     TodoKind::DemandAnswers,
-                    "SELECT COUNT(*) FROM demands d JOIN demand_followers f ON f.demand_id = d.id AND f.user_id = $3
-                     WHERE d.village_code = $1 AND ($2 IS NULL OR $2 IS NOT NULL) AND EXISTS (
+                    "SELECT COUNT(*) FROM demands d JOIN demand_followers f ON f.demand_id = d.id AND f.user_id = $2
+                     WHERE d.village_code = $1 AND EXISTS (
                        SELECT 1 FROM demand_events e WHERE e.demand_id = d.id AND e.at > f.seen_at
                          AND e.kind IN ('accepted', 'answered', 'closed', 'escalated', 'sent_down', 'overdue', 'merged', 'absorbed'))",
                     code.clone(),
+                    Second::User,
                 ),
             ],
             Role::Admin => vec![],
         };
         let mut out = Vec::new();
-        for (kind, sql, bind) in queries {
-            let n: i64 =
-                on_pool!(self, p => sqlx::query_scalar(sql).bind(&bind).bind(now).bind(user).fetch_one(p).await)?;
+        for (kind, sql, bind, second) in queries {
+            let n: i64 = on_pool!(self, p => {
+                let q = sqlx::query_scalar(sql).bind(&bind);
+                match second {
+                    Second::Nothing => q,
+                    Second::Now => q.bind(now),
+                    Second::User => q.bind(user),
+                }
+                .fetch_one(p)
+                .await
+            })?;
             out.push((kind, n));
         }
         Ok(out)
@@ -884,9 +1029,9 @@ impl Db {
                 sqlx::query(
                     "INSERT INTO demands (id, number, village_code, holder_code, holder_level, class, subcategory, text,
                          public, state, filer_id, idempotency_key, filed_at, due_at, late_since, overdue, reopened,
-                         closed_at, merged_into, version, filed_day, closed_days, rating_points, rating_count)
+                         closed_at, merged_into, version, filed_day, closed_days, rating_points, rating_count, held_since)
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20,
-                             $21, $22, $23, $24)",
+                             $21, $22, $23, $24, $25)",
                 )
                 .bind(d.id)
                 .bind(&d.number)
@@ -912,6 +1057,7 @@ impl Db {
                 .bind(d.closed_days())
                 .bind(r.ratings.iter().map(|(_, s, _)| s.points() as i32).sum::<i32>())
                 .bind(r.ratings.len() as i32)
+                .bind(d.held_since)
                 .execute(&mut *tx)
                 .await?;
                 sqlx::query("INSERT INTO demand_followers (demand_id, user_id, joined_at, seen_at) VALUES ($1, $2, $3, $3)")

@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod attachments;
+pub mod calendar;
 pub mod codes;
 pub mod corrections;
 pub mod demands;
@@ -143,7 +144,10 @@ impl Db {
         .context("database migration failed")?;
         self.upgrade_legacy_ballots()
             .await
-            .context("moving ballots into ballot slots failed")
+            .context("moving ballots into ballot slots failed")?;
+        self.ship_calendar()
+            .await
+            .context("writing the shipped working-day calendar failed")
     }
 
     pub fn backend(&self) -> Backend {

@@ -617,6 +617,16 @@ impl Db {
         })
     }
 
+    /// When each report waiting for acceptance in `office` was filed.
+    pub async fn received_reports(&self, office: &RegionCode) -> Result<Vec<DateTime<Utc>>, sqlx::Error> {
+        on_pool!(self, p => sqlx::query_scalar(
+            "SELECT filed_at FROM reports WHERE office_code = $1 AND status = 'received'",
+        )
+        .bind(office.as_str())
+        .fetch_all(p)
+        .await)
+    }
+
     pub async fn inbox(&self, office: &RegionCode) -> Result<Vec<InboxRow>, sqlx::Error> {
         on_pool!(self, p => sqlx::query_as(
             "SELECT r.id, r.status, r.case_number, u.name AS assignee_name, r.filed_at, r.updated_at,

@@ -158,6 +158,7 @@ fn one(
         state: DemandState::Filed,
         filer,
         filed_at: filed,
+        held_since: filed,
         due_at: crate::demands::deadline(calendar, limits, &v.code, filed),
         late_since: None,
         overdue: false,
@@ -200,6 +201,7 @@ fn one(
         d.holder = township.clone();
         d.overdue = true;
         d.due_at = crate::demands::deadline(calendar, limits, &township, due);
+        d.held_since = due;
         events.push(ev(due, EventKind::Overdue, &township, None, None));
         at = due + hours(2);
     }
@@ -214,6 +216,7 @@ fn one(
             d.holder = township.clone();
             d.state = DemandState::Filed;
             d.due_at = crate::demands::deadline(calendar, limits, &township, t);
+            d.held_since = t;
             events.push(ev(
                 t,
                 EventKind::Escalated,
@@ -261,6 +264,7 @@ fn one(
                 d.state = DemandState::Filed;
                 d.closed_at = None;
                 d.due_at = crate::demands::deadline(calendar, limits, &township, t);
+                d.held_since = t;
                 events.push(ev(t, EventKind::Reopened, &township, None, Some("问题没有解决")));
                 let done = t + hours(50);
                 if done < now {

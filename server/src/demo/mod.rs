@@ -526,6 +526,7 @@ async fn demo_demands(db: &Db) -> anyhow::Result<()> {
             },
             filer: zhang,
             filed_at: filed,
+            held_since: filed,
             due_at: if closed {
                 None
             } else {
@@ -606,6 +607,7 @@ async fn demo_demands(db: &Db) -> anyhow::Result<()> {
                 state: DemandState::Filed,
                 filer: zhang,
                 filed_at: filed,
+                held_since: due,
                 due_at: crate::demands::deadline(&calendar, &limits, &township, due),
                 late_since: None,
                 overdue: true,

@@ -15,11 +15,10 @@ use sunlight_api::{
     ErrorBody, Page, RegionCode, RegionLevel,
     demand::{
         self, Demand, DemandEvent, DemandState, DemandSummary, EventKind, Limits, Move, NOTE_MAX, NewDemand, Ratings,
-        Satisfaction, Step, StepIn, TEXT_MAX, TodoItem,
+        Satisfaction, Step, StepIn, TEXT_MAX, TodoItem, TodoKind,
     },
     error::FieldError,
     ledger::Attachment,
-    workdays::Calendar,
 };
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -43,6 +42,7 @@ use crate::{
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(add_photo))
+        .routes(routes!(add_voice, voice))
         .layer(axum::extract::DefaultBodyLimit::max(
             crate::uploads::MAX_BYTES + 64 * 1024,
         ))
@@ -121,18 +121,7 @@ impl Names {
     }
 }
 
-async fn summary(
-    state: &AppState,
-    names: &mut Names,
-    d: &DemandRecord,
-    me: Option<Uuid>,
-    mine: Option<bool>,
-) -> ApiResult<DemandSummary> {
-    let mine = match (mine, me) {
-        (Some(m), _) => m,
-        (None, Some(u)) => state.db.demand_follower(d.id, u).await?,
-        (None, None) => false,
-    };
+async fn summary(state: &AppState, names: &mut Names, d: &DemandRecord, mine: bool) -> ApiResult<DemandSummary> {
     let now = state.clock.now();
     Ok(DemandSummary {
         id: d.id,
@@ -149,6 +138,7 @@ async fn summary(
         holder_name: names.get(state, &d.holder).await?,
         filed_at: to_wire(d.filed_at),
         due_at: d.due_at.filter(|_| d.state.is_open()).map(to_wire),
+        awaiting_calendar: d.state.is_open() && d.due_at.is_none() && d.late_since.is_none(),
         overdue: d.overdue_at(now) || d.overdue,
         followers: d.followers.max(0) as u32,
         closed_at: d.closed_at.map(to_wire),
@@ -219,11 +209,13 @@ async fn detail(state: &AppState, actor: &Actor, d: DemandRecord, s: &Standing) 
     let can_add_photos =
         (s.follower && actor.0.id == d.filer && d.state == DemandState::Filed) || (s.holder && d.state.is_open());
     let can_join = !s.follower && d.state.is_open() && permits(actor, Action::FileDemand, &d.village);
+    let voice = state.db.demand_voice(d.id).await?;
+    let can_add_voice = voice.is_none() && s.follower && actor.0.id == d.filer && d.state == DemandState::Filed;
     if s.follower {
         state.db.demand_seen(d.id, actor.0.id, now).await?;
     }
     Ok(Demand {
-        summary: summary(state, &mut names, &d, None, Some(s.follower)).await?,
+        summary: summary(state, &mut names, &d, s.follower).await?,
         photos: photos.iter().filter(|p| !p.2).map(|p| p.1.clone()).collect(),
         events,
         ratings: counts,
@@ -232,6 +224,8 @@ async fn detail(state: &AppState, actor: &Actor, d: DemandRecord, s: &Standing) 
         merged_into: d.merged_into,
         steps: steps_for(&d, s, my_rating, now),
         can_add_photos,
+        voice_seconds: voice.map(|v| v.1),
+        can_add_voice,
         can_join,
         contact,
     })
@@ -243,12 +237,13 @@ fn staff_label(actor: &Actor) -> String {
 
 /// Files a demand in the caller's village. A complaint about a cadre (信访举报) is refused
 /// with `belongs_in_report`: it goes to the private report page. Filing twice with the same
-/// idempotency key files once (200 with the first; 201 when new).
+/// idempotency key files once (200 with the first; 201 when new). One account files at most
+/// `MAX_PER_DAY` a day (429 until midnight, China time).
 #[utoipa::path(post, path = "/api/regions/{code}/demands", tag = "demands", security(("sunlight_session" = [])),
     params(("code" = String, Path)),
     request_body = NewDemand,
     responses((status = 201, body = Demand), (status = 200, body = Demand), (status = 403, body = ErrorBody),
-        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+        (status = 404, body = ErrorBody), (status = 422, body = ErrorBody), (status = 429, body = ErrorBody)))]
 async fn file(
     State(state): State<AppState>,
     actor: Actor,
@@ -268,6 +263,18 @@ async fn file(
         return Err(ApiError::invalid("subcategory", FieldError::NotListed));
     }
     let now = state.clock.now();
+    let today = crate::demands::china_date(now);
+    if state
+        .db
+        .demands_filed_on(actor.0.id, &today.to_string(), body.idempotency_key)
+        .await?
+        >= demand::MAX_PER_DAY
+    {
+        // Until midnight in China.
+        let midnight = crate::demands::end_of(today);
+        let wait = midnight.map_or(3600, |m| (m - now).num_seconds().clamp(1, 86_400) as u32);
+        return Err(ApiError::RateLimited { retry_after: wait });
+    }
     let county = county_of(&code).ok_or(ApiError::NotFound)?;
     let limits = state.db.demand_limits(&county).await?;
     let id = Uuid::new_v4();
@@ -283,7 +290,8 @@ async fn file(
         state: DemandState::Filed,
         filer: actor.0.id,
         filed_at: now,
-        due_at: deadline(&Calendar::china(), &limits, &code, now),
+        held_since: now,
+        due_at: deadline(&state.db.calendar().await?, &limits, &code, now),
         late_since: None,
         overdue: false,
         reopened: false,
@@ -408,7 +416,7 @@ async fn page_of(
     let mut names = Names::default();
     let followed = state.db.followed_by(actor.0.id).await?;
     for d in rows.iter().take(PAGE as usize) {
-        items.push(summary(state, &mut names, d, None, Some(followed.contains(&d.id))).await?);
+        items.push(summary(state, &mut names, d, followed.contains(&d.id)).await?);
     }
     let next = if more {
         rows.get(PAGE as usize - 1)
@@ -473,7 +481,7 @@ async fn similar(
     let mut names = Names::default();
     let followed = state.db.followed_by(actor.0.id).await?;
     for (_, d) in scored.into_iter().take(5) {
-        out.push(summary(&state, &mut names, &d, None, Some(followed.contains(&d.id))).await?);
+        out.push(summary(&state, &mut names, &d, followed.contains(&d.id)).await?);
     }
     Ok(Json(out))
 }
@@ -542,7 +550,8 @@ async fn step(
     };
     if let Some(level) = level {
         after.holder = demand::region_at(&d.village, level).ok_or(ApiError::DemandStepRefused)?;
-        after.due_at = deadline(&Calendar::china(), &limits, &after.holder, now);
+        after.due_at = deadline(&state.db.calendar().await?, &limits, &after.holder, now);
+        after.held_since = now;
         after.late_since = None;
     }
     let mut rating = None;
@@ -716,6 +725,95 @@ async fn add_photo(
     }
 }
 
+/// Adds the filer's voice note (at most 60 s; WebM, Ogg or MP4 audio as the phone's
+/// browser records it), while the demand waits to be taken, once. The server keeps it
+/// transcoded to AAC in MP4, which every phone plays.
+#[utoipa::path(post, path = "/api/demands/{id}/voice", tag = "demands", security(("sunlight_session" = [])),
+    params(("id" = Uuid, Path)),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream"),
+    responses((status = 201, body = Demand), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 413, body = ErrorBody), (status = 415, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 503, body = ErrorBody)))]
+async fn add_voice(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(id): ApiPath<Uuid>,
+    body: Result<axum::body::Bytes, axum::extract::rejection::BytesRejection>,
+) -> ApiResult<(StatusCode, Json<Demand>)> {
+    let (d, s) = readable(&state, &actor, id).await?;
+    if !(s.follower && d.filer == actor.0.id) {
+        return Err(ApiError::Forbidden);
+    }
+    if d.state != DemandState::Filed || state.db.demand_voice(id).await?.is_some() {
+        return Err(ApiError::DemandStepRefused);
+    }
+    let body = super::extract::body_bytes(body)?;
+    let voice = crate::uploads::decode(move || crate::voice::transcode(&body))
+        .await?
+        .map_err(ApiError::Voice)?;
+    let file = Uuid::new_v4();
+    let bytes = voice.m4a.len();
+    let staged = state
+        .storage
+        .stage(vec![(format!("{file}.m4a"), voice.m4a)])
+        .await
+        .map_err(anyhow::Error::from)?;
+    let publish = staged.clone();
+    let storage = state.storage.clone();
+    let saved = state
+        .db
+        .insert_demand_voice(
+            file,
+            id,
+            voice.seconds,
+            bytes,
+            actor.0.id,
+            state.clock.now(),
+            || async move { Ok(storage.publish(&publish).await?) },
+        )
+        .await;
+    match saved {
+        Ok(true) => {
+            let (d, s) = readable(&state, &actor, id).await?;
+            Ok((StatusCode::CREATED, Json(detail(&state, &actor, d, &s).await?)))
+        }
+        Ok(false) => {
+            state.storage.discard(&staged).await;
+            Err(ApiError::DemandStepRefused)
+        }
+        Err(e) => {
+            state.storage.discard(&staged).await;
+            Err(e.into())
+        }
+    }
+}
+
+/// A demand's voice note (AAC in MP4), for whoever may read the demand.
+#[utoipa::path(get, path = "/api/demands/{id}/voice", tag = "demands", security(("sunlight_session" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, content_type = "audio/mp4"), (status = 404, body = ErrorBody)))]
+async fn voice(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<axum::response::Response> {
+    readable(&state, &actor, id).await?;
+    let (file, _) = state.db.demand_voice(id).await?.ok_or(ApiError::NotFound)?;
+    let bytes = state
+        .storage
+        .read(&format!("{file}.m4a"))
+        .await
+        .map_err(anyhow::Error::from)?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, "audio/mp4"),
+            (header::CACHE_CONTROL, "private, max-age=86400"),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
 /// A demand's photo, for whoever may read the demand (`original` for its staff only).
 #[utoipa::path(get, path = "/api/demand-photos/{id}/{variant}", tag = "demands", security(("sunlight_session" = [])),
     params(("id" = Uuid, Path), ("variant" = String, Path, description = "thumb, screen, original or pdf")),
@@ -743,16 +841,40 @@ async fn photo(
     responses((status = 200, body = Vec<TodoItem>)))]
 async fn todo(State(state): State<AppState>, actor: Actor) -> ApiResult<Json<Vec<TodoItem>>> {
     let now = state.clock.now();
+    let calendar = state.db.calendar().await?;
     let mut out = Vec::new();
+    let item = |kind, g: &sunlight_api::dto::Grant, count: i64, year| TodoItem {
+        kind,
+        region: g.region.clone(),
+        region_name: g.region_name.clone(),
+        count: count.clamp(0, u32::MAX as i64) as u32,
+        year,
+    };
     for g in &actor.0.grants {
         for (kind, count) in state.db.todo_counts(g.role, &g.region, actor.0.id, now).await? {
             if count > 0 {
-                out.push(TodoItem {
-                    kind,
-                    region: g.region.clone(),
-                    region_name: g.region_name.clone(),
-                    count: count.min(u32::MAX as i64) as u32,
-                });
+                out.push(item(kind, g, count, None));
+            }
+        }
+        if g.role == sunlight_api::Role::Inspector {
+            let late = state
+                .db
+                .received_reports(&g.region)
+                .await?
+                .into_iter()
+                .filter(|filed| {
+                    crate::demands::working_deadline(&calendar, *filed, sunlight_api::report::ANSWER_WORKING_DAYS)
+                        .is_some_and(|due| due <= now)
+                })
+                .count();
+            if late > 0 {
+                out.push(item(TodoKind::ReportsLate, g, late as i64, None));
+            }
+        }
+        if g.role == sunlight_api::Role::Admin && g.region.level() == RegionLevel::City {
+            let waiting = state.db.count_undated_demands().await?;
+            if let Some(year) = calendar.year_to_add(crate::demands::china_date(now), waiting > 0) {
+                out.push(item(TodoKind::CalendarYear, g, waiting, Some(year)));
             }
         }
     }
@@ -805,7 +927,7 @@ async fn stats(
         .demands(Scope::Overdue(&code), None, 50, state.clock.now())
         .await?
     {
-        overdue.push(summary(&state, &mut names, &d, None, Some(followed.contains(&d.id))).await?);
+        overdue.push(summary(&state, &mut names, &d, followed.contains(&d.id)).await?);
     }
     Ok(Json(demand::DemandStats { overdue, ..out }))
 }

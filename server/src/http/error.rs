@@ -51,6 +51,8 @@ pub enum ApiError {
     SpreadsheetTooLarge,
     #[error("{0}")]
     Upload(crate::uploads::UploadError),
+    #[error("{0}")]
+    Voice(crate::voice::VoiceError),
     #[error("the ledger line is sealed or its month published")]
     LedgerLocked,
     #[error("someone has voted on the poll")]
@@ -117,6 +119,15 @@ impl ApiError {
                     Unsupported => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::UnsupportedFile),
                     Corrupt => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::DamagedFile),
                     TooManyPixels => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::ImageTooLarge),
+                }
+            }
+            ApiError::Voice(e) => {
+                use crate::voice::VoiceError::*;
+                match e {
+                    TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::TooLarge),
+                    NotAudio => (StatusCode::UNSUPPORTED_MEDIA_TYPE, ErrorCode::NotAudio),
+                    TooLong => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::RecordingTooLong),
+                    Unavailable => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::VoiceUnavailable),
                 }
             }
             ApiError::LedgerLocked => (StatusCode::CONFLICT, ErrorCode::LedgerLocked),

@@ -6,6 +6,7 @@ mod pages;
 mod static_files;
 
 mod accounts;
+mod calendar;
 mod demands;
 pub use demands::number_of as demand_number;
 pub(crate) mod files;
@@ -69,7 +70,7 @@ impl AppState {
     info(title = "Sunlight (阳光村务) API", description = "Village affairs in the open."),
     tags(
         (name = "system"), (name = "session"), (name = "regions"),
-        (name = "households"), (name = "invites"), (name = "accounts"), (name = "ledger"), (name = "files"), (name = "polls"), (name = "reports"), (name = "demands"),
+        (name = "households"), (name = "invites"), (name = "accounts"), (name = "ledger"), (name = "files"), (name = "polls"), (name = "reports"), (name = "demands"), (name = "calendar"),
     )
 )]
 struct ApiDoc;
@@ -90,6 +91,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(polls::router())
         .merge(reports::router())
         .merge(demands::router())
+        .merge(calendar::router())
 }
 
 /// The OpenAPI document of the API.

@@ -23,10 +23,10 @@ use sunlight_api::{
     ErrorBody, RegionCode, RegionLevel,
     error::FieldError,
     report::{
-        AccessEntry, Assign, Challenge, Enroll, Filed, GrantMember, InboxItem, KeyWrap, MAX_FILE_BYTES, MAX_TEXT_B64,
-        Member, MyKey, NewMessage, NewReport, OfficeCounts, OfficeKey, OfficeKeyInfo, OfficeReport, OfficeState, Party,
-        Place, RECEIPT_HEADER, ReceiptView, RemoveMember, ReportStatus, SetupOffice, SignedAdmission, StatusChange,
-        ThreadFile, ThreadMessage, Transfer,
+        ANSWER_WORKING_DAYS, AccessEntry, Assign, Challenge, Enroll, Filed, GrantMember, InboxItem, KeyWrap,
+        MAX_FILE_BYTES, MAX_TEXT_B64, Member, MyKey, NewMessage, NewReport, OfficeCounts, OfficeKey, OfficeKeyInfo,
+        OfficeReport, OfficeState, Party, Place, RECEIPT_HEADER, ReceiptView, RemoveMember, ReportStatus, SetupOffice,
+        SignedAdmission, StatusChange, ThreadFile, ThreadMessage, Transfer,
     },
 };
 use sunlight_seal::{
@@ -890,20 +890,30 @@ async fn inbox(
     ApiPath(code): ApiPath<String>,
 ) -> ApiResult<Json<Vec<InboxItem>>> {
     let (office, _) = in_office(&state, &actor, &code).await?;
+    let calendar = state.db.calendar().await?;
+    let now = state.clock.now();
     Ok(Json(
         state
             .db
             .inbox(&office)
             .await?
             .into_iter()
-            .map(|r| InboxItem {
-                id: r.id,
-                status: ReportStatus::parse(&r.status).unwrap_or(ReportStatus::Received),
-                case_number: r.case_number,
-                assignee: r.assignee_name,
-                filed_at: to_wire(r.filed_at),
-                updated_at: to_wire(r.updated_at),
-                messages: r.messages,
+            .map(|r| {
+                let status = ReportStatus::parse(&r.status).unwrap_or(ReportStatus::Received);
+                let due = (status == ReportStatus::Received)
+                    .then(|| crate::demands::working_deadline(&calendar, r.filed_at, ANSWER_WORKING_DAYS))
+                    .flatten();
+                InboxItem {
+                    id: r.id,
+                    status,
+                    case_number: r.case_number,
+                    assignee: r.assignee_name,
+                    filed_at: to_wire(r.filed_at),
+                    updated_at: to_wire(r.updated_at),
+                    messages: r.messages,
+                    answer_due: due.map(to_wire),
+                    late: due.is_some_and(|d| d <= now),
+                }
             })
             .collect(),
     ))
