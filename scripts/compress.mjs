@@ -7,10 +7,10 @@ import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 
 const BUNDLES = [
   { dir: '', name: 'villagers', budget: 226 * 1024, goal: 120 * 1024 },
-  { dir: 'staff', name: 'staff workbench', budget: 305 * 1024 },
+  { dir: 'staff', name: 'staff workbench', budget: 320 * 1024 }, // 301 KiB before the calendar and limits editors (+16)
   { dir: 'report', name: 'reports', budget: 250 * 1024 },
   { dir: 'office', name: 'inspectors\' office', budget: 280 * 1024 },
-  { dir: 'demands', name: 'demands', budget: 205 * 1024 },
+  { dir: 'demands', name: 'demands', budget: 212 * 1024 }, // 201 KiB before the voice recorder (+9)
 ];
 const dist = process.argv[2] ?? 'dist';
 let failed = false;

@@ -80,13 +80,13 @@ pub fn VoiceRecorder(recording: RwSignal<Option<Recording>>) -> impl IntoView {
     let seconds = RwSignal::new(0u32);
     let recorder: StoredValue<Option<MediaRecorder>, LocalStorage> = StoredValue::new_local(None);
     let stop = move || {
-        recorder.with_value(|r| {
+        recorder.try_with_value(|r| {
             if let Some(r) = r
                 && r.state() == web_sys::RecordingState::Recording
             {
                 let _ = r.stop();
             }
-        })
+        });
     };
     let start = move |_| {
         let Some(kind) = mime() else { return };
@@ -99,7 +99,7 @@ pub fn VoiceRecorder(recording: RwSignal<Option<Recording>>) -> impl IntoView {
                         .ok()
                         .and_then(|n| n.as_string())
                         .is_some_and(|n| n == "NotAllowedError" || n == "SecurityError");
-                    status.set(if denied { Status::Denied } else { Status::Failed });
+                    status.try_set(if denied { Status::Denied } else { Status::Failed });
                     return;
                 }
             };
@@ -108,7 +108,7 @@ pub fn VoiceRecorder(recording: RwSignal<Option<Recording>>) -> impl IntoView {
             options.set_audio_bits_per_second(48_000);
             let Ok(rec) = MediaRecorder::new_with_media_stream_and_media_recorder_options(&stream, &options) else {
                 stop_tracks(&stream);
-                status.set(Status::Failed);
+                status.try_set(Status::Failed);
                 return;
             };
             let chunks: Rc<RefCell<Vec<JsValue>>> = Rc::default();
@@ -126,7 +126,8 @@ pub fn VoiceRecorder(recording: RwSignal<Option<Recording>>) -> impl IntoView {
                     stop_tracks(&stream);
                     // The type the recorder really used (Safari may not honour the one asked).
                     let used = recorder
-                        .with_value(|r| r.as_ref().map(|r| r.mime_type()))
+                        .try_with_value(|r| r.as_ref().map(|r| r.mime_type()))
+                        .flatten()
                         .filter(|t| !t.is_empty())
                         .unwrap_or_else(|| kind.to_owned());
                     let parts = js_sys::Array::from_iter(chunks.borrow().iter());
@@ -135,14 +136,14 @@ pub fn VoiceRecorder(recording: RwSignal<Option<Recording>>) -> impl IntoView {
                     if let Ok(blob) = Blob::new_with_blob_sequence_and_options(&parts, &bag)
                         && let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob)
                     {
-                        recording.set(Some(Recording {
+                        recording.try_set(Some(Recording {
                             blob,
                             mime: used.split(';').next().unwrap_or("audio/webm").to_owned(),
-                            seconds: seconds.get_untracked().max(1),
+                            seconds: seconds.try_get_untracked().unwrap_or(1).max(1),
                             url,
                         }));
                     }
-                    status.set(Status::Idle);
+                    status.try_set(Status::Idle);
                 })
             };
             rec.set_ondataavailable(Some(on_data.as_ref().unchecked_ref()));
@@ -152,19 +153,21 @@ pub fn VoiceRecorder(recording: RwSignal<Option<Recording>>) -> impl IntoView {
             on_stop.forget();
             if rec.start().is_err() {
                 stop_tracks(&stream);
-                status.set(Status::Failed);
+                status.try_set(Status::Failed);
                 return;
             }
-            recorder.set_value(Some(rec));
-            seconds.set(0);
-            status.set(Status::Recording);
-            while status.get_untracked() == Status::Recording {
+            recorder.try_set_value(Some(rec));
+            seconds.try_set(0);
+            status.try_set(Status::Recording);
+            // The form may be gone (sent, or left) before a second passes: every read
+            // here is a `try_`, which finds nothing once the component is disposed.
+            loop {
                 gloo_timers::future::TimeoutFuture::new(1_000).await;
-                if status.get_untracked() != Status::Recording {
+                if status.try_get_untracked() != Some(Status::Recording) {
                     break;
                 }
-                seconds.update(|s| *s += 1);
-                if seconds.get_untracked() >= MAX_SECONDS {
+                seconds.try_update(|s| *s += 1);
+                if seconds.try_get_untracked().unwrap_or(MAX_SECONDS) >= MAX_SECONDS {
                     stop();
                     break;
                 }

@@ -109,7 +109,7 @@ test('a villager files with a photo, the cadre closes it, she rates it, the coun
   // The recording came back as AAC in MP4, which every phone plays.
   const audio = villager.locator('.demand .voice audio');
   await audio.waitFor();
-  const voice = await villager.request.get(new URL(await audio.getAttribute('src'), villager.url()).href);
+  const voice = await villager.request.get(await audio.evaluate((a) => a.src));
   assert.equal(voice.status(), 200);
   assert.equal(voice.headers()['content-type'], 'audio/mp4');
   assert.equal((await voice.body()).subarray(4, 8).toString(), 'ftyp');
@@ -217,7 +217,7 @@ test('a city administrator adds next year\'s working-day calendar; a county sets
   // The county's limits, on the county's page.
   await admin.goto(server.base + 'staff/admin/359901000000');
   await admin.getByRole('heading', { name: '本县的办理期限（工作日）' }).waitFor();
-  await admin.getByLabel('村（社区）').fill('4');
+  await admin.getByLabel('村级').fill('4');
   await admin.getByRole('button', { name: '保存期限' }).click();
   await admin.getByText('期限已保存。').waitFor();
   const limits = await admin.request.get(server.base + 'api/regions/359901000000/demand-limits');

@@ -258,7 +258,7 @@ pub fn LimitsCard(code: RegionCode) -> impl IntoView {
                                 let id = format!("limit-{}", level.as_str());
                                 view! {
                                     <div class="field">
-                                        <label for=id.clone()>{level_name(level)}</label>
+                                        <label for=id.clone()>{dw(D::LevelLimit).replace("{}", level_name(level))}</label>
                                         <input id=id type="number" inputmode="numeric" min=1 max=60 required
                                             prop:value=move || days.get().to_string()
                                             on:input=move |ev| {
