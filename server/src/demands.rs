@@ -141,6 +141,65 @@ fn escalation(d: &DemandRecord, calendar: &Calendar, limits: &Limits, now: DateT
     })
 }
 
+/// What waits for `actor`, for each of their posts, with counts: the demands and ledger
+/// counts of `db::demands::todo_counts`, the office's reports past their answer deadline,
+/// and (for a city's administrators) the calendar's missing year.
+pub async fn todo(
+    db: &Db,
+    actor: &crate::authz::Actor,
+    now: DateTime<Utc>,
+) -> anyhow::Result<Vec<sunlight_api::demand::TodoItem>> {
+    use crate::authz::{Action, authorize_deployment, permits};
+    use sunlight_api::demand::{TodoItem, TodoKind};
+    let calendar = db.calendar().await?;
+    let mut out = Vec::new();
+    let item = |kind, g: &sunlight_api::dto::Grant, count: i64, year| TodoItem {
+        kind,
+        region: g.region.clone(),
+        region_name: g.region_name.clone(),
+        count: count.clamp(0, u32::MAX as i64) as u32,
+        year,
+    };
+    let keeps_calendar = authorize_deployment(actor, Action::ManageCalendar).is_ok();
+    for g in &actor.0.grants {
+        for (kind, count) in db.todo_counts(g.role, &g.region, actor.0.id, now).await? {
+            if count > 0 {
+                out.push(item(kind, g, count, None));
+            }
+        }
+        // An office's members: the reports it has not answered in time.
+        if permits(actor, Action::WorkReports, &g.region) && g.region.level() != sunlight_api::RegionLevel::Village {
+            let late = db
+                .received_reports(&g.region)
+                .await?
+                .into_iter()
+                .filter(|filed| {
+                    working_deadline(&calendar, *filed, sunlight_api::report::ANSWER_WORKING_DAYS)
+                        .is_some_and(|due| due <= now)
+                })
+                .count();
+            if late > 0
+                && !out
+                    .iter()
+                    .any(|i: &TodoItem| i.kind == TodoKind::ReportsLate && i.region == g.region)
+            {
+                out.push(item(TodoKind::ReportsLate, g, late as i64, None));
+            }
+        }
+        if keeps_calendar
+            && g.region.level() == sunlight_api::RegionLevel::City
+            && permits(actor, Action::ManageCalendar, &g.region)
+            && !out.iter().any(|i: &TodoItem| i.kind == TodoKind::CalendarYear)
+        {
+            let waiting = db.count_undated_demands().await?;
+            if let Some(year) = calendar.year_to_add(china_date(now), waiting > 0) {
+                out.push(item(TodoKind::CalendarYear, g, waiting, Some(year)));
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// Runs the sweep once a minute, for as long as the process lives.
 pub fn spawn_clock(db: Db, clock: crate::clock::Clock) {
     tokio::spawn(async move {

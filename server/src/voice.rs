@@ -39,11 +39,19 @@ pub struct Voice {
     pub seconds: u32,
 }
 
-/// What the first bytes say: a container a browser records audio in.
-pub fn looks_like_audio(b: &[u8]) -> bool {
-    b.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) // WebM / Matroska
-        || b.starts_with(b"OggS")
-        || (b.len() >= 12 && &b[4..8] == b"ftyp") // MP4 / M4A
+/// What the first bytes say: a container a browser records audio in, as ffmpeg's demuxer
+/// for it. ffmpeg is told that demuxer and nothing else (no probing of its hundreds of
+/// others), and may open no protocol but the one file.
+pub fn demuxer(b: &[u8]) -> Option<&'static str> {
+    if b.starts_with(&[0x1A, 0x45, 0xDF, 0xA3]) {
+        Some("matroska") // WebM
+    } else if b.starts_with(b"OggS") {
+        Some("ogg")
+    } else if b.len() >= 12 && &b[4..8] == b"ftyp" {
+        Some("mov") // MP4 / M4A
+    } else {
+        None
+    }
 }
 
 /// The ffmpeg the server runs: `SUNLIGHT_FFMPEG`, or `ffmpeg` on the path.
@@ -66,16 +74,16 @@ pub fn transcode(bytes: &[u8]) -> Result<Voice, VoiceError> {
     if bytes.len() > MAX_BYTES {
         return Err(VoiceError::TooLarge);
     }
-    if !looks_like_audio(bytes) {
+    let Some(format) = demuxer(bytes) else {
         return Err(VoiceError::NotAudio);
-    }
+    };
     let dir = tempfile::tempdir().map_err(|_| VoiceError::Unavailable)?;
     let input = dir.path().join("in");
     let output = dir.path().join("out.m4a");
     std::fs::write(&input, bytes).map_err(|_| VoiceError::Unavailable)?;
     // Read the length as ffmpeg decodes it: the container's own header may be missing
     // (a browser's WebM has no duration) or lie.
-    let seconds = decoded_seconds(&input)?;
+    let seconds = decoded_seconds(&input, format)?;
     if seconds > MAX_SECONDS + SLACK_SECONDS {
         return Err(VoiceError::TooLong);
     }
@@ -83,7 +91,8 @@ pub fn transcode(bytes: &[u8]) -> Result<Voice, VoiceError> {
         return Err(VoiceError::NotAudio);
     }
     let status = run(Command::new(ffmpeg())
-        .args(["-nostdin", "-hide_banner", "-loglevel", "error", "-threads", "1", "-i"])
+        .args(["-nostdin", "-hide_banner", "-loglevel", "error", "-threads", "1"])
+        .args(["-protocol_whitelist", "file", "-f", format, "-i"])
         .arg(&input)
         .args(["-map", "0:a:0", "-vn", "-sn", "-dn", "-map_metadata", "-1", "-t", "60"])
         .args([
@@ -111,11 +120,12 @@ pub fn transcode(bytes: &[u8]) -> Result<Voice, VoiceError> {
 }
 
 /// Decodes the audio to nothing and reads how long it played; refuses what does not decode.
-fn decoded_seconds(input: &Path) -> Result<f64, VoiceError> {
+fn decoded_seconds(input: &Path, format: &str) -> Result<f64, VoiceError> {
     let dir = input.parent().ok_or(VoiceError::Unavailable)?;
     let report = dir.join("probe.txt");
     let ok = run(Command::new(ffmpeg())
-        .args(["-nostdin", "-hide_banner", "-loglevel", "error", "-threads", "1", "-i"])
+        .args(["-nostdin", "-hide_banner", "-loglevel", "error", "-threads", "1"])
+        .args(["-protocol_whitelist", "file", "-f", format, "-i"])
         .arg(input)
         .args(["-map", "0:a:0", "-t", "120", "-f", "null", "-progress"])
         .arg(&report)
@@ -163,11 +173,15 @@ mod tests {
 
     #[test]
     fn only_audio_containers_reach_ffmpeg() {
-        assert!(looks_like_audio(&[0x1A, 0x45, 0xDF, 0xA3, 0, 0]));
-        assert!(looks_like_audio(b"OggS\0\x02"));
-        assert!(looks_like_audio(b"\0\0\0\x20ftypM4A \0\0\0\0"));
-        assert!(!looks_like_audio(b"\xFF\xD8\xFF\xE0 a JPEG"));
-        assert!(!looks_like_audio(b"#!/bin/sh"));
+        assert_eq!(demuxer(&[0x1A, 0x45, 0xDF, 0xA3, 0, 0]), Some("matroska"));
+        assert_eq!(demuxer(b"OggS\0\x02"), Some("ogg"));
+        assert_eq!(demuxer(b"\0\0\0\x20ftypM4A \0\0\0\0"), Some("mov"));
+        assert_eq!(demuxer(b"\xFF\xD8\xFF\xE0 a JPEG"), None);
+        assert_eq!(
+            demuxer(b"#EXTM3U\nhttp://example.com/a.ts"),
+            None,
+            "no playlist that fetches"
+        );
         assert_eq!(transcode(b"not audio at all").unwrap_err(), VoiceError::NotAudio);
         assert_eq!(transcode(&vec![0x1A; MAX_BYTES + 1]).unwrap_err(), VoiceError::TooLarge);
     }

@@ -261,3 +261,60 @@ db_test!(a_stale_session_reads_public_pages_as_anyone_and_nothing_more, |app| {
     )
     .await;
 });
+
+db_test!(a_demand_s_status_is_a_page_for_those_who_may_read_it, |app| {
+    app.demo().await;
+    let filer = app.signed_in("13800000001").await;
+    let cadre = app.signed_in("13800000003").await;
+    let body = json!({"text": "村口的路灯坏了<script>alert(1)</script>", "class": "service", "subcategory": "道路交通",
+        "public": false, "idempotency_key": uuid::Uuid::new_v4()});
+    let d: sunlight_api::demand::Demand =
+        json(filer.post(&format!("api/regions/{VILLAGE}/demands"), &body).await).await;
+    let id = d.summary.id;
+    let path = format!("demands/{id}");
+
+    // The filer reads it as a page: the state, the holder, the history; nothing to run.
+    let (status, kind, html) = text(filer.get(&path).await).await;
+    assert_eq!(status, 200);
+    assert!(kind.starts_with("text/html"));
+    assert!(html.contains("待受理") && html.contains("办理记录") && html.contains("提出诉求"));
+    assert!(
+        html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"),
+        "the text is escaped"
+    );
+    assert!(
+        !html.contains(".wasm") && !html.contains("<script>alert"),
+        "no app, no injected script"
+    );
+    assert!(
+        html.contains(&format!("demands/{id}?app")),
+        "steps are taken in the app"
+    );
+    // The cadre's page names the steps' way in too; the filer's name shows to him only.
+    let (_, _, staff) = text(cadre.get(&path).await).await;
+    assert!(staff.contains("待受理"));
+
+    // Nobody signed in is asked to sign in; a villager it is private from learns nothing.
+    let (status, _, html) = text(client().get(app.url(&path)).send().await.unwrap()).await;
+    assert_eq!(status, 401);
+    assert!(html.contains("请先登录") && !html.contains("路灯"));
+    let neighbour = app
+        .account("13900000071", sunlight_api::Role::Villager, VILLAGE, None)
+        .await;
+    let res = app
+        .session_for(neighbour)
+        .await
+        .get(app.url(&path))
+        .send()
+        .await
+        .unwrap();
+    let (status, _, html) = text(res).await;
+    assert_eq!(status, 404);
+    assert!(!html.contains("路灯"));
+    // `/demands/new` and `?app` are the app's page, not a demand.
+    let (status, _, html) = text(filer.get("demands/new").await).await;
+    assert_eq!(status, 200);
+    assert!(!html.contains("办理记录"));
+    let (_, _, html) = text(filer.get(&format!("{path}?app")).await).await;
+    assert!(!html.contains("办理记录"));
+});

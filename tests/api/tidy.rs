@@ -40,13 +40,13 @@ fn api_routes_are_registered_with_their_openapi_description() {
     let allowed = |l: &String| {
         (l.contains("http/mod.rs") && (l.trim_end().ends_with(".route(") || l.contains("\"/api/{*rest}\"")))
             || (l.contains("http/pages.rs")
-                && ["/ledger/", "/poster/", "/polls/"]
+                && ["/ledger/", "/poster/", "/polls/", "/demands/"]
                     .iter()
                     .any(|r| l.contains(&format!(".route(\"{r}"))))
     };
     let stray: Vec<_> = plain.iter().filter(|l| !allowed(l)).collect();
     assert!(stray.is_empty(), "routes registered without OpenAPI: {stray:?}");
-    assert_eq!(plain.len(), 7, "{plain:?}");
+    assert_eq!(plain.len(), 8, "{plain:?}");
 }
 
 /// Only `server/src/db/` writes SQL; handlers call domain methods.
@@ -145,4 +145,26 @@ fn server_pages_use_the_apps_words() {
         checked += 1;
     }
     assert!(checked > 20, "only {checked} words found");
+}
+
+/// The server's demand page speaks with the demands page's words: every word in
+/// `pages::demand::demand_words` is a zh-Hans text of `app/src/words_demands.rs` or
+/// `app/src/i18n.rs`.
+#[test]
+fn the_demand_page_uses_the_apps_words() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let page = std::fs::read_to_string(root.join("server/src/http/pages/demand.rs")).unwrap();
+    let app = std::fs::read_to_string(root.join("app/src/words_demands.rs")).unwrap()
+        + &std::fs::read_to_string(root.join("app/src/i18n.rs")).unwrap();
+    let words = &page[page.find("pub mod demand_words {").unwrap()..];
+    let words = &words[..words.find("\n}").unwrap()];
+    let mut checked = 0;
+    for word in words.split('"').skip(1).step_by(2) {
+        assert!(
+            app.contains(&format!("\"{word}\"")),
+            "{word} is not one of the app's words"
+        );
+        checked += 1;
+    }
+    assert!(checked > 30, "only {checked} words found");
 }

@@ -130,6 +130,10 @@ test('the demands\' screens pass the same checks', async () => {
   await page.locator('ul.demands li a').first().click();
   await page.getByRole('heading', { name: '办理记录' }).waitFor();
   await check(page, 'one demand');
+  // The same address opened afresh is the server's page.
+  await page.goto(page.url());
+  await page.getByRole('heading', { name: '办理记录' }).waitFor();
+  await check(page, 'one demand, server page');
   const staff = await phone(browser);
   await signIn(staff, server.base, '13800000007');
   await staff.goto(server.base + 'staff/demands/359901000000?view=overdue');

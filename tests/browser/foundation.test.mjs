@@ -99,7 +99,7 @@ test('an admin creates a staff account in a township', async () => {
   await categories.waitFor();
   await page.waitForFunction(() => document.querySelector('#categories')?.value.includes('办公费'));
   await categories.fill('办公费\n工程款\n道路养护');
-  await page.getByRole('button', { name: '保存' }).click();
+  await page.getByRole('button', { name: '保存', exact: true }).click();
   await page.getByText('已保存').waitFor();
   await page.getByRole('link', { name: /白沙镇/ }).click();
   await page.getByRole('heading', { name: '新建工作人员账号' }).waitFor();

@@ -15,7 +15,7 @@ use sunlight_api::{
     ErrorBody, Page, RegionCode, RegionLevel,
     demand::{
         self, Demand, DemandEvent, DemandState, DemandSummary, EventKind, Limits, Move, NOTE_MAX, NewDemand, Ratings,
-        Satisfaction, Step, StepIn, TEXT_MAX, TodoItem, TodoKind,
+        Satisfaction, Step, StepIn, TEXT_MAX, TodoItem,
     },
     error::FieldError,
     ledger::Attachment,
@@ -229,6 +229,13 @@ async fn detail(state: &AppState, actor: &Actor, d: DemandRecord, s: &Standing) 
         can_join,
         contact,
     })
+}
+
+/// A demand as `reader` may read it, by the API's rules: the server-rendered page's data.
+pub(crate) async fn demand_for(state: &AppState, reader: &crate::authz::Reader, id: Uuid) -> ApiResult<Demand> {
+    let actor = reader.person().ok_or(ApiError::NotSignedIn)?;
+    let (d, s) = readable(state, actor, id).await?;
+    detail(state, actor, d, &s).await
 }
 
 fn staff_label(actor: &Actor) -> String {
@@ -840,45 +847,7 @@ async fn photo(
 #[utoipa::path(get, path = "/api/me/todo", tag = "demands", security(("sunlight_session" = [])),
     responses((status = 200, body = Vec<TodoItem>)))]
 async fn todo(State(state): State<AppState>, actor: Actor) -> ApiResult<Json<Vec<TodoItem>>> {
-    let now = state.clock.now();
-    let calendar = state.db.calendar().await?;
-    let mut out = Vec::new();
-    let item = |kind, g: &sunlight_api::dto::Grant, count: i64, year| TodoItem {
-        kind,
-        region: g.region.clone(),
-        region_name: g.region_name.clone(),
-        count: count.clamp(0, u32::MAX as i64) as u32,
-        year,
-    };
-    for g in &actor.0.grants {
-        for (kind, count) in state.db.todo_counts(g.role, &g.region, actor.0.id, now).await? {
-            if count > 0 {
-                out.push(item(kind, g, count, None));
-            }
-        }
-        if g.role == sunlight_api::Role::Inspector {
-            let late = state
-                .db
-                .received_reports(&g.region)
-                .await?
-                .into_iter()
-                .filter(|filed| {
-                    crate::demands::working_deadline(&calendar, *filed, sunlight_api::report::ANSWER_WORKING_DAYS)
-                        .is_some_and(|due| due <= now)
-                })
-                .count();
-            if late > 0 {
-                out.push(item(TodoKind::ReportsLate, g, late as i64, None));
-            }
-        }
-        if g.role == sunlight_api::Role::Admin && g.region.level() == RegionLevel::City {
-            let waiting = state.db.count_undated_demands().await?;
-            if let Some(year) = calendar.year_to_add(crate::demands::china_date(now), waiting > 0) {
-                out.push(item(TodoKind::CalendarYear, g, waiting, Some(year)));
-            }
-        }
-    }
-    Ok(Json(out))
+    Ok(Json(crate::demands::todo(&state.db, &actor, state.clock.now()).await?))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

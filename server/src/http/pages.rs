@@ -109,8 +109,11 @@ const SITE_DESCRIPTION: &str = "阳光村务：本村每月收入支出、发票
 const YEAR_DESCRIPTION: &str = "每月收入支出公开，附发票照片和乡镇审核盖章。";
 const MONTH_DESCRIPTION: &str = "每一笔都附发票照片和乡镇审核盖章。";
 
+mod demand;
+
 pub fn router() -> Router<AppState> {
     Router::new()
+        .route("/demands/{id}", get(demand::demand_page))
         .route("/ledger/{code}", get(year_page))
         .route("/ledger/{code}/{month}", get(month_page))
         .route("/polls/{id}", get(poll_page))

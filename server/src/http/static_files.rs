@@ -89,6 +89,11 @@ pub fn villagers_page(state: &AppState) -> Response {
     index(state.client.index.as_ref())
 }
 
+/// The demands page (its own bundle), for `/demands/new` and `?app`.
+pub fn demands_page(state: &AppState) -> Response {
+    index(state.client.demands.as_ref())
+}
+
 /// Puts `<base href="…">` first in `<head>` so every relative URL the page and its
 /// router build resolves under the base path.
 fn with_base(html: &str, base_path: &str) -> String {
@@ -103,7 +108,8 @@ pub fn router() -> Router<AppState> {
     Router::new().fallback(serve)
 }
 
-async fn serve(State(state): State<AppState>, req: Request<Body>) -> Response {
+/// A built file, or the page of the bundle the address is under.
+pub(super) async fn serve(State(state): State<AppState>, req: Request<Body>) -> Response {
     let client = &state.client;
     let path = req.uri().path().to_owned();
     if path != "/" && path != "/index.html" && client.index.is_some() {
