@@ -576,14 +576,6 @@ db_test!(
     }
 );
 
-fn png() -> Vec<u8> {
-    let mut out = Vec::new();
-    image::DynamicImage::ImageRgb8(image::RgbImage::new(8, 8))
-        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
-        .unwrap();
-    out
-}
-
 async fn add_photo(app: &TestApp, who: &Client, id: Uuid, body: Vec<u8>) -> reqwest::Response {
     who.post(app.url(&format!("api/demands/{id}/photos")))
         .header(sunlight_api::CSRF_HEADER, "1")

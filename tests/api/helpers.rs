@@ -130,7 +130,13 @@ impl TestApp {
         let port = app.port();
         let db = app.db().clone();
         let base = format!("http://127.0.0.1:{port}{base_path}");
-        CLOCKS.lock().unwrap().push((base.clone(), app.clock()));
+        {
+            // A port is reused once its app is gone: the new app's clock replaces the old
+            // one's, or a test would move a dead app's clock (and its own would not move).
+            let mut clocks = CLOCKS.lock().unwrap();
+            clocks.retain(|(b, _)| *b != base);
+            clocks.push((base.clone(), app.clock()));
+        }
         tokio::spawn(app.run_until_stopped());
         Some(TestApp {
             base,
@@ -338,4 +344,13 @@ pub fn tone(seconds: u32, format: &str) -> Vec<u8> {
         .expect("ffmpeg runs (scripts/setup installs it)");
     assert!(status.success(), "ffmpeg made the test recording");
     std::fs::read(out).unwrap()
+}
+
+/// A small valid PNG (8×8, black), as a phone's photo stands in for.
+pub fn png() -> Vec<u8> {
+    let mut out = Vec::new();
+    image::DynamicImage::ImageRgb8(image::RgbImage::new(8, 8))
+        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
 }

@@ -302,15 +302,6 @@ async fn office_fixture(app: &TestApp, region: &RegionCode) -> (Uuid, Uuid) {
     (report.id, file)
 }
 
-/// A small PNG to attach.
-fn png() -> Vec<u8> {
-    let mut out = Vec::new();
-    image::DynamicImage::ImageRgb8(image::RgbImage::new(8, 8))
-        .write_to(&mut std::io::Cursor::new(&mut out), image::ImageFormat::Png)
-        .unwrap();
-    out
-}
-
 /// Attaches a photo to `line` in `region` as an accountant of that village would.
 async fn attach(app: &TestApp, region: &RegionCode, line: Uuid) -> Uuid {
     let n = next();
