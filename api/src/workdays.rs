@@ -190,6 +190,15 @@ pub const CHINA_2026: &[(u32, u32, DayKind)] = {
 };
 
 impl Calendar {
+    /// The calendar of the years stored (as `GET /api/calendar` lists them).
+    pub fn from_years(years: &[CalendarYear]) -> Calendar {
+        let mut c = Calendar::default();
+        for y in years {
+            c.add_year(y.year, y.days.iter().map(|d| (d.date, d.kind)));
+        }
+        c
+    }
+
     /// The last year it has a table for.
     pub fn last_year(&self) -> Option<i32> {
         self.years.iter().copied().max()

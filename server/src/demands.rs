@@ -151,7 +151,9 @@ pub async fn todo(
 ) -> anyhow::Result<Vec<sunlight_api::demand::TodoItem>> {
     use crate::authz::{Action, authorize_deployment, permits};
     use sunlight_api::demand::{TodoItem, TodoKind};
-    let calendar = db.calendar().await?;
+    // Read at most once, and only for a post that counts on it: the list is on every
+    // first screen.
+    let mut calendar: Option<Calendar> = None;
     let mut out = Vec::new();
     let item = |kind, g: &sunlight_api::dto::Grant, count: i64, year| TodoItem {
         kind,
@@ -169,12 +171,16 @@ pub async fn todo(
         }
         // An office's members: the reports it has not answered in time.
         if permits(actor, Action::WorkReports, &g.region) && g.region.level() != sunlight_api::RegionLevel::Village {
-            let late = db
-                .received_reports(&g.region)
-                .await?
+            let received = db.received_reports(&g.region).await?;
+            if !received.is_empty() && calendar.is_none() {
+                calendar = Some(db.calendar().await?);
+            }
+            let late = received
                 .into_iter()
                 .filter(|filed| {
-                    working_deadline(&calendar, *filed, sunlight_api::report::ANSWER_WORKING_DAYS)
+                    calendar
+                        .as_ref()
+                        .and_then(|c| working_deadline(c, *filed, sunlight_api::report::ANSWER_WORKING_DAYS))
                         .is_some_and(|due| due <= now)
                 })
                 .count();
@@ -192,7 +198,13 @@ pub async fn todo(
             && !out.iter().any(|i: &TodoItem| i.kind == TodoKind::CalendarYear)
         {
             let waiting = db.count_undated_demands().await?;
-            if let Some(year) = calendar.year_to_add(china_date(now), waiting > 0) {
+            if calendar.is_none() {
+                calendar = Some(db.calendar().await?);
+            }
+            let year = calendar
+                .as_ref()
+                .and_then(|c| c.year_to_add(china_date(now), waiting > 0));
+            if let Some(year) = year {
                 out.push(item(TodoKind::CalendarYear, g, waiting, Some(year)));
             }
         }

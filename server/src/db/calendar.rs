@@ -110,11 +110,7 @@ impl Db {
 
     /// The calendar deadlines count on: every stored year.
     pub async fn calendar(&self) -> Result<Calendar, sqlx::Error> {
-        let mut c = Calendar::default();
-        for y in self.calendar_years().await? {
-            c.add_year(y.year, y.days.into_iter().map(|d| (d.date, d.kind)));
-        }
-        Ok(c)
+        Ok(Calendar::from_years(&self.calendar_years().await?))
     }
 
     /// Every stored year with its days, oldest first.

@@ -26,10 +26,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 async fn view(state: &AppState) -> ApiResult<CalendarView> {
     let years = state.db.calendar_years().await?;
     let waiting = state.db.count_undated_demands().await?;
-    let mut calendar = sunlight_api::workdays::Calendar::default();
-    for y in &years {
-        calendar.add_year(y.year, y.days.iter().map(|d| (d.date, d.kind)));
-    }
+    let calendar = sunlight_api::workdays::Calendar::from_years(&years);
     Ok(CalendarView {
         missing: calendar.year_to_add(china_date(state.clock.now()), waiting > 0),
         demands_waiting: waiting.clamp(0, u32::MAX as i64) as u32,

@@ -719,14 +719,22 @@ async fn add_photo(
             || async move { Ok(storage.publish(&publish).await?) },
         )
         .await;
+    kept(&state, &staged, saved).await?;
+    Ok((StatusCode::CREATED, Json(attachment)))
+}
+
+/// What became of files staged for a demand's row whose transaction published them: kept
+/// when the row was written; otherwise (a step closed the door first, or the write failed)
+/// none of them stays.
+async fn kept(state: &AppState, staged: &crate::storage::Staged, saved: anyhow::Result<bool>) -> ApiResult<()> {
     match saved {
-        Ok(true) => Ok((StatusCode::CREATED, Json(attachment))),
+        Ok(true) => Ok(()),
         Ok(false) => {
-            state.storage.discard(&staged).await;
+            state.storage.discard(staged).await;
             Err(ApiError::DemandStepRefused)
         }
         Err(e) => {
-            state.storage.discard(&staged).await;
+            state.storage.discard(staged).await;
             Err(e.into())
         }
     }
@@ -779,20 +787,9 @@ async fn add_voice(
             || async move { Ok(storage.publish(&publish).await?) },
         )
         .await;
-    match saved {
-        Ok(true) => {
-            let (d, s) = readable(&state, &actor, id).await?;
-            Ok((StatusCode::CREATED, Json(detail(&state, &actor, d, &s).await?)))
-        }
-        Ok(false) => {
-            state.storage.discard(&staged).await;
-            Err(ApiError::DemandStepRefused)
-        }
-        Err(e) => {
-            state.storage.discard(&staged).await;
-            Err(e.into())
-        }
-    }
+    kept(&state, &staged, saved).await?;
+    let (d, s) = readable(&state, &actor, id).await?;
+    Ok((StatusCode::CREATED, Json(detail(&state, &actor, d, &s).await?)))
 }
 
 /// A demand's voice note (AAC in MP4), for whoever may read the demand.
