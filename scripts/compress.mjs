@@ -6,11 +6,15 @@ import { join } from 'node:path';
 import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 
 const BUNDLES = [
-  { dir: '', name: 'villagers', budget: 226 * 1024, goal: 120 * 1024 },
-  { dir: 'staff', name: 'staff workbench', budget: 320 * 1024 }, // 301 KiB before the calendar and limits editors (+16)
-  { dir: 'report', name: 'reports', budget: 250 * 1024 },
-  { dir: 'office', name: 'inspectors\' office', budget: 280 * 1024 },
-  { dir: 'demands', name: 'demands', budget: 212 * 1024 }, // 201 KiB before the voice recorder (+9)
+  // The villagers' module was 227 KiB before polls and signing in left it, leptos_router
+  // gave way to a small router and every page's fetch became one resource type.
+  { dir: '', name: 'villagers', budget: 160 * 1024, module: 150 * 1024 },
+  { dir: 'staff', name: 'staff workbench', budget: 275 * 1024 }, // 317 KiB with leptos_router
+  { dir: 'report', name: 'reports', budget: 200 * 1024 }, // 227 KiB with leptos_router
+  { dir: 'office', name: 'inspectors\' office', budget: 225 * 1024 }, // 257 KiB with leptos_router
+  { dir: 'demands', name: 'demands', budget: 180 * 1024 }, // 211 KiB with leptos_router
+  { dir: 'polls', name: 'polls', budget: 150 * 1024 },
+  { dir: 'signin', name: 'signing in', budget: 120 * 1024 },
 ];
 const dist = process.argv[2] ?? 'dist';
 let failed = false;
@@ -42,11 +46,18 @@ for (const bundle of BUNDLES) {
   for (const f of later) {
     console.log(`  ${f.padEnd(44)} ${String(sizes[f].raw).padStart(8)} raw ${String(sizes[f].br).padStart(8)} br (loaded when needed)`);
   }
-  const goal = bundle.goal ? `, goal ${bundle.goal / 1024} KiB` : '';
-  console.log(`  first load (${bundle.name}): ${total} bytes brotli (${(total / 1024).toFixed(1)} KiB); budget ${bundle.budget / 1024} KiB${goal}`);
+  console.log(`  first load (${bundle.name}): ${total} bytes brotli (${(total / 1024).toFixed(1)} KiB); budget ${bundle.budget / 1024} KiB`);
   if (total > bundle.budget) {
     console.error(`size budget of the ${bundle.name} bundle exceeded: ${total} > ${bundle.budget}`);
     failed = true;
+  }
+  if (bundle.module) {
+    const module = firstLoad.filter((f) => f.endsWith('.wasm')).reduce((n, f) => n + sizes[f].br, 0);
+    console.log(`  its WebAssembly module: ${module} bytes brotli (${(module / 1024).toFixed(1)} KiB); budget ${bundle.module / 1024} KiB`);
+    if (module > bundle.module) {
+      console.error(`size budget of the ${bundle.name} module exceeded: ${module} > ${bundle.module}`);
+      failed = true;
+    }
   }
 }
 process.exit(failed ? 1 : 0);

@@ -1,7 +1,10 @@
 //! The one typed API client. Paths are relative ("api/me"), so they resolve under the
 //! `<base href>` the server writes into the page, whatever prefix it is served under.
 
+use std::{future::Future, marker::PhantomData, pin::Pin};
+
 use gloo_net::http::{Request, RequestBuilder};
+use leptos::prelude::*;
 use serde::{Serialize, de::DeserializeOwned};
 use sunlight_api::{CSRF_HEADER, ErrorBody, ErrorCode};
 
@@ -147,15 +150,69 @@ fn start(b: RequestBuilder) -> RequestBuilder {
 }
 
 async fn run<T: DeserializeOwned>(req: Result<Request, gloo_net::Error>) -> ApiResult<T> {
+    parse(&exchange(req).await?)
+}
+
+/// Sends the request and reads a successful answer's body as text. Not generic over the
+/// answer's type, so the bundle carries one copy of it, not one per type.
+async fn exchange(req: Result<Request, gloo_net::Error>) -> ApiResult<String> {
     let req = req.map_err(|_| Failure::Offline)?;
     let res = req.send().await.map_err(|_| Failure::Offline)?;
     let status = res.status();
     let text = res.text().await.map_err(|_| Failure::Offline)?;
     if (200..300).contains(&status) {
-        let body = if text.is_empty() { "null" } else { &text };
-        serde_json::from_str(body).map_err(|_| Failure::Server(ErrorBody::new(ErrorCode::Internal, "bad response")))
+        Ok(text)
     } else {
         Err(failure(status, &text))
+    }
+}
+
+fn parse<T: DeserializeOwned>(text: &str) -> ApiResult<T> {
+    let body = if text.is_empty() { "null" } else { text };
+    serde_json::from_str(body).map_err(|_| Failure::Server(ErrorBody::new(ErrorCode::Internal, "bad response")))
+}
+
+/// What a page shows from one GET: fetched again whenever the signals `url` reads change,
+/// or on `refetch`. Every page's fetch is the same resource of text underneath (one
+/// future type, one derived signal), read as `T` when shown: a resource per answer type
+/// cost the bundle several kilobytes each.
+pub struct Fetch<T> {
+    text: LocalResource<ApiResult<String>>,
+    answer: PhantomData<fn() -> T>,
+}
+
+impl<T> Clone for Fetch<T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T> Copy for Fetch<T> {}
+
+type TextFuture = Pin<Box<dyn Future<Output = ApiResult<String>>>>;
+
+fn text_resource(url: Box<dyn Fn() -> String>) -> LocalResource<ApiResult<String>> {
+    LocalResource::new(move || -> TextFuture { Box::pin(exchange(start(Request::get(&url())).build())) })
+}
+
+impl<T: DeserializeOwned> Fetch<T> {
+    pub fn new(url: impl Fn() -> String + 'static) -> Self {
+        Fetch {
+            text: text_resource(Box::new(url)),
+            answer: PhantomData,
+        }
+    }
+
+    /// The answer, once it has come (tracked, like a signal).
+    pub fn get(&self) -> Option<ApiResult<T>> {
+        self.text.with(|text| {
+            text.as_ref()
+                .map(|r| r.as_ref().map_err(Clone::clone).and_then(|t| parse(t)))
+        })
+    }
+
+    pub fn refetch(&self) {
+        self.text.refetch();
     }
 }
 

@@ -1,13 +1,15 @@
 //! The root: preferences, session and network state in context, and the routes.
 
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::{
-    components::{Route, Router, Routes},
-    path,
-};
 use wasm_bindgen::{JsCast, closure::Closure};
 
-use crate::{api::Failure, components::ErrorRetry, pages, prefs, session::Session};
+use crate::{
+    api::Failure,
+    components::ErrorRetry,
+    pages, prefs,
+    router::{self, Route},
+    session::Session,
+};
 
 /// A signal that follows `navigator.onLine`.
 fn online_signal() -> ReadSignal<bool> {
@@ -52,109 +54,163 @@ pub fn App() -> impl IntoView {
     if let Some(el) = document().get_element_by_id("boot") {
         el.remove();
     }
-    let base = crate::paths::base();
-    // Everything re-renders when the language changes; the router keeps the page.
+    router::install(routes());
+    // Everything re-renders when the language changes; the address stays.
     move || {
         let _ = lang.get();
-        let base = base.clone();
         if let Some(f) = boot_error.get() {
             return view! { <main class="content"><ErrorRetry failure=f retry=move |_| boot()/></main> }.into_any();
         }
-        routes(base).into_any()
+        router::outlet(|| view! { <pages::NotFound/> }.into_any()).into_any()
     }
 }
 
-/// The villagers' bundle: signing in and the five tabs.
-#[cfg(not(any(feature = "staff", feature = "report", feature = "office", feature = "demands")))]
-fn routes(base: String) -> impl IntoView {
-    view! {
-        <Router base=base>
-            <Routes fallback=|| view! { <pages::NotFound/> }>
-                <Route path=path!("/login") view=pages::auth::SignIn/>
-                <Route path=path!("/register") view=pages::auth::Register/>
-                <Route path=path!("/reset") view=pages::auth::Reset/>
-                <Route path=path!("/") view=|| view! { <Authed><pages::villager::Home/></Authed> }/>
-                <Route path=path!("/reports") view=|| view! { <Authed><pages::villager::Reports/></Authed> }/>
-                <Route path=path!("/polls") view=|| view! { <Authed><pages::villager::Polls/></Authed> }/>
-                <Route path=path!("/me") view=|| view! { <Authed><pages::me::MePage/></Authed> }/>
-                <Route path=path!("/ledger/:code") view=|| view! { <AuthedNow><pages::ledger::YearPage/></AuthedNow> }/>
-                <Route path=path!("/ledger/:code/:month") view=|| view! { <AuthedNow><pages::ledger::MonthPage/></AuthedNow> }/>
-                <Route path=path!("/polls/:id") view=|| view! { <Authed><pages::polls::PollPage/></Authed> }/>
-            </Routes>
-        </Router>
-    }
+/// The villagers' bundle: the disclosures, the reports tab and me (polls, demands and
+/// signing in are bundles of their own).
+#[cfg(not(any(
+    feature = "staff",
+    feature = "report",
+    feature = "office",
+    feature = "demands",
+    feature = "polls",
+    feature = "signin"
+)))]
+fn routes() -> Vec<Route> {
+    vec![
+        ("/", || view! { <Authed><pages::villager::Home/></Authed> }.into_any()),
+        ("/reports", || {
+            view! { <Authed><pages::villager::Reports/></Authed> }.into_any()
+        }),
+        ("/me", || view! { <Authed><pages::me::MePage/></Authed> }.into_any()),
+        ("/ledger/:code", || {
+            view! { <AuthedNow><pages::ledger::YearPage/></AuthedNow> }.into_any()
+        }),
+        ("/ledger/:code/:month", || {
+            view! { <AuthedNow><pages::ledger::MonthPage/></AuthedNow> }.into_any()
+        }),
+    ]
+}
+
+/// The polls bundle, everything under `/polls`: a village's polls, the ballot and results.
+#[cfg(feature = "polls")]
+fn routes() -> Vec<Route> {
+    vec![
+        ("/polls", || {
+            view! { <Authed><pages::polls::PollsTab/></Authed> }.into_any()
+        }),
+        ("/polls/:id", || {
+            view! { <Authed><pages::polls::PollPage/></Authed> }.into_any()
+        }),
+    ]
+}
+
+/// The sign-in bundle: signing in, registering with an invite code, resetting a password.
+#[cfg(feature = "signin")]
+fn routes() -> Vec<Route> {
+    vec![
+        ("/login", || view! { <pages::auth::SignIn/> }.into_any()),
+        ("/register", || view! { <pages::auth::Register/> }.into_any()),
+        ("/reset", || view! { <pages::auth::Reset/> }.into_any()),
+    ]
 }
 
 /// The staff workbench bundle, everything under `/staff/`.
 #[cfg(feature = "staff")]
-fn routes(base: String) -> impl IntoView {
-    view! {
-        <Router base=base>
-            <Routes fallback=|| view! { <pages::NotFound/> }>
-                <Route path=path!("/staff") view=|| view! { <crate::components::Leave path=crate::paths::WORK/> }/>
-                <Route path=path!("/staff/work") view=|| view! { <Authed><pages::work::Work/></Authed> }/>
-                <Route path=path!("/staff/me") view=|| view! { <Authed><pages::me::MePage/></Authed> }/>
-                <Route path=path!("/staff/admin/:code") view=|| view! { <Authed><pages::admin::RegionAdmin/></Authed> }/>
-                <Route path=path!("/staff/admin/:code/polls") view=|| view! { <Authed><pages::admin::RegionPolls/></Authed> }/>
-                <Route path=path!("/staff/ledger/:code") view=|| view! { <Authed><pages::ledger::YearPage/></Authed> }/>
-                <Route path=path!("/staff/ledger/:code/:month") view=|| view! { <Authed><pages::ledger::MonthPage/></Authed> }/>
-                <Route path=path!("/staff/review/:code") view=|| view! { <Authed><pages::ledger::ReviewQueuePage/></Authed> }/>
-                <Route path=path!("/staff/polls/:id") view=|| view! { <Authed><pages::polls::PollPage/></Authed> }/>
-                <Route path=path!("/staff/demands/:code") view=|| view! { <Authed><pages::demands_staff::DemandInbox/></Authed> }/>
-                <Route path=path!("/staff/demand/:id") view=|| view! { <Authed><pages::demands::DemandPage/></Authed> }/>
-                <Route path=path!("/staff/calendar") view=|| view! { <Authed><pages::deadlines::CalendarPage/></Authed> }/>
-                <Route path=path!("/staff/demand-stats/:code") view=|| view! { <Authed><pages::demands_staff::DemandDashboard/></Authed> }/>
-            </Routes>
-        </Router>
-    }
+fn routes() -> Vec<Route> {
+    vec![
+        ("/staff", || {
+            view! { <crate::components::Leave path=crate::paths::WORK/> }.into_any()
+        }),
+        ("/staff/work", || {
+            view! { <Authed><pages::work::Work/></Authed> }.into_any()
+        }),
+        ("/staff/me", || {
+            view! { <Authed><pages::me::MePage/></Authed> }.into_any()
+        }),
+        ("/staff/admin/:code", || {
+            view! { <Authed><pages::admin::RegionAdmin/></Authed> }.into_any()
+        }),
+        ("/staff/admin/:code/polls", || {
+            view! { <Authed><pages::admin::RegionPolls/></Authed> }.into_any()
+        }),
+        ("/staff/ledger/:code", || {
+            view! { <Authed><pages::ledger::YearPage/></Authed> }.into_any()
+        }),
+        ("/staff/ledger/:code/:month", || {
+            view! { <Authed><pages::ledger::MonthPage/></Authed> }.into_any()
+        }),
+        ("/staff/review/:code", || {
+            view! { <Authed><pages::ledger::ReviewQueuePage/></Authed> }.into_any()
+        }),
+        ("/staff/polls/:id", || {
+            view! { <Authed><pages::polls::PollPage/></Authed> }.into_any()
+        }),
+        ("/staff/demands/:code", || {
+            view! { <Authed><pages::demands_staff::DemandInbox/></Authed> }.into_any()
+        }),
+        ("/staff/demand/:id", || {
+            view! { <Authed><pages::demands::DemandPage/></Authed> }.into_any()
+        }),
+        ("/staff/calendar", || {
+            view! { <Authed><pages::deadlines::CalendarPage/></Authed> }.into_any()
+        }),
+        ("/staff/demand-stats/:code", || {
+            view! { <Authed><pages::demands_staff::DemandDashboard/></Authed> }.into_any()
+        }),
+    ]
 }
 
 /// The demands bundle, everything under `/demands`: a villager's demands and the form.
 #[cfg(feature = "demands")]
-fn routes(base: String) -> impl IntoView {
-    view! {
-        <Router base=base>
-            <Routes fallback=|| view! { <pages::NotFound/> }>
-                <Route path=path!("/demands") view=|| view! { <Authed><pages::demands_file::DemandsHome/></Authed> }/>
-                <Route path=path!("/demands/new") view=|| view! { <Authed><pages::demands_file::NewDemandPage/></Authed> }/>
-                <Route path=path!("/demands/:id") view=|| view! { <Authed><pages::demands::DemandPage/></Authed> }/>
-            </Routes>
-        </Router>
-    }
+fn routes() -> Vec<Route> {
+    vec![
+        ("/demands", || {
+            view! { <Authed><pages::demands_file::DemandsHome/></Authed> }.into_any()
+        }),
+        ("/demands/new", || {
+            view! { <Authed><pages::demands_file::NewDemandPage/></Authed> }.into_any()
+        }),
+        ("/demands/:id", || {
+            view! { <Authed><pages::demands::DemandPage/></Authed> }.into_any()
+        }),
+    ]
 }
 
 /// The office bundle, everything under `/office/`: inspectors decrypt reports here.
 #[cfg(feature = "office")]
-fn routes(base: String) -> impl IntoView {
-    view! {
-        <Router base=base>
-            <Routes fallback=|| view! { <pages::NotFound/> }>
-                <Route path=path!("/office/:code") view=|| view! { <Authed><pages::office::OfficePage/></Authed> }/>
-                <Route path=path!("/office/:code/reports/:id") view=|| view! { <Authed><pages::office_report::OfficeReportPage/></Authed> }/>
-            </Routes>
-        </Router>
-    }
+fn routes() -> Vec<Route> {
+    vec![
+        ("/office/:code", || {
+            view! { <Authed><pages::office::OfficePage/></Authed> }.into_any()
+        }),
+        ("/office/:code/reports/:id", || {
+            view! { <Authed><pages::office_report::OfficeReportPage/></Authed> }.into_any()
+        }),
+    ]
 }
 
 /// The reports bundle, everything under `/report/`: no account, no session.
 #[cfg(feature = "report")]
-fn routes(base: String) -> impl IntoView {
-    view! {
-        <Router base=base>
-            <Routes fallback=|| view! { <pages::NotFound/> }>
-                <Route path=path!("/report") view=pages::report::Intro/>
-                <Route path=path!("/report/new") view=pages::report::NewReportPage/>
-                <Route path=path!("/report/follow") view=pages::report::Follow/>
-            </Routes>
-        </Router>
-    }
+fn routes() -> Vec<Route> {
+    vec![
+        ("/report", || view! { <pages::report::Intro/> }.into_any()),
+        ("/report/new", || view! { <pages::report::NewReportPage/> }.into_any()),
+        ("/report/follow", || view! { <pages::report::Follow/> }.into_any()),
+    ]
 }
 
 /// Like `Authed`, but builds the page at once and shows it when the session is known, so
 /// the page's own request goes out beside the session's instead of after it (a month on a
 /// slow network: one round trip, not two). Only for pages that do not read the session
 /// while they are built.
-#[cfg(not(any(feature = "staff", feature = "report", feature = "office", feature = "demands")))]
+#[cfg(not(any(
+    feature = "staff",
+    feature = "report",
+    feature = "office",
+    feature = "demands",
+    feature = "polls",
+    feature = "signin"
+)))]
 #[component]
 fn AuthedNow(children: Children) -> impl IntoView {
     let session = Session::get();
@@ -171,7 +227,7 @@ fn AuthedNow(children: Children) -> impl IntoView {
 }
 
 /// Shows its children to a signed-in person and sends anyone else to sign in.
-#[cfg(not(feature = "report"))]
+#[cfg(not(any(feature = "report", feature = "signin")))]
 #[component]
 fn Authed(children: ChildrenFn) -> impl IntoView {
     let session = Session::get();

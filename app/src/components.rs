@@ -1,7 +1,6 @@
 //! Small building blocks shared by the pages.
 
 use leptos::prelude::*;
-use leptos_router::components::A;
 use sunlight_api::Role;
 
 use crate::{
@@ -25,28 +24,17 @@ pub fn Page(#[prop(into)] title: Signal<String>, children: Children) -> impl Int
     }
 }
 
-/// A link that stays in this bundle (routed in the page) or loads the other bundle.
+pub use crate::router::navigator;
+
+/// A link that stays in this bundle (the router follows it in the page) or loads the
+/// other bundle's page. It says so (`aria-current`) when it leads where the person is.
 #[component]
 pub fn Go(#[prop(into)] href: String, #[prop(optional, into)] class: String, children: Children) -> impl IntoView {
-    if paths::is_foreign(&href) {
-        view! { <a href=paths::relative(&href) class=class rel="external">{children()}</a> }.into_any()
-    } else {
-        // The router takes an absolute href as it is, so the base path goes in front here.
-        view! { <A href=format!("{}{href}", paths::base()) attr:class=class exact=true>{children()}</A> }.into_any()
-    }
-}
-
-/// A navigation function for use in handlers: routes within this bundle, loads the page
-/// for the other one. Call it while building a component.
-pub fn navigator() -> impl Fn(&str) + Clone + 'static {
-    let navigate = leptos_router::hooks::use_navigate();
-    move |path: &str| {
-        if paths::is_foreign(path) {
-            let _ = window().location().set_href(&paths::relative(path));
-        } else {
-            navigate(path, Default::default());
-        }
-    }
+    let foreign = paths::is_foreign(&href);
+    let link = paths::relative(&href);
+    let path = href.split('?').next().unwrap_or_default().to_owned();
+    let current = move || (!foreign && crate::router::is_here(&path)).then_some("page");
+    view! { <a href=link class=class rel=foreign.then_some("external") aria-current=current>{children()}</a> }
 }
 
 /// The bottom tab bar: the five villager tabs, or work and me for staff (and for staff
@@ -150,6 +138,15 @@ pub fn Empty(#[prop(into)] text: String, #[prop(optional, into)] title: Option<S
 }
 
 /// A labelled text input bound to a signal.
+// Every bundle but the villagers' has a form of text fields.
+#[cfg(any(
+    feature = "staff",
+    feature = "report",
+    feature = "office",
+    feature = "demands",
+    feature = "polls",
+    feature = "signin"
+))]
 #[component]
 pub fn Field(
     #[prop(into)] id: String,
@@ -231,11 +228,17 @@ pub fn ReportEntry() -> impl IntoView {
 
 /// What waits for this person (待办), with counts, one line per kind and post; nothing
 /// when nothing waits. The first thing on every role's first screen.
-#[cfg(not(any(feature = "report", feature = "office", feature = "demands")))]
+#[cfg(not(any(
+    feature = "report",
+    feature = "office",
+    feature = "demands",
+    feature = "polls",
+    feature = "signin"
+)))]
 #[component]
 pub fn TodoList() -> impl IntoView {
     use sunlight_api::demand::{TodoItem, TodoKind};
-    let data = LocalResource::new(|| async { crate::api::get::<Vec<TodoItem>>("api/me/todo").await });
+    let data = crate::api::Fetch::<Vec<TodoItem>>::new(|| "api/me/todo".to_owned());
     move || {
         let items = data.get()?.ok()?;
         (!items.is_empty()).then(|| {

@@ -1,7 +1,16 @@
 //! The Sunlight client (阳光村务): a Leptos CSR page for villagers' phones and staff.
 // The reports and office bundles are small pages that use only a part of the shared
 // modules (`api`, `components`, `i18n`, `session`); the other two bundles use all of them.
-#![cfg_attr(any(feature = "report", feature = "office", feature = "demands"), allow(dead_code))]
+#![cfg_attr(
+    any(
+        feature = "report",
+        feature = "office",
+        feature = "demands",
+        feature = "polls",
+        feature = "signin"
+    ),
+    allow(dead_code)
+)]
 
 mod api;
 mod app;
@@ -12,6 +21,7 @@ mod paths;
 #[cfg(any(feature = "staff", feature = "report", feature = "office", feature = "demands"))]
 mod photo;
 mod prefs;
+mod router;
 #[cfg(any(feature = "report", feature = "office"))]
 mod seal;
 mod session;

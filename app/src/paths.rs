@@ -1,9 +1,10 @@
 //! Every route path of the client, in one place. Paths are relative to the router base.
 //!
-//! The client ships as four bundles: the villagers' (sign-in and the five tabs), the staff
-//! workbench under `/staff/`, private reports under `/report/` and the inspectors' office
-//! under `/office/`. A link from one bundle to another loads the page. All share this
-//! list; each uses its own part of it.
+//! The client ships as seven bundles: the villagers' (the disclosures, the reports tab and
+//! me), signing in (`/login`, `/register`, `/reset`), polls under `/polls`, demands under
+//! `/demands`, the staff workbench under `/staff/`, private reports under `/report/` and
+//! the inspectors' office under `/office/`. A link from one bundle to another loads the
+//! page. All share this list; each uses its own part of it.
 #![allow(dead_code)]
 
 pub const LOGIN: &str = "/login";
@@ -110,6 +111,8 @@ pub enum Bundle {
     Report,
     Office,
     Demands,
+    Polls,
+    SignIn,
 }
 
 /// The bundle this page is.
@@ -121,6 +124,10 @@ pub const THIS: Bundle = if cfg!(feature = "staff") {
     Bundle::Office
 } else if cfg!(feature = "demands") {
     Bundle::Demands
+} else if cfg!(feature = "polls") {
+    Bundle::Polls
+} else if cfg!(feature = "signin") {
+    Bundle::SignIn
 } else {
     Bundle::Villagers
 };
@@ -135,6 +142,10 @@ pub fn bundle_of(path: &str) -> Bundle {
         Bundle::Office
     } else if path == DEMANDS || path.starts_with("/demands/") {
         Bundle::Demands
+    } else if path == POLLS || path.starts_with("/polls/") {
+        Bundle::Polls
+    } else if [LOGIN, REGISTER, RESET].contains(&path.split('?').next().unwrap_or_default()) {
+        Bundle::SignIn
     } else {
         Bundle::Villagers
     }
@@ -169,5 +180,18 @@ mod tests {
         assert_eq!(bundle_of(REPORT_FOLLOW), Bundle::Report);
         assert_eq!(bundle_of(REPORT), Bundle::Report);
         assert_eq!(bundle_of(&office("359901101000")), Bundle::Office);
+        assert_eq!(bundle_of(POLLS), Bundle::Polls);
+        assert_eq!(bundle_of("/polls/1"), Bundle::Polls);
+        assert_eq!(
+            bundle_of(&poll(&uuid::Uuid::nil())),
+            if cfg!(feature = "staff") {
+                Bundle::Staff
+            } else {
+                Bundle::Polls
+            }
+        );
+        assert_eq!(bundle_of(LOGIN), Bundle::SignIn);
+        assert_eq!(bundle_of("/reset?code=1"), Bundle::SignIn);
+        assert_eq!(bundle_of("/loginx"), Bundle::Villagers);
     }
 }

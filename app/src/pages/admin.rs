@@ -2,8 +2,8 @@
 //! codes (for a village), its accounts, and new staff accounts. What a person may do is
 //! decided by the server; this page only hides what their roles could never use.
 
+use crate::router;
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::hooks::use_params_map;
 use serde::de::DeserializeOwned;
 use sunlight_api::{
     Page as ApiPage, RegionCode, RegionLevel, Role,
@@ -107,11 +107,11 @@ fn can(role: Role, region: &RegionCode) -> bool {
 
 /// The region named in the route, loaded, then shown by `page`.
 fn with_region<V: IntoView + 'static>(page: fn(RegionView) -> V) -> impl IntoView {
-    let params = use_params_map();
-    let code = move || params.read().get("code").unwrap_or_default();
-    let region = LocalResource::new(move || {
+    let code = router::param("code").unwrap_or_default();
+    let code = move || code.clone();
+    let region = api::Fetch::<RegionView>::new(move || {
         let code = code();
-        async move { api::get::<RegionView>(&format!("api/regions/{code}")).await }
+        format!("api/regions/{code}")
     });
     move || match region.get() {
         None => view! { <Page title=t(T::Manage)><Loading/></Page> }.into_any(),

@@ -29,7 +29,7 @@ fn keeps_calendar() -> bool {
 /// `/staff/calendar`.
 #[component]
 pub fn CalendarPage() -> impl IntoView {
-    let data = LocalResource::new(|| async { api::get::<CalendarView>("api/calendar").await });
+    let data = api::Fetch::<CalendarView>::new(|| "api/calendar".to_owned());
     let shown = RwSignal::new(None::<CalendarView>);
     let editing = RwSignal::new(None::<CalendarYear>);
     let keeps = keeps_calendar();
@@ -213,10 +213,7 @@ fn YearForm(shown: RwSignal<Option<CalendarView>>, editing: RwSignal<Option<Cale
 pub fn LimitsCard(code: RegionCode) -> impl IntoView {
     let path = format!("api/regions/{code}/demand-limits");
     let load = path.clone();
-    let data = LocalResource::new(move || {
-        let p = load.clone();
-        async move { api::get::<Limits>(&p).await }
-    });
+    let data = api::Fetch::<Limits>::new(move || load.clone());
     let error = RwSignal::new(None::<Failure>);
     let saved = RwSignal::new(false);
     view! {

@@ -2,8 +2,8 @@
 //! history (a timeline), and the steps the server says this person may take now. Built
 //! into the demands bundle (villagers) and the workbench (cadres, handlers, inspectors).
 
+use crate::router;
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::hooks::use_params_map;
 use sunlight_api::{
     Page as ListPage,
     demand::{Demand, DemandClass, DemandState, DemandSummary, EventKind, Satisfaction, Step, StepIn},
@@ -158,10 +158,10 @@ pub fn DemandList(#[prop(into)] url: String, empty: &'static str) -> impl IntoVi
 /// `/demands/:id` and `/staff/demand/:id`: one demand.
 #[component]
 pub fn DemandPage() -> impl IntoView {
-    let params = use_params_map();
-    let data = LocalResource::new(move || {
-        let id = params.read().get("id").unwrap_or_default();
-        async move { api::get::<Demand>(&format!("api/demands/{id}")).await }
+    let id = router::param("id").unwrap_or_default();
+    let data = api::Fetch::<Demand>::new(move || {
+        let id = id.clone();
+        format!("api/demands/{id}")
     });
     let shown = RwSignal::new(None::<Demand>);
     view! {
@@ -351,9 +351,9 @@ fn Steps(d: Demand, shown: RwSignal<Option<Demand>>) -> impl IntoView {
 /// Merging into another open demand that the same region holds.
 #[component]
 fn MergeInto(id: Uuid, holder: String, send: Callback<Uuid>) -> impl IntoView {
-    let others = LocalResource::new(move || {
+    let others = api::Fetch::<ListPage<DemandSummary>>::new(move || {
         let url = format!("api/regions/{holder}/demands?view=held");
-        async move { api::get::<ListPage<DemandSummary>>(&url).await }
+        url
     });
     let chosen = RwSignal::new(String::new());
     move || {

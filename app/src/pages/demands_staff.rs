@@ -1,8 +1,8 @@
 //! The workbench's side of demands: what a region holds (its cadre's or handler's inbox),
 //! what ran late there (the inspectors' overdue list), and the dashboard with its export.
 
+use crate::router;
 use leptos::prelude::*;
-use leptos_router::hooks::{use_params_map, use_query_map};
 use sunlight_api::demand::{CountsRow, DemandCounts, DemandStats};
 
 use super::demands::{DemandItem, DemandList, class_name};
@@ -17,31 +17,27 @@ use crate::{
 /// `/staff/demands/:code?view=held|overdue|region`.
 #[component]
 pub fn DemandInbox() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
-    move || {
-        let code = params.read().get("code").unwrap_or_default();
-        let view = query.read().get("view").unwrap_or_else(|| "held".into());
-        let (title, empty) = match view.as_str() {
-            "overdue" => (dw(D::OverdueDemands), dw(D::NoOverdue)),
-            "region" => (dw(D::AllDemands), dw(D::NoVillageDemands)),
-            _ => (t(T::DemandInbox), t(T::DemandInboxEmpty)),
-        };
-        let tabs = [
-            ("held", t(T::DemandInbox)),
-            ("overdue", dw(D::OverdueDemands)),
-            ("region", dw(D::AllDemands)),
-        ];
-        view! {
-            <Page title=title>
-                <nav class="subtabs">
-                    {tabs.into_iter().map(|(v, label)| view! {
-                        <Go href=paths::staff_demands(&code, v) class=current(v == view)>{label}</Go>
-                    }).collect_view()}
-                </nav>
-                <DemandList url=format!("api/regions/{code}/demands?view={view}") empty=empty/>
-            </Page>
-        }
+    let code = router::param("code").unwrap_or_default();
+    let view = router::query("view").unwrap_or_else(|| "held".into());
+    let (title, empty) = match view.as_str() {
+        "overdue" => (dw(D::OverdueDemands), dw(D::NoOverdue)),
+        "region" => (dw(D::AllDemands), dw(D::NoVillageDemands)),
+        _ => (t(T::DemandInbox), t(T::DemandInboxEmpty)),
+    };
+    let tabs = [
+        ("held", t(T::DemandInbox)),
+        ("overdue", dw(D::OverdueDemands)),
+        ("region", dw(D::AllDemands)),
+    ];
+    view! {
+        <Page title=title>
+            <nav class="subtabs">
+                {tabs.into_iter().map(|(v, label)| view! {
+                    <Go href=paths::staff_demands(&code, v) class=current(v == view)>{label}</Go>
+                }).collect_view()}
+            </nav>
+            <DemandList url=format!("api/regions/{code}/demands?view={view}") empty=empty/>
+        </Page>
     }
 }
 
@@ -106,16 +102,11 @@ fn trend(months: &[CountsRow]) -> impl IntoView + use<> {
 /// `/staff/demand-stats/:code`: a region's demands over a year.
 #[component]
 pub fn DemandDashboard() -> impl IntoView {
-    let params = use_params_map();
-    let query = use_query_map();
-    let data = LocalResource::new(move || {
-        let code = params.read().get("code").unwrap_or_default();
-        let year = query
-            .read()
-            .get("year")
-            .map(|y| format!("?year={y}"))
-            .unwrap_or_default();
-        async move { api::get::<DemandStats>(&format!("api/regions/{code}/demand-stats{year}")).await }
+    let code = router::param("code").unwrap_or_default();
+    let year = router::query("year").map(|y| format!("?year={y}")).unwrap_or_default();
+    let data = api::Fetch::<DemandStats>::new(move || {
+        let (code, year) = (code.clone(), year.clone());
+        format!("api/regions/{code}/demand-stats{year}")
     });
     view! {
         <Page title=dw(D::DemandStats)>

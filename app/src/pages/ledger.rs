@@ -3,8 +3,8 @@
 //! the township reviewer seals them; what each may do is decided by the server, and this
 //! page only offers the buttons their roles could use.
 
+use crate::router;
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use sunlight_api::{
     RegionCode, Timestamp,
     date::Month,
@@ -52,11 +52,8 @@ pub fn status_text(s: MonthStatus) -> &'static str {
 /// `/ledger/:code`: a year of a village's accounts.
 #[component]
 pub fn YearPage() -> impl IntoView {
-    let params = use_params_map();
-    move || {
-        let code = params.read().get("code").and_then(|c| RegionCode::parse(&c).ok());
-        code.map(|code| view! { <YearView code=code/> })
-    }
+    let code = router::param("code").and_then(|c| RegionCode::parse(&c).ok());
+    code.map(|code| view! { <YearView code=code/> })
 }
 
 /// The months of a year with a trend chart; each month opens in full.
@@ -70,9 +67,9 @@ pub fn YearView(
     let poster = code.clone();
     let year = RwSignal::new(this_month().year);
     let url = format!("api/regions/{code}/ledger");
-    let data = LocalResource::new(move || {
+    let data = api::Fetch::<LedgerYear>::new(move || {
         let url = format!("{url}?year={}", year.get());
-        async move { api::get::<LedgerYear>(&url).await }
+        url
     });
     let title = move || {
         data.get()
@@ -158,20 +155,16 @@ fn trend_chart(y: &LedgerYear) -> impl IntoView + use<> {
 /// `/ledger/:code/:month`: one month in full.
 #[component]
 pub fn MonthPage() -> impl IntoView {
-    let params = use_params_map();
-    move || {
-        let p = params.read();
-        let code = p.get("code").and_then(|c| RegionCode::parse(&c).ok());
-        let month = p.get("month").and_then(|m| Month::parse(&m).ok());
-        code.zip(month)
-            .map(|(code, month)| view! { <MonthView code=code month=month/> })
-    }
+    let code = router::param("code").and_then(|c| RegionCode::parse(&c).ok());
+    let month = router::param("month").and_then(|m| Month::parse(&m).ok());
+    code.zip(month)
+        .map(|(code, month)| view! { <MonthView code=code month=month/> })
 }
 
 #[component]
 fn MonthView(code: RegionCode, month: Month) -> impl IntoView {
     let url = StoredValue::new(format!("api/regions/{code}/ledger/{month}"));
-    let data = LocalResource::new(move || async move { api::get::<LedgerMonth>(&url.get_value()).await });
+    let data = api::Fetch::<LedgerMonth>::new(move || url.get_value());
     let viewer = RwSignal::new(None::<Attachment>);
     let reload = Callback::new(move |()| data.refetch());
     // Kept outside the part that re-renders on reload, so "imported: n" stays in view.

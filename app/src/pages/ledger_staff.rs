@@ -3,8 +3,8 @@
 //! each line and publishes the month. Only in the staff bundle. What a person may do is
 //! decided by the server; this only offers the buttons their roles could use.
 
+use crate::router;
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::hooks::use_params_map;
 use sunlight_api::{
     ErrorCode, RegionCode, Role,
     date::Month,
@@ -546,10 +546,10 @@ fn LineForm(
 /// `/review/:code`: the months waiting for the township's review.
 #[component]
 pub fn ReviewQueuePage() -> impl IntoView {
-    let params = use_params_map();
-    let data = LocalResource::new(move || {
-        let code = params.read().get("code").unwrap_or_default();
-        async move { api::get::<Vec<QueueItem>>(&format!("api/regions/{code}/review-queue")).await }
+    let code = router::param("code").unwrap_or_default();
+    let data = api::Fetch::<Vec<QueueItem>>::new(move || {
+        let code = code.clone();
+        format!("api/regions/{code}/review-queue")
     });
     view! {
         <Page title=t(T::ReviewQueueTitle)>

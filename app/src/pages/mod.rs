@@ -2,7 +2,7 @@
 
 #[cfg(feature = "staff")]
 pub mod admin;
-#[cfg(not(any(feature = "staff", feature = "report", feature = "office", feature = "demands")))]
+#[cfg(feature = "signin")]
 pub mod auth;
 #[cfg(feature = "staff")]
 pub mod deadlines;
@@ -12,25 +12,44 @@ pub mod demands;
 pub mod demands_file;
 #[cfg(feature = "staff")]
 pub mod demands_staff;
-#[cfg(not(any(feature = "report", feature = "office", feature = "demands")))]
+#[cfg(not(any(
+    feature = "report",
+    feature = "office",
+    feature = "demands",
+    feature = "polls",
+    feature = "signin"
+)))]
 pub mod ledger;
 #[cfg(feature = "staff")]
 pub mod ledger_staff;
-#[cfg(not(any(feature = "report", feature = "office", feature = "demands")))]
+#[cfg(not(any(
+    feature = "report",
+    feature = "office",
+    feature = "demands",
+    feature = "polls",
+    feature = "signin"
+)))]
 pub mod me;
 #[cfg(feature = "office")]
 pub mod office;
 #[cfg(feature = "office")]
 pub mod office_report;
-#[cfg(not(any(feature = "report", feature = "office", feature = "demands")))]
+#[cfg(any(feature = "staff", feature = "polls"))]
 pub mod polls;
-#[cfg(not(any(feature = "staff", feature = "report", feature = "office", feature = "demands")))]
+#[cfg(feature = "polls")]
 pub mod polls_vote;
 #[cfg(feature = "report")]
 pub mod report;
 #[cfg(any(feature = "office", feature = "report"))]
 pub mod report_text;
-#[cfg(not(any(feature = "staff", feature = "report", feature = "office", feature = "demands")))]
+#[cfg(not(any(
+    feature = "staff",
+    feature = "report",
+    feature = "office",
+    feature = "demands",
+    feature = "polls",
+    feature = "signin"
+)))]
 pub mod villager;
 #[cfg(feature = "staff")]
 pub mod work;

@@ -10,8 +10,8 @@
 
 use std::collections::HashMap;
 
+use crate::router;
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::hooks::use_params_map;
 use sunlight_api::report::{
     AccessEntry, Enroll, GrantMember, InboxItem, KeyWrap, MemberWrap, OfficeCounts, OfficeState, RemoveMember,
     ReportStatus, SetupOffice,
@@ -68,11 +68,11 @@ const MIN_PASSPHRASE: usize = 10;
 /// The office page: set up, unlock, inbox, members, access log and numbers.
 #[component]
 pub fn OfficePage() -> impl IntoView {
-    let params = use_params_map();
-    let code = move || params.with(|p| p.get("code").unwrap_or_default());
-    let state = LocalResource::new(move || {
+    let code = router::param("code").unwrap_or_default();
+    let code = move || code.clone();
+    let state = api::Fetch::<OfficeState>::new(move || {
         let code = code();
-        async move { api::get::<OfficeState>(&format!("api/offices/{code}")).await }
+        format!("api/offices/{code}")
     });
     let title = Signal::derive(move || match state.get() {
         Some(Ok(s)) => format!("{}{}", s.name, t(T::InspectionOffice)),
@@ -500,10 +500,7 @@ pub(super) fn status_class(s: ReportStatus) -> &'static str {
 #[component]
 fn Inbox(code: String) -> impl IntoView {
     let url = format!("api/offices/{code}/reports");
-    let data = LocalResource::new(move || {
-        let url = url.clone();
-        async move { api::get::<Vec<InboxItem>>(&url).await }
-    });
+    let data = api::Fetch::<Vec<InboxItem>>::new(move || url.clone());
     view! {
         <section class="card">
             <h2>{t(T::ReportInbox)}</h2>
@@ -722,10 +719,7 @@ fn Members(
 #[component]
 fn AccessLog(code: String) -> impl IntoView {
     let url = format!("api/offices/{code}/access-log");
-    let data = LocalResource::new(move || {
-        let url = url.clone();
-        async move { api::get::<Vec<AccessEntry>>(&url).await }
-    });
+    let data = api::Fetch::<Vec<AccessEntry>>::new(move || url.clone());
     view! {
         <section class="card">
             <details>
@@ -763,10 +757,7 @@ fn access_action(a: &str) -> &'static str {
 #[component]
 fn Counts(code: String) -> impl IntoView {
     let url = format!("api/report-counts?region={code}");
-    let data = LocalResource::new(move || {
-        let url = url.clone();
-        async move { api::get::<Vec<OfficeCounts>>(&url).await }
-    });
+    let data = api::Fetch::<Vec<OfficeCounts>>::new(move || url.clone());
     view! {
         <section class="card">
             <h2>{t(T::ReportCounts)}</h2>

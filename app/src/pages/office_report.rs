@@ -2,8 +2,8 @@
 //! evidence (images re-decoded, anything else only downloaded), the messages with the
 //! filer, the next steps of its handling, assignment and transfer to another office.
 
+use crate::router;
 use leptos::{prelude::*, task::spawn_local};
-use leptos_router::hooks::use_params_map;
 use sunlight_api::{
     RegionCode,
     report::{
@@ -28,14 +28,15 @@ use crate::{
 /// One report, decrypted in this page.
 #[component]
 pub fn OfficeReportPage() -> impl IntoView {
-    let params = use_params_map();
-    let code = params.with_untracked(|p| p.get("code").unwrap_or_default());
-    let id = params.with_untracked(|p| p.get("id").and_then(|i| Uuid::parse_str(&i).ok()).unwrap_or_default());
+    let code = router::param("code").unwrap_or_default();
+    let id = router::param("id")
+        .and_then(|i| Uuid::parse_str(&i).ok())
+        .unwrap_or_default();
     let unlocked = OfficeKeys::get(&code);
     let code2 = code.clone();
-    let data = LocalResource::new(move || {
+    let data = api::Fetch::<OfficeReport>::new(move || {
         let code = code2.clone();
-        async move { api::get::<OfficeReport>(&format!("api/offices/{code}/reports/{id}")).await }
+        format!("api/offices/{code}/reports/{id}")
     });
     let title = t(T::ReportTitle).to_owned();
     view! {
@@ -290,14 +291,14 @@ fn Handling(
 ) -> impl IntoView {
     let error = RwSignal::new(None::<Failure>);
     let office_code = code.clone();
-    let state = LocalResource::new(move || {
+    let state = api::Fetch::<OfficeState>::new(move || {
         let code = office_code.clone();
-        async move { api::get::<OfficeState>(&format!("api/offices/{code}")).await }
+        format!("api/offices/{code}")
     });
     let village = content.village.clone();
-    let offices = LocalResource::new(move || {
+    let offices = api::Fetch::<Vec<OfficeKeyInfo>>::new(move || {
         let village = village.clone();
-        async move { api::get::<Vec<OfficeKeyInfo>>(&format!("api/report-offices?village={village}")).await }
+        format!("api/report-offices?village={village}")
     });
     let id = report.id;
     let assignee = report.assignee;

@@ -3,7 +3,6 @@
 //! apart from what was voted.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 use sunlight_api::{
     RegionCode,
     poll::{Per, Poll, PollState, PollSummary, QuestionKind},
@@ -13,8 +12,29 @@ use crate::{
     api,
     components::{Empty, ErrorRetry, Go, Loading},
     i18n::{T, t},
-    paths,
+    paths, router,
 };
+
+/// 投票, the villager's tab: the village's polls.
+#[cfg(feature = "polls")]
+#[component]
+pub fn PollsTab() -> impl IntoView {
+    use crate::{
+        components::{Leave, Page},
+        session::Session,
+    };
+    let session = Session::get();
+    move || {
+        let me = session.0.get().flatten()?;
+        Some(match me.village().map(|v| v.region.clone()) {
+            Some(code) => view! {
+                <Page title=t(T::PollsTitle)><PollList code=code/></Page>
+            }
+            .into_any(),
+            None => view! { <Leave path=paths::WORK/> }.into_any(),
+        })
+    }
+}
 
 fn state_text(s: PollState) -> &'static str {
     t(match s {
@@ -28,10 +48,7 @@ fn state_text(s: PollState) -> &'static str {
 #[component]
 pub fn PollList(code: RegionCode) -> impl IntoView {
     let url = format!("api/regions/{code}/polls");
-    let data = LocalResource::new(move || {
-        let url = url.clone();
-        async move { api::get::<Vec<PollSummary>>(&url).await }
-    });
+    let data = api::Fetch::<Vec<PollSummary>>::new(move || url.clone());
     move || match data.get() {
         None => view! { <Loading/> }.into_any(),
         Some(Err(f)) => view! { <ErrorRetry failure=f retry=move |_| data.refetch()/> }.into_any(),
@@ -57,10 +74,10 @@ pub fn PollList(code: RegionCode) -> impl IntoView {
 /// `/polls/:id` (and `/staff/polls/:id`): one poll.
 #[component]
 pub fn PollPage() -> impl IntoView {
-    let params = use_params_map();
-    let data = LocalResource::new(move || {
-        let id = params.read().get("id").unwrap_or_default();
-        async move { api::get::<Poll>(&format!("api/polls/{id}")).await }
+    let id = router::param("id").unwrap_or_default();
+    let data = api::Fetch::<Poll>::new(move || {
+        let id = id.clone();
+        format!("api/polls/{id}")
     });
     let reload = Callback::new(move |()| data.refetch());
     view! {

@@ -30,19 +30,3 @@ pub fn Reports() -> impl IntoView {
         <Page title=t(T::ReportTitle)><ReportEntry/></Page>
     }
 }
-
-/// 投票: the village's polls.
-#[component]
-pub fn Polls() -> impl IntoView {
-    let session = Session::get();
-    move || {
-        let me = session.0.get().flatten()?;
-        Some(match me.village().map(|v| v.region.clone()) {
-            Some(code) => view! {
-                <Page title=t(T::PollsTitle)><crate::pages::polls::PollList code=code/></Page>
-            }
-            .into_any(),
-            None => view! { <Leave path=paths::WORK/> }.into_any(),
-        })
-    }
-}

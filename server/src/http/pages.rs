@@ -193,13 +193,23 @@ async fn month_page(
 }
 
 /// `/polls/{id}`: a poll and, where its rules allow, its results.
-async fn poll_page(here: Here, reader: Reader, Path(id): Path<String>, Query(q): Query<PageQuery>) -> Response {
-    if q.app.is_some() {
-        return static_files::villagers_page(&here.state);
-    }
+async fn poll_page(
+    here: Here,
+    reader: Reader,
+    Path(id): Path<String>,
+    Query(q): Query<PageQuery>,
+    req: axum::extract::Request,
+) -> Response {
     let Ok(id) = uuid::Uuid::parse_str(&id) else {
+        // The polls bundle's own files (`/polls/….js`); any other id is nonsense.
+        if id.contains('.') {
+            return static_files::serve(axum::extract::State(here.state.clone()), req).await;
+        }
         return not_found(&here);
     };
+    if q.app.is_some() {
+        return static_files::polls_page(&here.state);
+    }
     match super::polls::poll_for(&here.state, &reader, id).await {
         Ok(p) => {
             let description = format!("{TAB_POLLS} · {CLOSES} {}", p.closes_at.china_string());

@@ -18,9 +18,11 @@ use tower_http::services::ServeDir;
 
 use super::AppState;
 
-/// The client's five pages, prepared once: the villagers' `index.html`, the staff
+/// The client's seven pages, prepared once: the villagers' `index.html`, the staff
 /// workbench's `staff/index.html`, the reports page's `report/index.html`, the
-/// inspectors' `office/index.html` and the demands page's `demands/index.html`.
+/// inspectors' `office/index.html`, the demands page's `demands/index.html`, the polls
+/// page's `polls/index.html` and the sign-in page's `signin/index.html` (served at
+/// `/login`, `/register` and `/reset`).
 pub struct Client {
     dist: PathBuf,
     /// What the server-rendered pages take from the villagers' page.
@@ -30,6 +32,8 @@ pub struct Client {
     report: Option<String>,
     office: Option<String>,
     demands: Option<String>,
+    polls: Option<String>,
+    signin: Option<String>,
 }
 
 impl Client {
@@ -59,6 +63,8 @@ impl Client {
             report: page("report"),
             office: page("office"),
             demands: page("demands"),
+            polls: page("polls"),
+            signin: page("signin"),
         })
     }
 }
@@ -92,6 +98,11 @@ pub fn villagers_page(state: &AppState) -> Response {
 /// The demands page (its own bundle), for `/demands/new` and `?app`.
 pub fn demands_page(state: &AppState) -> Response {
     index(state.client.demands.as_ref())
+}
+
+/// The polls page (its own bundle), for `/polls` and a poll's `?app`.
+pub fn polls_page(state: &AppState) -> Response {
+    index(state.client.polls.as_ref())
 }
 
 /// Puts `<base href="…">` first in `<head>` so every relative URL the page and its
@@ -140,6 +151,10 @@ pub(super) async fn serve(State(state): State<AppState>, req: Request<Body>) -> 
         client.office.as_ref()
     } else if under("demands") {
         client.demands.as_ref()
+    } else if under("polls") {
+        client.polls.as_ref()
+    } else if ["/login", "/register", "/reset"].contains(&path.as_str()) {
+        client.signin.as_ref()
     } else {
         client.index.as_ref()
     })
