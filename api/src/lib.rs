@@ -17,6 +17,7 @@ pub mod report;
 pub mod role;
 pub mod text;
 pub mod time;
+pub mod transparency;
 pub mod workdays;
 
 pub use error::{ErrorBody, ErrorCode};
