@@ -8,7 +8,11 @@
 //! `H(0x00 || entry)`, an inner node `H(0x01 || left || right)`, so a leaf can never be
 //! passed off as a node.
 
+use ed25519_dalek::{Signature, VerifyingKey};
+use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+
+use crate::{RegionCode, Timestamp};
 
 /// A SHA-256 digest: a leaf's, a node's or a tree's root.
 pub type Hash = [u8; 32];
@@ -189,6 +193,74 @@ pub fn verify_consistency(
     fr == *first_root && sr == *second_root && s == 0
 }
 
+/// A signed tree head: the log of one county at one size, as the server vouched for it.
+/// Whoever keeps a copy can later ask the server to prove that a newer head extends it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct TreeHead {
+    /// The county whose log this is (each county keeps its own).
+    pub log: RegionCode,
+    /// How many entries the tree holds.
+    pub size: u64,
+    /// The tree's root, 64 hex digits.
+    pub root: String,
+    /// When the server signed it.
+    pub at: Timestamp,
+    /// Ed25519 over `TreeHead::message`, 128 hex digits.
+    pub signature: String,
+}
+
+impl TreeHead {
+    /// The bytes a head's signature covers: a fixed label, the county, the size, the root
+    /// and the time, in fixed widths, so that no two heads share a message.
+    pub fn message(log: &RegionCode, size: u64, root: &Hash, at: Timestamp) -> Vec<u8> {
+        let mut m = Vec::with_capacity(64 + 12 + 8 + 32 + 8);
+        m.extend_from_slice(b"sunlight tree head v1\n");
+        m.extend_from_slice(log.as_str().as_bytes());
+        m.push(b'\n');
+        m.extend_from_slice(&size.to_be_bytes());
+        m.extend_from_slice(root);
+        m.extend_from_slice(&at.0.to_be_bytes());
+        m
+    }
+
+    /// The root this head vouches for, when `key` signed it as it stands; `None` for a
+    /// head that was altered, signed by another key, or malformed.
+    pub fn verify(&self, key: &[u8; 32]) -> Option<Hash> {
+        let root: Hash = from_hex(&self.root)?.try_into().ok()?;
+        let signature: [u8; 64] = from_hex(&self.signature)?.try_into().ok()?;
+        let key = VerifyingKey::from_bytes(key).ok()?;
+        key.verify_strict(
+            &Self::message(&self.log, self.size, &root, self.at),
+            &Signature::from_bytes(&signature),
+        )
+        .ok()?;
+        Some(root)
+    }
+}
+
+/// Lower-case hex of `bytes`.
+pub fn to_hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        s.push(DIGITS[usize::from(b >> 4)] as char);
+        s.push(DIGITS[usize::from(b & 15)] as char);
+    }
+    s
+}
+
+/// The bytes of a hex string (either case), or `None` when it is not hex.
+pub fn from_hex(s: &str) -> Option<Vec<u8>> {
+    if !s.len().is_multiple_of(2) || !s.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    s.as_bytes()
+        .chunks(2)
+        .map(|pair| u8::from_str_radix(std::str::from_utf8(pair).ok()?, 16).ok())
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -282,6 +354,15 @@ mod tests {
             }
             assert!(consistency_proof(&all, n + 1).is_none());
         }
+    }
+
+    #[test]
+    fn hex_both_ways() {
+        assert_eq!(to_hex(&[0, 1, 0xab, 0xff]), "0001abff");
+        assert_eq!(from_hex("0001ABff"), Some(vec![0, 1, 0xab, 0xff]));
+        assert_eq!(from_hex("abc"), None);
+        assert_eq!(from_hex("zz"), None);
+        assert_eq!(from_hex("+1"), None, "a sign is not a digit");
     }
 
     #[test]

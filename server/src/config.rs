@@ -27,6 +27,14 @@ pub enum Command {
     Demo,
     /// Apply database migrations and exit.
     Migrate,
+    /// Make the key that signs the publication log's tree heads, once per deployment, and
+    /// print its public half (every server process is given the same file; an existing
+    /// file is never replaced).
+    Key {
+        /// Where to write the secret key.
+        #[arg(long)]
+        out: std::path::PathBuf,
+    },
 }
 
 #[derive(Args, Clone)]

@@ -11,6 +11,7 @@ pub mod demands;
 pub mod demo;
 pub mod http;
 pub mod ledger_import;
+pub mod log_key;
 pub mod logging;
 pub mod ratelimit;
 pub mod storage;

@@ -31,6 +31,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = cli.config;
     tracing::info!(?config, "starting");
     match cli.command {
+        Command::Key { out } => {
+            let key = sunlight_server::log_key::LogKey::generate(&out)?;
+            println!(
+                "public key of the publication log: {}",
+                sunlight_api::transparency::to_hex(&key.public())
+            );
+        }
         Command::Migrate => {
             Db::connect(&config.database_url()).await?.close().await;
         }
