@@ -32,9 +32,9 @@ impl LogKey {
         options.write(true).create_new(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(path).with_context(|| {
-            format!("cannot create {} (an existing key is never replaced)", path.display())
-        })?;
+        let mut file = options
+            .open(path)
+            .with_context(|| format!("cannot create {} (an existing key is never replaced)", path.display()))?;
         file.write_all(format!("{}\n", to_hex(&seed)).as_bytes())
             .and_then(|()| file.sync_all())
             .with_context(|| format!("cannot write {}", path.display()))?;
@@ -45,7 +45,10 @@ impl LogKey {
     pub fn load(path: &Path) -> anyhow::Result<LogKey> {
         let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
         let Some(seed) = from_hex(text.trim()).and_then(|b| <[u8; 32]>::try_from(b).ok()) else {
-            bail!("{} does not hold a log key (64 hex digits, as `sunlight key` writes)", path.display());
+            bail!(
+                "{} does not hold a log key (64 hex digits, as `sunlight key` writes)",
+                path.display()
+            );
         };
         Ok(LogKey(SigningKey::from_bytes(&seed)))
     }
