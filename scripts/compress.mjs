@@ -46,6 +46,16 @@ for (const bundle of BUNDLES) {
   for (const f of later) {
     console.log(`  ${f.padEnd(44)} ${String(sizes[f].raw).padStart(8)} raw ${String(sizes[f].br).padStart(8)} br (loaded when needed)`);
   }
+  // What phones download names no folder of the machine that built it (build-client
+  // remaps source paths in panic messages).
+  for (const f of firstLoad.filter((f) => /\.(js|wasm)$/.test(f))) {
+    const text = readFileSync(join(dir, f)).toString('latin1');
+    const leak = [process.cwd(), process.env.HOME, 'registry/src/'].find((p) => p && p !== '/' && text.includes(p));
+    if (leak) {
+      console.error(`${join(dir, f)} names a folder of the build machine: ${leak}`);
+      failed = true;
+    }
+  }
   console.log(`  first load (${bundle.name}): ${total} bytes brotli (${(total / 1024).toFixed(1)} KiB); budget ${bundle.budget / 1024} KiB`);
   if (total > bundle.budget) {
     console.error(`size budget of the ${bundle.name} bundle exceeded: ${total} > ${bundle.budget}`);

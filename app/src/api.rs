@@ -174,8 +174,10 @@ fn parse<T: DeserializeOwned>(text: &str) -> ApiResult<T> {
 
 /// What a page shows from one GET: fetched again whenever the signals `url` reads change,
 /// or on `refetch`. Every page's fetch is the same resource of text underneath (one
-/// future type, one derived signal), read as `T` when shown: a resource per answer type
-/// cost the bundle several kilobytes each.
+/// future type, one derived signal): a resource per answer type cost the bundle several
+/// kilobytes each. The text is decoded as `T` at each `get`, so a page that reads it in
+/// two places decodes it twice (microseconds for a month's lines), which keeping a decoded
+/// copy per type would have cost back in code.
 pub struct Fetch<T> {
     text: LocalResource<ApiResult<String>>,
     answer: PhantomData<fn() -> T>,

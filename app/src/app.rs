@@ -67,14 +67,7 @@ pub fn App() -> impl IntoView {
 
 /// The villagers' bundle: the disclosures, the reports tab and me (polls, demands and
 /// signing in are bundles of their own).
-#[cfg(not(any(
-    feature = "staff",
-    feature = "report",
-    feature = "office",
-    feature = "demands",
-    feature = "polls",
-    feature = "signin"
-)))]
+#[cfg(villagers)]
 fn routes() -> Vec<Route> {
     vec![
         ("/", || view! { <Authed><pages::villager::Home/></Authed> }.into_any()),
@@ -203,14 +196,7 @@ fn routes() -> Vec<Route> {
 /// the page's own request goes out beside the session's instead of after it (a month on a
 /// slow network: one round trip, not two). Only for pages that do not read the session
 /// while they are built.
-#[cfg(not(any(
-    feature = "staff",
-    feature = "report",
-    feature = "office",
-    feature = "demands",
-    feature = "polls",
-    feature = "signin"
-)))]
+#[cfg(villagers)]
 #[component]
 fn AuthedNow(children: Children) -> impl IntoView {
     let session = Session::get();

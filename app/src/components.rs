@@ -139,14 +139,7 @@ pub fn Empty(#[prop(into)] text: String, #[prop(optional, into)] title: Option<S
 
 /// A labelled text input bound to a signal.
 // Every bundle but the villagers' has a form of text fields.
-#[cfg(any(
-    feature = "staff",
-    feature = "report",
-    feature = "office",
-    feature = "demands",
-    feature = "polls",
-    feature = "signin"
-))]
+#[cfg(not(villagers))]
 #[component]
 pub fn Field(
     #[prop(into)] id: String,
@@ -228,13 +221,7 @@ pub fn ReportEntry() -> impl IntoView {
 
 /// What waits for this person (待办), with counts, one line per kind and post; nothing
 /// when nothing waits. The first thing on every role's first screen.
-#[cfg(not(any(
-    feature = "report",
-    feature = "office",
-    feature = "demands",
-    feature = "polls",
-    feature = "signin"
-)))]
+#[cfg(any(villagers, feature = "staff"))]
 #[component]
 pub fn TodoList() -> impl IntoView {
     use sunlight_api::demand::{TodoItem, TodoKind};

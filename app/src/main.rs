@@ -1,16 +1,7 @@
 //! The Sunlight client (阳光村务): a Leptos CSR page for villagers' phones and staff.
-// The reports and office bundles are small pages that use only a part of the shared
-// modules (`api`, `components`, `i18n`, `session`); the other two bundles use all of them.
-#![cfg_attr(
-    any(
-        feature = "report",
-        feature = "office",
-        feature = "demands",
-        feature = "polls",
-        feature = "signin"
-    ),
-    allow(dead_code)
-)]
+// The bundles other than the villagers' and the workbench are small pages that use only a
+// part of the shared modules (`api`, `components`, `i18n`, `session`).
+#![cfg_attr(not(any(villagers, feature = "staff")), allow(dead_code))]
 
 mod api;
 mod app;

@@ -12,23 +12,11 @@ pub mod demands;
 pub mod demands_file;
 #[cfg(feature = "staff")]
 pub mod demands_staff;
-#[cfg(not(any(
-    feature = "report",
-    feature = "office",
-    feature = "demands",
-    feature = "polls",
-    feature = "signin"
-)))]
+#[cfg(any(villagers, feature = "staff"))]
 pub mod ledger;
 #[cfg(feature = "staff")]
 pub mod ledger_staff;
-#[cfg(not(any(
-    feature = "report",
-    feature = "office",
-    feature = "demands",
-    feature = "polls",
-    feature = "signin"
-)))]
+#[cfg(any(villagers, feature = "staff"))]
 pub mod me;
 #[cfg(feature = "office")]
 pub mod office;
@@ -42,14 +30,7 @@ pub mod polls_vote;
 pub mod report;
 #[cfg(any(feature = "office", feature = "report"))]
 pub mod report_text;
-#[cfg(not(any(
-    feature = "staff",
-    feature = "report",
-    feature = "office",
-    feature = "demands",
-    feature = "polls",
-    feature = "signin"
-)))]
+#[cfg(villagers)]
 pub mod villager;
 #[cfg(feature = "staff")]
 pub mod work;
