@@ -12,6 +12,7 @@ pub mod fields;
 pub mod ledger;
 pub mod money;
 pub mod poll;
+pub mod published;
 pub mod region;
 pub mod report;
 pub mod role;

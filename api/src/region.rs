@@ -119,6 +119,17 @@ impl RegionCode {
         Some(RegionCode(s))
     }
 
+    /// The county this region lies in (itself for a county); `None` for a city.
+    pub fn county(&self) -> Option<RegionCode> {
+        if self.level() < RegionLevel::County {
+            return None;
+        }
+        let keep = RegionLevel::County.significant_digits();
+        let mut s = self.0[..keep].to_owned();
+        s.extend(std::iter::repeat_n('0', 12 - keep));
+        Some(RegionCode(s))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }

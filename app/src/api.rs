@@ -213,6 +213,13 @@ impl<T: DeserializeOwned> Fetch<T> {
         })
     }
 
+    /// The answer's text as it came, once it has come without error (tracked): what a
+    /// check of exactly what the page shows is made on.
+    #[cfg(villagers)]
+    pub fn text(&self) -> Option<String> {
+        self.text.with(|t| t.as_ref().and_then(|r| r.as_ref().ok().cloned()))
+    }
+
     pub fn refetch(&self) {
         self.text.refetch();
     }

@@ -7,6 +7,8 @@ mod api;
 mod app;
 mod components;
 mod i18n;
+#[cfg(villagers)]
+mod log_check;
 mod pages;
 mod paths;
 #[cfg(any(feature = "staff", feature = "report", feature = "office", feature = "demands"))]
@@ -20,6 +22,8 @@ mod session;
 mod voice;
 #[cfg(any(feature = "staff", feature = "demands"))]
 mod words_demands;
+#[cfg(any(villagers, feature = "office"))]
+mod worker;
 
 fn main() {
     leptos::mount::mount_to_body(app::App);

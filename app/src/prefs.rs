@@ -48,3 +48,17 @@ pub fn set_lang(lang: Lang) {
         s.set(lang);
     }
 }
+
+/// A value this phone keeps for itself (the publication log's pinned key and the last
+/// head it verified of each county), not personal and kept across sign-outs.
+#[cfg(villagers)]
+pub fn kept(key: &str) -> Option<String> {
+    storage().and_then(|s| s.get_item(key).ok().flatten())
+}
+
+#[cfg(villagers)]
+pub fn keep(key: &str, value: &str) {
+    if let Some(s) = storage() {
+        let _ = s.set_item(key, value);
+    }
+}

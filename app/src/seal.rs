@@ -138,40 +138,14 @@ async fn in_worker(
     salt: &[u8; 16],
     params: sunlight_seal::KdfParams,
 ) -> Option<Result<sunlight_seal::Key, sunlight_seal::OpenError>> {
-    use wasm_bindgen::{JsCast, JsValue, closure::Closure};
-    let worker = web_sys::Worker::new(KDF_WORKER).ok()?;
-    // The worker's next message: "ready" once it has loaded, then the answer.
-    let next = |w: &web_sys::Worker| {
-        let w = w.clone();
-        js_sys::Promise::new(&mut |resolve, reject| {
-            let on_message = Closure::once_into_js(move |e: web_sys::MessageEvent| {
-                let _ = resolve.call1(&JsValue::NULL, &e.data());
-            });
-            let on_error = Closure::once_into_js(move |e: JsValue| {
-                let _ = reject.call1(&JsValue::NULL, &e);
-            });
-            w.set_onmessage(Some(on_message.unchecked_ref()));
-            w.set_onerror(Some(on_error.unchecked_ref()));
-        })
-    };
-    if wasm_bindgen_futures::JsFuture::from(next(&worker)).await.is_err() {
-        worker.terminate();
-        return None;
-    }
-    let answer = next(&worker);
-    let message = js_sys::Object::new();
-    let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&message, &JsValue::from_str(k), v).is_ok();
-    let ok = set("pass", &JsValue::from_str(pass))
-        && set("salt", &Uint8Array::from(&salt[..]).into())
-        && set("memory", &JsValue::from_f64(params.memory_kib.into()))
-        && set("passes", &JsValue::from_f64(params.passes.into()));
-    if !ok || worker.post_message(&message).is_err() {
-        worker.terminate();
-        return None;
-    }
-    let value = wasm_bindgen_futures::JsFuture::from(answer).await;
-    worker.terminate();
-    let value = value.ok()?;
+    use wasm_bindgen::JsValue;
+    let message = crate::worker::object(&[
+        ("pass", JsValue::from_str(pass)),
+        ("salt", Uint8Array::from(&salt[..]).into()),
+        ("memory", JsValue::from_f64(params.memory_kib.into())),
+        ("passes", JsValue::from_f64(params.passes.into())),
+    ]);
+    let value = crate::worker::ask(KDF_WORKER, &message).await?;
     if value.is_null() {
         return Some(Err(sunlight_seal::OpenError));
     }

@@ -68,6 +68,10 @@ pub struct Config {
     /// the phone's work: 18 is a fraction of a second).
     #[arg(long, env = "SUNLIGHT_REPORT_POW_BITS", default_value_t = 18, global = true)]
     pub report_pow_bits: u32,
+    /// The publication log's signing key, as `sunlight key` wrote it. Default: `log-key`
+    /// in the data directory.
+    #[arg(long, env = "SUNLIGHT_LOG_KEY", global = true)]
+    pub log_key: Option<PathBuf>,
 }
 
 impl Config {
@@ -76,6 +80,11 @@ impl Config {
         self.database_url
             .clone()
             .unwrap_or_else(|| db::default_sqlite_url(&self.data_dir))
+    }
+
+    /// Where the publication log's signing key is read from.
+    pub fn log_key_path(&self) -> PathBuf {
+        self.log_key.clone().unwrap_or_else(|| self.data_dir.join("log-key"))
     }
 
     /// The base path, normalised to start and end with `/`.
@@ -102,6 +111,7 @@ impl std::fmt::Debug for Config {
             .field("trusted_proxy", &self.trusted_proxy)
             .field("public_url", &self.public_url)
             .field("report_pow_bits", &self.report_pow_bits)
+            .field("log_key", &self.log_key_path())
             .finish()
     }
 }

@@ -13,6 +13,7 @@ pub mod http;
 pub mod ledger_import;
 pub mod log_key;
 pub mod logging;
+pub mod publication;
 pub mod ratelimit;
 pub mod storage;
 pub mod uploads;
@@ -40,10 +41,18 @@ impl Application {
 
     /// Builds around an existing database (tests hand in a fresh one).
     pub async fn with_db(config: Config, db: Db) -> anyhow::Result<Application> {
+        let key_path = config.log_key_path();
+        let log_key = log_key::LogKey::load(&key_path).with_context(|| {
+            format!(
+                "the publication log needs its signing key: make it once with `sunlight key --out {}` \
+                 and give every server process the same file",
+                key_path.display()
+            )
+        })?;
         let listener = TcpListener::bind(&config.bind)
             .await
             .map_err(|e| anyhow::anyhow!("cannot listen on {}: {}", config.bind, e))?;
-        let state = http::AppState::new(config, db).context("cannot prepare the client files")?;
+        let state = http::AppState::new(config, db, log_key).context("cannot prepare the client files")?;
         Ok(Application { listener, state })
     }
 
@@ -68,7 +77,7 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let db = self.state.db.clone();
-        spawn_housekeeping(db.clone(), self.state.storage.clone());
+        spawn_housekeeping(self.state.clone());
         demands::spawn_clock(db.clone(), self.state.clock.clone());
         let app = http::router(self.state);
         axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())
@@ -79,13 +88,18 @@ impl Application {
     }
 }
 
-/// Background chores, hourly: expired sessions are purged, and stored files that no row
-/// names (a crash between writing and committing, a removed attachment) are swept.
-fn spawn_housekeeping(db: Db, storage: storage::Storage) {
+/// Background chores, at start and hourly: publications not logged yet are logged,
+/// expired sessions are purged, and stored files that no row names (a crash between
+/// writing and committing, a removed attachment) are swept.
+fn spawn_housekeeping(state: http::AppState) {
+    let (db, storage) = (state.db.clone(), state.storage.clone());
     tokio::spawn(async move {
         let mut tick = tokio::time::interval(std::time::Duration::from_secs(3600));
         loop {
             tick.tick().await;
+            if let Err(e) = publication::catch_up(&state).await {
+                tracing::error!(error = %e, "publication log catch-up failed");
+            }
             match db.purge_expired_sessions().await {
                 Ok(n) if n > 0 => tracing::info!(purged = n, "expired sessions removed"),
                 Ok(_) => {}

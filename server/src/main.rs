@@ -47,6 +47,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             db.close().await;
         }
         Command::Serve { demo: with_demo } => {
+            let key_path = config.log_key_path();
+            if with_demo && !key_path.exists() {
+                // A demo makes its own key; a deployment makes one by hand, once.
+                std::fs::create_dir_all(&config.data_dir)?;
+                let key = sunlight_server::log_key::LogKey::generate(&key_path)?;
+                tracing::info!(
+                    path = %key_path.display(),
+                    public = %sunlight_api::transparency::to_hex(&key.public()),
+                    "demo: made the publication log's key"
+                );
+            }
             let app = Application::build(config.clone()).await?;
             if with_demo {
                 demo::load_all(app.db(), app.storage()).await?;

@@ -28,6 +28,7 @@ db_test!(admin_creates_staff_in_their_subtree, |app| {
         backend: app.backend,
         db_url: app.db_url.clone(),
         dir: tempfile::tempdir().unwrap(),
+        log_key: app.log_key,
     };
     them.sign_in("13300000001", "reviewer-pass").await;
     let me: Me = json(them.get("api/me").await).await;

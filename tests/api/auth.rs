@@ -301,6 +301,7 @@ fn clone_app(app: &TestApp) -> TestApp {
         backend: app.backend,
         db_url: app.db_url.clone(),
         dir: tempfile::tempdir().unwrap(),
+        log_key: app.log_key,
         client: client(),
     }
 }

@@ -29,6 +29,8 @@ pub struct TestApp {
     /// The database's URL, for a second connection pool (a second server process).
     pub db_url: String,
     pub dir: tempfile::TempDir,
+    /// The public half of the app's publication log key, as a phone pins it.
+    pub log_key: [u8; 32],
     /// A client with a cookie jar, signed in by [`TestApp::sign_in`].
     pub client: Client,
 }
@@ -124,7 +126,11 @@ impl TestApp {
             public_url: None,
             // Filings in tests carry a token proof of work; the phone's is 18 bits.
             report_pow_bits: 4,
+            log_key: None,
         };
+        // The log key's default place is the data directory; each test app has its own.
+        let log_key = sunlight_server::log_key::LogKey::generate(&config.log_key_path()).expect("log key");
+        let log_public = log_key.public();
         let base_path = config.base_path();
         let app = Application::build(config).await.expect("application builds");
         let port = app.port();
@@ -144,6 +150,7 @@ impl TestApp {
             backend,
             db_url: url,
             dir,
+            log_key: log_public,
             client: client(),
         })
     }
@@ -206,6 +213,7 @@ impl TestApp {
             backend: self.backend,
             db_url: self.db_url.clone(),
             dir: tempfile::tempdir().unwrap(),
+            log_key: self.log_key,
             client: client(),
         };
         t.sign_in(mobile, sunlight_server::demo::DEMO_PASSWORD).await;

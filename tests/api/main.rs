@@ -7,6 +7,7 @@ mod files;
 mod households;
 mod ledger;
 mod ledger_import;
+mod log;
 mod matrix;
 mod pages;
 mod polls;

@@ -51,6 +51,8 @@ enum Target {
     /// A file of a published line, or a village's poll: anyone reads it where the county
     /// is public.
     PublicInVillage,
+    /// A county's publication log, which anyone reads (422 at other levels).
+    PublicCounty,
     /// A region inside a county (its limits are its county's): 422 at the city.
     InCounty,
     /// The whole deployment (the working-day calendar): only an allowed role held at the
@@ -120,6 +122,11 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/api/me/password-resets/noticed", Target::Myself(204), ALL, 204),
     ep("GET", "/api/regions/{code}/ledger", Target::PublicVillage, ALL, 200),
     ep("GET", "/api/regions/{code}/ledger/{month}", Target::PublicVillage, ALL, 200),
+    ep("GET", "/api/regions/{code}/ledger/{month}/proof", Target::PublicVillage, ALL, 200),
+    ep("GET", "/api/log-key", Target::Public(200), ALL, 200),
+    ep("GET", "/api/regions/{code}/log", Target::PublicCounty, ALL, 200),
+    ep("GET", "/api/regions/{code}/log/heads", Target::PublicCounty, ALL, 200),
+    ep("GET", "/api/regions/{code}/log/consistency", Target::PublicCounty, ALL, 200),
     ep("POST", "/api/regions/{code}/ledger/{month}/lines", VILLAGE, &[Accountant], 201),
     ep("POST", "/api/regions/{code}/ledger/{month}/submit", VILLAGE, &[Accountant], 204),
     ep("POST", "/api/regions/{code}/ledger/{month}/publish", VILLAGE, &[Reviewer], 204),
@@ -481,6 +488,8 @@ fn expected(ep: &Endpoint, role: Role, home: &RegionCode, w: Where, region: &Reg
         Target::Deployment => return 403,
         Target::PublicVillage if region.level() != RegionLevel::Village => return 422,
         Target::PublicVillage | Target::PublicInVillage => return ep.success,
+        Target::PublicCounty if region.level() != RegionLevel::County => return 422,
+        Target::PublicCounty => return ep.success,
         _ => {}
     }
     if matches!(w, Where::Ancestor | Where::Sibling) {
@@ -562,6 +571,13 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
         }
         "/api/regions/{code}/ledger" => (format!("api/regions/{region}/ledger?year=2030"), json!(null)),
         "/api/regions/{code}/ledger/{month}" => (format!("api/regions/{region}/ledger/2030-01"), json!(null)),
+        "/api/regions/{code}/ledger/{month}/proof" => {
+            let (month, _) = ledger_fixture(app, region, MonthState::Published).await;
+            (format!("api/regions/{region}/ledger/{month}/proof"), json!(null))
+        }
+        "/api/regions/{code}/log/consistency" => {
+            (format!("api/regions/{region}/log/consistency?from=0&to=0"), json!(null))
+        }
         "/api/regions/{code}/ledger/{month}/lines" => {
             let (month, _) = ledger_fixture(app, region, MonthState::Draft).await;
             (format!("api/regions/{region}/ledger/{month}/lines"), line_body(&month))
@@ -893,10 +909,15 @@ async fn run_matrix(app: TestApp) {
     for ep in ENDPOINTS {
         let want = match ep.target {
             Target::Public(s) => s,
-            Target::PublicVillage | Target::PublicInVillage => ep.success,
+            Target::PublicVillage | Target::PublicInVillage | Target::PublicCounty => ep.success,
             _ => 401,
         };
-        let got = call(&app, &anonymous, ep, &code("359901101201")).await;
+        let at = if ep.target == Target::PublicCounty {
+            "359901000000"
+        } else {
+            "359901101201"
+        };
+        let got = call(&app, &anonymous, ep, &code(at)).await;
         cells += 1;
         if got != want {
             failures.push(format!("anonymous {} {}: want {want}, got {got}", ep.method, ep.path));

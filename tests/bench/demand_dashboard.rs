@@ -102,7 +102,9 @@ async fn main() -> anyhow::Result<()> {
         trusted_proxy: None,
         public_url: None,
         report_pow_bits: 4,
+        log_key: None,
     };
+    sunlight_server::log_key::LogKey::generate(&config.log_key_path())?;
     let app = Application::with_db(config, db.clone()).await?;
     app.clock().set(now);
     let port = app.port();

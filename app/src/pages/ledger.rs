@@ -219,10 +219,20 @@ fn MonthView(code: RegionCode, month: Month) -> impl IntoView {
                         }
                     }).collect_view();
                     let entering = cfg!(feature = "staff") && status.is_none();
+                    // The month as published is checked against the county's log; staff,
+                    // who see names unmasked, are shown more than the log records.
+                    #[cfg(villagers)]
+                    let mark = (status == Some(MonthStatus::Published) && m.as_published)
+                        .then(|| data.text())
+                        .flatten()
+                        .map(|text| view! { <crate::log_check::LogMark village=code.clone() month_text=text/> });
+                    #[cfg(not(villagers))]
+                    let mark = ();
                     view! {
                         <h2>{m.village_name.clone()}" · "{format!("{}", m.month)}
                             {status.map(|s| view! { " " <span class="tag">{status_text(s)}</span> })}</h2>
                         {m.closed_early.then(|| view! { <p class="tag warn">{t(T::ClosedEarly)}</p> })}
+                        {mark}
                         {summary(&m)}
                         {(status.is_none() && !entering).then(|| view! { <Empty text=t(T::MonthNotPublished)/> })}
                         {(m.lines.is_empty() && (status.is_some() || entering)).then(|| view! { <Empty text=t(T::NoLines)/> })}

@@ -39,6 +39,7 @@ pub struct MonthRecord {
     pub submitted_at: Option<DateTime<Utc>>,
     /// Submitted before the month ended, on purpose.
     pub closed_early: bool,
+    pub published_at: Option<DateTime<Utc>>,
 }
 
 /// Where a line lives, for authorization and state checks.
@@ -241,19 +242,21 @@ pub(super) use lock_open_edition_of_line;
 
 impl Db {
     pub async fn ledger_month(&self, village: &RegionCode, month: Month) -> Result<Option<MonthRecord>, sqlx::Error> {
-        let row: Option<(Uuid, String, Option<DateTime<Utc>>, bool)> = on_pool!(self, p => sqlx::query_as(
-            "SELECT id, status, submitted_at, closed_early FROM ledger_months WHERE village_code = $1 AND month = $2",
+        #[allow(clippy::type_complexity)]
+        let row: Option<(Uuid, String, Option<DateTime<Utc>>, bool, Option<DateTime<Utc>>)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT id, status, submitted_at, closed_early, published_at FROM ledger_months WHERE village_code = $1 AND month = $2",
         )
         .bind(village.as_str())
         .bind(month.to_string())
         .fetch_optional(p)
         .await)?;
-        row.map(|(id, status, submitted_at, closed_early)| {
+        row.map(|(id, status, submitted_at, closed_early, published_at)| {
             Ok(MonthRecord {
                 id,
                 status: month_status(&status)?,
                 submitted_at,
                 closed_early,
+                published_at,
             })
         })
         .transpose()

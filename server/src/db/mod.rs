@@ -13,6 +13,7 @@ pub mod corrections;
 pub mod demands;
 pub mod households;
 pub mod ledger;
+pub mod log;
 pub mod polls;
 pub mod regions;
 pub mod reports;

@@ -233,7 +233,7 @@ pub(crate) async fn year_for(state: &AppState, reader: &Reader, code: RegionCode
 }
 
 /// Checks `reader` may read the disclosures of `code` (whose level the caller checks next).
-async fn readable(state: &AppState, reader: &Reader, code: &RegionCode) -> ApiResult<()> {
+pub(crate) async fn readable(state: &AppState, reader: &Reader, code: &RegionCode) -> ApiResult<()> {
     let public = state.db.disclosures_public(code).await?;
     authorize_reader(reader, Action::ViewLedger, code, public)
 }
@@ -261,10 +261,25 @@ pub(crate) async fn month_for(
     month: Month,
 ) -> ApiResult<LedgerMonth> {
     readable(state, reader, &code).await?;
-    let village_name = village_name(state, &code).await?;
     let staff_actor = reader
         .person()
         .filter(|a| permits(a, Action::ViewUnpublishedLedger, &code));
+    month_view(state, code, month, staff_actor).await
+}
+
+/// What villagers see of a month (its published editions, private persons' names
+/// masked), whoever asks: what the publication log records of it.
+pub(crate) async fn public_month(state: &AppState, code: RegionCode, month: Month) -> ApiResult<LedgerMonth> {
+    month_view(state, code, month, None).await
+}
+
+async fn month_view(
+    state: &AppState,
+    code: RegionCode,
+    month: Month,
+    staff_actor: Option<&Actor>,
+) -> ApiResult<LedgerMonth> {
+    let village_name = village_name(state, &code).await?;
     let staff = staff_actor.is_some();
     let record = state.db.ledger_month(&code, month).await?;
     let visible = record.filter(|r| staff || r.status == MonthStatus::Published);
@@ -328,6 +343,7 @@ pub(crate) async fn month_for(
         categories,
         lines,
         corrections,
+        as_published: !staff,
     })
 }
 
@@ -572,6 +588,7 @@ async fn publish(
                 "the correction is not submitted with every line sealed",
             ));
         }
+        crate::publication::after_publish(&state, &code, parse_month(&month)?, Some(c.seq as u32)).await;
         return Ok(StatusCode::NO_CONTENT);
     }
     if !state.db.publish_ledger_month(record.id, actor.0.id).await? {
@@ -579,6 +596,7 @@ async fn publish(
             "the month is not submitted with every line sealed",
         ));
     }
+    crate::publication::after_publish(&state, &code, parse_month(&month)?, None).await;
     Ok(StatusCode::NO_CONTENT)
 }
 

@@ -13,7 +13,8 @@ pub(crate) mod files;
 mod health;
 mod households;
 mod invites;
-mod ledger;
+pub(crate) mod ledger;
+mod log;
 mod polls;
 mod regions;
 mod reports;
@@ -47,11 +48,13 @@ pub struct AppState {
     pub challenges: Arc<reports::Challenges>,
     /// What time it is, for rules that depend on today; tests fix it.
     pub clock: crate::clock::Clock,
+    /// Signs the publication log's tree heads (`publication.rs`).
+    pub log_key: Arc<crate::log_key::LogKey>,
     client: Arc<static_files::Client>,
 }
 
 impl AppState {
-    pub fn new(config: Config, db: Db) -> anyhow::Result<AppState> {
+    pub fn new(config: Config, db: Db, log_key: crate::log_key::LogKey) -> anyhow::Result<AppState> {
         let client = static_files::Client::load(&config.dist, &config.base_path())?;
         Ok(AppState {
             db,
@@ -59,6 +62,7 @@ impl AppState {
             storage: Storage::new(&config.data_dir),
             challenges: Arc::new(reports::Challenges::default()),
             clock: crate::clock::Clock::system(),
+            log_key: Arc::new(log_key),
             client: Arc::new(client),
             config: Arc::new(config),
         })
@@ -70,7 +74,7 @@ impl AppState {
     info(title = "Sunlight (阳光村务) API", description = "Village affairs in the open."),
     tags(
         (name = "system"), (name = "session"), (name = "regions"),
-        (name = "households"), (name = "invites"), (name = "accounts"), (name = "ledger"), (name = "files"), (name = "polls"), (name = "reports"), (name = "demands"), (name = "calendar"),
+        (name = "households"), (name = "invites"), (name = "accounts"), (name = "ledger"), (name = "files"), (name = "polls"), (name = "reports"), (name = "demands"), (name = "calendar"), (name = "log"),
     )
 )]
 struct ApiDoc;
@@ -92,6 +96,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(reports::router())
         .merge(demands::router())
         .merge(calendar::router())
+        .merge(log::router())
 }
 
 /// The OpenAPI document of the API.

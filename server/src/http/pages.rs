@@ -61,6 +61,7 @@ pub mod words {
     pub const TAB_POLLS: &str = "投票";
     pub const TAB_ME: &str = "我的";
     pub const ASK_QUESTION: &str = "对这笔账提问";
+    pub const CHECK_IN_APP: &str = "核验本月公开后有没有被改动";
     pub const CORRECTION: &str = "更正";
     pub const CORRECTION_REASON: &str = "更正原因";
     pub const CORRECTED_TOTALS: &str = "更正后合计";
@@ -649,6 +650,9 @@ fn month_body(m: &LedgerMonth) -> Markup {
             a.button.secondary href=(format!("ledger/{code}/{}", m.month.plus(1))) { (NEXT_MONTH) " ›" }
         }
         @if m.status == Some(MonthStatus::Published) {
+            // The app checks the month against the county's publication log in the phone;
+            // this page, with no script, cannot.
+            p.needs-app { a.button.secondary href=(format!("ledger/{code}/{}?app", m.month)) rel="nofollow" { (CHECK_IN_APP) } }
             (app_link(&format!("ledger/{code}/{}?app", m.month), ASK_QUESTION))
         }
     }

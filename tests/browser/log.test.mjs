@@ -1,0 +1,82 @@
+// The publication log in the phone: a published month carries a verified mark, checked by
+// the verify worker after the page is shown; once someone edits the month's row in the
+// database under the server, the same phone shows a warning instead.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { startServer, launch, phone, shot } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const VILLAGE = '359901101201';
+
+/** The month `n` months before this one in China (YYYY-MM): the demo publishes the last 12. */
+function monthsAgo(n) {
+  const [y, m] = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 7).split('-').map(Number);
+  const i = y * 12 + (m - 1) - n;
+  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+}
+
+/** Runs one statement on the server's SQLite file, as someone with a copy of it would. */
+function edit(sql, ...params) {
+  const db = join(server.data, 'sunlight.db');
+  execFileSync('python3', ['-c', `
+import sqlite3, sys
+c = sqlite3.connect(sys.argv[1])
+c.execute(sys.argv[2], sys.argv[3:])
+c.commit()
+`, db, sql, ...params]);
+}
+
+test('a published month is verified in the phone, and an edit under the server is caught', async () => {
+  const month = monthsAgo(2);
+  const page = await phone(browser);
+  await page.goto(`${server.base}ledger/${VILLAGE}/${month}?app`);
+  const mark = page.locator('.log-mark');
+  await mark.filter({ hasText: '已核验' }).waitFor({ timeout: 30000 });
+  assert.match(await mark.innerText(), /与公开时的记录一致/);
+  // The worker came after the page, not in its first load.
+  const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((e) => e.name));
+  assert.ok(loaded.some((u) => u.includes('sunlight-verify')), 'the verify worker was loaded');
+  await shot(page, 'log-verified');
+
+  // Someone with the database raises a published amount in place.
+  edit(`UPDATE ledger_lines SET amount_fen = amount_fen + 100000
+        WHERE month_id = (SELECT id FROM ledger_months WHERE village_code = ? AND month = ?)`, VILLAGE, month);
+  await page.reload();
+  const warning = page.locator('.log-mark.warn');
+  await warning.waitFor({ timeout: 30000 });
+  assert.match(await warning.innerText(), /核验未通过/);
+  assert.match(await warning.innerText(), /公开后被改动过/);
+  assert.equal(await page.getByRole('alert').filter({ hasText: '核验未通过' }).count(), 1);
+  await shot(page, 'log-tampered');
+
+  // A second phone that never saw this log before is warned too: the content is checked
+  // against the entry made when the month was published, not against the server's word today.
+  const other = await phone(browser);
+  await other.goto(`${server.base}ledger/${VILLAGE}/${month}?app`);
+  await other.locator('.log-mark.warn').waitFor({ timeout: 30000 });
+  assert.deepEqual(page.errors, []);
+  assert.deepEqual(other.errors, []);
+});
+
+test('at 320 px with large text the mark wraps and stays readable', async () => {
+  const page = await phone(browser, { viewport: { width: 320, height: 700 } });
+  await page.goto(`${server.base}ledger/${VILLAGE}/${monthsAgo(3)}?app`);
+  await page.evaluate(() => document.documentElement.classList.add('large'));
+  const mark = page.locator('.log-mark.ok');
+  await mark.waitFor({ timeout: 30000 });
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 320, `no sideways scrolling (${width}px)`);
+  await shot(page, 'log-verified-320-large');
+});
