@@ -7,8 +7,10 @@ import { brotliCompressSync, gzipSync, constants } from 'node:zlib';
 
 const BUNDLES = [
   // The villagers' module was 227 KiB before polls and signing in left it, leptos_router
-  // gave way to a small router and every page's fetch became one resource type.
-  { dir: '', name: 'villagers', budget: 160 * 1024, module: 150 * 1024 },
+  // gave way to a small router and every page's fetch became one resource type. The whole
+  // first load was allowed 160 KiB until the publication log's mark (its worker loads
+  // later) added 3 KB to the module and its glue: 162 KiB, the module still within 150.
+  { dir: '', name: 'villagers', budget: 162 * 1024, module: 150 * 1024 },
   { dir: 'staff', name: 'staff workbench', budget: 275 * 1024 }, // 317 KiB with leptos_router
   { dir: 'report', name: 'reports', budget: 200 * 1024 }, // 227 KiB with leptos_router
   { dir: 'office', name: 'inspectors\' office', budget: 225 * 1024 }, // 257 KiB with leptos_router

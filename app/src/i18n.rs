@@ -1031,8 +1031,8 @@ impl T {
                 "已核验：与公开时的记录一致",
                 "Verified: the same as when it was published",
             ),
-            T::LogEntries => ("记录共", "Record entries:"),
-            T::LogWarning => ("核验未通过", "Verification failed"),
+            T::LogEntries => ("全县记录条数 ", "county record entries: "),
+            T::LogWarning => ("⚠ 核验未通过：", "⚠ Verification failed: "),
             T::LogWarningWhat => (
                 "请截图保存本页，并向乡镇或县纪委监委反映。",
                 "Take a screenshot of this page and tell the township or county discipline inspection office.",

@@ -3,9 +3,9 @@
 //! key the first time it checks and keeps the last head it verified of each county, so a
 //! later answer must extend what it saw.
 
-use leptos::{prelude::*, task::spawn_local};
-use sunlight_api::RegionCode;
-use wasm_bindgen::JsValue;
+use leptos::prelude::*;
+use sunlight_api::{RegionCode, Timestamp};
+use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 
 use crate::{
     i18n::{T, t},
@@ -20,85 +20,97 @@ fn head_key(county: &RegionCode) -> String {
     format!("sunlight.log.head.{county}")
 }
 
-#[derive(Clone, PartialEq)]
-enum State {
-    Checking,
-    Verified {
-        size: u64,
-        at: sunlight_api::Timestamp,
-    },
-    /// The check failed: what is shown is not what the log holds, or the log was changed.
-    Warning(T),
-    /// No answer (offline, server error): nothing is claimed either way.
-    Unchecked,
+/// Starts the worker and sets `answer` to its verdict, and for a verified month the log's
+/// size and the head's time (`verified 85 1764806400000`); to "" when there was no answer.
+/// Callbacks rather than a future: one closure is less code in the first load than an
+/// async state machine and a task.
+fn start(village: RegionCode, month_text: String, answer: RwSignal<String>) {
+    let (Some(county), Ok(w)) = (village.county(), web_sys::Worker::new(VERIFY_WORKER)) else {
+        answer.set(String::new());
+        return;
+    };
+    // One string, three lines: the pinned key ("-" for none), the kept head ("-"), and
+    // the month's JSON as it came (JSON text holds no raw line breaks).
+    let line = |v: Option<String>| v.unwrap_or_else(|| "-".to_owned());
+    let message = JsValue::from_str(&format!(
+        "{}\n{}\n{month_text}",
+        line(prefs::kept(KEY)),
+        line(prefs::kept(&head_key(&county)))
+    ));
+    let worker = w.clone();
+    let mut ready = false;
+    // The same function hears the worker's messages and its failure to load (an event
+    // without `data`): first "ready", then the answer.
+    let on_event = Closure::<dyn FnMut(JsValue)>::new(move |e: JsValue| {
+        let data = worker::field(&e, "data");
+        if !ready && data.as_string().as_deref() == Some("ready") && worker.post_message(&message).is_ok() {
+            ready = true;
+            return;
+        }
+        worker.terminate();
+        answer.set(if ready { conclude(&county, &data) } else { String::new() });
+    });
+    w.set_onmessage(Some(on_event.as_ref().unchecked_ref()));
+    w.set_onerror(Some(on_event.as_ref().unchecked_ref()));
+    on_event.forget();
 }
 
-async fn check(village: RegionCode, month_text: String) -> State {
-    let Some(county) = village.county() else {
-        return State::Unchecked;
-    };
-    let kept = prefs::kept(&head_key(&county));
-    let opt = |v: Option<String>| v.map_or(JsValue::NULL, |s| JsValue::from_str(&s));
-    let base = document().base_uri().ok().flatten().unwrap_or_default();
-    let message = worker::object(&[
-        ("month", JsValue::from_str(&month_text)),
-        ("base", JsValue::from_str(&base)),
-        ("key", opt(prefs::kept(KEY))),
-        ("kept", opt(kept)),
-    ]);
-    let Some(answer) = worker::ask(VERIFY_WORKER, &message).await else {
-        return State::Unchecked;
-    };
-    let text = |k: &str| worker::field(&answer, k).as_string();
-    let verdict = text("verdict").unwrap_or_default();
+/// Keeps what a verified answer teaches the phone, and says what the answer was. The
+/// answer is `verdict key` and, when verified, `size at head`, separated by spaces.
+fn conclude(county: &RegionCode, answer: &JsValue) -> String {
+    let answer = answer.as_string().unwrap_or_default();
+    let mut parts = answer.splitn(5, ' ');
+    let (verdict, key) = (parts.next().unwrap_or(""), parts.next().unwrap_or("-"));
     // The first key this phone checked against stays pinned, whatever the verdict.
-    if prefs::kept(KEY).is_none()
-        && let Some(key) = text("key")
-    {
-        prefs::keep(KEY, &key);
+    if key != "-" && prefs::kept(KEY).is_none() {
+        prefs::keep(KEY, key);
     }
-    match verdict.as_str() {
-        "verified" => {
-            if let Some(head) = text("head") {
-                prefs::keep(&head_key(&county), &head);
-            }
-            let number = |k: &str| worker::field(&answer, k).as_f64().unwrap_or(0.0);
-            State::Verified {
-                size: number("size") as u64,
-                at: sunlight_api::Timestamp(number("at") as i64),
-            }
-        }
-        "altered" => State::Warning(T::LogAltered),
-        "not_logged" => State::Warning(T::LogNotLogged),
-        "bad_signature" => State::Warning(T::LogBadKey),
-        "rolled_back" | "forked" => State::Warning(T::LogRewritten),
-        "wrong_log" | "bad_proof" => State::Warning(T::LogBadProof),
-        _ => State::Unchecked,
+    if verdict != "verified" {
+        return verdict.to_owned();
     }
+    let (size, at) = (parts.next().unwrap_or("0"), parts.next().unwrap_or("0"));
+    if let Some(head) = parts.next() {
+        prefs::keep(&head_key(county), head);
+    }
+    format!("verified {size} {at}")
 }
 
 /// Checks the month the page shows (its JSON as decoded) and says what came of it.
 #[component]
 pub fn LogMark(village: RegionCode, month_text: String) -> impl IntoView {
-    let state = RwSignal::new(State::Checking);
-    spawn_local(async move { state.set(check(village, month_text).await) });
-    move || match state.get() {
-        State::Checking => view! { <p class="log-mark muted" role="status">{t(T::LogChecking)}</p> }.into_any(),
-        State::Verified { size, at } => view! {
-            <p class="log-mark ok" role="status">
-                "✓ "{t(T::LogVerified)}
-                <span class="muted">" · "{t(T::LogEntries)}" "{size}" · "{at.china_string()}</span>
-            </p>
-        }
-        .into_any(),
-        State::Warning(why) => view! {
-            <div class="log-mark warn" role="alert">
-                <p><b>"⚠ "{t(T::LogWarning)}</b></p>
-                <p>{t(why)}</p>
-                <p class="muted">{t(T::LogWarningWhat)}</p>
-            </div>
-        }
-        .into_any(),
-        State::Unchecked => view! { <p class="log-mark muted" role="status">{t(T::LogUnchecked)}</p> }.into_any(),
+    // A string signal, a type the page has anyway: the answer as `check` gives it.
+    let answer = RwSignal::new(String::from("checking"));
+    start(village, month_text, answer);
+    move || {
+        let answer = answer.get();
+        let mut words = answer.split(' ');
+        // One shape of element for every state: each shape is code of its own.
+        let (class, role, head, text) = match words.next().unwrap_or("") {
+            "checking" => ("log-mark muted", "status", "", t(T::LogChecking).to_owned()),
+            "verified" => {
+                let size = words.next().unwrap_or("");
+                let at = words.next().and_then(|a| a.parse::<i64>().ok()).unwrap_or(0);
+                let when = Timestamp(at).china_string();
+                let text = format!("{} · {}{size} · {when}", t(T::LogVerified), t(T::LogEntries));
+                ("log-mark ok", "status", "✓ ", text)
+            }
+            verdict => {
+                let why = match verdict {
+                    "altered" => T::LogAltered,
+                    "not_logged" => T::LogNotLogged,
+                    "bad_signature" => T::LogBadKey,
+                    "rolled_back" | "forked" => T::LogRewritten,
+                    "wrong_log" | "bad_proof" => T::LogBadProof,
+                    _ => T::LogUnchecked,
+                };
+                if why == T::LogUnchecked {
+                    ("log-mark muted", "status", "", t(why).to_owned())
+                } else {
+                    let text = format!("{} {}", t(why), t(T::LogWarningWhat));
+                    ("log-mark warn", "alert", t(T::LogWarning), text)
+                }
+            }
+        };
+        view! { <p class=class role=role><b>{head}</b>" "{text}</p> }
     }
 }

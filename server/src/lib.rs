@@ -88,8 +88,8 @@ impl Application {
     }
 }
 
-/// Background chores, at start and hourly: publications not logged yet are logged,
-/// expired sessions are purged, and stored files that no row names (a crash between
+/// Background chores, at start and hourly: publications not logged yet are logged, the
+/// day's file of signed heads is written once a day, expired sessions are purged, and stored files that no row names (a crash between
 /// writing and committing, a removed attachment) are swept.
 fn spawn_housekeeping(state: http::AppState) {
     let (db, storage) = (state.db.clone(), state.storage.clone());
@@ -99,6 +99,9 @@ fn spawn_housekeeping(state: http::AppState) {
             tick.tick().await;
             if let Err(e) = publication::catch_up(&state).await {
                 tracing::error!(error = %e, "publication log catch-up failed");
+            }
+            if let Err(e) = publication::write_daily_heads(&state).await {
+                tracing::error!(error = %e, "the daily file of log heads was not written");
             }
             match db.purge_expired_sessions().await {
                 Ok(n) if n > 0 => tracing::info!(purged = n, "expired sessions removed"),

@@ -210,3 +210,31 @@ pub async fn consistency(state: &AppState, county: &RegionCode, from: u64, to: u
         proof: proof.iter().map(|h| to_hex(h)).collect(),
     })
 }
+
+/// Where each day's file of heads is kept: `log-heads/YYYY-MM-DD.json` in the data
+/// directory.
+pub fn heads_dir(state: &AppState) -> std::path::PathBuf {
+    state.config.data_dir.join("log-heads")
+}
+
+/// Writes today's file (China's date) of every county's present signed head, once a day:
+/// a file outsiders can copy and keep, to check later heads against. Returns the file
+/// written, or `None` when today's exists already.
+pub async fn write_daily_heads(state: &AppState) -> anyhow::Result<Option<std::path::PathBuf>> {
+    let dir = heads_dir(state);
+    let path = dir.join(format!("{}.json", state.clock.today()));
+    if tokio::fs::try_exists(&path).await? {
+        return Ok(None);
+    }
+    let mut heads = Vec::new();
+    for county in state.db.log_counties().await? {
+        heads.push(tree(state, &county).await.map_err(|e| anyhow!("{county}: {e}"))?.head);
+    }
+    tokio::fs::create_dir_all(&dir).await?;
+    // Written whole under another name, then renamed: a reader never sees half a file.
+    let partial = dir.join(format!(".{}.partial", uuid::Uuid::new_v4()));
+    tokio::fs::write(&partial, serde_json::to_vec_pretty(&heads)?).await?;
+    tokio::fs::rename(&partial, &path).await?;
+    tracing::info!(file = %path.display(), counties = heads.len(), "daily file of log heads written");
+    Ok(Some(path))
+}

@@ -336,3 +336,75 @@ db_test!(concurrent_appends_take_distinct_places, |app| {
     assert_eq!(all.len(), 16);
     assert!(all.iter().all(|e| e.village == RegionCode::parse(VILLAGE).unwrap()));
 });
+
+db_test!(
+    a_second_process_logs_the_backlog_and_writes_the_days_file_of_heads,
+    |app| {
+        app.demo().await;
+        // A second server process on the same database, with the same key (every process of a
+        // deployment is given the same file) and a data directory of its own.
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(app.dir.path().join("log-key"), dir.path().join("log-key")).unwrap();
+        let config = sunlight_server::Config {
+            bind: "127.0.0.1:0".into(),
+            database_url: Some(app.db_url.clone()),
+            data_dir: dir.path().to_owned(),
+            dist: dir.path().join("no-dist"),
+            base_path: "/".into(),
+            secure_cookies: false,
+            trusted_proxy: None,
+            public_url: None,
+            report_pow_bits: 4,
+            log_key: None,
+        };
+        let second = sunlight_server::Application::build(config).await.unwrap();
+        let base = format!("http://127.0.0.1:{}/", second.port());
+        tokio::spawn(second.run_until_stopped());
+        let http = client();
+        // At start it logs what the demo published and writes today's file of heads.
+        let mut days: Vec<String> = Vec::new();
+        for _ in 0..100 {
+            days = http
+                .get(format!("{base}api/log-heads"))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            if !days.is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(days.len(), 1, "today's file is written at start");
+        let heads: Vec<TreeHead> = http
+            .get(format!("{base}api/log-heads/{}", days[0]))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let ours = heads
+            .iter()
+            .find(|h| h.log.as_str() == COUNTY)
+            .expect("the demo county's head");
+        assert!(
+            ours.size >= 12,
+            "the demo's twelve months of the village are logged: {}",
+            ours.size
+        );
+        for h in &heads {
+            h.verify(&app.log_key)
+                .expect("every head in the file is signed with the key");
+        }
+        // The first process serves the same log: the present head extends the day's.
+        let now: TreeHead = json(app.get(&format!("api/regions/{COUNTY}/log")).await).await;
+        let c = consistency(&app, ours.size, now.size).await;
+        check_extends(ours, &now, &c, &app.log_key).expect("the day's head is extended");
+        // A day with no file, or no day at all.
+        expect_error(app.get("api/log-heads/2001-01-01").await, 404, "not_found").await;
+        expect_error(app.get("api/log-heads/yesterday").await, 404, "not_found").await;
+    }
+);

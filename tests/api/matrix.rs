@@ -124,6 +124,8 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/api/regions/{code}/ledger/{month}", Target::PublicVillage, ALL, 200),
     ep("GET", "/api/regions/{code}/ledger/{month}/proof", Target::PublicVillage, ALL, 200),
     ep("GET", "/api/log-key", Target::Public(200), ALL, 200),
+    ep("GET", "/api/log-heads", Target::Public(200), ALL, 200),
+    ep("GET", "/api/log-heads/{day}", Target::Public(404), ALL, 404),
     ep("GET", "/api/regions/{code}/log", Target::PublicCounty, ALL, 200),
     ep("GET", "/api/regions/{code}/log/heads", Target::PublicCounty, ALL, 200),
     ep("GET", "/api/regions/{code}/log/consistency", Target::PublicCounty, ALL, 200),

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, launch, phone, shot } from './harness.mjs';
+import { startServer, launch, phone, shot, signIn } from './harness.mjs';
 
 let server;
 let browser;
@@ -41,6 +41,7 @@ c.commit()
 test('a published month is verified in the phone, and an edit under the server is caught', async () => {
   const month = monthsAgo(2);
   const page = await phone(browser);
+  await signIn(page, server.base, '13800000001');
   await page.goto(`${server.base}ledger/${VILLAGE}/${month}?app`);
   const mark = page.locator('.log-mark');
   await mark.filter({ hasText: '已核验' }).waitFor({ timeout: 30000 });
@@ -64,6 +65,7 @@ test('a published month is verified in the phone, and an edit under the server i
   // A second phone that never saw this log before is warned too: the content is checked
   // against the entry made when the month was published, not against the server's word today.
   const other = await phone(browser);
+  await signIn(other, server.base, '13800000001');
   await other.goto(`${server.base}ledger/${VILLAGE}/${month}?app`);
   await other.locator('.log-mark.warn').waitFor({ timeout: 30000 });
   assert.deepEqual(page.errors, []);
@@ -72,6 +74,7 @@ test('a published month is verified in the phone, and an edit under the server i
 
 test('at 320 px with large text the mark wraps and stays readable', async () => {
   const page = await phone(browser, { viewport: { width: 320, height: 700 } });
+  await signIn(page, server.base, '13800000001');
   await page.goto(`${server.base}ledger/${VILLAGE}/${monthsAgo(3)}?app`);
   await page.evaluate(() => document.documentElement.classList.add('large'));
   const mark = page.locator('.log-mark.ok');

@@ -2,14 +2,15 @@
 //! that its code (Ed25519, the proofs, the wire types it decodes) is not in the page's
 //! first load.
 //!
-//! It says `"ready"` once loaded, then receives `{month, base, key, kept}`: the month's
-//! JSON exactly as the page decoded and shows it, the address the API lives under, the
-//! log key the phone pinned (or `null` the first time), and the head of this county's log
-//! the phone last verified (JSON, or `null`). It fetches the month's proof (and, when the
-//! phone kept an older head, the consistency proof), checks them with
-//! `sunlight_api::published`, and answers `{verdict, key, head, size, at}`: `verdict` is
-//! `"verified"` or the problem's name, `key` the key checked against, `head` the verified
-//! head (JSON) to keep. A build with `SUNLIGHT_LOG_KEY` set checks against that key only.
+//! It says `"ready"` once loaded, then receives one string of three lines: the log key the
+//! phone pinned (hex, or `-` the first time), the head of this county's log the phone last
+//! verified (JSON, or `-`), and the month's JSON exactly as the page decoded and shows it.
+//! It fetches the month's proof (and, when the phone kept another head, the consistency
+//! proof), checks them with `sunlight_api::published`, and answers one string:
+//! `verdict key`, and for a verified month ` size at head`, where `verdict` is `verified`
+//! or the problem's name, `key` the key checked against (`-` if none was had), and `head`
+//! the verified head's JSON, to keep. A build with `SUNLIGHT_LOG_KEY` set checks against
+//! that key only. Plain strings keep the page's side of this exchange small.
 
 use sunlight_api::{
     ledger::LedgerMonth,
@@ -23,8 +24,22 @@ use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Response};
 /// A deployment may build its key into the page instead of pinning it on first use.
 const BUILT_IN_KEY: Option<&str> = option_env!("SUNLIGHT_LOG_KEY");
 
-fn field(data: &JsValue, key: &str) -> Option<String> {
-    js_sys::Reflect::get(data, &JsValue::from_str(key)).ok()?.as_string()
+/// The three lines of the page's message; `-` is none.
+struct Ask<'a> {
+    key: Option<&'a str>,
+    kept: Option<&'a str>,
+    month: &'a str,
+}
+
+fn ask<'a>(message: &'a str) -> Option<Ask<'a>> {
+    let mut lines = message.splitn(3, '\n');
+    let some = |l: &'a str| (l != "-").then_some(l);
+    let (key, kept, month) = (lines.next()?, lines.next()?, lines.next()?);
+    Some(Ask {
+        key: some(key),
+        kept: some(kept),
+        month,
+    })
 }
 
 /// Why a check could not be made or did not pass.
@@ -75,15 +90,15 @@ struct Verified {
     head: TreeHead,
 }
 
-async fn check(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> Result<Verified, (Failed, Option<String>)> {
-    let base = field(data, "base").unwrap_or_default();
-    let month: LedgerMonth = field(data, "month")
-        .and_then(|m| serde_json::from_str(&m).ok())
-        .ok_or((Failed::Unreachable, None))?;
-    let key_hex = match BUILT_IN_KEY.map(str::to_owned).or_else(|| field(data, "key")) {
+/// The worker is served from the page's own folder, so the API's addresses are relative to
+/// it as to the page.
+async fn check(scope: &DedicatedWorkerGlobalScope, message: &str) -> Result<Verified, (Failed, Option<String>)> {
+    let asked = ask(message).ok_or((Failed::Unreachable, None))?;
+    let month: LedgerMonth = serde_json::from_str(asked.month).map_err(|_| (Failed::Unreachable, None))?;
+    let key_hex = match BUILT_IN_KEY.or(asked.key).map(str::to_owned) {
         Some(k) => k,
         None => {
-            fetch::<PublicKey>(scope, &format!("{base}api/log-key"))
+            fetch::<PublicKey>(scope, "api/log-key")
                 .await
                 .map_err(|f| (f, None))?
                 .public_key
@@ -95,12 +110,12 @@ async fn check(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> Result<Ver
         .ok_or_else(|| fail(Problem::BadSignature))?;
     let proof: MonthProof = fetch(
         scope,
-        &format!("{base}api/regions/{}/ledger/{}/proof", month.village, month.month),
+        &format!("api/regions/{}/ledger/{}/proof", month.village, month.month),
     )
     .await
     .map_err(|f| (f, Some(key_hex.clone())))?;
     check_month(&month, &proof, &key).map_err(fail)?;
-    let kept: Option<TreeHead> = field(data, "kept").and_then(|k| serde_json::from_str(&k).ok());
+    let kept: Option<TreeHead> = asked.kept.and_then(|k| serde_json::from_str(k).ok());
     if let Some(kept) = kept.filter(|k| k.log == proof.head.log && *k != proof.head) {
         if kept.size > proof.head.size {
             return Err(fail(Problem::RolledBack));
@@ -108,7 +123,7 @@ async fn check(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> Result<Ver
         let c: ConsistencyProof = fetch(
             scope,
             &format!(
-                "{base}api/regions/{}/log/consistency?from={}&to={}",
+                "api/regions/{}/log/consistency?from={}&to={}",
                 proof.head.log, kept.size, proof.head.size
             ),
         )
@@ -122,28 +137,17 @@ async fn check(scope: &DedicatedWorkerGlobalScope, data: &JsValue) -> Result<Ver
     })
 }
 
-fn answer(result: Result<Verified, (Failed, Option<String>)>) -> JsValue {
-    let out = js_sys::Object::new();
-    let set = |k: &str, v: JsValue| {
-        let _ = js_sys::Reflect::set(&out, &JsValue::from_str(k), &v);
-    };
+fn answer(result: Result<Verified, (Failed, Option<String>)>) -> String {
     match result {
-        Ok(v) => {
-            set("verdict", JsValue::from_str("verified"));
-            set("key", JsValue::from_str(&v.key));
-            set("size", JsValue::from_f64(v.head.size as f64));
-            set("at", JsValue::from_f64(v.head.at.0 as f64));
-            set(
-                "head",
-                serde_json::to_string(&v.head).map_or(JsValue::NULL, |h| JsValue::from_str(&h)),
-            );
-        }
-        Err((f, key)) => {
-            set("verdict", JsValue::from_str(f.name()));
-            set("key", key.map_or(JsValue::NULL, |k| JsValue::from_str(&k)));
-        }
+        Ok(v) => format!(
+            "verified {} {} {} {}",
+            v.key,
+            v.head.size,
+            v.head.at.0,
+            serde_json::to_string(&v.head).unwrap_or_default()
+        ),
+        Err((f, key)) => format!("{} {}", f.name(), key.as_deref().unwrap_or("-")),
     }
-    out.into()
 }
 
 fn main() {
@@ -152,8 +156,9 @@ fn main() {
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |e: MessageEvent| {
         let scope = reply.clone();
         wasm_bindgen_futures::spawn_local(async move {
-            let result = check(&scope, &e.data()).await;
-            let _ = scope.post_message(&answer(result));
+            let message = e.data().as_string().unwrap_or_default();
+            let result = check(&scope, &message).await;
+            let _ = scope.post_message(&JsValue::from_str(&answer(result)));
         });
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

@@ -134,6 +134,16 @@ impl Db {
             .collect()
     }
 
+    /// The counties whose log has entries.
+    pub async fn log_counties(&self) -> Result<Vec<RegionCode>, sqlx::Error> {
+        let rows: Vec<String> = on_pool!(self, p => sqlx::query_scalar("SELECT county FROM log_sizes ORDER BY county")
+            .fetch_all(p)
+            .await)?;
+        rows.iter()
+            .map(|c| RegionCode::parse(c).map_err(|_| corrupt("region code", c)))
+            .collect()
+    }
+
     /// The head signed at `size` entries, if one was.
     pub async fn log_head(&self, county: &RegionCode, size: u64) -> Result<Option<TreeHead>, sqlx::Error> {
         let row: Option<HeadRow> = on_pool!(self, p => sqlx::query_as(

@@ -3,11 +3,11 @@
 //! asks that a newer one extends them), and a published month's proofs, for whoever may
 //! read the month.
 
-use axum::{Json, extract::State};
+use axum::{Json, extract::State, http::header, response::IntoResponse};
 use serde::Deserialize;
 use sunlight_api::{
     ErrorBody, Page, RegionCode,
-    date::Month,
+    date::{Date, Month},
     published::{ConsistencyProof, MonthProof, PublicKey},
     transparency::{TreeHead, to_hex},
 };
@@ -28,6 +28,50 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(heads))
         .routes(routes!(consistency))
         .routes(routes!(month_proof))
+        .routes(routes!(daily_heads))
+        .routes(routes!(daily_files))
+}
+
+/// The days whose file of heads the server wrote, newest first.
+#[utoipa::path(get, path = "/api/log-heads", tag = "log", responses((status = 200, body = Vec<String>)))]
+async fn daily_files(State(state): State<AppState>) -> ApiResult<Json<Vec<String>>> {
+    let mut days = Vec::new();
+    match tokio::fs::read_dir(publication::heads_dir(&state)).await {
+        Ok(mut dir) => {
+            while let Some(e) = dir.next_entry().await.map_err(anyhow::Error::from)? {
+                if let Some(day) = e.file_name().to_str().and_then(|n| n.strip_suffix(".json"))
+                    && Date::parse(day).is_ok()
+                {
+                    days.push(day.to_owned());
+                }
+            }
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(anyhow::Error::from(e).into()),
+    }
+    days.sort_unstable_by(|a, b| b.cmp(a));
+    Ok(Json(days))
+}
+
+/// One day's file: every county's signed head as it stood when the day's file was
+/// written. Copy it and keep it; later heads must extend it.
+#[utoipa::path(get, path = "/api/log-heads/{day}", tag = "log", params(("day" = String, Path, description = "YYYY-MM-DD")),
+    responses((status = 200, body = Vec<TreeHead>)))]
+async fn daily_heads(State(state): State<AppState>, ApiPath(day): ApiPath<String>) -> ApiResult<impl IntoResponse> {
+    let day = Date::parse(&day).map_err(|_| ApiError::NotFound)?;
+    let path = publication::heads_dir(&state).join(format!("{day}.json"));
+    match tokio::fs::read(&path).await {
+        Ok(bytes) => Ok((
+            [
+                (header::CONTENT_TYPE, "application/json"),
+                // A day's file never changes once written.
+                (header::CACHE_CONTROL, "public, max-age=86400"),
+            ],
+            bytes,
+        )),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(ApiError::NotFound),
+        Err(e) => Err(anyhow::Error::from(e).into()),
+    }
 }
 
 /// The public half of the key that signs every county's tree heads (Ed25519). Phones pin
