@@ -296,10 +296,6 @@ pub struct LedgerMonth {
     /// published ones, staff all of them.
     #[serde(default)]
     pub corrections: Vec<Correction>,
-    /// This is the month exactly as published for villagers (names masked), which the
-    /// publication log records and the phone checks; false for staff, who see more.
-    #[serde(default)]
-    pub as_published: bool,
 }
 
 impl LedgerMonth {

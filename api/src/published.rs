@@ -7,8 +7,10 @@
 //! database after publication no longer matches its entry. The encoding is binary and
 //! unambiguous: every string carries its length, every list its count, every optional
 //! value a marker, and each kind of record starts with its own versioned label. It covers
-//! what a reader sees of a published edition (names masked as villagers see them) and
-//! nothing that changes after publication (questions and answers, the village's name).
+//! what a reader sees of a published edition, private persons' names masked as villagers
+//! see them (so a staff member's fuller view hashes the same), and nothing that changes
+//! after publication or that only staff see (questions and answers, the village's name,
+//! review notes).
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -16,6 +18,7 @@ use sha2::{Digest, Sha256};
 use crate::{
     RegionCode, Timestamp,
     date::Month,
+    fields::mask_name,
     ledger::{AttachmentKind, Correction, LedgerMonth, Line},
     transparency::{Hash, TreeHead, from_hex, leaf_hash, to_hex, verify_consistency, verify_inclusion},
 };
@@ -76,7 +79,13 @@ impl Canon {
         self.text(l.kind.as_str());
         self.int(l.amount_fen);
         self.text(&l.category);
-        self.text(&l.counterparty);
+        // A private person's name as villagers see it, whoever is shown the line: staff,
+        // who see the whole name, hash the same month as villagers do.
+        if l.counterparty_is_person {
+            self.text(&mask_name(&l.counterparty));
+        } else {
+            self.text(&l.counterparty);
+        }
         self.flag(l.counterparty_is_person);
         self.opt_text(l.invoice_no.as_deref());
         self.opt_text(l.note.as_deref());

@@ -86,7 +86,10 @@ async fn sql(app: &TestApp, statement: &'static str, binds: &[&str]) {
 
 db_test!(publications_are_logged_and_proven_to_anyone, |app| {
     let (acc, rev, villager) = people(&app).await;
-    publish_one(&acc, &rev, MONTH, &income("2025-03-12", "5000", "鱼塘承包户")).await;
+    // A private person pays: villagers see the name masked, staff in full.
+    let mut rent = income("2025-03-12", "5000", "张晓明");
+    rent["counterparty_is_person"] = json!(true);
+    publish_one(&acc, &rev, MONTH, &rent).await;
 
     // The key the server signs with is the one it publishes.
     let key: PublicKey = json(app.get("api/log-key").await).await;
@@ -103,6 +106,11 @@ db_test!(publications_are_logged_and_proven_to_anyone, |app| {
     let entry = &proof.entries[0].entry;
     assert_eq!((entry.kind, entry.subject.as_str()), (EntryKind::LedgerMonth, MONTH));
     assert_eq!(entry.content, to_hex(&content_hash(&month_content(&month))));
+    // The accountant's view (names in full) hashes the same: staff are checked too.
+    let (staff_view, staff_proof) = shown(&acc, MONTH).await;
+    assert_eq!(staff_view.lines[0].counterparty, "张晓明");
+    assert_eq!(month.lines[0].counterparty, "张*明");
+    check_month(&staff_view, &staff_proof, &app.log_key).expect("the staff view verifies");
     // Another key does not vouch for it.
     assert_eq!(check_month(&month, &proof, &[7u8; 32]), Err(Problem::BadSignature));
 

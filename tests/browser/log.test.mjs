@@ -72,9 +72,9 @@ test('a published month is verified in the phone, and an edit under the server i
   assert.deepEqual(other.errors, []);
 });
 
-test('at 320 px with large text the mark wraps and stays readable', async () => {
+test('a cadre, who sees names in full, is checked too; at 320 px with large text the mark wraps', async () => {
   const page = await phone(browser, { viewport: { width: 320, height: 700 } });
-  await signIn(page, server.base, '13800000001');
+  await signIn(page, server.base, '13800000003');
   await page.goto(`${server.base}ledger/${VILLAGE}/${monthsAgo(3)}?app`);
   await page.evaluate(() => document.documentElement.classList.add('large'));
   const mark = page.locator('.log-mark.ok');

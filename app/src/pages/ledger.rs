@@ -219,10 +219,9 @@ fn MonthView(code: RegionCode, month: Month) -> impl IntoView {
                         }
                     }).collect_view();
                     let entering = cfg!(feature = "staff") && status.is_none();
-                    // The month as published is checked against the county's log; staff,
-                    // who see names unmasked, are shown more than the log records.
+                    // A published month is checked against the county's log, whoever reads it.
                     #[cfg(villagers)]
-                    let mark = (status == Some(MonthStatus::Published) && m.as_published)
+                    let mark = (status == Some(MonthStatus::Published))
                         .then(|| data.text())
                         .flatten()
                         .map(|text| view! { <crate::log_check::LogMark village=code.clone() month_text=text/> });

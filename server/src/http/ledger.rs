@@ -343,7 +343,6 @@ async fn month_view(
         categories,
         lines,
         corrections,
-        as_published: !staff,
     })
 }
 
