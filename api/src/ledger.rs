@@ -414,3 +414,47 @@ pub struct QueueItem {
     #[serde(default)]
     pub correction: Option<u32>,
 }
+
+/// Whether a category is subsidies paid to people (补贴, 补助): the categories 我的补助
+/// looks in, whatever a county named them.
+pub fn is_subsidy_category(name: &str) -> bool {
+    name.contains("补贴") || name.contains("补助")
+}
+
+/// One subsidy payment in a village's published accounts (a month's or a published
+/// correction's line).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SubsidyPayment {
+    /// The ledger line, which the month's page shows with its seal and invoice.
+    pub line: Uuid,
+    pub month: Month,
+    pub date: Date,
+    pub category: String,
+    /// In full on one's own household's payments; masked (张*明) on the village's list.
+    pub recipient: String,
+    pub amount_fen: i64,
+    pub note: Option<String>,
+    /// Paid to a member of the reader's household.
+    pub mine: bool,
+}
+
+/// `GET /api/me/subsidies?year=`: 我的补助, the subsidies a villager's household was paid
+/// in a year as the published accounts record them, beside the village's whole published
+/// list of the same subsidies, names masked, the household's own marked.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MySubsidies {
+    pub village: RegionCode,
+    pub village_name: String,
+    pub year: i32,
+    /// The household's number (户号).
+    pub household: String,
+    /// The names the accounts are matched against: the head of the household as the
+    /// village recorded it (never names people gave their own accounts).
+    pub members: Vec<String>,
+    pub mine: Vec<SubsidyPayment>,
+    pub mine_fen: i64,
+    pub list: Vec<SubsidyPayment>,
+    pub list_fen: i64,
+}

@@ -278,6 +278,8 @@ pub enum Problem {
     WrongLog,
     /// What is shown has no entry in the log.
     NotLogged,
+    /// The log holds an edition of this month (a correction) that is not shown.
+    Hidden,
     /// What is shown differs from what was logged when it was published.
     Altered,
     /// An entry's path does not lead to the signed root.
@@ -317,15 +319,37 @@ pub fn expected_entries(m: &LedgerMonth) -> Vec<(EntryKind, String, Hash)> {
     out
 }
 
+/// Whether an entry is of `m`'s month: the month itself or one of its corrections.
+fn of_month(e: &LogEntry, m: &LedgerMonth) -> bool {
+    let month = month_subject(m.month);
+    e.village == m.village
+        && (e.subject == month
+            || e.subject
+                .strip_prefix(month.as_str())
+                .is_some_and(|r| r.starts_with('/')))
+}
+
 /// The phone's check of a published month it shows: the head is signed by `key` and is
-/// the village's county's, and the month and each published correction, hashed as shown,
-/// have an entry whose path leads to the head's root. Returns the verified root.
+/// the village's county's; the month and each published correction, hashed as shown,
+/// have an entry whose path leads to the head's root; and every entry of the month the
+/// server gave is one of them (a logged correction left out of the page is caught, as long
+/// as the server gives its entry: one it leaves out of both is what kept heads and
+/// outsiders' copies are for). Returns the verified root.
 pub fn check_month(m: &LedgerMonth, proof: &MonthProof, key: &[u8; 32]) -> Result<Hash, Problem> {
     let root = proof.head.verify(key).ok_or(Problem::BadSignature)?;
     if m.village.county().as_ref() != Some(&proof.head.log) {
         return Err(Problem::WrongLog);
     }
-    for (kind, subject, content) in expected_entries(m) {
+    let expected = expected_entries(m);
+    if proof.entries.iter().any(|p| {
+        of_month(&p.entry, m)
+            && !expected
+                .iter()
+                .any(|(k, s, _)| *k == p.entry.kind && *s == p.entry.subject)
+    }) {
+        return Err(Problem::Hidden);
+    }
+    for (kind, subject, content) in expected {
         let proven = proof
             .entries
             .iter()

@@ -433,7 +433,7 @@ pub enum T {
     LogRewritten,
     LogBadProof,
     LogUnchecked,
-    LogCheckInApp,
+    MySubsidies,
     PublishedAt,
     FilerKeyUnproven,
     FilerRootChanged,
@@ -1057,10 +1057,7 @@ impl T {
                 "服务器给出的核验材料不对。",
                 "The server's proof for this page does not hold.",
             ),
-            T::LogCheckInApp => (
-                "核验本月公开后有没有被改动",
-                "Check whether this month was changed after it was published",
-            ),
+            T::MySubsidies => ("我的补助", "My subsidies"),
             T::LogUnchecked => (
                 "暂时无法核验（网络不通或服务器未应答），稍后再打开本页。",
                 "Could not check now (no network or no answer); open this page again later.",

@@ -16,7 +16,7 @@ use crate::{
 const VERIFY_WORKER: &str = "sunlight-verify_loader.js";
 const KEY: &str = "sunlight.log.key";
 
-fn head_key(county: &RegionCode) -> String {
+fn head_key(county: &str) -> String {
     format!("sunlight.log.head.{county}")
 }
 
@@ -35,7 +35,7 @@ fn start(village: RegionCode, month_text: String, answer: RwSignal<String>) {
     let message = JsValue::from_str(&format!(
         "{}\n{}\n{month_text}",
         line(prefs::kept(KEY)),
-        line(prefs::kept(&head_key(&county)))
+        line(prefs::kept(&head_key(county.as_str())))
     ));
     let worker = w.clone();
     let mut ready = false;
@@ -48,7 +48,7 @@ fn start(village: RegionCode, month_text: String, answer: RwSignal<String>) {
             return;
         }
         worker.terminate();
-        answer.set(if ready { conclude(&county, &data) } else { String::new() });
+        answer.set(if ready { conclude(&data) } else { String::new() });
     });
     w.set_onmessage(Some(on_event.as_ref().unchecked_ref()));
     w.set_onerror(Some(on_event.as_ref().unchecked_ref()));
@@ -56,20 +56,21 @@ fn start(village: RegionCode, month_text: String, answer: RwSignal<String>) {
 }
 
 /// Keeps what a verified answer teaches the phone, and says what the answer was. The
-/// answer is `verdict key` and, when verified, `size at head`, separated by spaces.
-fn conclude(county: &RegionCode, answer: &JsValue) -> String {
+/// answer is `verdict key` and, when verified, `size at county head`, separated by
+/// spaces. Only a verified answer pins the key and keeps the head (under the county the
+/// head is of), so a bad first answer teaches the phone nothing.
+fn conclude(answer: &JsValue) -> String {
     let answer = answer.as_string().unwrap_or_default();
-    let mut parts = answer.splitn(5, ' ');
+    let mut parts = answer.splitn(6, ' ');
     let (verdict, key) = (parts.next().unwrap_or(""), parts.next().unwrap_or("-"));
-    // The first key this phone checked against stays pinned, whatever the verdict.
-    if key != "-" && prefs::kept(KEY).is_none() {
-        prefs::keep(KEY, key);
-    }
     if verdict != "verified" {
         return verdict.to_owned();
     }
+    if prefs::kept(KEY).is_none() {
+        prefs::keep(KEY, key);
+    }
     let (size, at) = (parts.next().unwrap_or("0"), parts.next().unwrap_or("0"));
-    if let Some(head) = parts.next() {
+    if let (Some(county), Some(head)) = (parts.next(), parts.next()) {
         prefs::keep(&head_key(county), head);
     }
     format!("verified {size} {at}")

@@ -41,6 +41,9 @@ impl Application {
 
     /// Builds around an existing database (tests hand in a fresh one).
     pub async fn with_db(config: Config, db: Db) -> anyhow::Result<Application> {
+        let listener = TcpListener::bind(&config.bind)
+            .await
+            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {}", config.bind, e))?;
         let key_path = config.log_key_path();
         let log_key = log_key::LogKey::load(&key_path).with_context(|| {
             format!(
@@ -49,9 +52,6 @@ impl Application {
                 key_path.display()
             )
         })?;
-        let listener = TcpListener::bind(&config.bind)
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot listen on {}: {}", config.bind, e))?;
         let state = http::AppState::new(config, db, log_key).context("cannot prepare the client files")?;
         Ok(Application { listener, state })
     }
@@ -77,6 +77,12 @@ impl Application {
     /// Serves until Ctrl-C or SIGTERM.
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         let db = self.state.db.clone();
+        // What was published and not logged (a crash between the two, or data brought in
+        // straight to the database, as the demo's) is logged before the first request, so
+        // that no phone asks before it is.
+        if let Err(e) = publication::catch_up(&self.state).await {
+            tracing::error!(error = %e, "publication log catch-up failed");
+        }
         spawn_housekeeping(self.state.clone());
         demands::spawn_clock(db.clone(), self.state.clock.clone());
         let app = http::router(self.state);

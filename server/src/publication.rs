@@ -15,7 +15,7 @@ use sunlight_api::{
     ledger::MonthStatus,
     published::{
         ConsistencyProof, EntryKind, LogEntry, MonthProof, ProvenEntry, content_hash, correction_content,
-        correction_subject, expected_entries, month_content, month_subject,
+        correction_subject, month_content, month_subject,
     },
     transparency::{self, Hash, TreeHead, to_hex},
 };
@@ -95,15 +95,18 @@ pub async fn after_publish(state: &AppState, village: &RegionCode, month: Month,
 /// Logs every published edition that has no entry; returns how many.
 pub async fn catch_up(state: &AppState) -> anyhow::Result<usize> {
     let missing = state.db.unlogged_publications().await?;
+    let mut logged = 0;
+    // One edition that cannot be logged (a corrupt row) holds none of the others back.
     for (village, month, correction) in &missing {
-        log_edition(state, village, *month, *correction)
-            .await
-            .map_err(|e| anyhow!("logging {village} {month}: {e}"))?;
+        match log_edition(state, village, *month, *correction).await {
+            Ok(()) => logged += 1,
+            Err(e) => tracing::error!(error = %e, village = %village, month = %month, "publication not logged"),
+        }
     }
-    if !missing.is_empty() {
-        tracing::info!(logged = missing.len(), "publications logged by the catch-up");
+    if logged > 0 {
+        tracing::info!(logged, "publications logged by the catch-up");
     }
-    Ok(missing.len())
+    Ok(logged)
 }
 
 /// A county's log as it stands: its entries, their leaves, and the signed head of them.
@@ -125,19 +128,69 @@ pub async fn tree(state: &AppState, county: &RegionCode) -> ApiResult<Tree> {
     let head = match state.db.log_head(county, size).await? {
         Some(head) => head,
         None => {
+            extends_what_was_signed(state, county, &leaves).await?;
             let signed = state.log_key.sign(county, size, &root, to_wire(state.clock.now()));
             state.db.keep_log_head(&signed).await?;
-            state
+            let kept = state
                 .db
                 .log_head(county, size)
                 .await?
-                .ok_or_else(|| anyhow!("a head just kept is gone"))?
+                .ok_or_else(|| anyhow!("a head just kept is gone"))?;
+            remember_signed(state, &kept).await?;
+            kept
         }
     };
     if head.root != to_hex(&root) {
         tracing::error!(county = %county, size, "the log's entries no longer give the root signed for them");
     }
     Ok(Tree { entries, leaves, head })
+}
+
+/// The last head this server signed for a county, kept in the data directory beside the
+/// key rather than in the database: what someone who can write only the database cannot
+/// rewrite.
+fn last_signed_path(state: &AppState, county: &RegionCode) -> std::path::PathBuf {
+    heads_dir(state).join("last").join(format!("{county}.json"))
+}
+
+/// Refuses to sign a new head unless the entries extend both the newest head kept in the
+/// database and the last one this server signed (kept outside it): entries edited, removed
+/// or reordered after a head was signed are never signed over. The server then answers
+/// 500 for the county's log, which the phones show as a warning.
+async fn extends_what_was_signed(state: &AppState, county: &RegionCode, leaves: &[Hash]) -> ApiResult<()> {
+    let mut signed = Vec::new();
+    if let Some(h) = state.db.latest_log_head(county).await? {
+        signed.push(h);
+    }
+    match tokio::fs::read(last_signed_path(state, county)).await {
+        Ok(bytes) => {
+            signed.push(serde_json::from_slice(&bytes).map_err(|e| anyhow!("the last signed head of {county}: {e}"))?)
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(anyhow!("the last signed head of {county}: {e}").into()),
+    }
+    for h in signed {
+        let extends = usize::try_from(h.size)
+            .ok()
+            .and_then(|n| leaves.get(..n))
+            .is_some_and(|prefix| to_hex(&transparency::root(prefix)) == h.root);
+        if !extends {
+            tracing::error!(county = %county, signed_size = h.size, size = leaves.len(),
+                "the log's entries no longer extend a head this server signed: refusing to sign");
+            return Err(anyhow!("the publication log of {county} was changed under the server").into());
+        }
+    }
+    Ok(())
+}
+
+async fn remember_signed(state: &AppState, head: &TreeHead) -> anyhow::Result<()> {
+    let path = last_signed_path(state, &head.log);
+    let dir = path.parent().ok_or_else(|| anyhow!("no folder"))?;
+    tokio::fs::create_dir_all(dir).await?;
+    let partial = dir.join(format!(".{}.partial", uuid::Uuid::new_v4()));
+    tokio::fs::write(&partial, serde_json::to_vec(head)?).await?;
+    tokio::fs::rename(&partial, &path).await?;
+    Ok(())
 }
 
 /// The county of a log's address: a county that exists.
@@ -149,34 +202,29 @@ pub async fn county(state: &AppState, code: &RegionCode) -> ApiResult<RegionCode
     Ok(code.clone())
 }
 
-/// The entries of a published month and its published corrections, with their proofs
-/// against the county's present head. Editions published but not logged yet are logged
-/// first. `None` when the month is not published.
+/// Every entry the log holds of a published month (the month and any correction of it,
+/// whatever the database says of them now), with their proofs against the county's
+/// present head; the phone requires each to be what it shows. Nothing is logged here: a
+/// read never adds to the log. `None` when the month is not published.
 pub async fn month_proof(state: &AppState, village: &RegionCode, month: Month) -> ApiResult<Option<MonthProof>> {
     let view = public_month(state, village.clone(), month).await?;
     if view.status != Some(MonthStatus::Published) {
         return Ok(None);
     }
     let county = village.county().ok_or(ApiError::NotFound)?;
-    let wanted: Vec<(EntryKind, String)> = expected_entries(&view)
-        .into_iter()
-        .map(|(kind, subject, _)| (kind, subject))
-        .collect();
-    for (kind, subject) in &wanted {
-        if !state.db.is_logged(*kind, village, subject).await? {
-            let correction = match kind {
-                EntryKind::LedgerMonth => None,
-                EntryKind::LedgerCorrection => subject.rsplit_once('/').and_then(|(_, n)| n.parse().ok()),
-            };
-            log_edition(state, village, month, correction).await?;
-        }
-    }
+    let subject = month_subject(month);
     let tree = tree(state, &county).await?;
     let entries = tree
         .entries
         .iter()
         .enumerate()
-        .filter(|(_, e)| &e.village == village && wanted.iter().any(|(k, s)| *k == e.kind && *s == e.subject))
+        .filter(|(_, e)| {
+            &e.village == village
+                && (e.subject == subject
+                    || e.subject
+                        .strip_prefix(subject.as_str())
+                        .is_some_and(|r| r.starts_with('/')))
+        })
         .map(|(i, e)| ProvenEntry {
             index: i as u64,
             entry: e.clone(),
@@ -231,10 +279,18 @@ pub async fn write_daily_heads(state: &AppState) -> anyhow::Result<Option<std::p
         heads.push(tree(state, &county).await.map_err(|e| anyhow!("{county}: {e}"))?.head);
     }
     tokio::fs::create_dir_all(&dir).await?;
-    // Written whole under another name, then renamed: a reader never sees half a file.
+    // Written whole under another name, then linked into place, which fails if another
+    // process wrote the day's file first: a reader never sees half a file, and a day's
+    // file never changes once written.
     let partial = dir.join(format!(".{}.partial", uuid::Uuid::new_v4()));
     tokio::fs::write(&partial, serde_json::to_vec_pretty(&heads)?).await?;
-    tokio::fs::rename(&partial, &path).await?;
+    let linked = tokio::fs::hard_link(&partial, &path).await;
+    tokio::fs::remove_file(&partial).await?;
+    match linked {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(None),
+        Err(e) => return Err(e.into()),
+    }
     tracing::info!(file = %path.display(), counties = heads.len(), "daily file of log heads written");
     Ok(Some(path))
 }

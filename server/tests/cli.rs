@@ -61,3 +61,31 @@ fn the_demo_command_can_run_twice() {
         assert!(ok, "{err}");
     }
 }
+
+#[test]
+fn serving_without_the_log_key_says_how_to_make_it() {
+    let (ok, err) = sunlight(&["serve", "--bind", "127.0.0.1:0"]);
+    assert!(!ok);
+    assert_one_clear_line(&err, "make it once with `sunlight key --out");
+}
+
+#[test]
+fn a_log_key_is_made_once_and_never_replaced() {
+    let dir = tempfile::tempdir().unwrap();
+    let key = dir.path().join("log-key");
+    let key = key.to_str().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_sunlight"))
+        .args(["key", "--out", key])
+        .env("RUST_LOG", "off")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let printed = String::from_utf8_lossy(&out.stdout);
+    let secret = std::fs::read_to_string(key).unwrap();
+    assert!(printed.contains("public key of the publication log: "), "{printed}");
+    assert!(!printed.contains(secret.trim()), "the secret was printed");
+    let (ok, err) = sunlight(&["key", "--out", key]);
+    assert!(!ok);
+    assert_one_clear_line(&err, "an existing key is never replaced");
+    assert_eq!(std::fs::read_to_string(key).unwrap(), secret);
+}

@@ -12,6 +12,7 @@ mod matrix;
 mod pages;
 mod polls;
 mod reports;
+mod subsidies;
 mod system;
 mod text;
 mod tidy;

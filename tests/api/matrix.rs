@@ -123,6 +123,7 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/api/regions/{code}/ledger", Target::PublicVillage, ALL, 200),
     ep("GET", "/api/regions/{code}/ledger/{month}", Target::PublicVillage, ALL, 200),
     ep("GET", "/api/regions/{code}/ledger/{month}/proof", Target::PublicVillage, ALL, 200),
+    ep("GET", "/api/me/subsidies", Target::Myself(404), ALL, 404),
     ep("GET", "/api/log-key", Target::Public(200), ALL, 200),
     ep("GET", "/api/log-heads", Target::Public(200), ALL, 200),
     ep("GET", "/api/log-heads/{day}", Target::Public(404), ALL, 404),

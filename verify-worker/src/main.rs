@@ -7,10 +7,14 @@
 //! verified (JSON, or `-`), and the month's JSON exactly as the page decoded and shows it.
 //! It fetches the month's proof (and, when the phone kept another head, the consistency
 //! proof), checks them with `sunlight_api::published`, and answers one string:
-//! `verdict key`, and for a verified month ` size at head`, where `verdict` is `verified`
+//! `verdict key`, and for a verified month ` size at county head`, where `verdict` is `verified`
 //! or the problem's name, `key` the key checked against (`-` if none was had), and `head`
 //! the verified head's JSON, to keep. A build with `SUNLIGHT_LOG_KEY` set checks against
 //! that key only. Plain strings keep the page's side of this exchange small.
+//!
+//! Only a request that never got an answer (no network) is "could not check"; an answer
+//! that is an error or not a proof is a warning, so that a server cannot turn the check
+//! off by failing it.
 
 use sunlight_api::{
     ledger::LedgerMonth,
@@ -21,8 +25,9 @@ use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, Response};
 
-/// A deployment may build its key into the page instead of pinning it on first use.
-const BUILT_IN_KEY: Option<&str> = option_env!("SUNLIGHT_LOG_KEY");
+/// A deployment may build its key's public half into the page instead of pinning it on
+/// first use (not `SUNLIGHT_LOG_KEY`, the server's path to the secret).
+const BUILT_IN_KEY: Option<&str> = option_env!("SUNLIGHT_LOG_PUBLIC_KEY");
 
 /// The three lines of the page's message; `-` is none.
 struct Ask<'a> {
@@ -57,6 +62,8 @@ impl Failed {
                 Problem::BadSignature => "bad_signature",
                 Problem::WrongLog => "wrong_log",
                 Problem::NotLogged => "not_logged",
+                // A logged correction left out of the page: the page is not what was published.
+                Problem::Hidden => "altered",
                 Problem::Altered => "altered",
                 Problem::BadProof => "bad_proof",
                 Problem::RolledBack => "rolled_back",
@@ -66,23 +73,26 @@ impl Failed {
     }
 }
 
+/// The body of a successful answer. No answer at all is `Unreachable`; an error status,
+/// or a body that cannot be read, is a proof that does not hold.
 async fn fetch_text(scope: &DedicatedWorkerGlobalScope, url: &str) -> Result<String, Failed> {
+    let bad = || Failed::Problem(Problem::BadProof);
     let response: Response = JsFuture::from(scope.fetch_with_str(url))
         .await
-        .ok()
-        .and_then(|r| r.dyn_into().ok())
-        .ok_or(Failed::Unreachable)?;
+        .map_err(|_| Failed::Unreachable)?
+        .dyn_into()
+        .map_err(|_| bad())?;
     if !response.ok() {
-        return Err(Failed::Unreachable);
+        return Err(bad());
     }
-    let text = JsFuture::from(response.text().map_err(|_| Failed::Unreachable)?)
+    let text = JsFuture::from(response.text().map_err(|_| bad())?)
         .await
         .map_err(|_| Failed::Unreachable)?;
-    text.as_string().ok_or(Failed::Unreachable)
+    text.as_string().ok_or_else(bad)
 }
 
 async fn fetch<T: serde::de::DeserializeOwned>(scope: &DedicatedWorkerGlobalScope, url: &str) -> Result<T, Failed> {
-    serde_json::from_str(&fetch_text(scope, url).await?).map_err(|_| Failed::Unreachable)
+    serde_json::from_str(&fetch_text(scope, url).await?).map_err(|_| Failed::Problem(Problem::BadProof))
 }
 
 struct Verified {
@@ -140,10 +150,11 @@ async fn check(scope: &DedicatedWorkerGlobalScope, message: &str) -> Result<Veri
 fn answer(result: Result<Verified, (Failed, Option<String>)>) -> String {
     match result {
         Ok(v) => format!(
-            "verified {} {} {} {}",
+            "verified {} {} {} {} {}",
             v.key,
             v.head.size,
             v.head.at.0,
+            v.head.log,
             serde_json::to_string(&v.head).unwrap_or_default()
         ),
         Err((f, key)) => format!("{} {}", f.name(), key.as_deref().unwrap_or("-")),

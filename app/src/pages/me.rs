@@ -30,10 +30,13 @@ pub fn MePage() -> impl IntoView {
             {me.map(|me| {
                 let staff = me.is_staff();
                 let villager = me.village().is_some();
+                // 我的补助 is a page the server renders (read-only, no module to load).
+                let household = cfg!(villagers) && me.grants.iter().any(|g| g.household.is_some());
                 view! {
                     <section class="card">
                         <h2>{me.name.clone()}</h2>
                         <p class="muted">{me.mobile.clone()}</p>
+                        {household.then(|| view! { <a class="button secondary" href="me/subsidies" rel="external">{t(T::MySubsidies)}</a> })}
                     </section>
                     <section class="card">
                         <h2>{t(T::MyRoles)}</h2>

@@ -817,3 +817,53 @@ impl Db {
         })
     }
 }
+
+/// A person's payment in a published edition, for 我的补助: `(line, month, date, category,
+/// counterparty, amount, note)`.
+pub type PaidLine = (Uuid, Month, Date, String, String, i64, Option<String>);
+
+impl Db {
+    /// The spending lines paid to private persons in a village's published months and
+    /// published corrections of `year`, by date.
+    pub async fn paid_to_persons(&self, village: &RegionCode, year: i32) -> Result<Vec<PaidLine>, sqlx::Error> {
+        #[derive(sqlx::FromRow)]
+        struct Row {
+            id: Uuid,
+            month: String,
+            entry_date: NaiveDate,
+            category: String,
+            counterparty: String,
+            counterparty_is_person: bool,
+            amount_fen: i64,
+            note: Option<String>,
+        }
+        let rows: Vec<Row> = on_pool!(self, p => sqlx::query_as(
+            "SELECT l.id, m.month, l.entry_date, l.category, l.counterparty, l.counterparty_is_person, l.amount_fen, l.note
+             FROM ledger_lines l
+             JOIN ledger_months m ON m.id = l.month_id
+             LEFT JOIN ledger_corrections c ON c.id = l.correction_id
+             WHERE m.village_code = $1 AND m.month LIKE $2 AND m.status = 'published' AND l.kind = 'expense'
+               AND (l.correction_id IS NULL OR c.status = 'published')
+             ORDER BY l.entry_date, l.created_at, l.id",
+        )
+        .bind(village.as_str())
+        .bind(format!("{year:04}-%"))
+        .fetch_all(p)
+        .await)?;
+        rows.into_iter()
+            .filter(|r| r.counterparty_is_person)
+            .map(|r| {
+                let month = Month::parse(&r.month).map_err(|_| corrupt("month", &r.month))?;
+                Ok((
+                    r.id,
+                    month,
+                    to_date(r.entry_date),
+                    r.category,
+                    r.counterparty,
+                    r.amount_fen,
+                    r.note,
+                ))
+            })
+            .collect()
+    }
+}

@@ -96,19 +96,6 @@ impl Db {
         })
     }
 
-    /// Whether a disclosure has its entry.
-    pub async fn is_logged(&self, kind: EntryKind, village: &RegionCode, subject: &str) -> Result<bool, sqlx::Error> {
-        let n: i64 = on_pool!(self, p => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM log_entries WHERE kind = $1 AND village_code = $2 AND subject = $3",
-        )
-        .bind(kind.as_str())
-        .bind(village.as_str())
-        .bind(subject)
-        .fetch_one(p)
-        .await)?;
-        Ok(n > 0)
-    }
-
     /// A county's whole log, in order. A gap in the places is corruption, not skipped.
     pub async fn log_entries(&self, county: &RegionCode) -> Result<Vec<LogEntry>, sqlx::Error> {
         #[derive(sqlx::FromRow)]
@@ -151,6 +138,17 @@ impl Db {
         )
         .bind(county.as_str())
         .bind(size as i64)
+        .fetch_optional(p)
+        .await)?;
+        row.map(HeadRow::into_head).transpose()
+    }
+
+    /// The largest head kept for a county.
+    pub async fn latest_log_head(&self, county: &RegionCode) -> Result<Option<TreeHead>, sqlx::Error> {
+        let row: Option<HeadRow> = on_pool!(self, p => sqlx::query_as(
+            "SELECT county, size, root, at, signature FROM log_heads WHERE county = $1 ORDER BY size DESC LIMIT 1",
+        )
+        .bind(county.as_str())
         .fetch_optional(p)
         .await)?;
         row.map(HeadRow::into_head).transpose()

@@ -211,6 +211,8 @@ async fn demo_ledgers(db: &Db, storage: &Storage) -> anyhow::Result<()> {
             .context("demo reviewer")?
             .1;
         let mut rng = Lcg(0x5eed ^ (i as u64) << 20);
+        // As the households above are named: 张秀英's household, whose 我的补助 has lines.
+        let head_001 = format!("{}{}", SURNAMES[i % SURNAMES.len()], GIVEN[i % GIVEN.len()]);
         for back in (1..=12).rev() {
             let total = this.year * 12 + this.month as i32 - 1 - back;
             let month = Month {
@@ -311,6 +313,19 @@ async fn demo_ledgers(db: &Db, storage: &Storage) -> anyhow::Result<()> {
                     "村民代表会议",
                     false,
                     Some("茶水及资料印制"),
+                );
+            }
+            // Every third month, household 001's head is paid an old-age allowance (from
+            // a generator of its own, so that the month's other lines stay as they were).
+            if back % 3 == 0 {
+                line(
+                    &mut Lcg(back as u64),
+                    Kind::Expense,
+                    30_000,
+                    "补贴发放",
+                    &head_001,
+                    true,
+                    Some("高龄津贴（按季发放）"),
                 );
             }
             let published = chrono::Utc

@@ -18,7 +18,8 @@ use sunlight_api::{
     fields::mask_name,
     ledger::{
         Categories, CategoryTotal, Correction, DEFAULT_CATEGORIES, DisclosureAccess, Kind, LedgerMonth, LedgerYear,
-        Line, LineInput, LineStatus, MonthStatus, OpenCorrection, QueueItem, Review, SubmitMonth, Text, open_for_entry,
+        Line, LineInput, LineStatus, MonthStatus, MySubsidies, OpenCorrection, QueueItem, Review, SubmitMonth,
+        SubsidyPayment, Text, is_subsidy_category, open_for_entry,
     },
     money,
 };
@@ -57,6 +58,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(answer))
         .routes(routes!(get_categories, set_categories))
         .routes(routes!(get_access, set_access))
+        .routes(routes!(my_subsidies))
 }
 
 /// Checks the region is a village that exists and returns its name.
@@ -833,4 +835,84 @@ async fn set_categories(
         categories: names,
         default: false,
     }))
+}
+
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct SubsidiesQuery {
+    /// The calendar year; this year when absent.
+    pub year: Option<i32>,
+}
+
+/// 我的补助: the subsidies the published accounts record as paid to the reader's household
+/// in a year, beside the village's whole published list of them, names masked. 404 for
+/// someone who belongs to no household.
+#[utoipa::path(get, path = "/api/me/subsidies", tag = "ledger", security(("sunlight_session" = [])), params(SubsidiesQuery),
+    responses((status = 200, body = MySubsidies), (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn my_subsidies(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiQuery(q): ApiQuery<SubsidiesQuery>,
+) -> ApiResult<Json<MySubsidies>> {
+    Ok(Json(subsidies_for(&state, &actor, q.year).await?))
+}
+
+/// What `my_subsidies` answers, for the API and the server's page alike. Payments are
+/// matched to the household by the name of its head as the village recorded it (the
+/// accounts record a name, not a person). Never by the names people gave their own
+/// accounts: anyone could register as a neighbour and so unmask the neighbour's payments.
+/// A namesake's payment is matched too, which the page says.
+pub(crate) async fn subsidies_for(state: &AppState, actor: &Actor, year: Option<i32>) -> ApiResult<MySubsidies> {
+    let Some((village, household)) = actor
+        .0
+        .grants
+        .iter()
+        .find_map(|g| g.household.map(|h| (g.region.clone(), h)))
+    else {
+        return Err(ApiError::NotFound);
+    };
+    authorize(actor, Action::ViewLedger, &village)?;
+    let year = year.unwrap_or_else(|| state.clock.this_month().year);
+    if !(2000..=2100).contains(&year) {
+        return Err(ApiError::invalid("year", FieldError::OutOfRange));
+    }
+    let village_name = village_name(state, &village).await?;
+    let household = state.db.household(household).await?.ok_or(ApiError::NotFound)?;
+    let members = vec![household.head_name.clone()];
+    let (mut mine, mut list) = (Vec::new(), Vec::new());
+    for (line, month, date, category, recipient, amount_fen, note) in state.db.paid_to_persons(&village, year).await? {
+        if !is_subsidy_category(&category) {
+            continue;
+        }
+        let ours = members.iter().any(|m| *m == recipient.trim());
+        let payment = SubsidyPayment {
+            line,
+            month,
+            date,
+            category,
+            recipient: mask_name(&recipient),
+            amount_fen,
+            note,
+            mine: ours,
+        };
+        if ours {
+            mine.push(SubsidyPayment {
+                recipient,
+                ..payment.clone()
+            });
+        }
+        list.push(payment);
+    }
+    let sum = |v: &[SubsidyPayment]| v.iter().map(|p| p.amount_fen).sum();
+    Ok(MySubsidies {
+        village,
+        village_name,
+        year,
+        household: household.number,
+        members,
+        mine_fen: sum(&mine),
+        mine,
+        list_fen: sum(&list),
+        list,
+    })
 }

@@ -61,7 +61,6 @@ pub mod words {
     pub const TAB_POLLS: &str = "投票";
     pub const TAB_ME: &str = "我的";
     pub const ASK_QUESTION: &str = "对这笔账提问";
-    pub const CHECK_IN_APP: &str = "核验本月公开后有没有被改动";
     pub const CORRECTION: &str = "更正";
     pub const CORRECTION_REASON: &str = "更正原因";
     pub const CORRECTED_TOTALS: &str = "更正后合计";
@@ -101,6 +100,8 @@ const MONTH_YEAR: &str = "全年账目";
 const PREV_MONTH: &str = "上个月";
 const NEXT_MONTH: &str = "下个月";
 const OPEN_APP: &str = "打开完整应用";
+/// The app checks a month against the publication log in the phone (a page-only word).
+const CHECK_IN_APP: &str = "核验本月公开后有没有被改动";
 const POSTER_TITLE: &str = "村务公开";
 const POSTER_SCAN: &str = "用微信或手机相机扫一扫，查看本村每月收入支出、发票照片和乡镇审核盖章。";
 const POSTER_VILLAGERS_ONLY: &str = "本县的村务公开仅限本村村民查看：扫码后请用本人账号登录。";
@@ -111,10 +112,12 @@ const YEAR_DESCRIPTION: &str = "每月收入支出公开，附发票照片和乡
 const MONTH_DESCRIPTION: &str = "每一笔都附发票照片和乡镇审核盖章。";
 
 mod demand;
+mod subsidies;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/demands/{id}", get(demand::demand_page))
+        .route("/me/subsidies", get(subsidies::subsidies_page))
         .route("/ledger/{code}", get(year_page))
         .route("/ledger/{code}/{month}", get(month_page))
         .route("/polls/{id}", get(poll_page))
