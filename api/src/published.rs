@@ -319,10 +319,10 @@ pub fn expected_entries(m: &LedgerMonth) -> Vec<(EntryKind, String, Hash)> {
     out
 }
 
-/// Whether an entry is of `m`'s month: the month itself or one of its corrections.
-fn of_month(e: &LogEntry, m: &LedgerMonth) -> bool {
-    let month = month_subject(m.month);
-    e.village == m.village
+/// Whether an entry is of `village`'s `month`: the month itself or one of its corrections.
+pub fn of_month(e: &LogEntry, village: &RegionCode, month: Month) -> bool {
+    let month = month_subject(month);
+    &e.village == village
         && (e.subject == month
             || e.subject
                 .strip_prefix(month.as_str())
@@ -342,7 +342,7 @@ pub fn check_month(m: &LedgerMonth, proof: &MonthProof, key: &[u8; 32]) -> Resul
     }
     let expected = expected_entries(m);
     if proof.entries.iter().any(|p| {
-        of_month(&p.entry, m)
+        of_month(&p.entry, &m.village, m.month)
             && !expected
                 .iter()
                 .any(|(k, s, _)| *k == p.entry.kind && *s == p.entry.subject)

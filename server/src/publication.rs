@@ -15,7 +15,7 @@ use sunlight_api::{
     ledger::MonthStatus,
     published::{
         ConsistencyProof, EntryKind, LogEntry, MonthProof, ProvenEntry, content_hash, correction_content,
-        correction_subject, month_content, month_subject,
+        correction_subject, month_content, month_subject, of_month,
     },
     transparency::{self, Hash, TreeHead, to_hex},
 };
@@ -212,19 +212,12 @@ pub async fn month_proof(state: &AppState, village: &RegionCode, month: Month) -
         return Ok(None);
     }
     let county = village.county().ok_or(ApiError::NotFound)?;
-    let subject = month_subject(month);
     let tree = tree(state, &county).await?;
     let entries = tree
         .entries
         .iter()
         .enumerate()
-        .filter(|(_, e)| {
-            &e.village == village
-                && (e.subject == subject
-                    || e.subject
-                        .strip_prefix(subject.as_str())
-                        .is_some_and(|r| r.starts_with('/')))
-        })
+        .filter(|(_, e)| of_month(e, village, month))
         .map(|(i, e)| ProvenEntry {
             index: i as u64,
             entry: e.clone(),

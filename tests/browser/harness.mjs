@@ -103,3 +103,13 @@ export async function axeViolations(page) {
 export function scrollsSideways(page) {
   return page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
 }
+
+/** Today in China (YYYY-MM-DD), where the accounts are kept. */
+export const todayInChina = () => new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+
+/** The month `n` months before this one in China (YYYY-MM). */
+export function monthsAgo(n) {
+  const [y, m] = todayInChina().split('-').map(Number);
+  const i = y * 12 + (m - 1) - n;
+  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
+}

@@ -2,7 +2,7 @@
 // photo, the township reviewer seals it and publishes the month, the villager sees it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, phone, shot, signIn } from './harness.mjs';
+import { startServer, launch, phone, shot, signIn, todayInChina, monthsAgo } from './harness.mjs';
 
 let server;
 let browser;
@@ -14,16 +14,6 @@ after(async () => {
   await browser?.close();
   server?.stop();
 });
-
-/** Today in China (YYYY-MM-DD), where the accounts are kept. */
-const todayInChina = () => new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
-
-/** The month `n` months before this one in China (YYYY-MM). */
-function monthsAgo(n) {
-  const [y, m] = todayInChina().split('-').map(Number);
-  const i = y * 12 + (m - 1) - n;
-  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
-}
 
 /** A camera-sized JPEG "invoice", drawn by the browser itself. */
 async function invoicePhoto(page) {

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
-import { startServer, launch, phone, shot, signIn } from './harness.mjs';
+import { startServer, launch, phone, shot, signIn, monthsAgo } from './harness.mjs';
 
 let server;
 let browser;
@@ -19,13 +19,6 @@ after(async () => {
 });
 
 const VILLAGE = '359901101201';
-
-/** The month `n` months before this one in China (YYYY-MM): the demo publishes the last 12. */
-function monthsAgo(n) {
-  const [y, m] = new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 7).split('-').map(Number);
-  const i = y * 12 + (m - 1) - n;
-  return `${Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}`;
-}
 
 /** Runs one statement on the server's SQLite file, as someone with a copy of it would. */
 function edit(sql, ...params) {
