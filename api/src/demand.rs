@@ -617,6 +617,12 @@ pub enum TodoKind {
     ReportsLate,
     /// The working-day calendar needs its next year (`year`); `count` demands wait for it.
     CalendarYear,
+    /// Disclosure entries submitted and waiting for the township's reviewer.
+    DisclosuresToReview,
+    /// Catalogue items of the caller's village past their deadline and unpublished.
+    DisclosuresMissing,
+    /// Villages of an inspector's region in red: something past its deadline unpublished.
+    VillagesInRed,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

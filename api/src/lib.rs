@@ -4,6 +4,7 @@
 //! This crate does no I/O and compiles for `wasm32-unknown-unknown`. The server enables
 //! the `openapi` feature to derive OpenAPI schemas from these same types.
 
+pub mod catalogue;
 pub mod date;
 pub mod demand;
 pub mod dto;

@@ -150,6 +150,21 @@ fn routes() -> Vec<Route> {
         ("/staff/demand-stats/:code", || {
             view! { <Authed><pages::demands_staff::DemandDashboard/></Authed> }.into_any()
         }),
+        ("/staff/disclosures/:code", || {
+            view! { <Authed><pages::disclosures::VillageDisclosuresPage/></Authed> }.into_any()
+        }),
+        ("/staff/disclosure/:id", || {
+            view! { <Authed><pages::disclosures::EntryPage/></Authed> }.into_any()
+        }),
+        ("/staff/disclosure-queue/:code", || {
+            view! { <Authed><pages::disclosures::QueuePage/></Authed> }.into_any()
+        }),
+        ("/staff/completeness/:code", || {
+            view! { <Authed><pages::disclosures::CompletenessPage/></Authed> }.into_any()
+        }),
+        ("/staff/catalogue/:code", || {
+            view! { <Authed><pages::disclosures::CataloguePage/></Authed> }.into_any()
+        }),
     ]
 }
 

@@ -224,6 +224,8 @@ pub fn ReportEntry() -> impl IntoView {
 #[cfg(any(villagers, feature = "staff"))]
 #[component]
 pub fn TodoList() -> impl IntoView {
+    #[cfg(feature = "staff")]
+    use crate::words_catalogue::{C, cw};
     use sunlight_api::demand::{TodoItem, TodoKind};
     let data = crate::api::Fetch::<Vec<TodoItem>>::new(|| "api/me/todo".to_owned());
     move || {
@@ -233,26 +235,35 @@ pub fn TodoList() -> impl IntoView {
                 <section class="card todo">
                     <h2>{t(T::Todo)}</h2>
                     <ul>
-                        {items.into_iter().map(|i| {
+                        {items.into_iter().filter_map(|i| {
                             let code = i.region.as_str();
                             let (label, href) = match i.kind {
-                                TodoKind::NewDemands => (T::TodoNewDemands, paths::staff_demands(code, "held")),
-                                TodoKind::OverdueDemands => (T::TodoOverdueDemands, paths::staff_demands(code, "held")),
-                                TodoKind::OverdueToPress => (T::TodoOverdueToPress, paths::staff_demands(code, "overdue")),
-                                TodoKind::UnansweredQuestions => (T::TodoQuestions, paths::ledger(code)),
-                                TodoKind::ReturnedLines => (T::TodoReturnedLines, paths::ledger(code)),
-                                TodoKind::LinesToReview => (T::TodoLinesToReview, paths::review(code)),
-                                TodoKind::ReportsDue => (T::TodoReportsDue, paths::office(code)),
-                                TodoKind::DemandsToRate => (T::TodoDemandsToRate, paths::DEMANDS.to_owned()),
-                                TodoKind::DemandAnswers => (T::TodoDemandAnswers, paths::DEMANDS.to_owned()),
-                                TodoKind::ReportsLate => (T::TodoReportsLate, paths::office(code)),
-                                TodoKind::CalendarYear => (T::TodoCalendar, paths::CALENDAR.to_owned()),
+                                TodoKind::NewDemands => (t(T::TodoNewDemands), paths::staff_demands(code, "held")),
+                                TodoKind::OverdueDemands => (t(T::TodoOverdueDemands), paths::staff_demands(code, "held")),
+                                TodoKind::OverdueToPress => (t(T::TodoOverdueToPress), paths::staff_demands(code, "overdue")),
+                                TodoKind::UnansweredQuestions => (t(T::TodoQuestions), paths::ledger(code)),
+                                TodoKind::ReturnedLines => (t(T::TodoReturnedLines), paths::ledger(code)),
+                                TodoKind::LinesToReview => (t(T::TodoLinesToReview), paths::review(code)),
+                                TodoKind::ReportsDue => (t(T::TodoReportsDue), paths::office(code)),
+                                TodoKind::DemandsToRate => (t(T::TodoDemandsToRate), paths::DEMANDS.to_owned()),
+                                TodoKind::DemandAnswers => (t(T::TodoDemandAnswers), paths::DEMANDS.to_owned()),
+                                TodoKind::ReportsLate => (t(T::TodoReportsLate), paths::office(code)),
+                                TodoKind::CalendarYear => (t(T::TodoCalendar), paths::CALENDAR.to_owned()),
+                                // Staff's only, whose words only the workbench carries.
+                                #[cfg(feature = "staff")]
+                                TodoKind::DisclosuresToReview => (cw(C::TodoToReview), paths::disclosure_queue(code)),
+                                #[cfg(feature = "staff")]
+                                TodoKind::DisclosuresMissing => (cw(C::TodoMissing), paths::staff_disclosures(code)),
+                                #[cfg(feature = "staff")]
+                                TodoKind::VillagesInRed => (cw(C::TodoRed), paths::completeness(code)),
+                                #[cfg(not(feature = "staff"))]
+                                TodoKind::DisclosuresToReview | TodoKind::DisclosuresMissing | TodoKind::VillagesInRed => return None,
                             };
-                            let label = t(label).replace("{}", &i.year.map(|y| y.to_string()).unwrap_or_default());
-                            view! {
+                            let label = label.replace("{}", &i.year.map(|y| y.to_string()).unwrap_or_default());
+                            Some(view! {
                                 <li><Go href=href><span>{label}</span>" "{(i.count > 0).then(|| view! { <b class="count">{i.count}</b> })}
                                     <span class="muted">" · "{i.region_name.clone()}</span></Go></li>
-                            }
+                            })
                         }).collect_view()}
                     </ul>
                 </section>

@@ -417,6 +417,7 @@ pub enum T {
     VillagersOnly,
     VillagersOnlyHint,
     PosterLink,
+    CatalogueLink,
     PublishCorrection,
     CorrectionHint,
     CorrectionReason,
@@ -1018,6 +1019,7 @@ impl T {
                 "Unticked, published accounts are like the notice board: anyone with the link or QR code reads them (private names masked). Drafts and review notes are never public.",
             ),
             T::PosterLink => ("打印本村公开二维码", "Print the village's QR poster"),
+            T::CatalogueLink => ("党务、村务、财务公开事项", "Party, village and finance disclosures"),
             T::PublishCorrection => ("公开此更正", "Publish this correction"),
             T::CorrectionHint => (
                 "本月已公开，原账不再改动。公开后才发现的收支，作为更正录入，经乡镇审核盖章后与原账一并公开。",

@@ -20,6 +20,8 @@ mod seal;
 mod session;
 #[cfg(feature = "demands")]
 mod voice;
+#[cfg(feature = "staff")]
+mod words_catalogue;
 #[cfg(any(feature = "staff", feature = "demands"))]
 mod words_demands;
 #[cfg(any(villagers, feature = "office"))]

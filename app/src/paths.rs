@@ -92,6 +92,31 @@ pub fn review(region: &str) -> String {
     format!("/staff/review/{region}")
 }
 
+/// A village's disclosures in the workbench: its items, entries and what is due.
+pub fn staff_disclosures(village: &str) -> String {
+    format!("/staff/disclosures/{village}")
+}
+
+/// One disclosure entry in the workbench.
+pub fn staff_disclosure(id: &uuid::Uuid) -> String {
+    format!("/staff/disclosure/{id}")
+}
+
+/// A region's disclosure completeness (红黄绿).
+pub fn completeness(region: &str) -> String {
+    format!("/staff/completeness/{region}")
+}
+
+/// A township's disclosures waiting for review.
+pub fn disclosure_queue(region: &str) -> String {
+    format!("/staff/disclosure-queue/{region}")
+}
+
+/// A county's disclosure catalogue, for its administrator.
+pub fn catalogue(county: &str) -> String {
+    format!("/staff/catalogue/{county}")
+}
+
 /// The path prefix the page is served under, from `<base href>`: "" or e.g. "/cunwu".
 pub fn base() -> String {
     let base = leptos::prelude::document()

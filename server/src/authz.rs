@@ -56,6 +56,12 @@ pub enum Action {
     AnswerAboutLedger,
     /// Set a county's disclosure catalogue and ledger categories.
     ManageCatalogue,
+    /// Write the village's entries for the catalogue's items, attach their files and
+    /// submit them to the township.
+    PostDisclosure,
+    /// See which villages have published what the catalogue asks, and what is late or
+    /// missing (completeness, 红黄绿).
+    ViewCompleteness,
     /// See the polls of a region.
     ViewPolls,
     /// Create polls, see their suggestions and export their results.
@@ -106,6 +112,8 @@ impl Action {
             Action::AskAboutLedger => &[Villager],
             Action::AnswerAboutLedger => &[Accountant],
             Action::ManageCatalogue => &[Admin],
+            Action::PostDisclosure => &[Accountant, Cadre],
+            Action::ViewCompleteness => &[Accountant, Cadre, Reviewer, Inspector, Admin],
             Action::ViewPolls => &[Villager, Accountant, Cadre, Reviewer, Handler, Inspector, Admin],
             Action::ManagePolls => &[Cadre, Admin],
             Action::Vote => &[Villager],

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod auth;
+mod catalogue;
 mod demands;
 mod files;
 mod households;

@@ -55,6 +55,9 @@ enum Target {
     PublicCounty,
     /// A region inside a county (its limits are its county's): 422 at the city.
     InCounty,
+    /// A county's disclosure catalogue, which anyone reads wherever the county's
+    /// disclosures are public: 422 at the city, which has none.
+    PublicInCounty,
     /// The whole deployment (the working-day calendar): only an allowed role held at the
     /// city, whichever region the request names.
     Deployment,
@@ -205,6 +208,21 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/api/demands/{id}/voice", IN_VILLAGE, &[], 201),
     ep("GET", "/api/demands/{id}/voice", IN_VILLAGE, ALL, 200),
     ep("GET", "/api/calendar", Target::Myself(200), ALL, 200),
+    // The disclosure catalogue and its entries.
+    ep("GET", "/api/regions/{code}/catalogue", Target::PublicInCounty, ALL, 200),
+    ep("PUT", "/api/regions/{code}/catalogue", COUNTY, &[Admin], 200),
+    ep("GET", "/api/regions/{code}/disclosures", Target::PublicVillage, ALL, 200),
+    ep("POST", "/api/regions/{code}/disclosures", VILLAGE, &[Accountant, Cadre], 201),
+    ep("GET", "/api/disclosures/{id}", Target::PublicInVillage, ALL, 200),
+    ep("PUT", "/api/disclosures/{id}", IN_VILLAGE, &[Accountant, Cadre], 200),
+    ep("DELETE", "/api/disclosures/{id}", IN_VILLAGE, &[Accountant, Cadre], 204),
+    ep("POST", "/api/disclosures/{id}/submit", IN_VILLAGE, &[Accountant, Cadre], 200),
+    ep("POST", "/api/disclosures/{id}/review", IN_VILLAGE, &[Reviewer], 200),
+    ep("POST", "/api/disclosures/{id}/files", IN_VILLAGE, &[Accountant, Cadre], 201),
+    ep("GET", "/api/disclosure-files/{id}/{variant}", Target::PublicInVillage, ALL, 200),
+    ep("DELETE", "/api/disclosure-files/{id}", IN_VILLAGE, &[Accountant, Cadre], 204),
+    ep("GET", "/api/regions/{code}/disclosure-queue", ANY, &[Reviewer], 200),
+    ep("GET", "/api/regions/{code}/completeness", ANY, &[Accountant, Cadre, Reviewer, Inspector, Admin], 200),
     ep("PUT", "/api/calendar/{year}", Target::Deployment, &[Admin], 200),
 ];
 
@@ -235,6 +253,77 @@ async fn demand_fixture(app: &TestApp, village: &RegionCode) -> (Uuid, Uuid) {
         .unwrap();
     assert_eq!(res.status(), 201, "the demand fixture's photo is stored");
     let photo = json::<sunlight_api::ledger::Attachment>(res).await.id;
+    (id, photo)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum EntryState {
+    Draft,
+    Submitted,
+    Published,
+}
+
+/// A catalogue entry of `village` (an event, so that several may share a day) written by an
+/// accountant of its own through the API, with a photo if `file`, and taken to `state`.
+async fn disclosure_fixture(
+    app: &TestApp,
+    village: &RegionCode,
+    state: EntryState,
+    file: bool,
+) -> (Uuid, Option<Uuid>) {
+    let writer = app
+        .account(&format!("134{:08}", next()), Accountant, village.as_str(), None)
+        .await;
+    let writer = app.session_for(writer).await;
+    let res = writer
+        .post(app.url(&format!("api/regions/{village}/disclosures")))
+        .json(&json!({"item": "party-decisions", "period": "2099-05-01", "title": "支部决议", "body": "内容"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201, "the disclosure fixture is written");
+    let id = json::<sunlight_api::catalogue::Entry>(res).await.id;
+    let mut photo = None;
+    if file {
+        let res = writer
+            .post(app.url(&format!("api/disclosures/{id}/files")))
+            .header(sunlight_api::CSRF_HEADER, "1")
+            .body(png())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 201, "the disclosure fixture's photo is stored");
+        photo = Some(json::<sunlight_api::ledger::Attachment>(res).await.id);
+    }
+    if state == EntryState::Draft {
+        return (id, photo);
+    }
+    let res = writer
+        .post(app.url(&format!("api/disclosures/{id}/submit")))
+        .json(&json!({}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200, "the disclosure fixture is submitted");
+    if state == EntryState::Published {
+        let reviewer = app
+            .account(
+                &format!("134{:08}", next()),
+                Reviewer,
+                village.parent().unwrap().as_str(),
+                None,
+            )
+            .await;
+        let res = app
+            .session_for(reviewer)
+            .await
+            .post(app.url(&format!("api/disclosures/{id}/review")))
+            .json(&json!({"approve": true}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "the disclosure fixture is published");
+    }
     (id, photo)
 }
 
@@ -493,6 +582,8 @@ fn expected(ep: &Endpoint, role: Role, home: &RegionCode, w: Where, region: &Reg
         Target::PublicVillage | Target::PublicInVillage => return ep.success,
         Target::PublicCounty if region.level() != RegionLevel::County => return 422,
         Target::PublicCounty => return ep.success,
+        Target::PublicInCounty if region.level() == RegionLevel::City => return 422,
+        Target::PublicInCounty => return ep.success,
         _ => {}
     }
     if matches!(w, Where::Ancestor | Where::Sibling) {
@@ -744,6 +835,39 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
                 json!({"source": "矩阵", "days": [{"date": format!("{year}-01-01"), "kind": "holiday"}]}),
             )
         }
+        "/api/regions/{code}/catalogue" if ep.method == "PUT" => (
+            format!("api/regions/{region}/catalogue"),
+            json!({"items": [{"key": "", "section": "village", "title": "矩阵事项", "frequency": "event", "deadline": 7}]}),
+        ),
+        "/api/regions/{code}/disclosures" if ep.method == "POST" => (
+            format!("api/regions/{region}/disclosures"),
+            json!({"item": "party-decisions", "period": "2099-06-01", "title": "矩阵", "body": "矩阵"}),
+        ),
+        "/api/disclosures/{id}" | "/api/disclosures/{id}/submit" | "/api/disclosures/{id}/review" => {
+            let state = match (ep.method, ep.path) {
+                ("GET", _) => EntryState::Published,
+                (_, "/api/disclosures/{id}/review") => EntryState::Submitted,
+                _ => EntryState::Draft,
+            };
+            let (id, _) = disclosure_fixture(app, region, state, false).await;
+            (
+                ep.path[1..].replace("{id}", &id.to_string()),
+                json!({"title": "矩阵", "body": "矩阵", "approve": true, "note": ""}),
+            )
+        }
+        "/api/disclosures/{id}/files" => {
+            let (id, _) = disclosure_fixture(app, region, EntryState::Draft, false).await;
+            raw = Some(png());
+            (format!("api/disclosures/{id}/files"), json!(null))
+        }
+        "/api/disclosure-files/{id}/{variant}" => {
+            let (_, file) = disclosure_fixture(app, region, EntryState::Published, true).await;
+            (format!("api/disclosure-files/{}/thumb", file.unwrap()), json!(null))
+        }
+        "/api/disclosure-files/{id}" => {
+            let (_, file) = disclosure_fixture(app, region, EntryState::Draft, true).await;
+            (format!("api/disclosure-files/{}", file.unwrap()), json!(null))
+        }
         "/api/demand-photos/{id}/{variant}" => {
             let (_, photo) = demand_fixture(app, region).await;
             (format!("api/demand-photos/{photo}/thumb"), json!(null))
@@ -912,7 +1036,9 @@ async fn run_matrix(app: TestApp) {
     for ep in ENDPOINTS {
         let want = match ep.target {
             Target::Public(s) => s,
-            Target::PublicVillage | Target::PublicInVillage | Target::PublicCounty => ep.success,
+            Target::PublicVillage | Target::PublicInVillage | Target::PublicCounty | Target::PublicInCounty => {
+                ep.success
+            }
             _ => 401,
         };
         let at = if ep.target == Target::PublicCounty {

@@ -115,7 +115,9 @@ pub fn YearView(
                     }.into_any()
                 }
             }}
-            // The notice board's poster, rendered by the server (a page load, not a route).
+            // The catalogue's items and the notice board's poster, rendered by the server (a
+            // page load, not a route).
+            <p><a class="button secondary" href=format!("disclosures/{poster}") rel="external">{t(T::CatalogueLink)}</a></p>
             <p><a href=format!("poster/{poster}") rel="external">{t(T::PosterLink)}</a></p>
         </Page>
     }

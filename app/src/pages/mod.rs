@@ -12,6 +12,8 @@ pub mod demands;
 pub mod demands_file;
 #[cfg(feature = "staff")]
 pub mod demands_staff;
+#[cfg(feature = "staff")]
+pub mod disclosures;
 #[cfg(any(villagers, feature = "staff"))]
 pub mod ledger;
 #[cfg(feature = "staff")]

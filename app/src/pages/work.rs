@@ -9,6 +9,7 @@ use crate::{
     pages::ledger::{ledger_path, this_month},
     paths,
     session::Session,
+    words_catalogue::{C, cw},
     words_demands::{D, dw},
 };
 
@@ -35,12 +36,25 @@ pub fn Work() -> impl IntoView {
                                     {(g.role == Role::Admin).then(|| view! {
                                         <Go href=paths::CALENDAR class="button secondary">{dw(D::Deadlines)}</Go>
                                     })}
+                                    {(g.region_level == RegionLevel::Village).then(|| view! {
+                                        <Go href=paths::staff_disclosures(g.region.as_str()) class="button secondary">{cw(C::Disclosures)}</Go>
+                                    })}
+                                    {(g.role == Role::Admin && g.region_level == RegionLevel::County).then(|| view! {
+                                        <Go href=paths::catalogue(g.region.as_str()) class="button secondary">{cw(C::Catalogue)}</Go>
+                                    })}
+                                    {(g.region_level != RegionLevel::Village).then(|| view! {
+                                        <Go href=paths::completeness(g.region.as_str()) class="button secondary">{cw(C::Completeness)}</Go>
+                                    })}
                                 </div>
                                 <p class="hint">{t(T::ManageHint)}</p>
                             }.into_any()
                         }
                         Role::Reviewer => view! {
                             <Go href=paths::review(g.region.as_str()) class="button">{t(T::OpenQueue)}</Go>
+                            <div class="actions">
+                                <Go href=paths::disclosure_queue(g.region.as_str()) class="button secondary">{cw(C::Queue)}</Go>
+                                <Go href=paths::completeness(g.region.as_str()) class="button secondary">{cw(C::Completeness)}</Go>
+                            </div>
                         }.into_any(),
                         Role::Handler => view! {
                             <div class="actions">
@@ -54,11 +68,13 @@ pub fn Work() -> impl IntoView {
                             <div class="actions">
                                 <Go href=paths::staff_demands(g.region.as_str(), "overdue") class="button secondary">{dw(D::OverdueDemands)}</Go>
                                 <Go href=paths::demand_stats(g.region.as_str()) class="button secondary">{dw(D::DemandStats)}</Go>
+                                <Go href=paths::completeness(g.region.as_str()) class="button secondary">{cw(C::Completeness)}</Go>
                             </div>
                         }.into_any(),
                         Role::Accountant => view! {
                             <Go href=ledger_path(&g.region, this_month()) class="button">{t(T::EnterThisMonth)}</Go>
                             <p><Go href=paths::ledger(g.region.as_str())>{t(T::OpenLedger)}</Go></p>
+                            <Go href=paths::staff_disclosures(g.region.as_str()) class="button secondary">{cw(C::Disclosures)}</Go>
                         }.into_any(),
                         Role::Villager => ().into_any(),
                     };

@@ -24,6 +24,8 @@ pub enum Scope {
 pub enum Owner {
     Line(Uuid),
     Poll(Uuid),
+    /// A catalogue entry's photo or document, while the entry is a draft.
+    Disclosure(Uuid),
 }
 
 /// An attachment and the line it belongs to.
@@ -97,6 +99,13 @@ impl Db {
                  WHERE NOT EXISTS (SELECT 1 FROM poll_eligible WHERE poll_id = $2 AND voted = 1)",
                 id,
             ),
+            // Only while the entry is a draft: what the township sealed stays as it saw it.
+            Owner::Disclosure(id) => (
+                "INSERT INTO disclosure_files (id, disclosure_id, kind, width, height, created_by, created_at)
+                 SELECT $1, $2, $3, $4, $5, $6, $7
+                 WHERE EXISTS (SELECT 1 FROM disclosures WHERE id = $2 AND status = 'draft')",
+                id,
+            ),
         };
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
@@ -107,6 +116,12 @@ impl Db {
                 && self.backend() == super::Backend::Postgres
             {
                 sqlx::query("SELECT 1 FROM polls WHERE id = $1 FOR UPDATE").bind(poll).execute(&mut *tx).await?;
+            }
+            // Likewise a file takes its turn with the entry's submission.
+            if let Owner::Disclosure(entry) = owner
+                && self.backend() == super::Backend::Postgres
+            {
+                sqlx::query("SELECT 1 FROM disclosures WHERE id = $1 FOR UPDATE").bind(entry).execute(&mut *tx).await?;
             }
             if let Owner::Line(line) = owner {
                 // The month first (as publication does), then the line itself, which a
@@ -241,11 +256,12 @@ impl Db {
         })
     }
 
-    /// Every stored file's id (invoice attachments, poll documents, demand photos), for the sweep.
+    /// Every stored file's id (invoice attachments, poll documents, demand photos and voices,
+    /// catalogue entries' files), for the sweep.
     pub async fn attachment_ids(&self) -> Result<std::collections::HashSet<Uuid>, sqlx::Error> {
         let ids: Vec<Uuid> = on_pool!(self, p => sqlx::query_scalar(
             "SELECT id FROM ledger_attachments UNION ALL SELECT id FROM poll_documents UNION ALL SELECT id FROM demand_photos
-             UNION ALL SELECT id FROM demand_voices",
+             UNION ALL SELECT id FROM demand_voices UNION ALL SELECT id FROM disclosure_files",
         )
         .fetch_all(p)
         .await)?;

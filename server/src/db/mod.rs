@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod attachments;
 pub mod calendar;
+pub mod catalogue;
 pub mod codes;
 pub mod corrections;
 pub mod demands;
@@ -200,6 +201,7 @@ fn constraint_columns(constraint: &str) -> &'static str {
         "reports_idempotency_key" => "reports.idempotency_key",
         "reports_case_key" => "reports.office_code, reports.case_number",
         "demands_number_key" => "demands.number",
+        "disclosures_period_key" => "disclosures.village_code, disclosures.item_key, disclosures.period",
         _ => "\u{0}never",
     }
 }

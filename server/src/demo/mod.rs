@@ -15,6 +15,7 @@ use crate::{
     storage::{Staged, Storage},
 };
 
+mod catalogue;
 pub mod demands;
 mod pictures;
 
@@ -63,10 +64,11 @@ pub const ACCOUNTS: &[(&str, &str, Role, &str, Option<&str>)] = &[
     ("13800000009", "刘管理", Role::Admin, "359900000000", None),
 ];
 
-/// Everything the demo shows: [`load`], and a year of demands across the city (the API
-/// tests load without them, so that each starts from no demands).
+/// Everything the demo shows: [`load`], and a year of catalogue entries and of demands
+/// across the city (the API tests load without them, so that each starts from none).
 pub async fn load_all(db: &Db, storage: &Storage) -> anyhow::Result<()> {
     load(db, storage).await?;
+    catalogue::load(db).await.context("demo disclosures")?;
     demo_demands(db).await
 }
 

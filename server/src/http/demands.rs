@@ -844,7 +844,9 @@ async fn photo(
 #[utoipa::path(get, path = "/api/me/todo", tag = "demands", security(("sunlight_session" = [])),
     responses((status = 200, body = Vec<TodoItem>)))]
 async fn todo(State(state): State<AppState>, actor: Actor) -> ApiResult<Json<Vec<TodoItem>>> {
-    Ok(Json(crate::demands::todo(&state.db, &actor, state.clock.now()).await?))
+    let mut items = crate::demands::todo(&state.db, &actor, state.clock.now()).await?;
+    items.extend(super::catalogue::todo(&state, &actor).await?);
+    Ok(Json(items))
 }
 
 #[derive(Debug, Deserialize, IntoParams)]

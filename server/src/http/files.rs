@@ -78,6 +78,7 @@ pub(crate) async fn store_upload(
             Err(match owner {
                 Owner::Poll(_) => ApiError::PollHasVotes,
                 Owner::Line(_) => ApiError::LedgerLocked,
+                Owner::Disclosure(_) => ApiError::WrongState("the entry is no longer a draft"),
             })
         }
         Err(e) => {

@@ -62,7 +62,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Checks the region is a village that exists and returns its name.
-async fn village_name(state: &AppState, code: &RegionCode) -> ApiResult<String> {
+pub(crate) async fn village_name(state: &AppState, code: &RegionCode) -> ApiResult<String> {
     if code.level() != RegionLevel::Village {
         return Err(ApiError::invalid("region", FieldError::WrongLevel));
     }
@@ -74,7 +74,7 @@ fn parse_month(raw: &str) -> ApiResult<Month> {
 }
 
 /// Optional free text: trimmed, at most `max` characters, `None` when empty.
-fn text(raw: &str, field: &'static str, max: usize) -> ApiResult<Option<String>> {
+pub(crate) fn text(raw: &str, field: &'static str, max: usize) -> ApiResult<Option<String>> {
     let t = raw.trim();
     if t.chars().count() > max {
         return Err(ApiError::invalid(field, FieldError::TooLong));
@@ -84,7 +84,7 @@ fn text(raw: &str, field: &'static str, max: usize) -> ApiResult<Option<String>>
     Ok((!t.is_empty()).then(|| t.to_owned()))
 }
 
-fn required(raw: &str, field: &'static str, max: usize) -> ApiResult<String> {
+pub(crate) fn required(raw: &str, field: &'static str, max: usize) -> ApiResult<String> {
     text(raw, field, max)?.ok_or_else(|| ApiError::invalid(field, FieldError::Required))
 }
 
@@ -779,7 +779,7 @@ async fn set_access(
 }
 
 /// A county whose catalogue `actor` manages.
-async fn county_to_manage(state: &AppState, actor: &Actor, code: &RegionCode) -> ApiResult<()> {
+pub(crate) async fn county_to_manage(state: &AppState, actor: &Actor, code: &RegionCode) -> ApiResult<()> {
     authorize(actor, Action::ManageCatalogue, code)?;
     if code.level() != RegionLevel::County {
         return Err(ApiError::invalid("region", FieldError::WrongLevel));

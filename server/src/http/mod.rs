@@ -7,6 +7,7 @@ mod static_files;
 
 mod accounts;
 mod calendar;
+pub(crate) mod catalogue;
 mod demands;
 pub use demands::number_of as demand_number;
 pub(crate) mod files;
@@ -74,7 +75,7 @@ impl AppState {
     info(title = "Sunlight (阳光村务) API", description = "Village affairs in the open."),
     tags(
         (name = "system"), (name = "session"), (name = "regions"),
-        (name = "households"), (name = "invites"), (name = "accounts"), (name = "ledger"), (name = "files"), (name = "polls"), (name = "reports"), (name = "demands"), (name = "calendar"), (name = "log"),
+        (name = "households"), (name = "invites"), (name = "accounts"), (name = "ledger"), (name = "files"), (name = "polls"), (name = "reports"), (name = "demands"), (name = "calendar"), (name = "catalogue"), (name = "log"),
     )
 )]
 struct ApiDoc;
@@ -96,6 +97,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(reports::router())
         .merge(demands::router())
         .merge(calendar::router())
+        .merge(catalogue::router())
         .merge(log::router())
 }
 

@@ -67,6 +67,7 @@ pub mod words {
     pub const PUBLISHED_AT: &str = "公开于";
     pub const SIGN_IN: &str = "登录";
     pub const POSTER_LINK: &str = "打印本村公开二维码";
+    pub const CATALOGUE_LINK: &str = "党务、村务、财务公开事项";
     pub const POLL_UPCOMING: &str = "未开始";
     pub const POLL_OPEN: &str = "进行中";
     pub const POLL_CLOSED: &str = "已结束";
@@ -112,12 +113,14 @@ const YEAR_DESCRIPTION: &str = "每月收入支出公开，附发票照片和乡
 const MONTH_DESCRIPTION: &str = "每一笔都附发票照片和乡镇审核盖章。";
 
 mod demand;
+mod disclosures;
 mod subsidies;
 
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/demands/{id}", get(demand::demand_page))
         .route("/me/subsidies", get(subsidies::subsidies_page))
+        .route("/disclosures/{code}", get(disclosures::disclosures_page))
         .route("/ledger/{code}", get(year_page))
         .route("/ledger/{code}/{month}", get(month_page))
         .route("/polls/{id}", get(poll_page))
@@ -510,6 +513,7 @@ fn year_body(y: &LedgerYear, code: &RegionCode) -> Markup {
                 }
             }
         }
+        p { a.button.secondary href=(format!("disclosures/{code}?year={}", y.year)) { (CATALOGUE_LINK) } }
         (app_link(&format!("ledger/{code}?app"), OPEN_APP))
         p { a href=(format!("poster/{code}")) { (POSTER_LINK) } }
     }
