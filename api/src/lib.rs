@@ -16,6 +16,7 @@ pub mod poll;
 pub mod published;
 pub mod region;
 pub mod report;
+pub mod robot;
 pub mod role;
 pub mod text;
 pub mod time;

@@ -154,6 +154,34 @@ pub fn correction_content(village: &RegionCode, month: Month, k: &Correction) ->
     c.0
 }
 
+/// The canonical bytes of a published catalogue entry as readers see it (never the
+/// township's review note, which is staff's).
+pub fn entry_content(e: &crate::catalogue::Entry) -> Vec<u8> {
+    let mut c = Canon::new("sunlight catalogue entry v1");
+    c.text(&e.id.to_string());
+    c.text(e.village.as_str());
+    c.text(&e.item);
+    c.text(&e.item_title);
+    c.text(e.section.as_str());
+    c.text(&e.period);
+    c.text(&e.title);
+    c.text(&e.body);
+    c.text(e.status.as_str());
+    c.opt_int(e.published_at.map(|t| t.0));
+    c.opt_text(e.published_by.as_deref());
+    c.count(e.files.len());
+    for a in &e.files {
+        c.text(&a.id.to_string());
+        c.text(match a.kind {
+            AttachmentKind::Image => "image",
+            AttachmentKind::Pdf => "pdf",
+        });
+        c.opt_int(a.width.map(i64::from));
+        c.opt_int(a.height.map(i64::from));
+    }
+    c.0
+}
+
 /// SHA-256 of a canonical encoding: what an entry records of a disclosure.
 pub fn content_hash(content: &[u8]) -> Hash {
     Sha256::digest(content).into()
@@ -168,6 +196,8 @@ pub enum EntryKind {
     LedgerMonth,
     /// A correction (更正) of a published month, published.
     LedgerCorrection,
+    /// An entry of the disclosure catalogue (公开事项), published; its subject is its id.
+    CatalogueEntry,
 }
 
 impl EntryKind {
@@ -175,6 +205,7 @@ impl EntryKind {
         match self {
             EntryKind::LedgerMonth => "ledger_month",
             EntryKind::LedgerCorrection => "ledger_correction",
+            EntryKind::CatalogueEntry => "catalogue_entry",
         }
     }
 
@@ -182,6 +213,7 @@ impl EntryKind {
         match s {
             "ledger_month" => Some(EntryKind::LedgerMonth),
             "ledger_correction" => Some(EntryKind::LedgerCorrection),
+            "catalogue_entry" => Some(EntryKind::CatalogueEntry),
             _ => None,
         }
     }
@@ -248,6 +280,15 @@ pub struct ProvenEntry {
 pub struct MonthProof {
     pub head: TreeHead,
     pub entries: Vec<ProvenEntry>,
+}
+
+/// `GET /api/disclosures/{id}/proof`: the log's signed head and the catalogue entry's own
+/// log entry with its inclusion proof (none when it was never logged).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct EntryProof {
+    pub head: TreeHead,
+    pub entry: Option<ProvenEntry>,
 }
 
 /// `GET /api/regions/{code}/log/consistency?from=&to=`: the path that shows the tree of
@@ -364,6 +405,34 @@ pub fn check_month(m: &LedgerMonth, proof: &MonthProof, key: &[u8; 32]) -> Resul
         }
     }
     Ok(root)
+}
+
+/// The check of a published catalogue entry as shown: the head signed by `key` and the
+/// entry's county's, the entry logged under its id with the content shown, on a path to
+/// the signed root. Returns the verified root.
+pub fn check_entry(e: &crate::catalogue::Entry, proof: &EntryProof, key: &[u8; 32]) -> Result<Hash, Problem> {
+    let root = proof.head.verify(key).ok_or(Problem::BadSignature)?;
+    if e.village.county().as_ref() != Some(&proof.head.log) {
+        return Err(Problem::WrongLog);
+    }
+    let proven = proof
+        .entry
+        .as_ref()
+        .filter(|p| {
+            p.entry.kind == EntryKind::CatalogueEntry
+                && p.entry.village == e.village
+                && p.entry.subject == e.id.to_string()
+        })
+        .ok_or(Problem::NotLogged)?;
+    if proven.entry.content != to_hex(&content_hash(&entry_content(e))) {
+        return Err(Problem::Altered);
+    }
+    let path = hashes(&proven.proof).ok_or(Problem::BadProof)?;
+    if verify_inclusion(&proven.entry.leaf(), proven.index, proof.head.size, &path, &root) {
+        Ok(root)
+    } else {
+        Err(Problem::BadProof)
+    }
 }
 
 /// Whether `new` (already checked) extends `old`, a head this phone kept from before:

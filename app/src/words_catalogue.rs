@@ -60,6 +60,19 @@ pub enum C {
     TodoMissing,
     TodoRed,
     Legend,
+    RobotTitle,
+    RobotHint,
+    RobotUrl,
+    RobotSet,
+    RobotRemove,
+    RobotNone,
+    Deliveries,
+    DeliveryPending,
+    DeliverySent,
+    DeliveryFailed,
+    Attempts,
+    Wecom,
+    Dingtalk,
 }
 
 pub fn cw(key: C) -> &'static str {
@@ -129,6 +142,22 @@ pub fn cw(key: C) -> &'static str {
             "红：有逾期未公开的事项；黄：有逾期公开的，或三天内到期；绿：都按时公开。",
             "Red: something past its deadline is unpublished; yellow: published late, or due within three days; green: all on time.",
         ),
+        C::RobotTitle => ("村民群推送", "Post to the village group"),
+        C::RobotHint => (
+            "在企业微信或钉钉群里添加“群机器人”，把它的 Webhook 地址粘贴到这里：公开账目、更正和公开事项时，群里会自动收到一条消息和链接。只接受企业微信和钉钉的地址。",
+            "Add a group robot in the WeCom or DingTalk group and paste its webhook here: publishing accounts, corrections and disclosures then posts a message with a link. Only WeCom and DingTalk addresses are accepted.",
+        ),
+        C::RobotUrl => ("Webhook 地址", "Webhook address"),
+        C::RobotSet => ("已设置：", "Set: "),
+        C::RobotRemove => ("停用", "Turn off"),
+        C::RobotNone => ("还没有设置群机器人。", "No group robot is set."),
+        C::Deliveries => ("最近发到群里的消息", "Recent messages to the group"),
+        C::DeliveryPending => ("待发送", "Waiting"),
+        C::DeliverySent => ("已发送", "Sent"),
+        C::DeliveryFailed => ("发送失败", "Failed"),
+        C::Attempts => ("已尝试 {} 次", "{} attempts"),
+        C::Wecom => ("企业微信", "WeCom"),
+        C::Dingtalk => ("钉钉", "DingTalk"),
     };
     match lang() {
         Lang::Zh => zh,

@@ -59,6 +59,8 @@ pub enum Action {
     /// Write the village's entries for the catalogue's items, attach their files and
     /// submit them to the township.
     PostDisclosure,
+    /// Set the village's group robot (WeCom or DingTalk) and see what it was sent.
+    ManageGroupRobot,
     /// See which villages have published what the catalogue asks, and what is late or
     /// missing (completeness, 红黄绿).
     ViewCompleteness,
@@ -113,6 +115,7 @@ impl Action {
             Action::AnswerAboutLedger => &[Accountant],
             Action::ManageCatalogue => &[Admin],
             Action::PostDisclosure => &[Accountant, Cadre],
+            Action::ManageGroupRobot => &[Cadre, Admin],
             Action::ViewCompleteness => &[Accountant, Cadre, Reviewer, Inspector, Admin],
             Action::ViewPolls => &[Villager, Accountant, Cadre, Reviewer, Handler, Inspector, Admin],
             Action::ManagePolls => &[Cadre, Admin],

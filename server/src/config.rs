@@ -72,9 +72,32 @@ pub struct Config {
     /// in the data directory.
     #[arg(long, env = "SUNLIGHT_LOG_KEY", global = true)]
     pub log_key: Option<PathBuf>,
+    /// For tests: post group robots' messages to this base (a local receiver) instead of
+    /// the WeCom and DingTalk hosts, keeping each robot's path and key.
+    #[arg(long, env = "SUNLIGHT_ROBOT_BASE", global = true, hide = true)]
+    pub robot_base: Option<String>,
 }
 
 impl Config {
+    /// A local server on a free port with every default, its files in `data_dir` and its
+    /// database at `database_url`: what tests and benchmarks start from (with a light
+    /// proof of work for filing reports).
+    pub fn local(data_dir: &std::path::Path, database_url: String) -> Config {
+        Config {
+            bind: "127.0.0.1:0".into(),
+            database_url: Some(database_url),
+            data_dir: data_dir.to_owned(),
+            dist: data_dir.join("no-dist"),
+            base_path: "/".into(),
+            secure_cookies: false,
+            trusted_proxy: None,
+            public_url: None,
+            report_pow_bits: 4,
+            log_key: None,
+            robot_base: None,
+        }
+    }
+
     /// The database URL in force.
     pub fn database_url(&self) -> String {
         self.database_url

@@ -14,6 +14,7 @@ pub mod ledger_import;
 pub mod log_key;
 pub mod logging;
 pub mod publication;
+pub mod push;
 pub mod ratelimit;
 pub mod storage;
 pub mod uploads;
@@ -84,6 +85,7 @@ impl Application {
             tracing::error!(error = %e, "publication log catch-up failed");
         }
         spawn_housekeeping(self.state.clone());
+        push::spawn_worker(self.state.clone());
         demands::spawn_clock(db.clone(), self.state.clock.clone());
         let app = http::router(self.state);
         axum::serve(self.listener, app.into_make_service_with_connect_info::<SocketAddr>())

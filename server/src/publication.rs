@@ -14,8 +14,8 @@ use sunlight_api::{
     error::FieldError,
     ledger::MonthStatus,
     published::{
-        ConsistencyProof, EntryKind, LogEntry, MonthProof, ProvenEntry, content_hash, correction_content,
-        correction_subject, month_content, month_subject, of_month,
+        ConsistencyProof, EntryKind, EntryProof, LogEntry, MonthProof, ProvenEntry, content_hash, correction_content,
+        correction_subject, entry_content, month_content, month_subject, of_month,
     },
     transparency::{self, Hash, TreeHead, to_hex},
 };
@@ -84,18 +84,83 @@ pub async fn log_edition(
     Ok(())
 }
 
-/// Right after a publication commits: logs it. A failure is written to the server's log
-/// and left to the catch-up; the publication itself stands.
+/// Right after a publication commits: logs it and tells the village's group. A failure to
+/// log is written to the server's log and left to the catch-up; the publication itself
+/// stands.
 pub async fn after_publish(state: &AppState, village: &RegionCode, month: Month, correction: Option<u32>) {
     if let Err(e) = log_edition(state, village, month, correction).await {
         tracing::error!(error = %e, village = %village, "publication not logged yet; the catch-up will log it");
     }
+    crate::push::month_published(state, village, month, correction).await;
 }
 
-/// Logs every published edition that has no entry; returns how many.
+/// Logs a published catalogue entry, as readers see it now (idempotent; an entry that is
+/// not published is left alone).
+pub async fn log_catalogue_entry(state: &AppState, id: uuid::Uuid) -> ApiResult<()> {
+    let Some(stored) = state.db.disclosure(id).await? else {
+        return Ok(());
+    };
+    let mut e = stored.entry;
+    if e.status != sunlight_api::catalogue::EntryStatus::Published {
+        return Ok(());
+    }
+    e.review_note = None;
+    let county = e.village.county().ok_or(ApiError::NotFound)?;
+    let entry = LogEntry {
+        kind: EntryKind::CatalogueEntry,
+        village: e.village.clone(),
+        subject: id.to_string(),
+        at: e
+            .published_at
+            .ok_or_else(|| anyhow!("a published entry without its publication time"))?,
+        content: to_hex(&content_hash(&entry_content(&e))),
+    };
+    if let Some(index) = state.db.append_log_entry(&county, &entry).await? {
+        tracing::info!(county = %county, index, kind = entry.kind.as_str(), "publication logged");
+    }
+    Ok(())
+}
+
+/// Right after a catalogue entry's publication commits: logs it and tells the group.
+pub async fn after_entry_published(state: &AppState, entry: &sunlight_api::catalogue::Entry) {
+    if let Err(e) = log_catalogue_entry(state, entry.id).await {
+        tracing::error!(error = %e, village = %entry.village, "entry not logged yet; the catch-up will log it");
+    }
+    crate::push::entry_published(state, entry).await;
+}
+
+/// The entry's log entry with its proof against the county's present head. Nothing is
+/// logged here.
+pub async fn entry_proof(state: &AppState, e: &sunlight_api::catalogue::Entry) -> ApiResult<EntryProof> {
+    let county = e.village.county().ok_or(ApiError::NotFound)?;
+    let tree = tree(state, &county).await?;
+    let subject = e.id.to_string();
+    let entry = tree
+        .entries
+        .iter()
+        .position(|x| x.kind == EntryKind::CatalogueEntry && x.village == e.village && x.subject == subject)
+        .map(|i| ProvenEntry {
+            index: i as u64,
+            entry: tree.entries[i].clone(),
+            proof: transparency::inclusion_proof(&tree.leaves, i)
+                .unwrap_or_default()
+                .iter()
+                .map(|h| to_hex(h))
+                .collect(),
+        });
+    Ok(EntryProof { head: tree.head, entry })
+}
+
+/// Logs every published edition and catalogue entry that has no entry; returns how many.
 pub async fn catch_up(state: &AppState) -> anyhow::Result<usize> {
     let missing = state.db.unlogged_publications().await?;
     let mut logged = 0;
+    for id in state.db.unlogged_catalogue_entries().await? {
+        match log_catalogue_entry(state, id).await {
+            Ok(()) => logged += 1,
+            Err(e) => tracing::error!(error = %e, entry = %id, "catalogue entry not logged"),
+        }
+    }
     // One edition that cannot be logged (a corrupt row) holds none of the others back.
     for (village, month, correction) in &missing {
         match log_edition(state, village, *month, *correction).await {

@@ -485,3 +485,50 @@ db_test!(a_villagers_only_county_keeps_its_entries_from_strangers, |app| {
         StatusCode::NOT_FOUND
     );
 });
+
+db_test!(
+    a_published_entry_is_logged_and_an_edit_of_its_row_fails_the_check,
+    |app| {
+        app.demo().await;
+        app.set_today("2024-04-20");
+        let (acc, rev) = (app.signed_in("13800000002").await, app.signed_in("13800000004").await);
+        let e: Entry = json(
+        acc.post(
+            &format!("api/regions/{VILLAGE}/disclosures"),
+            &json!({"item": "village-assistance", "period": "2024-Q1", "title": "一季度低保", "body": "12 户 19 人"}),
+        )
+        .await,
+    )
+    .await;
+        let one = format!("api/disclosures/{}", e.id);
+        // Not published: no proof to give.
+        assert_eq!(app.get(&format!("{one}/proof")).await.status(), StatusCode::NOT_FOUND);
+        acc.post(&format!("{one}/submit"), &json!({})).await;
+        rev.post(&format!("{one}/review"), &json!({"approve": true})).await;
+
+        let shown: Entry = json(app.get(&one).await).await;
+        let proof: sunlight_api::published::EntryProof = json(app.get(&format!("{one}/proof")).await).await;
+        sunlight_api::published::check_entry(&shown, &proof, &app.log_key)
+            .expect("the entry as shown is the one logged");
+        // Someone with the database changes what was published: the check fails.
+        sunlight_server::on_pool!(&app.db, p => sqlx::query("UPDATE disclosures SET body = $1 WHERE id = $2")
+        .bind("12 户 9 人")
+        .bind(e.id)
+        .execute(p)
+        .await
+        .map(|_| ()))
+        .unwrap();
+        let edited: Entry = json(app.get(&one).await).await;
+        assert_eq!(edited.body, "12 户 9 人");
+        let proof: sunlight_api::published::EntryProof = json(app.get(&format!("{one}/proof")).await).await;
+        assert_eq!(
+            sunlight_api::published::check_entry(&edited, &proof, &app.log_key),
+            Err(sunlight_api::published::Problem::Altered)
+        );
+        // Another county's log, or a key that is not the server's, is refused too.
+        assert_eq!(
+            sunlight_api::published::check_entry(&shown, &proof, &[9; 32]),
+            Err(sunlight_api::published::Problem::BadSignature)
+        );
+    }
+);

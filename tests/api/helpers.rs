@@ -42,6 +42,9 @@ pub struct Options {
     pub base_path: Option<String>,
     pub trusted_proxy: Option<std::net::IpAddr>,
     pub secure_cookies: bool,
+    /// Where group robots' messages go instead of WeCom's and DingTalk's hosts.
+    pub robot_base: Option<String>,
+    pub public_url: Option<String>,
 }
 
 static TEMPLATE: OnceCell<String> = OnceCell::const_new();
@@ -100,6 +103,8 @@ pub fn session_cookie(res: &Response) -> String {
 }
 
 pub fn client() -> Client {
+    // The server's HTTP client brings rustls into the workspace's reqwest: its provider first.
+    sunlight_server::push::install_crypto();
     Client::builder().cookie_store(true).build().expect("client")
 }
 
@@ -116,17 +121,13 @@ impl TestApp {
             Backend::Postgres => fresh_postgres(&pg_url()?).await,
         };
         let config = Config {
-            bind: "127.0.0.1:0".into(),
-            database_url: Some(url.clone()),
-            data_dir: dir.path().to_owned(),
             dist: opts.dist.unwrap_or_else(|| dir.path().join("no-dist")),
             base_path: opts.base_path.unwrap_or_else(|| "/".into()),
             secure_cookies: opts.secure_cookies,
             trusted_proxy: opts.trusted_proxy,
-            public_url: None,
-            // Filings in tests carry a token proof of work; the phone's is 18 bits.
-            report_pow_bits: 4,
-            log_key: None,
+            robot_base: opts.robot_base,
+            public_url: opts.public_url,
+            ..Config::local(dir.path(), url.clone())
         };
         // The log key's default place is the data directory; each test app has its own.
         let log_key = sunlight_server::log_key::LogKey::generate(&config.log_key_path()).expect("log key");

@@ -376,18 +376,7 @@ db_test!(
         // deployment is given the same file) and a data directory of its own.
         let dir = tempfile::tempdir().unwrap();
         std::fs::copy(app.dir.path().join("log-key"), dir.path().join("log-key")).unwrap();
-        let config = sunlight_server::Config {
-            bind: "127.0.0.1:0".into(),
-            database_url: Some(app.db_url.clone()),
-            data_dir: dir.path().to_owned(),
-            dist: dir.path().join("no-dist"),
-            base_path: "/".into(),
-            secure_cookies: false,
-            trusted_proxy: None,
-            public_url: None,
-            report_pow_bits: 4,
-            log_key: None,
-        };
+        let config = sunlight_server::Config::local(dir.path(), app.db_url.clone());
         let second = sunlight_server::Application::build(config).await.unwrap();
         let base = format!("http://127.0.0.1:{}/", second.port());
         tokio::spawn(second.run_until_stopped());

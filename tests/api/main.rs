@@ -13,6 +13,7 @@ mod matrix;
 mod pages;
 mod polls;
 mod reports;
+mod robots;
 mod subsidies;
 mod system;
 mod text;

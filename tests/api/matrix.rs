@@ -214,6 +214,7 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/api/regions/{code}/disclosures", Target::PublicVillage, ALL, 200),
     ep("POST", "/api/regions/{code}/disclosures", VILLAGE, &[Accountant, Cadre], 201),
     ep("GET", "/api/disclosures/{id}", Target::PublicInVillage, ALL, 200),
+    ep("GET", "/api/disclosures/{id}/proof", Target::PublicInVillage, ALL, 200),
     ep("PUT", "/api/disclosures/{id}", IN_VILLAGE, &[Accountant, Cadre], 200),
     ep("DELETE", "/api/disclosures/{id}", IN_VILLAGE, &[Accountant, Cadre], 204),
     ep("POST", "/api/disclosures/{id}/submit", IN_VILLAGE, &[Accountant, Cadre], 200),
@@ -223,6 +224,9 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("DELETE", "/api/disclosure-files/{id}", IN_VILLAGE, &[Accountant, Cadre], 204),
     ep("GET", "/api/regions/{code}/disclosure-queue", ANY, &[Reviewer], 200),
     ep("GET", "/api/regions/{code}/completeness", ANY, &[Accountant, Cadre, Reviewer, Inspector, Admin], 200),
+    ep("GET", "/api/regions/{code}/group-robot", VILLAGE, HOUSEHOLD_MANAGERS, 200),
+    ep("PUT", "/api/regions/{code}/group-robot", VILLAGE, HOUSEHOLD_MANAGERS, 200),
+    ep("DELETE", "/api/regions/{code}/group-robot", VILLAGE, HOUSEHOLD_MANAGERS, 204),
     ep("PUT", "/api/calendar/{year}", Target::Deployment, &[Admin], 200),
 ];
 
@@ -835,6 +839,24 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
                 json!({"source": "矩阵", "days": [{"date": format!("{year}-01-01"), "kind": "holiday"}]}),
             )
         }
+        "/api/regions/{code}/group-robot" => {
+            if region.level() == RegionLevel::Village {
+                let admin = app.db.user_id_by_mobile("13800000009").await.unwrap().unwrap();
+                app.db
+                    .set_robot(
+                        region,
+                        "https://oapi.dingtalk.com/robot/send?access_token=matrix0000",
+                        admin,
+                        chrono::Utc::now(),
+                    )
+                    .await
+                    .unwrap();
+            }
+            (
+                format!("api/regions/{region}/group-robot"),
+                json!({"url": "https://oapi.dingtalk.com/robot/send?access_token=matrix0001"}),
+            )
+        }
         "/api/regions/{code}/catalogue" if ep.method == "PUT" => (
             format!("api/regions/{region}/catalogue"),
             json!({"items": [{"key": "", "section": "village", "title": "矩阵事项", "frequency": "event", "deadline": 7}]}),
@@ -843,7 +865,10 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
             format!("api/regions/{region}/disclosures"),
             json!({"item": "party-decisions", "period": "2099-06-01", "title": "矩阵", "body": "矩阵"}),
         ),
-        "/api/disclosures/{id}" | "/api/disclosures/{id}/submit" | "/api/disclosures/{id}/review" => {
+        "/api/disclosures/{id}"
+        | "/api/disclosures/{id}/proof"
+        | "/api/disclosures/{id}/submit"
+        | "/api/disclosures/{id}/review" => {
             let state = match (ep.method, ep.path) {
                 ("GET", _) => EntryState::Published,
                 (_, "/api/disclosures/{id}/review") => EntryState::Submitted,

@@ -40,13 +40,20 @@ fn api_routes_are_registered_with_their_openapi_description() {
     let allowed = |l: &String| {
         (l.contains("http/mod.rs") && (l.trim_end().ends_with(".route(") || l.contains("\"/api/{*rest}\"")))
             || (l.contains("http/pages.rs")
-                && ["/ledger/", "/poster/", "/polls/", "/demands/", "/me/subsidies"]
-                    .iter()
-                    .any(|r| l.contains(&format!(".route(\"{r}"))))
+                && [
+                    "/ledger/",
+                    "/poster/",
+                    "/polls/",
+                    "/demands/",
+                    "/me/subsidies",
+                    "/disclosures/",
+                ]
+                .iter()
+                .any(|r| l.contains(&format!(".route(\"{r}"))))
     };
     let stray: Vec<_> = plain.iter().filter(|l| !allowed(l)).collect();
     assert!(stray.is_empty(), "routes registered without OpenAPI: {stray:?}");
-    assert_eq!(plain.len(), 9, "{plain:?}");
+    assert_eq!(plain.len(), 10, "{plain:?}");
 }
 
 /// Only `server/src/db/` writes SQL; handlers call domain methods.

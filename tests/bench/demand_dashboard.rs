@@ -92,18 +92,7 @@ async fn main() -> anyhow::Result<()> {
             t.elapsed().as_secs_f64() * 1e3
         );
     }
-    let config = Config {
-        bind: "127.0.0.1:0".into(),
-        database_url: Some(url.clone()),
-        data_dir: dir.path().to_owned(),
-        dist: dir.path().join("no-dist"),
-        base_path: "/".into(),
-        secure_cookies: false,
-        trusted_proxy: None,
-        public_url: None,
-        report_pow_bits: 4,
-        log_key: None,
-    };
+    let config = Config::local(dir.path(), url.clone());
     sunlight_server::log_key::LogKey::generate(&config.log_key_path())?;
     let app = Application::with_db(config, db.clone()).await?;
     app.clock().set(now);

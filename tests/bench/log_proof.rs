@@ -25,18 +25,7 @@ async fn main() -> anyhow::Result<()> {
         .unwrap_or_else(|| sunlight_server::db::default_sqlite_url(dir.path()));
     let db = Db::connect(&url).await?;
     demo::load(&db, &sunlight_server::storage::Storage::new(dir.path())).await?;
-    let config = Config {
-        bind: "127.0.0.1:0".into(),
-        database_url: Some(url.clone()),
-        data_dir: dir.path().to_owned(),
-        dist: dir.path().join("no-dist"),
-        base_path: "/".into(),
-        secure_cookies: false,
-        trusted_proxy: None,
-        public_url: None,
-        report_pow_bits: 4,
-        log_key: None,
-    };
+    let config = Config::local(dir.path(), url.clone());
     let key = sunlight_server::log_key::LogKey::generate(&config.log_key_path())?.public();
     let app = Application::with_db(config, db.clone()).await?;
     let base = format!("http://127.0.0.1:{}/", app.port());

@@ -5,8 +5,7 @@
 // inspector's overdue list; the dashboard draws and offers its export.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { deflateSync } from 'node:zlib';
-import { startServer, launch, phone, shot, signIn, scrollsSideways } from './harness.mjs';
+import { startServer, launch, phone, shot, signIn, scrollsSideways, png } from './harness.mjs';
 
 let server;
 let browser;
@@ -19,38 +18,6 @@ after(async () => {
   server?.stop();
 });
 
-/** A small valid PNG (16x16, grey), as a phone's photo stands in for. */
-function png() {
-  const crc = (buf) => {
-    let c = ~0;
-    for (const b of buf) {
-      c ^= b;
-      for (let k = 0; k < 8; k++) c = (c >>> 1) ^ (0xedb88320 & -(c & 1));
-    }
-    return ~c >>> 0;
-  };
-  const chunk = (type, data) => {
-    const len = Buffer.alloc(4);
-    len.writeUInt32BE(data.length);
-    const td = Buffer.concat([Buffer.from(type), data]);
-    const c = Buffer.alloc(4);
-    c.writeUInt32BE(crc(td));
-    return Buffer.concat([len, td, c]);
-  };
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(16, 0);
-  ihdr.writeUInt32BE(16, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 0; // greyscale
-  const raw = Buffer.alloc(16 * 17, 0x80);
-  for (let y = 0; y < 16; y++) raw[y * 17] = 0;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(raw)),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
-}
 
 /** The count beside a to-do line on the first screen (0 when the line is not there). */
 async function todoCount(page, label) {

@@ -195,6 +195,7 @@ fn RegionPage(region: RegionView) -> impl IntoView {
             {(is_village && manages).then(|| view! {
                 <Households code=code.clone() on_issued=move || invites_version.update(|v| *v += 1)/>
                 <Invites code=code.clone() version=invites_version/>
+                <crate::pages::disclosures::RobotCard code=code.clone()/>
             })}
             {manages.then(|| view! { <Accounts code=code.clone()/> })}
             {(admin && region.level == RegionLevel::County).then(|| view! { <CategoriesEditor code=code.clone()/> })}

@@ -231,4 +231,24 @@ impl Db {
             })
             .collect()
     }
+
+    /// Published catalogue entries the log has no entry of, oldest first.
+    pub async fn unlogged_catalogue_entries(&self) -> Result<Vec<uuid::Uuid>, sqlx::Error> {
+        let published: Vec<(uuid::Uuid, chrono::DateTime<chrono::Utc>)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT id, published_at FROM disclosures WHERE status = 'published' ORDER BY published_at, id",
+        )
+        .fetch_all(p)
+        .await)?;
+        let logged: Vec<String> = on_pool!(self, p => sqlx::query_scalar(
+            "SELECT subject FROM log_entries WHERE kind = 'catalogue_entry'",
+        )
+        .fetch_all(p)
+        .await)?;
+        let logged: std::collections::HashSet<String> = logged.into_iter().collect();
+        Ok(published
+            .into_iter()
+            .map(|(id, _)| id)
+            .filter(|id| !logged.contains(&id.to_string()))
+            .collect())
+    }
 }

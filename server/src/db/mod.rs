@@ -16,6 +16,7 @@ pub mod households;
 pub mod ledger;
 pub mod log;
 pub mod polls;
+pub mod push;
 pub mod regions;
 pub mod reports;
 pub mod sessions;

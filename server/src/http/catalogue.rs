@@ -47,6 +47,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(get_catalogue, set_catalogue))
         .routes(routes!(village_disclosures, create))
         .routes(routes!(show, edit, remove))
+        .routes(routes!(proof))
         .routes(routes!(submit))
         .routes(routes!(review))
         .routes(routes!(queue))
@@ -413,6 +414,25 @@ async fn show(State(state): State<AppState>, reader: Reader, ApiPath(id): ApiPat
     Ok(Json(visible(&state, &reader, id).await?))
 }
 
+/// A published entry's place in its county's publication log: the signed head and the
+/// entry's inclusion proof, for checking what is shown against what was logged (404 for an
+/// entry not published).
+#[utoipa::path(get, path = "/api/disclosures/{id}/proof", tag = "catalogue", security((), ("sunlight_session" = [])),
+    params(("id" = Uuid, Path)),
+    responses((status = 200, body = sunlight_api::published::EntryProof), (status = 403, body = ErrorBody),
+        (status = 404, body = ErrorBody)))]
+async fn proof(
+    State(state): State<AppState>,
+    reader: Reader,
+    ApiPath(id): ApiPath<Uuid>,
+) -> ApiResult<Json<sunlight_api::published::EntryProof>> {
+    let entry = visible(&state, &reader, id).await?;
+    if entry.status != EntryStatus::Published {
+        return Err(ApiError::NotFound);
+    }
+    Ok(Json(crate::publication::entry_proof(&state, &entry).await?))
+}
+
 /// Changes a draft's title and text (409 once submitted or published).
 #[utoipa::path(put, path = "/api/disclosures/{id}", tag = "catalogue", security(("sunlight_session" = [])),
     params(("id" = Uuid, Path)), request_body = EntryText,
@@ -483,7 +503,11 @@ async fn review(
     {
         return Err(ApiError::WrongState("only a submitted entry can be reviewed"));
     }
-    Ok(Json(state.db.disclosure(id).await?.ok_or(ApiError::NotFound)?.entry))
+    let entry = state.db.disclosure(id).await?.ok_or(ApiError::NotFound)?.entry;
+    if body.approve {
+        crate::publication::after_entry_published(&state, &entry).await;
+    }
+    Ok(Json(entry))
 }
 
 /// Entries submitted in a region and waiting for its reviewer, oldest first.

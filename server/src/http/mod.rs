@@ -19,6 +19,7 @@ mod log;
 mod polls;
 mod regions;
 mod reports;
+mod robots;
 mod session;
 
 use std::{sync::Arc, time::Duration};
@@ -51,6 +52,8 @@ pub struct AppState {
     pub clock: crate::clock::Clock,
     /// Signs the publication log's tree heads (`publication.rs`).
     pub log_key: Arc<crate::log_key::LogKey>,
+    /// Posts to villages' group robots (`push.rs`).
+    pub robots: crate::push::Robots,
     client: Arc<static_files::Client>,
 }
 
@@ -64,6 +67,7 @@ impl AppState {
             challenges: Arc::new(reports::Challenges::default()),
             clock: crate::clock::Clock::system(),
             log_key: Arc::new(log_key),
+            robots: crate::push::Robots::new(config.robot_base.clone())?,
             client: Arc::new(client),
             config: Arc::new(config),
         })
@@ -75,7 +79,7 @@ impl AppState {
     info(title = "Sunlight (阳光村务) API", description = "Village affairs in the open."),
     tags(
         (name = "system"), (name = "session"), (name = "regions"),
-        (name = "households"), (name = "invites"), (name = "accounts"), (name = "ledger"), (name = "files"), (name = "polls"), (name = "reports"), (name = "demands"), (name = "calendar"), (name = "catalogue"), (name = "log"),
+        (name = "households"), (name = "invites"), (name = "accounts"), (name = "ledger"), (name = "files"), (name = "polls"), (name = "reports"), (name = "demands"), (name = "calendar"), (name = "catalogue"), (name = "robots"), (name = "log"),
     )
 )]
 struct ApiDoc;
@@ -98,6 +102,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(demands::router())
         .merge(calendar::router())
         .merge(catalogue::router())
+        .merge(robots::router())
         .merge(log::router())
 }
 

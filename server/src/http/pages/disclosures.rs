@@ -35,6 +35,8 @@ const SEE_LEDGER: &str = "查看账目";
 const ENTRY_FILE: &str = "公开附件";
 const ENTRY_PDF: &str = "下载附件 (PDF)";
 const ACCOUNTS: &str = "每月收支见全年账目";
+/// Entries of items the county has since removed from its catalogue: what was published stays.
+const OTHERS: &str = "其他公开事项";
 
 #[derive(Debug, Deserialize)]
 pub(super) struct YearQuery {
@@ -98,7 +100,7 @@ fn entry(e: &Entry) -> Markup {
                 @if let Some(at) = e.published_at { " · " (PUBLISHED_AT) " " (at.china_string()) }
                 @if let Some(who) = &e.published_by { " · " (SEALED_BY) " " (who) }
             }
-            @if !e.body.is_empty() { p.prewrap { (e.body) } }
+            @if !e.body.is_empty() { p.prose { (e.body) } }
             (thumbs(&e.files, "api/disclosure-files", ENTRY_FILE, ENTRY_PDF))
         }
     }
@@ -165,6 +167,13 @@ fn body(d: &VillageDisclosures) -> Markup {
                         }
                     }
                 }
+            }
+        }
+        @let others: Vec<&&Entry> = published.iter().filter(|e| !d.items.iter().any(|i| i.key == e.item)).collect();
+        @if !others.is_empty() {
+            section.card {
+                h2 { (OTHERS) }
+                @for e in others { p.muted { (e.item_title) } (entry(e)) }
             }
         }
         p { a href=(format!("ledger/{code}")) { (SEE_LEDGER) } }

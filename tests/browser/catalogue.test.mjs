@@ -1,0 +1,98 @@
+// The disclosure catalogue from the phone: the accountant writes an entry with a photo and
+// submits it, the township's reviewer finds it in the to-do list and publishes it, anyone
+// reads it on the village's server-rendered notice board (at 390 and 320 px), and the
+// county's inspector sees every village's light, red first.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, phone, shot, signIn, scrollsSideways, png, todayInChina } from './harness.mjs';
+
+let server;
+let browser;
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+  server?.stop();
+});
+
+const VILLAGE = '359901101201';
+const TITLE = '党支部关于村道硬化工程的决议';
+
+test('an entry goes from the accountant through the township to the notice board', async () => {
+  const acc = await phone(browser);
+  await signIn(acc, server.base, '13800000002');
+  await acc.goto(`${server.base}staff/work`);
+  await acc.getByRole('link', { name: '公开事项', exact: true }).click();
+  await acc.waitForURL((u) => u.pathname.endsWith(`/staff/disclosures/${VILLAGE}`));
+  await acc.getByRole('heading', { name: '填报公开事项' }).waitFor();
+  // The demo's 上坪村 published one quarter's hospitality spending late: yellow.
+  assert.equal(await acc.locator('h2 .light.yellow').count(), 1);
+  await shot(acc, 'catalogue-village');
+
+  await acc.getByLabel('公开项目').selectOption('party-decisions');
+  await acc.getByText('事情发生的日期').waitFor();
+  await acc.getByLabel('期间').fill(todayInChina());
+  await acc.getByLabel('标题').fill(TITLE);
+  await acc.getByLabel('公开内容').fill('经支部委员会讨论，同意村道硬化工程方案，提交村民代表会议表决。');
+  await acc.getByRole('button', { name: '保存草稿' }).click();
+  await acc.waitForURL((u) => u.pathname.includes('/staff/disclosure/'));
+  await acc.getByText('草稿', { exact: true }).waitFor();
+  await acc.locator('#entry-file').setInputFiles({ name: 'minutes.png', mimeType: 'image/png', buffer: png() });
+  await acc.locator('ul.thumbs img').first().waitFor();
+  await acc.getByRole('button', { name: '提交镇里审核' }).click();
+  await acc.getByText('待审核', { exact: true }).waitFor();
+  // Submitted: the form and the file's delete button are gone.
+  assert.equal(await acc.getByLabel('标题').count(), 0);
+  await shot(acc, 'catalogue-entry-submitted');
+  assert.deepEqual(acc.errors, []);
+
+  const rev = await phone(browser);
+  await signIn(rev, server.base, '13800000004');
+  await rev.goto(`${server.base}staff/work`);
+  await rev.getByRole('link', { name: /公开事项待审核/ }).click();
+  await rev.waitForURL((u) => u.pathname.includes('/staff/disclosure-queue/'));
+  await rev.getByRole('link', { name: new RegExp(TITLE) }).click();
+  await rev.getByRole('button', { name: '审核通过并公开' }).click();
+  await rev.getByText('已公开', { exact: true }).waitFor();
+  assert.match(await rev.locator('main').innerText(), /审核：黄审核/);
+  assert.deepEqual(rev.errors, []);
+
+  // Anyone, signed out, on the notice board the server renders.
+  const reader = await phone(browser);
+  await reader.goto(`${server.base}ledger/${VILLAGE}`);
+  await reader.getByRole('link', { name: '党务、村务、财务公开事项' }).click();
+  await reader.waitForURL((u) => u.pathname.endsWith(`/disclosures/${VILLAGE}`));
+  await reader.getByRole('heading', { name: '党务公开' }).waitFor();
+  const board = await reader.locator('main').innerText();
+  assert.match(board, new RegExp(TITLE));
+  assert.match(board, /乡镇审核 黄审核/);
+  assert.match(board, /逾期公开/, 'the late quarter says so');
+  assert.ok((await reader.locator(`article.entry img`).count()) > 0, 'the photo is shown');
+  await shot(reader, 'catalogue-board');
+  const narrow = await phone(browser, { viewport: { width: 320, height: 640 } });
+  await narrow.goto(`${server.base}disclosures/${VILLAGE}`);
+  await narrow.evaluate(() => document.documentElement.classList.add('large'));
+  assert.equal(await scrollsSideways(narrow), false, 'no sideways scrolling at 320 px in large text');
+  await shot(narrow, 'catalogue-board-320');
+});
+
+test('the county inspector sees every village, red first, and opens one', async () => {
+  const page = await phone(browser);
+  await signIn(page, server.base, '13800000007');
+  await page.goto(`${server.base}staff/work`);
+  await page.getByRole('link', { name: '公开完成情况' }).first().click();
+  await page.waitForURL((u) => u.pathname.includes('/staff/completeness/'));
+  const villages = page.locator('ul.villages li');
+  await villages.first().waitFor();
+  assert.ok((await villages.count()) >= 7, 'every village of the county');
+  assert.match(await villages.first().innerText(), /^红/);
+  assert.match(await villages.last().innerText(), /^(绿|黄)/);
+  assert.match(await villages.first().innerText(), /逾期未公开：/);
+  await shot(page, 'catalogue-completeness');
+  await villages.first().getByRole('link').click();
+  await page.waitForURL((u) => u.pathname.includes('/staff/disclosures/'));
+  await page.getByText('未公开', { exact: true }).first().waitFor();
+  assert.deepEqual(page.errors, []);
+});
