@@ -9,9 +9,13 @@ const BUNDLES = [
   // The villagers' module was 227 KiB before polls and signing in left it, leptos_router
   // gave way to a small router and every page's fetch became one resource type. The whole
   // first load was allowed 160 KiB until the publication log's mark (its worker loads
-  // later) added 3 KB to the module and its glue: 162 KiB, the module still within 150.
-  { dir: '', name: 'villagers', budget: 162 * 1024, module: 150 * 1024 },
-  { dir: 'staff', name: 'staff workbench', budget: 275 * 1024 }, // 317 KiB with leptos_router
+  // later) added 3 KB to the module and its glue: 162 KiB, the module within 150 until the
+  // link to the catalogue's page (its words are in every bundle's message table) took it
+  // 40 bytes over: 151.
+  { dir: '', name: 'villagers', budget: 162 * 1024, module: 151 * 1024 },
+  // 317 KiB with leptos_router; 267 before the disclosure catalogue's six screens and the
+  // group robot's card added 32 KiB.
+  { dir: 'staff', name: 'staff workbench', budget: 300 * 1024 },
   { dir: 'report', name: 'reports', budget: 200 * 1024 }, // 227 KiB with leptos_router
   { dir: 'office', name: 'inspectors\' office', budget: 225 * 1024 }, // 257 KiB with leptos_router
   { dir: 'demands', name: 'demands', budget: 180 * 1024 }, // 211 KiB with leptos_router

@@ -473,6 +473,10 @@ impl Counts {
     }
 }
 
+/// A published per-event entry: its item, the event's day, the day it was published, its
+/// id and instant.
+pub type PostedEvent = (String, Period, Date, Uuid, Timestamp);
+
 /// A published day, as found for each period: `(item key, period) → (day, entry)`.
 pub type Published<'a> = &'a dyn Fn(&str, Period) -> Option<(Date, Option<Uuid>, Timestamp)>;
 
@@ -483,7 +487,7 @@ pub type Published<'a> = &'a dyn Fn(&str, Period) -> Option<(Date, Option<Uuid>,
 pub fn obligations(
     catalogue_at: &dyn Fn(Month) -> Vec<Item>,
     published: Published<'_>,
-    events: &[(String, Period, Date, Uuid, Timestamp)],
+    events: &[PostedEvent],
     year: i32,
     today: Date,
 ) -> Vec<Obligation> {

@@ -1327,6 +1327,21 @@ pub fn field_label(field: &str) -> &'static str {
         "days" => ("日期", "Days"),
         "view" => ("列表", "List"),
         "cursor" => ("翻页位置", "Page position"),
+        // The workbench's own fields: only its bundle carries their names.
+        #[cfg(feature = "staff")]
+        "url" => ("Webhook 地址", "Webhook address"),
+        #[cfg(feature = "staff")]
+        "item" | "key" => ("公开项目", "Item"),
+        #[cfg(feature = "staff")]
+        "period" => ("期间", "Period"),
+        #[cfg(feature = "staff")]
+        "body" => ("公开内容", "What is disclosed"),
+        #[cfg(feature = "staff")]
+        "deadline" => ("截止", "Deadline"),
+        #[cfg(feature = "staff")]
+        "frequency" => ("频次", "How often"),
+        #[cfg(feature = "staff")]
+        "items" => ("公开目录", "Catalogue"),
         _ => ("内容", "Value"),
     };
     pick(zh, en)

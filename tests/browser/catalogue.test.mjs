@@ -96,3 +96,23 @@ test('the county inspector sees every village, red first, and opens one', async 
   await page.getByText('未公开', { exact: true }).first().waitFor();
   assert.deepEqual(page.errors, []);
 });
+
+test('a cadre sets the village group robot and is told what is refused', async () => {
+  const page = await phone(browser);
+  await signIn(page, server.base, '13800000003');
+  await page.goto(`${server.base}staff/admin/${VILLAGE}`);
+  await page.getByRole('heading', { name: '村民群推送' }).waitFor();
+  await page.getByText('还没有设置群机器人。').waitFor();
+  const field = page.getByLabel('Webhook 地址');
+  await field.fill('https://example.cn/cgi-bin/webhook/send?key=abc');
+  await page.getByRole('heading', { name: '村民群推送' }).locator('..').getByRole('button', { name: '保存' }).click();
+  await page.getByRole('alert').filter({ hasText: 'Webhook 地址不在可选范围内' }).waitFor();
+  await field.fill('https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=5f2a9c1e-demo-robot-7d41');
+  await page.getByRole('heading', { name: '村民群推送' }).locator('..').getByRole('button', { name: '保存' }).click();
+  await page.getByText('企业微信', { exact: true }).waitFor();
+  const card = await page.getByRole('heading', { name: '村民群推送' }).locator('..').innerText();
+  assert.match(card, /5f2a…7d41/);
+  assert.doesNotMatch(card, /demo-robot/, 'the secret is never shown whole');
+  await page.getByRole('heading', { name: '村民群推送' }).locator('..').screenshot({ path: `${import.meta.dirname}/screenshots/robot-card.png` });
+  assert.deepEqual(page.errors, []);
+});

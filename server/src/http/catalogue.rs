@@ -282,7 +282,7 @@ async fn standings(state: &AppState, region: &RegionCode, year: i32) -> ApiResul
     let today = state.clock.today();
     let villages = state.db.villages_in(region).await?;
     let mut found: Found = HashMap::new();
-    let mut events: HashMap<String, Vec<(String, Period, Date, Uuid, Timestamp)>> = HashMap::new();
+    let mut events: HashMap<String, Vec<catalogue::PostedEvent>> = HashMap::new();
     for r in state.db.published_in(region, year).await? {
         let day = china_date(r.published_at);
         let at = crate::db::to_wire(r.published_at);
