@@ -611,6 +611,47 @@ pub struct Entry {
     /// Who sealed it, by name: the township's reviewer signs publicly.
     pub published_by: Option<String>,
     pub files: Vec<crate::ledger::Attachment>,
+    /// The published version this one corrects, and why.
+    #[serde(default)]
+    pub corrects: Option<Uuid>,
+    #[serde(default)]
+    pub correction_reason: Option<String>,
+    /// The published correction of this version, if one was published.
+    #[serde(default)]
+    pub corrected_by: Option<Uuid>,
+    /// Withheld by law (personal data published by mistake): its title, text and files are
+    /// gone; the tombstone says why, who and when.
+    #[serde(default)]
+    pub withdrawn: Option<Tombstone>,
+}
+
+/// What stands where a withdrawn entry was.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Tombstone {
+    pub reason: String,
+    /// Who withdrew it, by name.
+    pub by: String,
+    pub at: Timestamp,
+}
+
+/// `POST /api/disclosures/{id}/corrections`: a new version of a published entry (a draft,
+/// reviewed and published like the first); the first stays as it was published.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct NewCorrection {
+    pub title: String,
+    pub body: String,
+    /// What changed and why, shown with the new version.
+    pub reason: String,
+}
+
+/// `POST /api/disclosures/{id}/withdraw`: withholds a published entry by law.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Withdrawal {
+    /// Why (e.g. an ID number published by mistake), shown in its place.
+    pub reason: String,
 }
 
 /// `POST /api/regions/{village}/disclosures`: a new entry (a draft).

@@ -182,6 +182,17 @@ pub fn entry_content(e: &crate::catalogue::Entry) -> Vec<u8> {
     c.0
 }
 
+/// The canonical bytes of the tombstone of a withdrawn catalogue entry.
+pub fn tombstone_content(e: &crate::catalogue::Entry, t: &crate::catalogue::Tombstone) -> Vec<u8> {
+    let mut c = Canon::new("sunlight tombstone v1");
+    c.text(&e.id.to_string());
+    c.text(e.village.as_str());
+    c.text(&t.reason);
+    c.text(&t.by);
+    c.int(t.at.0);
+    c.0
+}
+
 /// SHA-256 of a canonical encoding: what an entry records of a disclosure.
 pub fn content_hash(content: &[u8]) -> Hash {
     Sha256::digest(content).into()
@@ -198,6 +209,9 @@ pub enum EntryKind {
     LedgerCorrection,
     /// An entry of the disclosure catalogue (公开事项), published; its subject is its id.
     CatalogueEntry,
+    /// A catalogue entry withheld by law; its subject is the entry's id. The entry's own
+    /// log entry stays: the log keeps that it existed, not what it said.
+    Tombstone,
 }
 
 impl EntryKind {
@@ -206,6 +220,7 @@ impl EntryKind {
             EntryKind::LedgerMonth => "ledger_month",
             EntryKind::LedgerCorrection => "ledger_correction",
             EntryKind::CatalogueEntry => "catalogue_entry",
+            EntryKind::Tombstone => "tombstone",
         }
     }
 
@@ -214,6 +229,7 @@ impl EntryKind {
             "ledger_month" => Some(EntryKind::LedgerMonth),
             "ledger_correction" => Some(EntryKind::LedgerCorrection),
             "catalogue_entry" => Some(EntryKind::CatalogueEntry),
+            "tombstone" => Some(EntryKind::Tombstone),
             _ => None,
         }
     }
@@ -289,6 +305,9 @@ pub struct MonthProof {
 pub struct EntryProof {
     pub head: TreeHead,
     pub entry: Option<ProvenEntry>,
+    /// The tombstone's log entry, for an entry withheld by law.
+    #[serde(default)]
+    pub tombstone: Option<ProvenEntry>,
 }
 
 /// `GET /api/regions/{code}/log/consistency?from=&to=`: the path that shows the tree of
@@ -408,23 +427,23 @@ pub fn check_month(m: &LedgerMonth, proof: &MonthProof, key: &[u8; 32]) -> Resul
 }
 
 /// The check of a published catalogue entry as shown: the head signed by `key` and the
-/// entry's county's, the entry logged under its id with the content shown, on a path to
-/// the signed root. Returns the verified root.
+/// entry's county's, the entry (or, withdrawn, its tombstone) logged under its id with the
+/// content shown, on a path to the signed root. Returns the verified root.
 pub fn check_entry(e: &crate::catalogue::Entry, proof: &EntryProof, key: &[u8; 32]) -> Result<Hash, Problem> {
     let root = proof.head.verify(key).ok_or(Problem::BadSignature)?;
     if e.village.county().as_ref() != Some(&proof.head.log) {
         return Err(Problem::WrongLog);
     }
-    let proven = proof
-        .entry
+    // A withdrawn entry is checked by its tombstone: what it said is gone on purpose.
+    let (kind, found, content) = match &e.withdrawn {
+        None => (EntryKind::CatalogueEntry, &proof.entry, entry_content(e)),
+        Some(t) => (EntryKind::Tombstone, &proof.tombstone, tombstone_content(e, t)),
+    };
+    let proven = found
         .as_ref()
-        .filter(|p| {
-            p.entry.kind == EntryKind::CatalogueEntry
-                && p.entry.village == e.village
-                && p.entry.subject == e.id.to_string()
-        })
+        .filter(|p| p.entry.kind == kind && p.entry.village == e.village && p.entry.subject == e.id.to_string())
         .ok_or(Problem::NotLogged)?;
-    if proven.entry.content != to_hex(&content_hash(&entry_content(e))) {
+    if proven.entry.content != to_hex(&content_hash(&content)) {
         return Err(Problem::Altered);
     }
     let path = hashes(&proven.proof).ok_or(Problem::BadProof)?;

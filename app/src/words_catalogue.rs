@@ -73,6 +73,18 @@ pub enum C {
     Attempts,
     Wecom,
     Dingtalk,
+    Correct,
+    CorrectHint,
+    CorrectionReason,
+    StartCorrection,
+    Withdraw,
+    WithdrawHint,
+    WithdrawReason,
+    WithdrawNow,
+    Withdrawn,
+    CorrectionOf,
+    SeeNewVersion,
+    SeeOriginal,
 }
 
 pub fn cw(key: C) -> &'static str {
@@ -158,6 +170,24 @@ pub fn cw(key: C) -> &'static str {
         C::Attempts => ("已尝试 {} 次", "{} attempts"),
         C::Wecom => ("企业微信", "WeCom"),
         C::Dingtalk => ("钉钉", "DingTalk"),
+        C::Correct => ("更正这一版", "Correct this version"),
+        C::CorrectHint => (
+            "已公开的内容不会被改动：更正是新的一版，写明改了什么、为什么，经镇里审核后和原版本一起公开。",
+            "What was published is never changed: a correction is a new version saying what changed and why, reviewed by the township and shown beside the original.",
+        ),
+        C::CorrectionReason => ("更正原因（村民能看到）", "Why it is corrected (villagers see this)"),
+        C::StartCorrection => ("写更正稿", "Draft the correction"),
+        C::Withdraw => ("依法撤下", "Withdraw by law"),
+        C::WithdrawHint => (
+            "只在法律要求删除时使用（例如误公开了身份证号）：标题、内容和附件将被永久删除，原处显示撤下原因和您的姓名。",
+            "Only where the law requires removal (e.g. an ID number published by mistake): the title, text and files are deleted for good, and the reason and your name stand in their place.",
+        ),
+        C::WithdrawReason => ("撤下原因（公开显示）", "Why (shown publicly)"),
+        C::WithdrawNow => ("永久撤下", "Withdraw for good"),
+        C::Withdrawn => ("已依法撤下：", "Withdrawn by law: "),
+        C::CorrectionOf => ("更正：", "Correction: "),
+        C::SeeNewVersion => ("已更正，查看新版本", "Corrected: see the new version"),
+        C::SeeOriginal => ("查看原版本", "See the original"),
     };
     match lang() {
         Lang::Zh => zh,

@@ -59,6 +59,9 @@ pub enum Action {
     /// Write the village's entries for the catalogue's items, attach their files and
     /// submit them to the township.
     PostDisclosure,
+    /// Withhold a published catalogue entry by law (personal data published by mistake),
+    /// leaving a tombstone signed by name.
+    WithdrawDisclosure,
     /// Set the village's group robot (WeCom or DingTalk) and see what it was sent.
     ManageGroupRobot,
     /// See which villages have published what the catalogue asks, and what is late or
@@ -116,6 +119,7 @@ impl Action {
             Action::ManageCatalogue => &[Admin],
             Action::PostDisclosure => &[Accountant, Cadre],
             Action::ManageGroupRobot => &[Cadre, Admin],
+            Action::WithdrawDisclosure => &[Reviewer, Admin],
             Action::ViewCompleteness => &[Accountant, Cadre, Reviewer, Inspector, Admin],
             Action::ViewPolls => &[Villager, Accountant, Cadre, Reviewer, Handler, Inspector, Admin],
             Action::ManagePolls => &[Cadre, Admin],

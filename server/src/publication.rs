@@ -15,7 +15,7 @@ use sunlight_api::{
     ledger::MonthStatus,
     published::{
         ConsistencyProof, EntryKind, EntryProof, LogEntry, MonthProof, ProvenEntry, content_hash, correction_content,
-        correction_subject, entry_content, month_content, month_subject, of_month,
+        correction_subject, entry_content, month_content, month_subject, of_month, tombstone_content,
     },
     transparency::{self, Hash, TreeHead, to_hex},
 };
@@ -94,8 +94,8 @@ pub async fn after_publish(state: &AppState, village: &RegionCode, month: Month,
     crate::push::month_published(state, village, month, correction).await;
 }
 
-/// Logs a published catalogue entry, as readers see it now (idempotent; an entry that is
-/// not published is left alone).
+/// Logs a published catalogue entry as readers see it now or, withdrawn, its tombstone
+/// (idempotent; an entry that is not published is left alone).
 pub async fn log_catalogue_entry(state: &AppState, id: uuid::Uuid) -> ApiResult<()> {
     let Some(stored) = state.db.disclosure(id).await? else {
         return Ok(());
@@ -106,14 +106,23 @@ pub async fn log_catalogue_entry(state: &AppState, id: uuid::Uuid) -> ApiResult<
     }
     e.review_note = None;
     let county = e.village.county().ok_or(ApiError::NotFound)?;
-    let entry = LogEntry {
-        kind: EntryKind::CatalogueEntry,
-        village: e.village.clone(),
-        subject: id.to_string(),
-        at: e
-            .published_at
-            .ok_or_else(|| anyhow!("a published entry without its publication time"))?,
-        content: to_hex(&content_hash(&entry_content(&e))),
+    let entry = match &e.withdrawn {
+        None => LogEntry {
+            kind: EntryKind::CatalogueEntry,
+            village: e.village.clone(),
+            subject: id.to_string(),
+            at: e
+                .published_at
+                .ok_or_else(|| anyhow!("a published entry without its publication time"))?,
+            content: to_hex(&content_hash(&entry_content(&e))),
+        },
+        Some(t) => LogEntry {
+            kind: EntryKind::Tombstone,
+            village: e.village.clone(),
+            subject: id.to_string(),
+            at: t.at,
+            content: to_hex(&content_hash(&tombstone_content(&e, t))),
+        },
     };
     if let Some(index) = state.db.append_log_entry(&county, &entry).await? {
         tracing::info!(county = %county, index, kind = entry.kind.as_str(), "publication logged");
@@ -135,20 +144,25 @@ pub async fn entry_proof(state: &AppState, e: &sunlight_api::catalogue::Entry) -
     let county = e.village.county().ok_or(ApiError::NotFound)?;
     let tree = tree(state, &county).await?;
     let subject = e.id.to_string();
-    let entry = tree
-        .entries
-        .iter()
-        .position(|x| x.kind == EntryKind::CatalogueEntry && x.village == e.village && x.subject == subject)
-        .map(|i| ProvenEntry {
-            index: i as u64,
-            entry: tree.entries[i].clone(),
-            proof: transparency::inclusion_proof(&tree.leaves, i)
-                .unwrap_or_default()
-                .iter()
-                .map(|h| to_hex(h))
-                .collect(),
-        });
-    Ok(EntryProof { head: tree.head, entry })
+    let proven = |kind: EntryKind| {
+        tree.entries
+            .iter()
+            .position(|x| x.kind == kind && x.village == e.village && x.subject == subject)
+            .map(|i| ProvenEntry {
+                index: i as u64,
+                entry: tree.entries[i].clone(),
+                proof: transparency::inclusion_proof(&tree.leaves, i)
+                    .unwrap_or_default()
+                    .iter()
+                    .map(|h| to_hex(h))
+                    .collect(),
+            })
+    };
+    Ok(EntryProof {
+        entry: proven(EntryKind::CatalogueEntry),
+        tombstone: proven(EntryKind::Tombstone),
+        head: tree.head,
+    })
 }
 
 /// Logs every published edition and catalogue entry that has no entry; returns how many.

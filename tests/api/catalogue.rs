@@ -532,3 +532,125 @@ db_test!(
         );
     }
 );
+
+db_test!(
+    a_correction_is_a_new_version_and_a_withdrawal_leaves_a_signed_tombstone,
+    |app| {
+        app.demo().await;
+        app.set_today("2024-04-12");
+        let (acc, rev) = (app.signed_in("13800000002").await, app.signed_in("13800000004").await);
+        let publish = |id: uuid::Uuid| {
+            let (acc, rev) = (&acc, &rev);
+            async move {
+                assert_eq!(
+                    acc.post(&format!("api/disclosures/{id}/submit"), &json!({}))
+                        .await
+                        .status(),
+                    StatusCode::OK
+                );
+                let e: Entry = json(
+                    rev.post(&format!("api/disclosures/{id}/review"), &json!({"approve": true}))
+                        .await,
+                )
+                .await;
+                assert_eq!(e.status, EntryStatus::Published);
+                e
+            }
+        };
+        let first: Entry = json(
+            acc.post(
+                &format!("api/regions/{VILLAGE}/disclosures"),
+                &json!({"item": "village-assistance", "period": "2024-Q1", "title": "一季度低保名单",
+                    "body": "刘明辉 身份证 350102199001011234，每月 600 元"}),
+            )
+            .await,
+        )
+        .await;
+        let first = publish(first.id).await;
+
+        // A correction is a draft of its own, naming what it corrects and why.
+        let url = format!("api/disclosures/{}/corrections", first.id);
+        let err = expect_error(
+            acc.post(&url, &json!({"title": "t", "body": "", "reason": " "})).await,
+            422,
+            "invalid",
+        )
+        .await;
+        assert_eq!(err.field.as_deref(), Some("reason"));
+        let fix = json!({"title": "一季度低保名单（更正）", "body": "刘明辉，每月 650 元", "reason": "金额录错：应为 650 元"});
+        let res = acc.post(&url, &fix).await;
+        assert_eq!(res.status(), StatusCode::CREATED);
+        let draft: Entry = json(res).await;
+        assert_eq!((draft.status, draft.corrects), (EntryStatus::Draft, Some(first.id)));
+        expect_error(acc.post(&url, &fix).await, 409, "wrong_state").await;
+        let second = publish(draft.id).await;
+        assert_eq!(second.correction_reason.as_deref(), Some("金额录错：应为 650 元"));
+        // The first stays as published, and says it was corrected; only the latest is corrected.
+        let again: Entry = json(app.get(&format!("api/disclosures/{}", first.id)).await).await;
+        assert_eq!(
+            (again.body.as_str(), again.corrected_by),
+            (first.body.as_str(), Some(second.id))
+        );
+        expect_error(acc.post(&url, &fix).await, 409, "wrong_state").await;
+        // The period was published on time by the first version (due April 15th).
+        let d: VillageDisclosures = json(app.get(&format!("api/regions/{VILLAGE}/disclosures?year=2024")).await).await;
+        let o = d.obligations.iter().find(|o| o.item == "village-assistance").unwrap();
+        assert_eq!((o.standing, o.entry), (Standing::OnTime, Some(first.id)));
+
+        // The first version published an ID number: it is withdrawn by law.
+        let withdraw = format!("api/disclosures/{}/withdraw", first.id);
+        assert_eq!(
+            acc.post(&withdraw, &json!({"reason": "x"})).await.status(),
+            StatusCode::FORBIDDEN
+        );
+        expect_error(rev.post(&withdraw, &json!({"reason": ""})).await, 422, "invalid").await;
+        let gone: Entry = json(
+            rev.post(&withdraw, &json!({"reason": "误公开了身份证号码，依法撤下"}))
+                .await,
+        )
+        .await;
+        assert!(gone.title.is_empty() && gone.body.is_empty() && gone.files.is_empty());
+        let t = gone.withdrawn.clone().expect("a tombstone");
+        assert_eq!(
+            (t.reason.as_str(), t.by.as_str()),
+            ("误公开了身份证号码，依法撤下", "黄审核")
+        );
+        expect_error(
+            rev.post(&withdraw, &json!({"reason": "again"})).await,
+            409,
+            "wrong_state",
+        )
+        .await;
+        // Nobody reads the number again, through the API or the page; the tombstone is checked
+        // against the log, where the entry's own record stays.
+        let shown: Entry = json(app.get(&format!("api/disclosures/{}", first.id)).await).await;
+        assert!(!serde_json::to_string(&shown).unwrap().contains("350102199001011234"));
+        let page = app
+            .get(&format!("disclosures/{VILLAGE}?year=2024"))
+            .await
+            .text()
+            .await
+            .unwrap();
+        assert!(!page.contains("350102199001011234"));
+        assert!(page.contains("已依法撤下") && page.contains("误公开了身份证号码") && page.contains("金额录错"));
+        let proof: sunlight_api::published::EntryProof =
+            json(app.get(&format!("api/disclosures/{}/proof", first.id)).await).await;
+        assert!(proof.entry.is_some() && proof.tombstone.is_some());
+        sunlight_api::published::check_entry(&shown, &proof, &app.log_key).expect("the tombstone is the one logged");
+        // A tombstone edited in the database fails its check.
+        sunlight_server::on_pool!(&app.db, p => sqlx::query("UPDATE disclosures SET withdrawn_reason = $1 WHERE id = $2")
+        .bind("应村干部要求撤下")
+        .bind(first.id)
+        .execute(p)
+        .await
+        .map(|_| ()))
+    .unwrap();
+        let edited: Entry = json(app.get(&format!("api/disclosures/{}", first.id)).await).await;
+        assert_eq!(
+            sunlight_api::published::check_entry(&edited, &proof, &app.log_key),
+            Err(sunlight_api::published::Problem::Altered)
+        );
+        // What was withdrawn cannot be corrected.
+        expect_error(acc.post(&url, &fix).await, 409, "wrong_state").await;
+    }
+);

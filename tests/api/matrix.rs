@@ -219,6 +219,8 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("DELETE", "/api/disclosures/{id}", IN_VILLAGE, &[Accountant, Cadre], 204),
     ep("POST", "/api/disclosures/{id}/submit", IN_VILLAGE, &[Accountant, Cadre], 200),
     ep("POST", "/api/disclosures/{id}/review", IN_VILLAGE, &[Reviewer], 200),
+    ep("POST", "/api/disclosures/{id}/corrections", IN_VILLAGE, &[Accountant, Cadre], 201),
+    ep("POST", "/api/disclosures/{id}/withdraw", IN_VILLAGE, &[Reviewer, Admin], 200),
     ep("POST", "/api/disclosures/{id}/files", IN_VILLAGE, &[Accountant, Cadre], 201),
     ep("GET", "/api/disclosure-files/{id}/{variant}", Target::PublicInVillage, ALL, 200),
     ep("DELETE", "/api/disclosure-files/{id}", IN_VILLAGE, &[Accountant, Cadre], 204),
@@ -868,16 +870,20 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
         "/api/disclosures/{id}"
         | "/api/disclosures/{id}/proof"
         | "/api/disclosures/{id}/submit"
-        | "/api/disclosures/{id}/review" => {
+        | "/api/disclosures/{id}/review"
+        | "/api/disclosures/{id}/corrections"
+        | "/api/disclosures/{id}/withdraw" => {
             let state = match (ep.method, ep.path) {
-                ("GET", _) => EntryState::Published,
+                ("GET", _) | (_, "/api/disclosures/{id}/corrections" | "/api/disclosures/{id}/withdraw") => {
+                    EntryState::Published
+                }
                 (_, "/api/disclosures/{id}/review") => EntryState::Submitted,
                 _ => EntryState::Draft,
             };
             let (id, _) = disclosure_fixture(app, region, state, false).await;
             (
                 ep.path[1..].replace("{id}", &id.to_string()),
-                json!({"title": "矩阵", "body": "矩阵", "approve": true, "note": ""}),
+                json!({"title": "矩阵", "body": "矩阵", "approve": true, "note": "", "reason": "矩阵"}),
             )
         }
         "/api/disclosures/{id}/files" => {

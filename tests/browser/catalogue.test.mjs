@@ -116,3 +116,35 @@ test('a cadre sets the village group robot and is told what is refused', async (
   await page.getByRole('heading', { name: '村民群推送' }).locator('..').screenshot({ path: `${import.meta.dirname}/screenshots/robot-card.png` });
   assert.deepEqual(page.errors, []);
 });
+
+test('a published entry is corrected as a new version beside the original', async () => {
+  const acc = await phone(browser);
+  await signIn(acc, server.base, '13800000002');
+  await acc.goto(`${server.base}staff/disclosures/${VILLAGE}`);
+  // The demo's hospitality spending of the third quarter, published late.
+  await acc.getByRole('link', { name: /第三季度招待费、差旅费支出/ }).first().click();
+  await acc.getByRole('heading', { name: '更正这一版' }).waitFor();
+  await acc.getByLabel('公开内容').last().fill('本季度招待费 0 元；差旅费 1,420.00 元（赴县培训 2 人次，补记车费 180 元）。');
+  await acc.getByLabel('更正原因（村民能看到）').fill('漏记车费 180 元，补记');
+  await acc.getByRole('button', { name: '写更正稿' }).click();
+  await acc.waitForURL((u) => u.pathname.includes('/staff/disclosure/'));
+  await acc.getByText('漏记车费 180 元，补记').waitFor();
+  await acc.getByRole('button', { name: '提交镇里审核' }).click();
+  await acc.getByText('待审核', { exact: true }).waitFor();
+  const draftUrl = acc.url();
+  assert.deepEqual(acc.errors, []);
+
+  const rev = await phone(browser);
+  await signIn(rev, server.base, '13800000004');
+  await rev.goto(draftUrl);
+  await rev.getByRole('button', { name: '审核通过并公开' }).click();
+  await rev.getByText('已公开', { exact: true }).waitFor();
+
+  const reader = await phone(browser);
+  await reader.goto(`${server.base}disclosures/${VILLAGE}`);
+  const board = await reader.locator('main').innerText();
+  assert.match(board, /更正 漏记车费 180 元，补记/);
+  assert.match(board, /这一版已更正，请看新版本/);
+  await reader.locator('article.entry', { hasText: '漏记车费' }).first().scrollIntoViewIfNeeded();
+  await shot(reader, 'catalogue-correction');
+});

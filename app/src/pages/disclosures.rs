@@ -86,7 +86,9 @@ pub fn VillageDisclosuresPage() -> impl IntoView {
 }
 
 #[component]
-fn VillageView(d: VillageDisclosures, code: String) -> impl IntoView {
+fn VillageView(mut d: VillageDisclosures, code: String) -> impl IntoView {
+    // What is still being written or reviewed first, then what is published.
+    d.entries.sort_by_key(|e| e.status == EntryStatus::Published);
     let mut open: Vec<_> = d
         .obligations
         .iter()
@@ -153,7 +155,7 @@ fn VillageView(d: VillageDisclosures, code: String) -> impl IntoView {
                             <li><Go href=paths::staff_disclosure(&e.id)>
                                 <b>{e.title.clone()}</b>
                                 <span>{e.item_title.clone()}" · "{e.period_label.clone()}</span>
-                                <span class="tag">{status_name(e.status)}</span>
+                                <span class="tag">{if e.withdrawn.is_some() { cw(C::Withdraw) } else { status_name(e.status) }}</span>
                             </Go></li>
                         }).collect_view()}
                     </ul>
@@ -278,6 +280,9 @@ fn EntryView(e: Entry, on_change: Callback<()>) -> impl IntoView {
     use sunlight_api::Role;
     let village_staff = covers(&[Role::Accountant, Role::Cadre]);
     let reviewer = covers(&[Role::Reviewer]);
+    let may_withdraw = covers(&[Role::Reviewer, Role::Admin]);
+    // Published, not withdrawn, not corrected yet: the version that stands.
+    let stands = e.status == EntryStatus::Published && e.withdrawn.is_none() && e.corrected_by.is_none();
     let draft = e.status == EntryStatus::Draft;
     let editable = village_staff && draft;
     let title = RwSignal::new(e.title.clone());
@@ -347,6 +352,37 @@ fn EntryView(e: Entry, on_change: Callback<()>) -> impl IntoView {
         });
     };
     let files = e.files.clone();
+    let fix_title = RwSignal::new(e.title.clone());
+    let fix_body = RwSignal::new(e.body.clone());
+    let fix_reason = RwSignal::new(String::new());
+    let withdraw_reason = RwSignal::new(String::new());
+    let go = router::navigator();
+    let start_correction = move |ev: web_sys::SubmitEvent| {
+        ev.prevent_default();
+        let req = sunlight_api::catalogue::NewCorrection {
+            title: fix_title.get_untracked(),
+            body: fix_body.get_untracked(),
+            reason: fix_reason.get_untracked(),
+        };
+        let go = go.clone();
+        spawn_local(async move {
+            match api::post::<_, Entry>(&format!("api/disclosures/{id}/corrections"), &req).await {
+                Ok(new) => go(&paths::staff_disclosure(&new.id)),
+                Err(f) => error.set(Some(f)),
+            }
+        });
+    };
+    let withdraw = move |_| {
+        let req = sunlight_api::catalogue::Withdrawal {
+            reason: withdraw_reason.get_untracked(),
+        };
+        spawn_local(async move {
+            match api::post::<_, Entry>(&format!("api/disclosures/{id}/withdraw"), &req).await {
+                Ok(_) => on_change.run(()),
+                Err(f) => error.set(Some(f)),
+            }
+        });
+    };
     view! {
         <section class="card">
             <p class="muted">{section_name(e.section)}" · "{e.item_title.clone()}" · "{e.period_label.clone()}</p>
@@ -356,6 +392,13 @@ fn EntryView(e: Entry, on_change: Callback<()>) -> impl IntoView {
                 {e.published_by.clone().map(|who| view! { " "<span class="muted">{cw(C::SealedBy)}{who}</span> })}
             </p>
             {e.review_note.clone().filter(|_| draft).map(|n| view! { <p class="error" role="alert">{cw(C::ReturnedBecause)}{n}</p> })}
+            {e.withdrawn.clone().map(|w| view! {
+                <p class="tombstone" role="note"><b>{cw(C::Withdrawn)}</b>{w.reason}<br/>
+                    <span class="muted">{w.by}" · "{w.at.china_string()}</span></p>
+            })}
+            {e.correction_reason.clone().map(|r| view! { <p><span class="tag warn">{cw(C::CorrectionOf)}</span>" "{r}</p> })}
+            {e.corrects.map(|old| view! { <p><Go href=paths::staff_disclosure(&old)>{cw(C::SeeOriginal)}</Go></p> })}
+            {e.corrected_by.map(|new| view! { <p><Go href=paths::staff_disclosure(&new)>{cw(C::SeeNewVersion)}</Go></p> })}
             {if editable {
                 view! {
                     <form on:submit=save novalidate>
@@ -419,6 +462,38 @@ fn EntryView(e: Entry, on_change: Callback<()>) -> impl IntoView {
                     <textarea id="review-note" rows="3" prop:value=move || note.get() on:input=move |ev| note.set(event_target_value(&ev))></textarea>
                 </div>
                 <button type="button" class="secondary" on:click=move |_| decide(false)>{cw(C::Return)}</button>
+            </section>
+        })}
+        {(village_staff && stands).then(|| view! {
+            <section class="card">
+                <form on:submit=start_correction novalidate>
+                    <h2>{cw(C::Correct)}</h2>
+                    <p class="hint">{cw(C::CorrectHint)}</p>
+                    <div class="field">
+                        <label for="fix-title">{cw(C::EntryTitle)}</label>
+                        <input id="fix-title" type="text" prop:value=move || fix_title.get() on:input=move |ev| fix_title.set(event_target_value(&ev))/>
+                    </div>
+                    <div class="field">
+                        <label for="fix-body">{cw(C::EntryBody)}</label>
+                        <textarea id="fix-body" rows="6" prop:value=move || fix_body.get() on:input=move |ev| fix_body.set(event_target_value(&ev))></textarea>
+                    </div>
+                    <div class="field">
+                        <label for="fix-reason">{cw(C::CorrectionReason)}</label>
+                        <textarea id="fix-reason" rows="3" prop:value=move || fix_reason.get() on:input=move |ev| fix_reason.set(event_target_value(&ev))></textarea>
+                    </div>
+                    <button type="submit" class="secondary">{cw(C::StartCorrection)}</button>
+                </form>
+            </section>
+        })}
+        {(may_withdraw && e.status == EntryStatus::Published && e.withdrawn.is_none()).then(|| view! {
+            <section class="card">
+                <h2>{cw(C::Withdraw)}</h2>
+                <p class="hint">{cw(C::WithdrawHint)}</p>
+                <div class="field">
+                    <label for="withdraw-reason">{cw(C::WithdrawReason)}</label>
+                    <textarea id="withdraw-reason" rows="3" prop:value=move || withdraw_reason.get() on:input=move |ev| withdraw_reason.set(event_target_value(&ev))></textarea>
+                </div>
+                <button type="button" class="secondary" on:click=withdraw>{cw(C::WithdrawNow)}</button>
             </section>
         })}
         <p><Go href=paths::staff_disclosures(e.village.as_str())>{t(T::Back)}</Go></p>

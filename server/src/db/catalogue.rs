@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 use sunlight_api::{
     RegionCode,
-    catalogue::{Entry, EntryStatus, Frequency, Item, Section},
+    catalogue::{Entry, EntryStatus, Frequency, Item, Section, Tombstone},
     date::Month,
     ledger::{Attachment, AttachmentKind},
 };
@@ -83,11 +83,20 @@ struct EntryRow {
     created_at: DateTime<Utc>,
     published_at: Option<DateTime<Utc>>,
     published_by_name: Option<String>,
+    corrects: Option<Uuid>,
+    correction_reason: Option<String>,
+    corrected_by: Option<Uuid>,
+    withdrawn_at: Option<DateTime<Utc>>,
+    withdrawn_reason: Option<String>,
+    withdrawn_by_name: Option<String>,
 }
 
 const ENTRY_COLUMNS: &str = "d.id, d.village_code, d.item_key, d.item_title, d.section, d.frequency, d.period, d.title,
-    d.body, d.status, d.review_note, d.created_at, d.published_at, u.name AS published_by_name
-    FROM disclosures d LEFT JOIN users u ON u.id = d.published_by";
+    d.body, d.status, d.review_note, d.created_at, d.published_at, u.name AS published_by_name,
+    d.corrects, d.correction_reason,
+    (SELECT c.id FROM disclosures c WHERE c.corrects = d.id AND c.status = 'published') AS corrected_by,
+    d.withdrawn_at, d.withdrawn_reason, w.name AS withdrawn_by_name
+    FROM disclosures d LEFT JOIN users u ON u.id = d.published_by LEFT JOIN users w ON w.id = d.withdrawn_by";
 
 /// An entry as stored, with the frequency its period is written in.
 pub struct StoredEntry {
@@ -120,6 +129,14 @@ impl EntryRow {
                 published_at: self.published_at.map(to_wire),
                 published_by: self.published_by_name,
                 files: Vec::new(),
+                corrects: self.corrects,
+                correction_reason: self.correction_reason,
+                corrected_by: self.corrected_by,
+                withdrawn: self.withdrawn_at.map(|at| Tombstone {
+                    reason: self.withdrawn_reason.unwrap_or_default(),
+                    by: self.withdrawn_by_name.unwrap_or_default(),
+                    at: to_wire(at),
+                }),
             },
         })
     }
@@ -289,6 +306,83 @@ impl Db {
         Ok(id)
     }
 
+    /// Starts a correction of a published entry: a draft copying its item and period;
+    /// `None` when the entry already has a correction (drafted or published).
+    pub async fn insert_correction(
+        &self,
+        original: &Entry,
+        frequency: Frequency,
+        title: &str,
+        body: &str,
+        reason: &str,
+        by: Uuid,
+    ) -> Result<Option<Uuid>, sqlx::Error> {
+        let id = Uuid::new_v4();
+        let res = on_pool!(self, p => sqlx::query(
+            "INSERT INTO disclosures (id, village_code, item_key, item_title, section, frequency, period, title, body,
+                status, created_by, created_at, corrects, correction_reason)
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11, $12, $13
+             WHERE EXISTS (SELECT 1 FROM disclosures WHERE id = $12 AND status = 'published' AND withdrawn_at IS NULL)",
+        )
+        .bind(id)
+        .bind(original.village.as_str())
+        .bind(&original.item)
+        .bind(&original.item_title)
+        .bind(original.section.as_str())
+        .bind(frequency.as_str())
+        .bind(&original.period)
+        .bind(title)
+        .bind(body)
+        .bind(by)
+        .bind(now())
+        .bind(original.id)
+        .bind(reason)
+        .execute(p)
+        .await
+        .map(|r| r.rows_affected()));
+        match res {
+            Ok(1) => Ok(Some(id)),
+            Ok(_) => Ok(None),
+            Err(e) if super::is_unique_violation(&e, "disclosures_correction_key") => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Withholds a published entry by law: its title, text and files are removed for good
+    /// (the files' rows now, their bytes with the next storage sweep); its row stays with
+    /// the tombstone. False when it is not published or already withdrawn.
+    pub async fn withdraw_disclosure(
+        &self,
+        id: Uuid,
+        reason: &str,
+        by: Uuid,
+        at: DateTime<Utc>,
+    ) -> Result<bool, sqlx::Error> {
+        on_pool!(self, p => {
+            let mut tx = p.begin().await?;
+            let n = sqlx::query(
+                "UPDATE disclosures SET title = '', body = '', withdrawn_at = $2, withdrawn_by = $3, withdrawn_reason = $4
+                 WHERE id = $1 AND status = 'published' AND withdrawn_at IS NULL",
+            )
+            .bind(id)
+            .bind(at)
+            .bind(by)
+            .bind(reason)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if n != 1 {
+                return Ok(false);
+            }
+            sqlx::query("DELETE FROM disclosure_files WHERE disclosure_id = $1")
+                .bind(id)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            Ok(true)
+        })
+    }
+
     /// Whether a village has any entry (the demo loads its entries once).
     pub async fn has_disclosures(&self, village: &RegionCode) -> Result<bool, sqlx::Error> {
         let n: i64 = on_pool!(self, p => sqlx::query_scalar("SELECT COUNT(*) FROM disclosures WHERE village_code = $1")
@@ -435,28 +529,30 @@ impl Db {
         Ok(n == 1)
     }
 
-    /// Sends a draft to the township; false when it is not a draft.
-    pub async fn submit_disclosure(&self, id: Uuid) -> Result<bool, sqlx::Error> {
+    /// Sends a draft to the township at `at`; false when it is not a draft.
+    pub async fn submit_disclosure(&self, id: Uuid, at: DateTime<Utc>) -> Result<bool, sqlx::Error> {
         let n = on_pool!(self, p => sqlx::query(
             "UPDATE disclosures SET status = 'submitted', submitted_at = $2, review_note = NULL
              WHERE id = $1 AND status = 'draft'",
         )
         .bind(id)
-        .bind(now())
+        .bind(at)
         .execute(p)
         .await
         .map(|r| r.rows_affected()))?;
         Ok(n == 1)
     }
 
-    /// Publishes a submitted entry or returns it to draft with a note; false when it is not
-    /// submitted (someone decided first).
+    /// Publishes a submitted entry at `at` (the application's clock, which completeness
+    /// judges by) or returns it to draft with a note; false when it is not submitted
+    /// (someone decided first).
     pub async fn review_disclosure(
         &self,
         id: Uuid,
         approve: bool,
         note: Option<&str>,
         by: Uuid,
+        at: DateTime<Utc>,
     ) -> Result<bool, sqlx::Error> {
         let n = if approve {
             on_pool!(self, p => sqlx::query(
@@ -464,7 +560,7 @@ impl Db {
                  WHERE id = $1 AND status = 'submitted'",
             )
             .bind(id)
-            .bind(now())
+            .bind(at)
             .bind(by)
             .bind(note)
             .execute(p)

@@ -232,23 +232,31 @@ impl Db {
             .collect()
     }
 
-    /// Published catalogue entries the log has no entry of, oldest first.
+    /// Published catalogue entries the log lacks an entry of (or, withdrawn, a tombstone
+    /// of), oldest first.
     pub async fn unlogged_catalogue_entries(&self) -> Result<Vec<uuid::Uuid>, sqlx::Error> {
-        let published: Vec<(uuid::Uuid, chrono::DateTime<chrono::Utc>)> = on_pool!(self, p => sqlx::query_as(
-            "SELECT id, published_at FROM disclosures WHERE status = 'published' ORDER BY published_at, id",
+        let published: Vec<(uuid::Uuid, Option<chrono::DateTime<chrono::Utc>>)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT id, withdrawn_at FROM disclosures WHERE status = 'published' ORDER BY published_at, id",
         )
         .fetch_all(p)
         .await)?;
-        let logged: Vec<String> = on_pool!(self, p => sqlx::query_scalar(
-            "SELECT subject FROM log_entries WHERE kind = 'catalogue_entry'",
+        let logged: Vec<(String, String)> = on_pool!(self, p => sqlx::query_as(
+            "SELECT kind, subject FROM log_entries WHERE kind IN ('catalogue_entry', 'tombstone')",
         )
         .fetch_all(p)
         .await)?;
-        let logged: std::collections::HashSet<String> = logged.into_iter().collect();
+        let logged: std::collections::HashSet<(String, String)> = logged.into_iter().collect();
         Ok(published
             .into_iter()
+            .filter(|(id, withdrawn)| {
+                let kind = if withdrawn.is_some() {
+                    "tombstone"
+                } else {
+                    "catalogue_entry"
+                };
+                !logged.contains(&(kind.to_owned(), id.to_string()))
+            })
             .map(|(id, _)| id)
-            .filter(|id| !logged.contains(&id.to_string()))
             .collect())
     }
 }

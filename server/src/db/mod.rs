@@ -203,6 +203,7 @@ fn constraint_columns(constraint: &str) -> &'static str {
         "reports_case_key" => "reports.office_code, reports.case_number",
         "demands_number_key" => "demands.number",
         "disclosures_period_key" => "disclosures.village_code, disclosures.item_key, disclosures.period",
+        "disclosures_correction_key" => "disclosures.corrects",
         _ => "\u{0}never",
     }
 }

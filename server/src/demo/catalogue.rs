@@ -106,6 +106,34 @@ pub(super) async fn load(db: &Db) -> anyhow::Result<()> {
                 }
             }
         }
+        // 上坪村 corrected its first quarter's assistance list: a new version beside the old.
+        if i == 7
+            && let Some(first) = db
+                .disclosures_of(&village, today.year, false)
+                .await?
+                .into_iter()
+                .find(|e| e.item == "village-assistance" && e.period == format!("{}-Q1", today.year))
+        {
+            let fixed = db
+                .insert_correction(
+                    &first,
+                    Frequency::Quarterly,
+                    &format!("{}（更正）", first.title),
+                    &format!(
+                        "{}（其中 1 户 2 人于 3 月退出低保，金额相应核减为 30,280.00 元。）",
+                        first.body
+                    ),
+                    "漏报 1 户退出低保，金额更正",
+                    accountant,
+                )
+                .await?
+                .context("the demo correction")?;
+            anyhow::ensure!(db.submit_disclosure(fixed, now).await?, "demo correction submitted");
+            anyhow::ensure!(
+                db.review_disclosure(fixed, true, None, reviewer, now).await?,
+                "demo correction published"
+            );
+        }
         // A villagers' representatives' meeting in March and a relief payment after the
         // summer's floods, each posted within days.
         for (key, month, day, text) in [

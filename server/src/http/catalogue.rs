@@ -13,7 +13,8 @@ use sunlight_api::{
     ErrorBody, RegionCode, RegionLevel, Timestamp,
     catalogue::{
         self, Catalogue, CatalogueEdit, Completeness, Counts, Entry, EntryReview, EntryStatus, EntryText, Frequency,
-        ITEMS_MAX, Item, LEDGER_ITEM, NewEntry, Obligation, Period, VillageDisclosures, VillageStanding,
+        ITEMS_MAX, Item, LEDGER_ITEM, NewCorrection, NewEntry, Obligation, Period, VillageDisclosures, VillageStanding,
+        Withdrawal,
     },
     date::{Date, Month},
     demand::{TodoItem, TodoKind},
@@ -48,6 +49,8 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(village_disclosures, create))
         .routes(routes!(show, edit, remove))
         .routes(routes!(proof))
+        .routes(routes!(correct))
+        .routes(routes!(withdraw))
         .routes(routes!(submit))
         .routes(routes!(review))
         .routes(routes!(queue))
@@ -472,7 +475,7 @@ async fn remove(State(state): State<AppState>, actor: Actor, ApiPath(id): ApiPat
         (status = 409, body = ErrorBody)))]
 async fn submit(State(state): State<AppState>, actor: Actor, ApiPath(id): ApiPath<Uuid>) -> ApiResult<Json<Entry>> {
     own_draft(&state, &actor, id).await?;
-    if !state.db.submit_disclosure(id).await? {
+    if !state.db.submit_disclosure(id, state.clock.now()).await? {
         return Err(ApiError::WrongState("only a draft can be submitted"));
     }
     Ok(Json(state.db.disclosure(id).await?.ok_or(ApiError::NotFound)?.entry))
@@ -498,7 +501,7 @@ async fn review(
     }
     if !state
         .db
-        .review_disclosure(id, body.approve, note.as_deref(), actor.0.id)
+        .review_disclosure(id, body.approve, note.as_deref(), actor.0.id, state.clock.now())
         .await?
     {
         return Err(ApiError::WrongState("only a submitted entry can be reviewed"));
@@ -508,6 +511,79 @@ async fn review(
         crate::publication::after_entry_published(&state, &entry).await;
     }
     Ok(Json(entry))
+}
+
+/// The village's staff start a correction of a published entry: a new version (a draft,
+/// reviewed and published like the first) that says what changed and why. The version it
+/// corrects stays as it was published. Only the latest published version is corrected.
+#[utoipa::path(post, path = "/api/disclosures/{id}/corrections", tag = "catalogue", security(("sunlight_session" = [])),
+    params(("id" = Uuid, Path)), request_body = NewCorrection,
+    responses((status = 201, body = Entry), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn correct(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<NewCorrection>,
+) -> ApiResult<(StatusCode, Json<Entry>)> {
+    let stored = state.db.disclosure(id).await?.ok_or(ApiError::NotFound)?;
+    authorize(&actor, Action::PostDisclosure, &stored.entry.village)?;
+    let original = stored.entry;
+    if original.status != EntryStatus::Published || original.withdrawn.is_some() {
+        return Err(ApiError::WrongState(
+            "only a published entry that stands can be corrected",
+        ));
+    }
+    if original.corrected_by.is_some() {
+        return Err(ApiError::WrongState("correct its latest version"));
+    }
+    let title = required(&body.title, "title", ENTRY_TITLE_MAX)?;
+    let text_body = text(&body.body, "body", catalogue::BODY_MAX)?.unwrap_or_default();
+    let reason = required(&body.reason, "reason", 500)?;
+    let new = state
+        .db
+        .insert_correction(&original, stored.frequency, &title, &text_body, &reason, actor.0.id)
+        .await?
+        .ok_or(ApiError::WrongState("this version has a correction already"))?;
+    let entry = state.db.disclosure(new).await?.ok_or(ApiError::NotFound)?.entry;
+    Ok((StatusCode::CREATED, Json(entry)))
+}
+
+/// The township's reviewer or an administrator withholds a published entry where the law
+/// requires it (personal data published by mistake): its title, text and files are removed
+/// for good, and a tombstone stands in its place with the reason and who did it, logged in
+/// the publication log beside the entry's own record.
+#[utoipa::path(post, path = "/api/disclosures/{id}/withdraw", tag = "catalogue", security(("sunlight_session" = [])),
+    params(("id" = Uuid, Path)), request_body = Withdrawal,
+    responses((status = 200, body = Entry), (status = 403, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 409, body = ErrorBody), (status = 422, body = ErrorBody)))]
+async fn withdraw(
+    State(state): State<AppState>,
+    actor: Actor,
+    ApiPath(id): ApiPath<Uuid>,
+    ApiJson(body): ApiJson<Withdrawal>,
+) -> ApiResult<Json<Entry>> {
+    let entry = state.db.disclosure(id).await?.ok_or(ApiError::NotFound)?.entry;
+    authorize(&actor, Action::WithdrawDisclosure, &entry.village)?;
+    let reason = required(&body.reason, "reason", 500)?;
+    // Logged as it stood first (normally done at publication), so the log keeps that it
+    // existed whatever happens next.
+    if let Err(e) = crate::publication::log_catalogue_entry(&state, id).await {
+        tracing::error!(error = %e, entry = %id, "entry not logged before its withdrawal");
+    }
+    if !state
+        .db
+        .withdraw_disclosure(id, &reason, actor.0.id, state.clock.now())
+        .await?
+    {
+        return Err(ApiError::WrongState(
+            "only a published entry that stands can be withdrawn",
+        ));
+    }
+    if let Err(e) = crate::publication::log_catalogue_entry(&state, id).await {
+        tracing::error!(error = %e, entry = %id, "tombstone not logged yet; the catch-up will log it");
+    }
+    Ok(Json(state.db.disclosure(id).await?.ok_or(ApiError::NotFound)?.entry))
 }
 
 /// Entries submitted in a region and waiting for its reviewer, oldest first.

@@ -35,6 +35,11 @@ const SEE_LEDGER: &str = "查看账目";
 const ENTRY_FILE: &str = "公开附件";
 const ENTRY_PDF: &str = "下载附件 (PDF)";
 const ACCOUNTS: &str = "每月收支见全年账目";
+const WITHDRAWN: &str = "已依法撤下";
+const WITHDRAWN_BY: &str = "撤下人";
+const CORRECTED: &str = "这一版已更正，请看新版本";
+const CORRECTION: &str = "更正";
+const ORIGINAL: &str = "原版本";
 /// Entries of items the county has since removed from its catalogue: what was published stays.
 const OTHERS: &str = "其他公开事项";
 
@@ -94,14 +99,29 @@ fn rule(i: &Item) -> String {
 fn entry(e: &Entry) -> Markup {
     html! {
         article.entry id=(format!("entry-{}", e.id)) {
-            h4 { (e.title) }
-            p.muted {
-                (e.period_label)
-                @if let Some(at) = e.published_at { " · " (PUBLISHED_AT) " " (at.china_string()) }
-                @if let Some(who) = &e.published_by { " · " (SEALED_BY) " " (who) }
+            @if let Some(t) = &e.withdrawn {
+                // What it said is gone; that it was published, and why it was removed, stay.
+                p.tombstone role="note" {
+                    b { (WITHDRAWN) } "：" (t.reason)
+                    br;
+                    span.muted { (e.period_label) " · " (WITHDRAWN_BY) " " (t.by) " · " (t.at.china_string()) }
+                }
+            } @else {
+                h4 { (e.title) }
+                p.muted {
+                    (e.period_label)
+                    @if let Some(at) = e.published_at { " · " (PUBLISHED_AT) " " (at.china_string()) }
+                    @if let Some(who) = &e.published_by { " · " (SEALED_BY) " " (who) }
+                }
+                @if let (Some(old), Some(why)) = (e.corrects, &e.correction_reason) {
+                    p { span.tag.warn { (CORRECTION) } " " (why) " · " a href=(format!("#entry-{old}")) { (ORIGINAL) } }
+                }
+                @if let Some(new) = e.corrected_by {
+                    p { a href=(format!("#entry-{new}")) { (CORRECTED) } }
+                }
+                @if !e.body.is_empty() { p.prose { (e.body) } }
+                (thumbs(&e.files, "api/disclosure-files", ENTRY_FILE, ENTRY_PDF))
             }
-            @if !e.body.is_empty() { p.prose { (e.body) } }
-            (thumbs(&e.files, "api/disclosure-files", ENTRY_FILE, ENTRY_PDF))
         }
     }
 }
