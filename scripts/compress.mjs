@@ -13,9 +13,10 @@ const BUNDLES = [
   // link to the catalogue's page (its words are in every bundle's message table) took it
   // 40 bytes over: 151.
   { dir: '', name: 'villagers', budget: 162 * 1024, module: 151 * 1024 },
-  // 317 KiB with leptos_router; 267 before the disclosure catalogue's six screens and the
-  // group robot's card added 32 KiB.
-  { dir: 'staff', name: 'staff workbench', budget: 300 * 1024 },
+  // 317 KiB with leptos_router; 267 before the disclosure catalogue's screens (with its
+  // corrections and withdrawals) and the group robot's card added 36 KiB: a bundle of their
+  // own is the way back down.
+  { dir: 'staff', name: 'staff workbench', budget: 305 * 1024 },
   { dir: 'report', name: 'reports', budget: 200 * 1024 }, // 227 KiB with leptos_router
   { dir: 'office', name: 'inspectors\' office', budget: 225 * 1024 }, // 257 KiB with leptos_router
   { dir: 'demands', name: 'demands', budget: 180 * 1024 }, // 211 KiB with leptos_router
