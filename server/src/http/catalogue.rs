@@ -210,10 +210,12 @@ struct YearQuery {
     year: Option<i32>,
 }
 
+/// The year asked for; by default the year of last month, so that in January the view
+/// shows the year whose December and fourth quarter are falling due.
 fn year_in_range(state: &AppState, year: Option<i32>) -> ApiResult<i32> {
     let this = state.clock.today().year;
     match year {
-        None => Ok(this),
+        None => Ok(state.clock.this_month().minus(1).year),
         Some(y) if (2000..=this).contains(&y) => Ok(y),
         Some(_) => Err(ApiError::invalid("year", FieldError::OutOfRange)),
     }
@@ -724,7 +726,9 @@ pub(crate) async fn completeness_of(
 /// What the catalogue adds to a person's to-do list: entries waiting for a reviewer, a
 /// village's missing items for its staff, the villages in red for those who watch a region.
 pub(crate) async fn todo(state: &AppState, actor: &Actor) -> ApiResult<Vec<TodoItem>> {
-    let year = state.clock.today().year;
+    // Last year's periods too: what fell due in January (December, the fourth quarter, the
+    // year itself) and is still missing stays on the list.
+    let this = state.clock.today().year;
     let mut out: Vec<TodoItem> = Vec::new();
     for g in &actor.0.grants {
         let mut push = |kind, count: usize| {
@@ -747,22 +751,19 @@ pub(crate) async fn todo(state: &AppState, actor: &Actor) -> ApiResult<Vec<TodoI
         if g.region.county().is_none() || !permits(actor, Action::ViewCompleteness, &g.region) {
             continue;
         }
-        let standings = standings(state, &g.region, year).await?;
+        let mut missing: HashMap<RegionCode, usize> = HashMap::new();
+        for year in [this - 1, this] {
+            for s in standings(state, &g.region, year).await? {
+                *missing.entry(s.village).or_default() += s.counts.missing as usize;
+            }
+        }
         if g.region.level() == RegionLevel::Village {
             if permits(actor, Action::PostDisclosure, &g.region) {
-                push(
-                    TodoKind::DisclosuresMissing,
-                    standings.iter().map(|s| s.counts.missing as usize).sum(),
-                );
+                push(TodoKind::DisclosuresMissing, missing.values().sum());
             }
         } else {
-            push(
-                TodoKind::VillagesInRed,
-                standings
-                    .iter()
-                    .filter(|s| s.counts.light() == catalogue::Light::Red)
-                    .count(),
-            );
+            // Anything missing makes a village red.
+            push(TodoKind::VillagesInRed, missing.values().filter(|n| **n > 0).count());
         }
     }
     Ok(out)
