@@ -222,6 +222,56 @@ async fn run(backend: Backend) {
             .unwrap()
     );
 
+    // A catalogue entry's publication is posted too, with its title and link.
+    let (acc, rev) = (app.signed_in("13800000002").await, app.signed_in("13800000004").await);
+    let entry: sunlight_api::catalogue::Entry = json(
+        acc.post(
+            &format!("api/regions/{VILLAGE}/disclosures"),
+            &json!({"item": "party-dues", "period": "2024-Q1", "title": "一季度党费收缴", "body": "实缴 1,860.00 元"}),
+        )
+        .await,
+    )
+    .await;
+    acc.post(&format!("api/disclosures/{}/submit", entry.id), &json!({}))
+        .await;
+    rev.post(
+        &format!("api/disclosures/{}/review", entry.id),
+        &json!({"approve": true}),
+    )
+    .await;
+    service.wait_for(3).await;
+    // Marked sent by the app's worker before these tests' own workers run again.
+    for _ in 0..100 {
+        if robot(&cadre)
+            .await
+            .deliveries
+            .iter()
+            .all(|d| d.status == DeliveryStatus::Sent)
+        {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    assert!(
+        robot(&cadre)
+            .await
+            .deliveries
+            .iter()
+            .all(|d| d.status == DeliveryStatus::Sent)
+    );
+    let text = service.got.lock().unwrap()[2].1["text"]["content"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    assert!(text.contains("一季度党费收缴"), "{text}");
+    assert!(
+        text.contains(&format!(
+            "https://cunwu.example.cn/disclosures/{VILLAGE}#entry-{}",
+            entry.id
+        )),
+        "{text}"
+    );
+
     // Removed: what is still queued is given up with its reason, nothing is posted.
     assert!(
         app.db
@@ -233,7 +283,7 @@ async fn run(backend: Backend) {
     assert_eq!(cadre.delete(&url).await.status(), StatusCode::NOT_FOUND);
     let far = move || t0 + chrono::Duration::days(2);
     assert_eq!(deliver_due(&app.db, &robots_a, far).await.unwrap(), 1);
-    assert_eq!(service.count(), 2);
+    assert_eq!(service.count(), 3);
     let r = robot(&cadre).await;
     assert_eq!(r.service, None);
     let removed = r.deliveries.iter().find(|d| d.text == "测试").unwrap();
