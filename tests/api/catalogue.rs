@@ -656,3 +656,44 @@ db_test!(
         expect_error(acc.post(&url, &fix).await, 409, "wrong_state").await;
     }
 );
+
+/// Someone with a copy of the SQLite file and its write-ahead log after a withdrawal finds
+/// nothing of what was withdrawn.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_withdrawn_entry_is_not_in_a_copy_of_the_sqlite_files() {
+    let app = TestApp::spawn(Backend::Sqlite).await.unwrap();
+    app.demo().await;
+    app.set_today("2024-04-12");
+    let (acc, rev) = (app.signed_in("13800000002").await, app.signed_in("13800000004").await);
+    let secret = "身份证350102199001019876";
+    let e: Entry = json(
+        acc.post(
+            &format!("api/regions/{VILLAGE}/disclosures"),
+            &json!({"item": "village-assistance", "period": "2024-Q1", "title": "一季度低保名单", "body": secret}),
+        )
+        .await,
+    )
+    .await;
+    acc.post(&format!("api/disclosures/{}/submit", e.id), &json!({})).await;
+    rev.post(&format!("api/disclosures/{}/review", e.id), &json!({"approve": true}))
+        .await;
+    let files = || {
+        ["sunlight.db", "sunlight.db-wal"]
+            .iter()
+            .filter_map(|f| std::fs::read(app.dir.path().join(f)).ok())
+            .collect::<Vec<_>>()
+    };
+    let holds = |bytes: &[u8]| bytes.windows(secret.len()).any(|w| w == secret.as_bytes());
+    assert!(files().iter().any(|b| holds(b)), "the test reads where the text was");
+    let res = rev
+        .post(
+            &format!("api/disclosures/{}/withdraw", e.id),
+            &json!({"reason": "误公开身份证号"}),
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        !files().iter().any(|b| holds(b)),
+        "the withdrawn text is still in the files"
+    );
+}

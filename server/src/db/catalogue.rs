@@ -379,6 +379,11 @@ impl Db {
                 .execute(&mut *tx)
                 .await?;
             tx.commit().await?;
+            // secure_delete zeroed the old row in its page; the write-ahead log still holds
+            // the page as it was until a checkpoint empties it.
+            if let Db::Sqlite(p) = self {
+                sqlx::query("PRAGMA wal_checkpoint(TRUNCATE)").execute(p).await?;
+            }
             Ok(true)
         })
     }
