@@ -623,6 +623,13 @@ pub struct Entry {
     /// gone; the tombstone says why, who and when.
     #[serde(default)]
     pub withdrawn: Option<Tombstone>,
+    /// A project's stage: which project, which stage, and its figure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub project: Option<crate::project::StageFacts>,
+    /// Villagers' questions on a published entry and the village's answers; who asked is
+    /// never shown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub questions: Vec<crate::ledger::Question>,
 }
 
 /// What stands where a withdrawn entry was.
@@ -644,6 +651,12 @@ pub struct NewCorrection {
     pub body: String,
     /// What changed and why, shown with the new version.
     pub reason: String,
+    /// A project's stage: its corrected figure (progress or amount); the original's when
+    /// absent. Refused on other entries.
+    #[serde(default)]
+    pub progress_pct: Option<u8>,
+    #[serde(default)]
+    pub amount_fen: Option<i64>,
 }
 
 /// `POST /api/disclosures/{id}/withdraw`: withholds a published entry by law.

@@ -13,6 +13,7 @@ pub mod fields;
 pub mod ledger;
 pub mod money;
 pub mod poll;
+pub mod project;
 pub mod published;
 pub mod region;
 pub mod report;

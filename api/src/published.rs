@@ -179,6 +179,15 @@ pub fn entry_content(e: &crate::catalogue::Entry) -> Vec<u8> {
         c.opt_int(a.width.map(i64::from));
         c.opt_int(a.height.map(i64::from));
     }
+    // A project's stage also binds its project, stage and figure (absent from catalogue
+    // entries, whose bytes stay as they were).
+    if let Some(f) = &e.project {
+        c.text("project stage");
+        c.text(&f.project.to_string());
+        c.text(f.stage.as_str());
+        c.opt_int(f.progress_pct.map(i64::from));
+        c.opt_int(f.amount_fen);
+    }
     c.0
 }
 

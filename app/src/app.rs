@@ -156,6 +156,9 @@ fn routes() -> Vec<Route> {
         ("/staff/disclosure/:id", || {
             view! { <Authed><pages::disclosures::EntryPage/></Authed> }.into_any()
         }),
+        ("/staff/project/:id", || {
+            view! { <Authed><pages::projects::ProjectPage/></Authed> }.into_any()
+        }),
         ("/staff/disclosure-queue/:code", || {
             view! { <Authed><pages::disclosures::QueuePage/></Authed> }.into_any()
         }),
@@ -177,6 +180,9 @@ fn routes() -> Vec<Route> {
         }),
         ("/demands/new", || {
             view! { <Authed><pages::demands_file::NewDemandPage/></Authed> }.into_any()
+        }),
+        ("/demands/ask/:id", || {
+            view! { <Authed><pages::ask::AskPage/></Authed> }.into_any()
         }),
         ("/demands/:id", || {
             view! { <Authed><pages::demands::DemandPage/></Authed> }.into_any()

@@ -102,6 +102,17 @@ pub fn staff_disclosure(id: &uuid::Uuid) -> String {
     format!("/staff/disclosure/{id}")
 }
 
+/// One project or disposal in the workbench.
+pub fn staff_project(id: &uuid::Uuid) -> String {
+    format!("/staff/project/{id}")
+}
+
+/// Asking about a published entry (a project's stage or a catalogue entry), in the
+/// demands bundle where villagers write.
+pub fn ask_entry(id: &uuid::Uuid) -> String {
+    format!("/demands/ask/{id}")
+}
+
 /// A region's disclosure completeness (红黄绿).
 pub fn completeness(region: &str) -> String {
     format!("/staff/completeness/{region}")

@@ -12,6 +12,7 @@ mod log;
 mod matrix;
 mod pages;
 mod polls;
+mod projects;
 mod reports;
 mod robots;
 mod subsidies;

@@ -225,6 +225,15 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/api/disclosure-files/{id}/{variant}", Target::PublicInVillage, ALL, 200),
     ep("DELETE", "/api/disclosure-files/{id}", IN_VILLAGE, &[Accountant, Cadre], 204),
     ep("GET", "/api/regions/{code}/disclosure-queue", ANY, &[Reviewer], 200),
+    // Projects and disposals, their stages and payments, and questions on entries.
+    ep("GET", "/api/regions/{code}/projects", Target::PublicVillage, ALL, 200),
+    ep("POST", "/api/regions/{code}/projects", VILLAGE, &[Accountant, Cadre], 201),
+    ep("GET", "/api/projects/{id}", Target::PublicInVillage, ALL, 200),
+    ep("POST", "/api/projects/{id}/stages", IN_VILLAGE, &[Accountant, Cadre], 201),
+    ep("POST", "/api/projects/{id}/payments", IN_VILLAGE, &[Accountant, Cadre], 200),
+    ep("DELETE", "/api/projects/{id}/payments/{line}", IN_VILLAGE, &[Accountant, Cadre], 200),
+    ep("POST", "/api/disclosures/{id}/questions", IN_VILLAGE, &[Villager], 201),
+    ep("POST", "/api/disclosure-questions/{id}/answer", IN_VILLAGE, &[Accountant, Cadre], 200),
     ep("GET", "/api/regions/{code}/completeness", ANY, &[Accountant, Cadre, Reviewer, Inspector, Admin], 200),
     ep("GET", "/api/regions/{code}/group-robot", VILLAGE, HOUSEHOLD_MANAGERS, 200),
     ep("PUT", "/api/regions/{code}/group-robot", VILLAGE, HOUSEHOLD_MANAGERS, 200),
@@ -331,6 +340,43 @@ async fn disclosure_fixture(
         assert_eq!(res.status(), 200, "the disclosure fixture is published");
     }
     (id, photo)
+}
+
+/// A works project of `village` made in the database; with its approval published if
+/// `published` (so that anyone may read it where the county is public).
+async fn project_fixture(app: &TestApp, village: &RegionCode, published: bool) -> Uuid {
+    let admin = app.db.user_id_by_mobile("13800000009").await.unwrap().unwrap();
+    let at = chrono::Utc::now() - chrono::Duration::days(1);
+    let id = app
+        .db
+        .insert_project(village, sunlight_api::project::ProjectKind::Works, "矩阵工程", "", 100, admin, at)
+        .await
+        .unwrap();
+    if published {
+        let facts = sunlight_api::project::StageFacts {
+            project: id,
+            stage: sunlight_api::project::Stage::Approval,
+            progress_pct: None,
+            amount_fen: None,
+        };
+        let stage = app
+            .db
+            .insert_stage(sunlight_server::db::projects::NewStageRow {
+                village,
+                label: "立项",
+                date: "2024-01-01",
+                title: "矩阵工程 · 立项",
+                note: "",
+                facts: &facts,
+                by: admin,
+                at,
+            })
+            .await
+            .unwrap();
+        assert!(app.db.submit_disclosure(stage, at).await.unwrap());
+        assert!(app.db.review_disclosure(stage, true, None, admin, at).await.unwrap());
+    }
+    id
 }
 
 /// Base64 of `n` arbitrary bytes: key material the server stores but cannot check.
@@ -885,6 +931,44 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
                 ep.path[1..].replace("{id}", &id.to_string()),
                 json!({"title": "矩阵", "body": "矩阵", "approve": true, "note": "", "reason": "矩阵"}),
             )
+        }
+        "/api/regions/{code}/projects" if ep.method == "POST" => (
+            format!("api/regions/{region}/projects"),
+            json!({"kind": "works", "title": "矩阵工程", "budget_fen": 100}),
+        ),
+        "/api/projects/{id}" => {
+            let id = project_fixture(app, region, true).await;
+            (format!("api/projects/{id}"), json!(null))
+        }
+        "/api/projects/{id}/stages" => {
+            let id = project_fixture(app, region, false).await;
+            (
+                format!("api/projects/{id}/stages"),
+                json!({"stage": "approval", "date": "2024-01-01", "note": "矩阵"}),
+            )
+        }
+        "/api/projects/{id}/payments" => {
+            let id = project_fixture(app, region, false).await;
+            let (_, line) = ledger_fixture(app, region, MonthState::Draft).await;
+            (format!("api/projects/{id}/payments"), json!({"line": line}))
+        }
+        "/api/projects/{id}/payments/{line}" => {
+            let id = project_fixture(app, region, false).await;
+            let (_, line) = ledger_fixture(app, region, MonthState::Draft).await;
+            let admin = app.db.user_id_by_mobile("13800000009").await.unwrap().unwrap();
+            assert!(app.db.link_payment(id, line, admin).await.unwrap());
+            (format!("api/projects/{id}/payments/{line}"), json!(null))
+        }
+        "/api/disclosures/{id}/questions" => {
+            let (id, _) = disclosure_fixture(app, region, EntryState::Published, false).await;
+            (format!("api/disclosures/{id}/questions"), json!({"text": "为什么？"}))
+        }
+        "/api/disclosure-questions/{id}/answer" => {
+            let (id, _) = disclosure_fixture(app, region, EntryState::Published, false).await;
+            let asker = app.db.user_id_by_mobile("13800000001").await.unwrap().unwrap();
+            assert!(app.db.ask_about_entry(id, asker, "为什么？", chrono::Utc::now()).await.unwrap());
+            let q = app.db.entry_questions(&[id]).await.unwrap()[0].1.id;
+            (format!("api/disclosure-questions/{q}/answer"), json!({"text": "因为。"}))
         }
         "/api/disclosures/{id}/files" => {
             let (id, _) = disclosure_fixture(app, region, EntryState::Draft, false).await;

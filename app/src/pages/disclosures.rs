@@ -85,6 +85,16 @@ pub fn VillageDisclosuresPage() -> impl IntoView {
     }
 }
 
+/// Whether the signed-in person is the village's accountant or cadre (who write entries).
+fn village_staff(village: &sunlight_api::RegionCode) -> bool {
+    use sunlight_api::Role;
+    crate::session::Session::get().0.get_untracked().flatten().is_some_and(|m| {
+        m.grants
+            .iter()
+            .any(|g| [Role::Accountant, Role::Cadre].contains(&g.role) && g.region.contains(village))
+    })
+}
+
 #[component]
 fn VillageView(mut d: VillageDisclosures, code: String) -> impl IntoView {
     // What is still being written or reviewed first, then what is published.
@@ -144,6 +154,7 @@ fn VillageView(mut d: VillageDisclosures, code: String) -> impl IntoView {
             }}
         </section>
         <NewEntryForm code=code.clone() items=d.items.clone() item=form_item period=form_period/>
+        <crate::pages::projects::ProjectsCard code=code.clone() may_create=village_staff(&d.village)/>
         <section class="card">
             <h2>{cw(C::Entries)}</h2>
             {if d.entries.is_empty() {
@@ -356,13 +367,68 @@ fn EntryView(e: Entry, on_change: Callback<()>) -> impl IntoView {
     let fix_body = RwSignal::new(e.body.clone());
     let fix_reason = RwSignal::new(String::new());
     let withdraw_reason = RwSignal::new(String::new());
+    let facts = e.project.clone();
+    let figure_label = facts.as_ref().and_then(|f| {
+        if f.stage.takes_progress() {
+            Some(cw(C::ProgressPct))
+        } else if f.stage.takes_amount() {
+            Some(cw(C::AmountYuan))
+        } else {
+            None
+        }
+    });
+    let fix_figure = RwSignal::new(
+        facts
+            .as_ref()
+            .map(|f| match (f.progress_pct, f.amount_fen) {
+                (Some(p), _) => p.to_string(),
+                (_, Some(a)) => sunlight_api::money::format_yuan(a).replace(',', ""),
+                _ => String::new(),
+            })
+            .unwrap_or_default(),
+    );
+    let answer = move |q: Uuid, text: String| {
+        spawn_local(async move {
+            let req = sunlight_api::ledger::Text { text };
+            match api::post::<_, Entry>(&format!("api/disclosure-questions/{q}/answer"), &req).await {
+                Ok(_) => on_change.run(()),
+                Err(f) => error.set(Some(f)),
+            }
+        });
+    };
+    let questions = e.questions.clone();
+    let back = match &e.project {
+        Some(f) => paths::staff_project(&f.project),
+        None => paths::staff_disclosures(e.village.as_str()),
+    };
     let go = router::navigator();
     let start_correction = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
+        let figure = fix_figure.get_untracked();
+        let (progress_pct, amount_fen) = match &facts {
+            Some(f) if f.stage.takes_progress() && !figure.trim().is_empty() => match figure.trim().parse::<u8>() {
+                Ok(n) => (Some(n), None),
+                Err(_) => {
+                    return error.set(Some(Failure::invalid(
+                        "progress_pct",
+                        sunlight_api::error::FieldError::OutOfRange,
+                    )));
+                }
+            },
+            Some(f) if f.stage.takes_amount() && !figure.trim().is_empty() => {
+                match sunlight_api::money::parse_yuan(&figure, "amount_fen") {
+                    Ok(a) => (None, Some(a)),
+                    Err(invalid) => return error.set(Some(Failure::from(invalid))),
+                }
+            }
+            _ => (None, None),
+        };
         let req = sunlight_api::catalogue::NewCorrection {
             title: fix_title.get_untracked(),
             body: fix_body.get_untracked(),
             reason: fix_reason.get_untracked(),
+            progress_pct,
+            amount_fen,
         };
         let go = go.clone();
         spawn_local(async move {
@@ -477,6 +543,13 @@ fn EntryView(e: Entry, on_change: Callback<()>) -> impl IntoView {
                         <label for="fix-body">{cw(C::EntryBody)}</label>
                         <textarea id="fix-body" rows="6" prop:value=move || fix_body.get() on:input=move |ev| fix_body.set(event_target_value(&ev))></textarea>
                     </div>
+                    {figure_label.map(|label| view! {
+                        <div class="field">
+                            <label for="fix-figure">{label}</label>
+                            <input id="fix-figure" type="text" inputmode="decimal" autocomplete="off"
+                                prop:value=move || fix_figure.get() on:input=move |ev| fix_figure.set(event_target_value(&ev))/>
+                        </div>
+                    })}
                     <div class="field">
                         <label for="fix-reason">{cw(C::CorrectionReason)}</label>
                         <textarea id="fix-reason" rows="3" prop:value=move || fix_reason.get() on:input=move |ev| fix_reason.set(event_target_value(&ev))></textarea>
@@ -496,7 +569,33 @@ fn EntryView(e: Entry, on_change: Callback<()>) -> impl IntoView {
                 <button type="button" class="secondary" on:click=withdraw>{cw(C::WithdrawNow)}</button>
             </section>
         })}
-        <p><Go href=paths::staff_disclosures(e.village.as_str())>{t(T::Back)}</Go></p>
+        {(!questions.is_empty()).then(|| view! {
+            <section class="card">
+                <h2>{cw(C::Questions)}</h2>
+                {questions.into_iter().map(|q| {
+                    let draft = RwSignal::new(String::new());
+                    let qid = q.id;
+                    view! {
+                        <div class="question">
+                            <p>"问："{q.question.clone()}" "<span class="muted">{q.asked_at.china_string()}</span></p>
+                            {match q.answer.clone() {
+                                Some(a) => view! { <p>"答："{a}" "<span class="muted">{q.answered_by.clone().unwrap_or_default()}</span></p> }.into_any(),
+                                None if village_staff => view! {
+                                    <div class="field">
+                                        <label for=format!("answer-{qid}")>{cw(C::AnswerIt)}</label>
+                                        <textarea id=format!("answer-{qid}") rows="3" prop:value=move || draft.get()
+                                            on:input=move |ev| draft.set(event_target_value(&ev))></textarea>
+                                    </div>
+                                    <button type="button" class="secondary" on:click=move |_| answer(qid, draft.get_untracked())>{cw(C::SendAnswer)}</button>
+                                }.into_any(),
+                                None => view! { <p class="muted">{cw(C::WaitingAnswer)}</p> }.into_any(),
+                            }}
+                        </div>
+                    }
+                }).collect_view()}
+            </section>
+        })}
+        <p><Go href=back>{t(T::Back)}</Go></p>
     }
 }
 

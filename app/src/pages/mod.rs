@@ -9,6 +9,8 @@ pub mod deadlines;
 #[cfg(any(feature = "staff", feature = "demands"))]
 pub mod demands;
 #[cfg(feature = "demands")]
+pub mod ask;
+#[cfg(feature = "demands")]
 pub mod demands_file;
 #[cfg(feature = "staff")]
 pub mod demands_staff;
@@ -28,6 +30,8 @@ pub mod office_report;
 pub mod polls;
 #[cfg(feature = "polls")]
 pub mod polls_vote;
+#[cfg(feature = "staff")]
+pub mod projects;
 #[cfg(feature = "report")]
 pub mod report;
 #[cfg(any(feature = "office", feature = "report"))]

@@ -6,6 +6,7 @@ use sunlight_api::{
     RegionCode,
     catalogue::{Entry, EntryStatus, Frequency, Item, Section, Tombstone},
     date::Month,
+    project::{Stage, StageFacts},
     ledger::{Attachment, AttachmentKind},
 };
 use uuid::Uuid;
@@ -68,7 +69,7 @@ pub fn in_force(versions: &[ItemVersion], month: Month) -> Vec<Item> {
 }
 
 #[derive(sqlx::FromRow)]
-struct EntryRow {
+pub(super) struct EntryRow {
     id: Uuid,
     village_code: String,
     item_key: String,
@@ -89,13 +90,18 @@ struct EntryRow {
     withdrawn_at: Option<DateTime<Utc>>,
     withdrawn_reason: Option<String>,
     withdrawn_by_name: Option<String>,
+    project_id: Option<Uuid>,
+    stage: Option<String>,
+    progress_pct: Option<i32>,
+    amount_fen: Option<i64>,
 }
 
-const ENTRY_COLUMNS: &str = "d.id, d.village_code, d.item_key, d.item_title, d.section, d.frequency, d.period, d.title,
+pub(super) const ENTRY_COLUMNS: &str = "d.id, d.village_code, d.item_key, d.item_title, d.section, d.frequency, d.period, d.title,
     d.body, d.status, d.review_note, d.created_at, d.published_at, u.name AS published_by_name,
     d.corrects, d.correction_reason,
     (SELECT c.id FROM disclosures c WHERE c.corrects = d.id AND c.status = 'published') AS corrected_by,
-    d.withdrawn_at, d.withdrawn_reason, w.name AS withdrawn_by_name
+    d.withdrawn_at, d.withdrawn_reason, w.name AS withdrawn_by_name,
+    d.project_id, d.stage, d.progress_pct, d.amount_fen
     FROM disclosures d LEFT JOIN users u ON u.id = d.published_by LEFT JOIN users w ON w.id = d.withdrawn_by";
 
 /// An entry as stored, with the frequency its period is written in.
@@ -110,6 +116,18 @@ impl EntryRow {
         let period_label = sunlight_api::catalogue::Period::parse(&self.period, frequency)
             .map_err(|_| corrupt("disclosure period", &self.period))?
             .label();
+        let project = match (self.project_id, self.stage) {
+            (Some(project), Some(stage)) => Some(StageFacts {
+                project,
+                stage: Stage::parse(&stage).ok_or_else(|| corrupt("project stage", &stage))?,
+                progress_pct: self
+                    .progress_pct
+                    .map(|p| u8::try_from(p).map_err(|_| corrupt("progress", &p.to_string())))
+                    .transpose()?,
+                amount_fen: self.amount_fen,
+            }),
+            _ => None,
+        };
         Ok(StoredEntry {
             frequency,
             entry: Entry {
@@ -137,6 +155,8 @@ impl EntryRow {
                     by: self.withdrawn_by_name.unwrap_or_default(),
                     at: to_wire(at),
                 }),
+                project,
+                questions: Vec::new(),
             },
         })
     }
@@ -315,13 +335,14 @@ impl Db {
         title: &str,
         body: &str,
         reason: &str,
+        facts: Option<&StageFacts>,
         by: Uuid,
     ) -> Result<Option<Uuid>, sqlx::Error> {
         let id = Uuid::new_v4();
         let res = on_pool!(self, p => sqlx::query(
             "INSERT INTO disclosures (id, village_code, item_key, item_title, section, frequency, period, title, body,
-                status, created_by, created_at, corrects, correction_reason)
-             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11, $12, $13
+                status, created_by, created_at, corrects, correction_reason, project_id, stage, progress_pct, amount_fen)
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, 'draft', $10, $11, $12, $13, $14, $15, $16, $17
              WHERE EXISTS (SELECT 1 FROM disclosures WHERE id = $12 AND status = 'published' AND withdrawn_at IS NULL)",
         )
         .bind(id)
@@ -337,6 +358,10 @@ impl Db {
         .bind(now())
         .bind(original.id)
         .bind(reason)
+        .bind(facts.map(|f| f.project))
+        .bind(facts.map(|f| f.stage.as_str()))
+        .bind(facts.and_then(|f| f.progress_pct).map(i32::from))
+        .bind(facts.and_then(|f| f.amount_fen))
         .execute(p)
         .await
         .map(|r| r.rows_affected()));
@@ -413,6 +438,12 @@ impl Db {
             .into_iter()
             .map(|(_, a)| a)
             .collect();
+        stored.entry.questions = self
+            .entry_questions(&[id])
+            .await?
+            .into_iter()
+            .map(|(_, q)| q)
+            .collect();
         Ok(Some(stored))
     }
 
@@ -421,7 +452,7 @@ impl Db {
     pub async fn disclosures_of(&self, village: &RegionCode, year: i32, all: bool) -> Result<Vec<Entry>, sqlx::Error> {
         let rows: Vec<EntryRow> = on_pool!(self, p => sqlx::query_as(
             sqlx::AssertSqlSafe(format!("SELECT {ENTRY_COLUMNS} WHERE d.village_code = $1 AND d.period LIKE $2
-                      AND (d.status = 'published' OR $3) ORDER BY d.period DESC, d.created_at DESC")),
+                      AND d.project_id IS NULL AND (d.status = 'published' OR $3) ORDER BY d.period DESC, d.created_at DESC")),
         )
         .bind(village.as_str())
         .bind(format!("{year:04}%"))
@@ -443,7 +474,7 @@ impl Db {
         self.with_files(rows).await
     }
 
-    async fn with_files(&self, rows: Vec<EntryRow>) -> Result<Vec<Entry>, sqlx::Error> {
+    pub(super) async fn with_files(&self, rows: Vec<EntryRow>) -> Result<Vec<Entry>, sqlx::Error> {
         let mut entries = rows
             .into_iter()
             .map(|r| r.into_stored().map(|s| s.entry))
@@ -452,6 +483,11 @@ impl Db {
         for (owner, file) in self.disclosure_files(&ids).await? {
             if let Some(e) = entries.iter_mut().find(|e| e.id == owner) {
                 e.files.push(file);
+            }
+        }
+        for (owner, q) in self.entry_questions(&ids).await? {
+            if let Some(e) = entries.iter_mut().find(|e| e.id == owner) {
+                e.questions.push(q);
             }
         }
         Ok(entries)

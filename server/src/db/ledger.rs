@@ -75,7 +75,7 @@ struct LineRow {
     duplicates: i64,
 }
 
-fn to_date(d: NaiveDate) -> Date {
+pub(super) fn to_date(d: NaiveDate) -> Date {
     Date {
         year: d.year(),
         month: d.month(),
@@ -101,11 +101,11 @@ fn line_status(s: &str) -> Result<LineStatus, sqlx::Error> {
     LineStatus::parse(s).ok_or_else(|| corrupt("line status", s))
 }
 
-fn month(s: &str) -> Result<Month, sqlx::Error> {
+pub(super) fn month(s: &str) -> Result<Month, sqlx::Error> {
     Month::parse(s).map_err(|_| corrupt("month", s))
 }
 
-fn region_code(s: &str) -> Result<RegionCode, sqlx::Error> {
+pub(super) fn region_code(s: &str) -> Result<RegionCode, sqlx::Error> {
     RegionCode::parse(s).map_err(|_| corrupt("region code", s))
 }
 

@@ -16,6 +16,7 @@ pub mod households;
 pub mod ledger;
 pub mod log;
 pub mod polls;
+pub mod projects;
 pub mod push;
 pub mod regions;
 pub mod reports;
@@ -204,6 +205,7 @@ fn constraint_columns(constraint: &str) -> &'static str {
         "demands_number_key" => "demands.number",
         "disclosures_period_key" => "disclosures.village_code, disclosures.item_key, disclosures.period",
         "disclosures_correction_key" => "disclosures.corrects",
+        "project_payments_pkey" => "project_payments.line_id",
         _ => "\u{0}never",
     }
 }

@@ -124,6 +124,7 @@ pub(super) async fn load(db: &Db) -> anyhow::Result<()> {
                         first.body
                     ),
                     "漏报 1 户退出低保，金额更正",
+                    None,
                     accountant,
                 )
                 .await?

@@ -18,6 +18,7 @@ use crate::{
 mod catalogue;
 pub mod demands;
 mod pictures;
+mod projects;
 
 pub const DEMO_PASSWORD: &str = "Sunlight2026";
 
@@ -69,6 +70,7 @@ pub const ACCOUNTS: &[(&str, &str, Role, &str, Option<&str>)] = &[
 pub async fn load_all(db: &Db, storage: &Storage) -> anyhow::Result<()> {
     load(db, storage).await?;
     catalogue::load(db).await.context("demo disclosures")?;
+    projects::load(db, storage).await.context("demo projects")?;
     demo_demands(db).await
 }
 

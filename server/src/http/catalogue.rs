@@ -16,6 +16,7 @@ use sunlight_api::{
         ITEMS_MAX, Item, LEDGER_ITEM, NewCorrection, NewEntry, Obligation, Period, VillageDisclosures, VillageStanding,
         Withdrawal,
     },
+    project::StageFacts,
     date::{Date, Month},
     demand::{TodoItem, TodoKind},
     error::FieldError,
@@ -391,7 +392,7 @@ async fn create(
 
 /// Finds an entry `reader` may see: published ones where the village's disclosures are
 /// readable, the rest for staff over the village only (404 otherwise).
-async fn visible(state: &AppState, reader: &Reader, id: Uuid) -> ApiResult<Entry> {
+pub(crate) async fn visible(state: &AppState, reader: &Reader, id: Uuid) -> ApiResult<Entry> {
     let mut entry = state.db.disclosure(id).await?.ok_or(ApiError::NotFound)?.entry;
     readable(state, reader, &entry.village).await?;
     let staff = permits_reader(reader, Action::ViewUnpublishedLedger, &entry.village);
@@ -542,13 +543,40 @@ async fn correct(
     let title = required(&body.title, "title", ENTRY_TITLE_MAX)?;
     let text_body = text(&body.body, "body", catalogue::BODY_MAX)?.unwrap_or_default();
     let reason = required(&body.reason, "reason", 500)?;
+    let facts = corrected_facts(original.project.as_ref(), &body)?;
     let new = state
         .db
-        .insert_correction(&original, stored.frequency, &title, &text_body, &reason, actor.0.id)
+        .insert_correction(&original, stored.frequency, &title, &text_body, &reason, facts.as_ref(), actor.0.id)
         .await?
         .ok_or(ApiError::WrongState("this version has a correction already"))?;
     let entry = state.db.disclosure(new).await?.ok_or(ApiError::NotFound)?.entry;
     Ok((StatusCode::CREATED, Json(entry)))
+}
+
+/// A corrected project stage's figure: the correction's where it gives one, in the stage's
+/// range; the original's otherwise. A figure on an entry that is not a stage is refused.
+fn corrected_facts(original: Option<&StageFacts>, body: &NewCorrection) -> ApiResult<Option<StageFacts>> {
+    let Some(f) = original else {
+        if body.progress_pct.is_some() {
+            return Err(ApiError::invalid("progress_pct", FieldError::OutOfRange));
+        }
+        if body.amount_fen.is_some() {
+            return Err(ApiError::invalid("amount_fen", FieldError::OutOfRange));
+        }
+        return Ok(None);
+    };
+    let mut f = f.clone();
+    match (f.stage.takes_progress(), body.progress_pct) {
+        (true, Some(p)) if p <= 100 => f.progress_pct = Some(p),
+        (_, None) => {}
+        _ => return Err(ApiError::invalid("progress_pct", FieldError::OutOfRange)),
+    }
+    match (f.stage.takes_amount(), body.amount_fen) {
+        (true, Some(a)) if a > 0 && a <= sunlight_api::money::MAX_FEN => f.amount_fen = Some(a),
+        (_, None) => {}
+        _ => return Err(ApiError::invalid("amount_fen", FieldError::OutOfRange)),
+    }
+    Ok(Some(f))
 }
 
 /// The township's reviewer or an administrator withholds a published entry where the law

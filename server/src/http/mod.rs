@@ -19,6 +19,7 @@ mod log;
 mod polls;
 mod regions;
 mod reports;
+pub(crate) mod projects;
 mod robots;
 mod session;
 
@@ -79,7 +80,7 @@ impl AppState {
     info(title = "Sunlight (阳光村务) API", description = "Village affairs in the open."),
     tags(
         (name = "system"), (name = "session"), (name = "regions"),
-        (name = "households"), (name = "invites"), (name = "accounts"), (name = "ledger"), (name = "files"), (name = "polls"), (name = "reports"), (name = "demands"), (name = "calendar"), (name = "catalogue"), (name = "robots"), (name = "log"),
+        (name = "households"), (name = "invites"), (name = "accounts"), (name = "ledger"), (name = "files"), (name = "polls"), (name = "reports"), (name = "demands"), (name = "calendar"), (name = "catalogue"), (name = "robots"), (name = "projects"), (name = "log"),
     )
 )]
 struct ApiDoc;
@@ -103,6 +104,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(calendar::router())
         .merge(catalogue::router())
         .merge(robots::router())
+        .merge(projects::router())
         .merge(log::router())
 }
 

@@ -114,6 +114,7 @@ const MONTH_DESCRIPTION: &str = "每一笔都附发票照片和乡镇审核盖�
 
 mod demand;
 mod disclosures;
+mod projects;
 mod subsidies;
 
 pub fn router() -> Router<AppState> {
@@ -124,6 +125,9 @@ pub fn router() -> Router<AppState> {
         .route("/ledger/{code}", get(year_page))
         .route("/ledger/{code}/{month}", get(month_page))
         .route("/polls/{id}", get(poll_page))
+        .route("/projects/{id}", get(projects::project_page))
+        .route("/projects/{id}/sign", get(projects::sign))
+        .route("/projects/{id}/qr.svg", get(projects::qr_svg))
         .route("/poster/{code}", get(poster))
         .route("/poster/{code}/qr.svg", get(qr_svg))
 }

@@ -17,7 +17,7 @@ use sunlight_api::{
     catalogue::{Entry, EntryStatus, Frequency, Item, LEDGER_ITEM, Light, Section, Standing, VillageDisclosures},
 };
 
-use super::{Doc, Here, NEXT_YEAR, PREV_YEAR, PUBLISHED_AT, not_found, page, refused, thumbs};
+use super::{Doc, Here, NEXT_YEAR, PREV_YEAR, PUBLISHED_AT, QUESTIONS, not_found, page, refused, thumbs};
 use crate::authz::Reader;
 
 /// This page's own words (it has no screen in the app).
@@ -42,6 +42,7 @@ const CORRECTION: &str = "更正";
 const ORIGINAL: &str = "原版本";
 /// Entries of items the county has since removed from its catalogue: what was published stays.
 const OTHERS: &str = "其他公开事项";
+const WAITING_VILLAGE: &str = "等待村里回答";
 
 #[derive(Debug, Deserialize)]
 pub(super) struct YearQuery {
@@ -57,15 +58,20 @@ pub(super) async fn disclosures_page(
     let Ok(code) = RegionCode::parse(&code) else {
         return not_found(&here);
     };
-    match crate::http::catalogue::disclosures_for(&here.state, &reader, code, q.year).await {
+    match crate::http::catalogue::disclosures_for(&here.state, &reader, code.clone(), q.year).await {
         Ok(d) => {
+            // The projects with a published stage (staff see the rest in the workbench).
+            let projects = match crate::http::projects::summaries(&here.state, &code, false).await {
+                Ok(p) => p,
+                Err(e) => return refused(&here, e),
+            };
             let heading = format!("{} · {TITLE}", d.village_name);
             let doc = Doc {
                 title: &heading,
                 heading: &heading,
                 description: format!("{}{DESCRIPTION}", d.village_name),
             };
-            page(&here, StatusCode::OK, doc, body(&d))
+            page(&here, StatusCode::OK, doc, html! { (body(&d)) (super::projects::list(&projects)) })
         }
         Err(e) => refused(&here, e),
     }
@@ -96,7 +102,7 @@ fn rule(i: &Item) -> String {
     }
 }
 
-fn entry(e: &Entry) -> Markup {
+pub(super) fn entry(e: &Entry) -> Markup {
     html! {
         article.entry id=(format!("entry-{}", e.id)) {
             @if let Some(t) = &e.withdrawn {
@@ -121,6 +127,23 @@ fn entry(e: &Entry) -> Markup {
                 }
                 @if !e.body.is_empty() { p.prose { (e.body) } }
                 (thumbs(&e.files, "api/disclosure-files", ENTRY_FILE, ENTRY_PDF))
+                @if !e.questions.is_empty() {
+                    div.questions {
+                        h4 { (QUESTIONS) }
+                        @for q in &e.questions {
+                            div.question {
+                                p { "问：" (q.question) span.muted { " " (q.asked_at.china_string()) } }
+                                @match (&q.answer, &q.answered_by) {
+                                    (Some(a), who) => p {
+                                        "答：" (a)
+                                        span.muted { @if let Some(w) = who { " " (w) } }
+                                    },
+                                    _ => p.muted { (WAITING_VILLAGE) },
+                                }
+                            }
+                        }
+                    }
+                }
             }
         }
     }
