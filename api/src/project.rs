@@ -434,7 +434,13 @@ mod tests {
             entry(Stage::Approval, "2026-01-05", EntryStatus::Published, None, None),
             entry(Stage::Tender, "2026-02-05", EntryStatus::Published, None, None),
             entry(Stage::Contract, "2026-03-05", EntryStatus::Published, None, Some(500)),
-            entry(Stage::Construction, "2026-04-05", EntryStatus::Submitted, Some(40), None),
+            entry(
+                Stage::Construction,
+                "2026-04-05",
+                EntryStatus::Submitted,
+                Some(40),
+                None,
+            ),
         ];
         assert_eq!(next_stages(&chain), vec![Stage::Construction]);
         let mut back = new(Stage::Construction, "2026-05-01");
@@ -448,7 +454,13 @@ mod tests {
             FieldError::Required
         );
         assert!(check_stage(&chain, &new(Stage::Acceptance, "2026-05-01"), today).is_err());
-        chain.push(entry(Stage::Construction, "2026-05-05", EntryStatus::Draft, Some(100), None));
+        chain.push(entry(
+            Stage::Construction,
+            "2026-05-05",
+            EntryStatus::Draft,
+            Some(100),
+            None,
+        ));
         assert_eq!(next_stages(&chain), vec![Stage::Acceptance]);
         assert!(check_stage(&chain, &new(Stage::Acceptance, "2026-05-06"), today).is_ok());
     }
@@ -464,7 +476,10 @@ mod tests {
         c.amount_fen = None;
         assert_eq!(check_stage(&chain, &c, today).unwrap_err().field, "amount_fen");
         c.amount_fen = Some(0);
-        assert_eq!(check_stage(&chain, &c, today).unwrap_err().reason, FieldError::OutOfRange);
+        assert_eq!(
+            check_stage(&chain, &c, today).unwrap_err().reason,
+            FieldError::OutOfRange
+        );
         c.amount_fen = Some(100);
         c.progress_pct = Some(5);
         assert_eq!(check_stage(&chain, &c, today).unwrap_err().field, "progress_pct");
@@ -503,12 +518,27 @@ mod tests {
             entry(Stage::Approval, "2026-01-05", EntryStatus::Published, None, None),
             entry(Stage::Tender, "2026-02-05", EntryStatus::Published, None, None),
             entry(Stage::Contract, "2026-03-05", EntryStatus::Published, None, Some(1000)),
-            entry(Stage::Construction, "2026-04-05", EntryStatus::Published, Some(40), None),
-            entry(Stage::Construction, "2026-05-05", EntryStatus::Submitted, Some(80), None),
+            entry(
+                Stage::Construction,
+                "2026-04-05",
+                EntryStatus::Published,
+                Some(40),
+                None,
+            ),
+            entry(
+                Stage::Construction,
+                "2026-05-05",
+                EntryStatus::Submitted,
+                Some(80),
+                None,
+            ),
         ];
         let (stage, progress, money) = summarize(ProjectKind::Works, &chain, &[paid(600, true), paid(900, false)]);
         assert_eq!((stage, progress), (Some(Stage::Construction), Some(40)));
-        assert_eq!((money.contract_fen, money.paid_fen, money.over_contract), (Some(1000), 600, false));
+        assert_eq!(
+            (money.contract_fen, money.paid_fen, money.over_contract),
+            (Some(1000), 600, false)
+        );
         let (_, _, money) = summarize(ProjectKind::Works, &chain, &[paid(600, true), paid(900, true)]);
         assert!(money.over_contract);
         // A disposal brings money in: more than the contract is no fault.

@@ -31,7 +31,7 @@ impl From<sunlight_api::error::Invalid> for Failure {
 
 impl Failure {
     /// A field refused before asking the server.
-    #[cfg(any(feature = "report", feature = "office"))]
+    #[cfg(any(feature = "report", feature = "office", feature = "staff"))]
     pub fn invalid(field: &'static str, reason: sunlight_api::error::FieldError) -> Self {
         sunlight_api::error::Invalid::new(field, reason).into()
     }

@@ -157,10 +157,16 @@ pub enum D {
 pub fn dw(key: D) -> &'static str {
     let (zh, en) = match key {
         D::AskTitle => ("提问", "Ask a question"),
-        D::AskHint => ("问题会公开显示在这一条下面，不显示您的名字；村里会作答。", "Your question is shown under this entry without your name; the village answers it."),
+        D::AskHint => (
+            "问题会公开显示在这一条下面，不显示您的名字；村里会作答。",
+            "Your question is shown under this entry without your name; the village answers it.",
+        ),
         D::AskLabel => ("您的问题", "Your question"),
         D::AskSend => ("提交问题", "Send the question"),
-        D::AskSent => ("已提交。村里回答后会显示在公开页上。", "Sent. The answer will appear on the public page."),
+        D::AskSent => (
+            "已提交。村里回答后会显示在公开页上。",
+            "Sent. The answer will appear on the public page.",
+        ),
         D::AskBack => ("返回公开页", "Back to the public page"),
         D::AskAnswered => ("已有的提问与答复", "Questions asked so far"),
         D::VoiceUnsupported => (

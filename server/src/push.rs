@@ -125,10 +125,13 @@ pub async fn entry_published(state: &AppState, entry: &sunlight_api::catalogue::
         entry.title,
         entry.item_title,
         entry.period_label,
-        link(state, &match &entry.project {
-            Some(f) => format!("projects/{}#entry-{}", f.project, entry.id),
-            None => format!("disclosures/{}#entry-{}", entry.village, entry.id),
-        })
+        link(
+            state,
+            &match &entry.project {
+                Some(f) => format!("projects/{}#entry-{}", f.project, entry.id),
+                None => format!("disclosures/{}#entry-{}", entry.village, entry.id),
+            }
+        )
     );
     enqueue(state, &entry.village, &format!("entry:{}", entry.id), body).await;
 }

@@ -349,7 +349,15 @@ async fn project_fixture(app: &TestApp, village: &RegionCode, published: bool) -
     let at = chrono::Utc::now() - chrono::Duration::days(1);
     let id = app
         .db
-        .insert_project(village, sunlight_api::project::ProjectKind::Works, "矩阵工程", "", 100, admin, at)
+        .insert_project(sunlight_server::db::projects::NewProjectRow {
+            village,
+            kind: sunlight_api::project::ProjectKind::Works,
+            title: "矩阵工程",
+            description: "",
+            budget_fen: 100,
+            by: admin,
+            at,
+        })
         .await
         .unwrap();
     if published {
@@ -966,9 +974,17 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
         "/api/disclosure-questions/{id}/answer" => {
             let (id, _) = disclosure_fixture(app, region, EntryState::Published, false).await;
             let asker = app.db.user_id_by_mobile("13800000001").await.unwrap().unwrap();
-            assert!(app.db.ask_about_entry(id, asker, "为什么？", chrono::Utc::now()).await.unwrap());
+            assert!(
+                app.db
+                    .ask_about_entry(id, asker, "为什么？", chrono::Utc::now())
+                    .await
+                    .unwrap()
+            );
             let q = app.db.entry_questions(&[id]).await.unwrap()[0].1.id;
-            (format!("api/disclosure-questions/{q}/answer"), json!({"text": "因为。"}))
+            (
+                format!("api/disclosure-questions/{q}/answer"),
+                json!({"text": "因为。"}),
+            )
         }
         "/api/disclosures/{id}/files" => {
             let (id, _) = disclosure_fixture(app, region, EntryState::Draft, false).await;

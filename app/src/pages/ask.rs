@@ -45,7 +45,9 @@ fn AskForm(e: Entry) -> impl IntoView {
     let back = public_page(&e);
     let send = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
-        let req = Text { text: text.get_untracked() };
+        let req = Text {
+            text: text.get_untracked(),
+        };
         busy.set(true);
         spawn_local(async move {
             match api::post::<_, Entry>(&format!("api/disclosures/{id}/questions"), &req).await {

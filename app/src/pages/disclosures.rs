@@ -88,11 +88,15 @@ pub fn VillageDisclosuresPage() -> impl IntoView {
 /// Whether the signed-in person is the village's accountant or cadre (who write entries).
 fn village_staff(village: &sunlight_api::RegionCode) -> bool {
     use sunlight_api::Role;
-    crate::session::Session::get().0.get_untracked().flatten().is_some_and(|m| {
-        m.grants
-            .iter()
-            .any(|g| [Role::Accountant, Role::Cadre].contains(&g.role) && g.region.contains(village))
-    })
+    crate::session::Session::get()
+        .0
+        .get_untracked()
+        .flatten()
+        .is_some_and(|m| {
+            m.grants
+                .iter()
+                .any(|g| [Role::Accountant, Role::Cadre].contains(&g.role) && g.region.contains(village))
+        })
 }
 
 #[component]

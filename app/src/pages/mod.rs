@@ -2,14 +2,14 @@
 
 #[cfg(feature = "staff")]
 pub mod admin;
+#[cfg(feature = "demands")]
+pub mod ask;
 #[cfg(feature = "signin")]
 pub mod auth;
 #[cfg(feature = "staff")]
 pub mod deadlines;
 #[cfg(any(feature = "staff", feature = "demands"))]
 pub mod demands;
-#[cfg(feature = "demands")]
-pub mod ask;
 #[cfg(feature = "demands")]
 pub mod demands_file;
 #[cfg(feature = "staff")]

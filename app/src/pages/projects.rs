@@ -174,7 +174,7 @@ fn ProjectView(p: Project, on_change: Callback<()>) -> impl IntoView {
         <section class="card">
             <h2>{cw(C::Chain)}</h2>
             <ul class="months">
-                {p.stages.iter().map(|e| {
+                {p.stages.clone().into_iter().map(|e| {
                     let f = e.project.clone();
                     view! {
                         <li><Go href=paths::staff_disclosure(&e.id)>
@@ -183,7 +183,7 @@ fn ProjectView(p: Project, on_change: Callback<()>) -> impl IntoView {
                                 {f.as_ref().and_then(|f| f.progress_pct).map(|p| format!(" · {p}%"))}
                                 {f.as_ref().and_then(|f| f.amount_fen).map(|a| format!(" · {}", yuan(a)))}
                                 {e.corrects.map(|_| format!(" · {}", cw(C::CorrectionOf)))}</span>
-                            <span class="tag">{status_word(e)}</span>
+                            <span class="tag">{status_word(&e)}</span>
                         </Go></li>
                     }
                 }).collect_view()}

@@ -6,8 +6,8 @@ use sunlight_api::{
     RegionCode,
     catalogue::{Entry, EntryStatus, Frequency, Item, Section, Tombstone},
     date::Month,
-    project::{Stage, StageFacts},
     ledger::{Attachment, AttachmentKind},
+    project::{Stage, StageFacts},
 };
 use uuid::Uuid;
 
@@ -96,7 +96,8 @@ pub(super) struct EntryRow {
     amount_fen: Option<i64>,
 }
 
-pub(super) const ENTRY_COLUMNS: &str = "d.id, d.village_code, d.item_key, d.item_title, d.section, d.frequency, d.period, d.title,
+pub(super) const ENTRY_COLUMNS: &str =
+    "d.id, d.village_code, d.item_key, d.item_title, d.section, d.frequency, d.period, d.title,
     d.body, d.status, d.review_note, d.created_at, d.published_at, u.name AS published_by_name,
     d.corrects, d.correction_reason,
     (SELECT c.id FROM disclosures c WHERE c.corrects = d.id AND c.status = 'published') AS corrected_by,
@@ -160,6 +161,14 @@ impl EntryRow {
             },
         })
     }
+}
+
+/// What a correction says: its text, why, and (a project's stage) its figure.
+pub struct NewVersion<'a> {
+    pub title: &'a str,
+    pub body: &'a str,
+    pub reason: &'a str,
+    pub facts: Option<&'a StageFacts>,
 }
 
 /// What a new entry stores.
@@ -332,12 +341,15 @@ impl Db {
         &self,
         original: &Entry,
         frequency: Frequency,
-        title: &str,
-        body: &str,
-        reason: &str,
-        facts: Option<&StageFacts>,
+        new: NewVersion<'_>,
         by: Uuid,
     ) -> Result<Option<Uuid>, sqlx::Error> {
+        let NewVersion {
+            title,
+            body,
+            reason,
+            facts,
+        } = new;
         let id = Uuid::new_v4();
         let res = on_pool!(self, p => sqlx::query(
             "INSERT INTO disclosures (id, village_code, item_key, item_title, section, frequency, period, title, body,
@@ -438,12 +450,7 @@ impl Db {
             .into_iter()
             .map(|(_, a)| a)
             .collect();
-        stored.entry.questions = self
-            .entry_questions(&[id])
-            .await?
-            .into_iter()
-            .map(|(_, q)| q)
-            .collect();
+        stored.entry.questions = self.entry_questions(&[id]).await?.into_iter().map(|(_, q)| q).collect();
         Ok(Some(stored))
     }
 

@@ -81,6 +81,17 @@ struct QuestionRow {
     answered_at: Option<DateTime<Utc>>,
 }
 
+/// What a new project stores.
+pub struct NewProjectRow<'a> {
+    pub village: &'a RegionCode,
+    pub kind: ProjectKind,
+    pub title: &'a str,
+    pub description: &'a str,
+    pub budget_fen: i64,
+    pub by: Uuid,
+    pub at: DateTime<Utc>,
+}
+
 /// What a new stage stores.
 pub struct NewStageRow<'a> {
     pub village: &'a RegionCode,
@@ -105,29 +116,20 @@ const PAYMENT_COLUMNS: &str = "pp.project_id, l.id AS line_id, m.month, l.entry_
     LEFT JOIN ledger_corrections c ON c.id = l.correction_id";
 
 impl Db {
-    pub async fn insert_project(
-        &self,
-        village: &RegionCode,
-        kind: ProjectKind,
-        title: &str,
-        description: &str,
-        budget_fen: i64,
-        by: Uuid,
-        at: DateTime<Utc>,
-    ) -> Result<Uuid, sqlx::Error> {
+    pub async fn insert_project(&self, n: NewProjectRow<'_>) -> Result<Uuid, sqlx::Error> {
         let id = Uuid::new_v4();
         on_pool!(self, p => sqlx::query(
             "INSERT INTO projects (id, village_code, kind, title, description, budget_fen, created_by, created_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
         )
         .bind(id)
-        .bind(village.as_str())
-        .bind(kind.as_str())
-        .bind(title)
-        .bind(description)
-        .bind(budget_fen)
-        .bind(by)
-        .bind(at)
+        .bind(n.village.as_str())
+        .bind(n.kind.as_str())
+        .bind(n.title)
+        .bind(n.description)
+        .bind(n.budget_fen)
+        .bind(n.by)
+        .bind(n.at)
         .execute(p)
         .await
         .map(|_| ()))?;

@@ -118,13 +118,15 @@ pub(super) async fn load(db: &Db) -> anyhow::Result<()> {
                 .insert_correction(
                     &first,
                     Frequency::Quarterly,
-                    &format!("{}（更正）", first.title),
-                    &format!(
-                        "{}（其中 1 户 2 人于 3 月退出低保，金额相应核减为 30,280.00 元。）",
-                        first.body
-                    ),
-                    "漏报 1 户退出低保，金额更正",
-                    None,
+                    crate::db::catalogue::NewVersion {
+                        title: &format!("{}（更正）", first.title),
+                        body: &format!(
+                            "{}（其中 1 户 2 人于 3 月退出低保，金额相应核减为 30,280.00 元。）",
+                            first.body
+                        ),
+                        reason: "漏报 1 户退出低保，金额更正",
+                        facts: None,
+                    },
                     accountant,
                 )
                 .await?

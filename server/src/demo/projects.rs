@@ -14,7 +14,11 @@ use uuid::Uuid;
 
 use super::pictures;
 use crate::{
-    db::{Db, attachments::Owner, projects::NewStageRow},
+    db::{
+        Db,
+        attachments::Owner,
+        projects::{NewProjectRow, NewStageRow},
+    },
     storage::Storage,
 };
 
@@ -39,15 +43,15 @@ pub(super) async fn load(db: &Db, storage: &Storage) -> anyhow::Result<()> {
     let reviewer = db.user_id_by_mobile("13800000004").await?.context("demo reviewer")?;
     let now = Utc::now();
     let lights = db
-        .insert_project(
-            &village,
-            ProjectKind::Works,
-            "村道路灯安装工程",
-            "在村主干道和上坪至下坪路段安装太阳能路灯 48 盏。经 2026 年村民代表会议表决通过，资金来源为乡村振兴专项资金和村集体收入。",
-            30_000_000,
-            accountant,
-            now - Duration::days(200),
-        )
+        .insert_project(NewProjectRow {
+            village: &village,
+            kind: ProjectKind::Works,
+            title: "村道路灯安装工程",
+            description: "在村主干道和上坪至下坪路段安装太阳能路灯 48 盏。经村民代表会议表决通过，资金来源为乡村振兴专项资金和村集体收入。",
+            budget_fen: 30_000_000,
+            by: accountant,
+            at: now - Duration::days(200),
+        })
         .await?;
     let steps = [
         Step {
@@ -96,11 +100,24 @@ pub(super) async fn load(db: &Db, storage: &Storage) -> anyhow::Result<()> {
             publish: true,
         },
     ];
-    record(db, storage, &village, lights, "村道路灯安装工程", ProjectKind::Works, &steps, accountant, reviewer).await?;
+    record(
+        db,
+        storage,
+        &village,
+        lights,
+        "村道路灯安装工程",
+        ProjectKind::Works,
+        &steps,
+        accountant,
+        reviewer,
+    )
+    .await?;
     // The repairs the builder was paid for in the last months' accounts.
     for back in 1..=6u32 {
         let month = crate::demands::china_date(now).month().minus(back);
-        let Some(record) = db.ledger_month(&village, month).await? else { continue };
+        let Some(record) = db.ledger_month(&village, month).await? else {
+            continue;
+        };
         for (_, line) in db.month_lines(record.id).await? {
             if line.kind == Kind::Expense && line.counterparty == "清水建筑队" {
                 db.link_payment(lights, line.id, accountant).await?;
@@ -108,15 +125,15 @@ pub(super) async fn load(db: &Db, storage: &Storage) -> anyhow::Result<()> {
         }
     }
     let pond = db
-        .insert_project(
-            &village,
-            ProjectKind::Disposal,
-            "村集体鱼塘承包经营权公开发包",
-            "村集体所有的 12 亩鱼塘，承包期 5 年，底价每年 1.2 万元，公开竞价发包。",
-            1_200_000,
-            accountant,
-            now - Duration::days(30),
-        )
+        .insert_project(NewProjectRow {
+            village: &village,
+            kind: ProjectKind::Disposal,
+            title: "村集体鱼塘承包经营权公开发包",
+            description: "村集体所有的 12 亩鱼塘，承包期 5 年，底价每年 1.2 万元，公开竞价发包。",
+            budget_fen: 1_200_000,
+            by: accountant,
+            at: now - Duration::days(30),
+        })
         .await?;
     let steps = [
         Step {
@@ -138,8 +155,18 @@ pub(super) async fn load(db: &Db, storage: &Storage) -> anyhow::Result<()> {
             publish: false,
         },
     ];
-    record(db, storage, &village, pond, "村集体鱼塘承包经营权公开发包", ProjectKind::Disposal, &steps, accountant, reviewer)
-        .await
+    record(
+        db,
+        storage,
+        &village,
+        pond,
+        "村集体鱼塘承包经营权公开发包",
+        ProjectKind::Disposal,
+        &steps,
+        accountant,
+        reviewer,
+    )
+    .await
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -176,13 +203,20 @@ async fn record(
             })
             .await?;
         if s.photo {
-            crate::http::files::store_upload(db, storage, pictures::lighting_plan().into(), Owner::Disclosure(id), accountant)
-                .await
-                .map_err(|e| anyhow::anyhow!("demo stage photo: {e}"))?;
+            crate::http::files::store_upload(
+                db,
+                storage,
+                pictures::lighting_plan().into(),
+                Owner::Disclosure(id),
+                accountant,
+            )
+            .await
+            .map_err(|e| anyhow::anyhow!("demo stage photo: {e}"))?;
         }
         db.submit_disclosure(id, at + Duration::hours(2)).await?;
         if s.publish {
-            db.review_disclosure(id, true, None, reviewer, at + Duration::days(1)).await?;
+            db.review_disclosure(id, true, None, reviewer, at + Duration::days(1))
+                .await?;
         }
     }
     Ok(())

@@ -16,11 +16,11 @@ use sunlight_api::{
         ITEMS_MAX, Item, LEDGER_ITEM, NewCorrection, NewEntry, Obligation, Period, VillageDisclosures, VillageStanding,
         Withdrawal,
     },
-    project::StageFacts,
     date::{Date, Month},
     demand::{TodoItem, TodoKind},
     error::FieldError,
     ledger::Attachment,
+    project::StageFacts,
 };
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -36,7 +36,7 @@ use crate::{
     authz::{Action, Actor, Reader, authorize, permits, permits_reader},
     db::{
         attachments::Owner,
-        catalogue::{ItemVersion, NewEntryRow, in_force},
+        catalogue::{ItemVersion, NewEntryRow, NewVersion, in_force},
     },
     demands::china_date,
     uploads,
@@ -546,7 +546,17 @@ async fn correct(
     let facts = corrected_facts(original.project.as_ref(), &body)?;
     let new = state
         .db
-        .insert_correction(&original, stored.frequency, &title, &text_body, &reason, facts.as_ref(), actor.0.id)
+        .insert_correction(
+            &original,
+            stored.frequency,
+            NewVersion {
+                title: &title,
+                body: &text_body,
+                reason: &reason,
+                facts: facts.as_ref(),
+            },
+            actor.0.id,
+        )
         .await?
         .ok_or(ApiError::WrongState("this version has a correction already"))?;
     let entry = state.db.disclosure(new).await?.ok_or(ApiError::NotFound)?.entry;

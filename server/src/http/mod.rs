@@ -17,9 +17,9 @@ mod invites;
 pub(crate) mod ledger;
 mod log;
 mod polls;
+pub(crate) mod projects;
 mod regions;
 mod reports;
-pub(crate) mod projects;
 mod robots;
 mod session;
 

@@ -25,7 +25,7 @@ use super::{
 };
 use crate::{
     authz::{Action, Actor, Reader, authorize, permits_reader},
-    db::projects::{NewStageRow, ProjectRecord},
+    db::projects::{NewProjectRow, NewStageRow, ProjectRecord},
 };
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -166,18 +166,21 @@ async fn create(
     }
     let id = state
         .db
-        .insert_project(
-            &code,
-            body.kind,
-            &title,
-            &description,
-            body.budget_fen,
-            actor.0.id,
-            state.clock.now(),
-        )
+        .insert_project(NewProjectRow {
+            village: &code,
+            kind: body.kind,
+            title: &title,
+            description: &description,
+            budget_fen: body.budget_fen,
+            by: actor.0.id,
+            at: state.clock.now(),
+        })
         .await?;
     let rec = state.db.project(id).await?.ok_or(ApiError::NotFound)?;
-    Ok((StatusCode::CREATED, Json(view(&state, &Reader::Person(actor), rec).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(view(&state, &Reader::Person(actor), rec).await?),
+    ))
 }
 
 /// One project with its chain, money and payments.
@@ -312,8 +315,14 @@ async fn ask(
     let entry = visible(&state, &reader, id).await?;
     authorize(&actor, Action::AskAboutLedger, &entry.village)?;
     let question = required(&body.text, "text", 300)?;
-    if !state.db.ask_about_entry(id, actor.0.id, &question, state.clock.now()).await? {
-        return Err(ApiError::WrongState("only a published entry that stands takes questions"));
+    if !state
+        .db
+        .ask_about_entry(id, actor.0.id, &question, state.clock.now())
+        .await?
+    {
+        return Err(ApiError::WrongState(
+            "only a published entry that stands takes questions",
+        ));
     }
     Ok((StatusCode::CREATED, Json(visible(&state, &reader, id).await?)))
 }
@@ -334,8 +343,14 @@ async fn answer(
     let entry = state.db.disclosure(entry_id).await?.ok_or(ApiError::NotFound)?.entry;
     authorize(&actor, Action::PostDisclosure, &entry.village)?;
     let answer = required(&body.text, "text", 500)?;
-    if !state.db.answer_about_entry(id, actor.0.id, &answer, state.clock.now()).await? {
+    if !state
+        .db
+        .answer_about_entry(id, actor.0.id, &answer, state.clock.now())
+        .await?
+    {
         return Err(ApiError::WrongState("the question is answered already"));
     }
-    Ok(Json(state.db.disclosure(entry_id).await?.ok_or(ApiError::NotFound)?.entry))
+    Ok(Json(
+        state.db.disclosure(entry_id).await?.ok_or(ApiError::NotFound)?.entry,
+    ))
 }

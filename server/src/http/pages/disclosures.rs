@@ -71,7 +71,12 @@ pub(super) async fn disclosures_page(
                 heading: &heading,
                 description: format!("{}{DESCRIPTION}", d.village_name),
             };
-            page(&here, StatusCode::OK, doc, html! { (body(&d)) (super::projects::list(&projects)) })
+            page(
+                &here,
+                StatusCode::OK,
+                doc,
+                html! { (body(&d)) (super::projects::list(&projects)) },
+            )
         }
         Err(e) => refused(&here, e),
     }
