@@ -363,13 +363,19 @@ mod tests {
     use super::*;
     use crate::catalogue::Section;
 
+    /// A distinct id per call (the crate has no random source).
+    fn fresh() -> Uuid {
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(1);
+        Uuid::from_u128(u128::from(NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed)))
+    }
+
     fn d(s: &str) -> Date {
         Date::parse(s).unwrap()
     }
 
     fn entry(stage: Stage, day: &str, status: EntryStatus, progress: Option<u8>, amount: Option<i64>) -> Entry {
         Entry {
-            id: Uuid::new_v4(),
+            id: fresh(),
             village: RegionCode::parse("359901101201").unwrap(),
             item: PROJECT_ITEM.into(),
             item_title: stage.label(ProjectKind::Works).into(),
@@ -501,7 +507,7 @@ mod tests {
 
     fn paid(fen: i64, published: bool) -> Payment {
         Payment {
-            line: Uuid::new_v4(),
+            line: fresh(),
             month: Month { year: 2026, month: 4 },
             date: d("2026-04-02"),
             amount_fen: fen,
@@ -545,7 +551,7 @@ mod tests {
         let (_, _, money) = summarize(ProjectKind::Disposal, &chain, &[paid(600, true), paid(900, true)]);
         assert!(!money.over_contract);
         // A corrected contract counts with its published correction's amount.
-        let fix = Uuid::new_v4();
+        let fix = fresh();
         chain[2].corrected_by = Some(fix);
         let mut correction = entry(Stage::Contract, "2026-03-05", EntryStatus::Published, None, Some(2000));
         correction.id = fix;
