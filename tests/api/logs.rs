@@ -1,6 +1,6 @@
 //! The server's log at trace level, through the server's own logging layer: it must never
-//! carry a peer's network address (a report's filer is anonymous). Its own test binary, as
-//! it installs the process's one global subscriber.
+//! carry a peer's network address (a report's filer is anonymous), nor a group robot's
+//! secret address. Its own test binary, as it installs the process's one global subscriber.
 
 use std::sync::{Arc, Mutex};
 
@@ -47,7 +47,20 @@ async fn no_peer_address_is_logged_at_trace_level() {
     // Let the connections close, so their closing lines are written too.
     tokio::time::sleep(std::time::Duration::from_millis(300)).await;
 
+    // A village's group robot: its address (whose key is the secret) is set, and a
+    // message fails to reach it (nothing listens), through the server's own HTTP client.
+    robot_secret_stays_out_of_the_log().await;
+
     let log = String::from_utf8(buf.lock().unwrap().clone()).unwrap();
+    assert!(
+        log.contains("a robot message was not delivered"),
+        "the failed delivery was logged"
+    );
+    assert!(
+        !log.contains(ROBOT_KEY),
+        "the robot's key is in the log: {}",
+        log.lines().find(|l| l.contains(ROBOT_KEY)).unwrap_or_default()
+    );
     assert!(log.contains("TRACE"), "the log was captured at trace level");
     assert!(log.contains("/api/report-places"), "request lines are logged");
     // The test's own HTTP client logs into the same process; only the server's lines count.
@@ -58,4 +71,44 @@ async fn no_peer_address_is_logged_at_trace_level() {
             "a log line carries a network address: {line}"
         );
     }
+}
+
+/// The key of a WeCom robot's address: whoever has it can post to the village's group.
+const ROBOT_KEY: &str = "9c3e71d0-log-secret-robot";
+
+async fn robot_secret_stays_out_of_the_log() {
+    // A port nothing listens on: every post fails to connect.
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let base = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    let opts = sunlight_tests::Options {
+        robot_base: Some(base.clone()),
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(Backend::Sqlite, opts).await.unwrap();
+    app.demo().await;
+    let cadre = app.signed_in("13800000003").await;
+    let res = cadre
+        .client
+        .put(cadre.url("api/regions/359901101201/group-robot"))
+        .json(&serde_json::json!({
+            "url": format!("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key={ROBOT_KEY}")
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    let village = sunlight_api::RegionCode::parse("359901101201").unwrap();
+    let now = chrono::Utc::now();
+    assert!(
+        app.db
+            .enqueue_push(&village, "log-test", "测试消息", now)
+            .await
+            .unwrap()
+    );
+    let robots = sunlight_server::push::Robots::new(Some(base)).unwrap();
+    let tried = sunlight_server::push::deliver_due(&app.db, &robots, move || now + chrono::Duration::hours(2))
+        .await
+        .unwrap();
+    assert!(tried >= 1, "the message was tried");
 }

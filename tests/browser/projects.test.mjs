@@ -117,3 +117,31 @@ test('the accountant opens a project and records its approval, which the townshi
   await reader.getByRole('link', { name: '文化礼堂修缮' }).click();
   assert.match(await reader.locator('main').innerText(), /已完成 立项[\s\S]*村民代表会议同意修缮/);
 });
+
+test('a project read once stays readable offline, saying when it was saved, until sign-out', async () => {
+  const villager = await phone(browser);
+  await signIn(villager, server.base, '13800000001');
+  await villager.goto(`${server.base}disclosures/${VILLAGE}`);
+  // The page registers the service worker; from then on it keeps the reading pages.
+  await villager.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  await villager.getByRole('link', { name: LIGHTS }).click();
+  await villager.waitForURL((u) => u.pathname.includes('/projects/'));
+  const url = villager.url();
+  await villager.context().setOffline(true);
+  await villager.reload();
+  await villager.getByText(/没有网络：这是 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 保存的内容/).waitFor();
+  assert.match(await villager.locator('main').innerText(), /进度 80%/);
+  await shot(villager, 'project-offline');
+  await villager.context().setOffline(false);
+
+  // Signed out in the app: the kept pages go with the session (phones are shared).
+  await villager.goto(`${server.base}me`);
+  await villager.getByRole('button', { name: '退出登录' }).click();
+  await villager.waitForURL((u) => u.pathname.endsWith('/login'));
+  assert.deepEqual(await villager.evaluate(async () => {
+    const c = await caches.open('sunlight-pages-v1');
+    return (await c.keys()).map((r) => r.url);
+  }), []);
+  await villager.context().setOffline(true);
+  await assert.rejects(villager.goto(url));
+});

@@ -20,6 +20,7 @@ pub fn MePage() -> impl IntoView {
         spawn_local(async move {
             // Signed out locally even if the server could not be told.
             let _ = api::delete::<()>("api/session").await;
+            forget_offline_pages();
             session.set(None);
             navigate(paths::LOGIN);
         });
@@ -83,5 +84,14 @@ pub fn MePage() -> impl IntoView {
             </section>
             <button type="button" class="secondary big" on:click=sign_out>{t(T::SignOut)}</button>
         </Page>
+    }
+}
+
+/// The reading pages kept on this phone for reading offline (see `public/sw.js`) are the
+/// signed-in person's view: the next person on a shared phone does not get them.
+fn forget_offline_pages() {
+    if let Some(caches) = web_sys::window().and_then(|w| w.caches().ok()) {
+        // Runs to its end whether or not anyone waits for it.
+        let _ = caches.delete("sunlight-pages-v1");
     }
 }

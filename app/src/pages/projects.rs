@@ -164,9 +164,9 @@ fn ProjectView(p: Project, on_change: Callback<()>) -> impl IntoView {
             <p><label for="project-progress">{cw(C::Progress)}" "<b>{pct}"%"</b></label><br/>
                 <progress id="project-progress" max="100" value=pct>{pct}"%"</progress></p>
             <dl class="money">
-                <dt>{cw(C::Budget)}</dt><dd>{yuan(p.budget_fen)}</dd>
+                <dt>{cw(if kind == ProjectKind::Works { C::BudgetWord } else { C::ReserveWord })}</dt><dd>{yuan(p.budget_fen)}</dd>
                 {m.contract_fen.map(|c| view! { <dt>{cw(C::ContractAmount)}</dt><dd>{yuan(c)}</dd> })}
-                <dt>{cw(C::PaidSoFar)}</dt><dd>{yuan(m.paid_fen)}</dd>
+                <dt>{cw(if kind == ProjectKind::Works { C::PaidWord } else { C::ReceivedWord })}</dt><dd>{yuan(m.paid_fen)}</dd>
             </dl>
             {m.over_contract.then(|| view! { <p class="error" role="alert">{cw(C::OverContract)}</p> })}
             <p><a href=public rel="external">{cw(C::PublicPage)}</a>" · "<a href=sign rel="external">{cw(C::PrintSign)}</a></p>

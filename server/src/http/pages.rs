@@ -432,8 +432,10 @@ fn page(here: &Here, status: StatusCode, doc: Doc, content: Markup) -> Response 
 }
 
 /// Large text as the app set it on this phone, and a mark on `<html>` where WebAssembly
-/// cannot run (the same test as the app's page), before anything is drawn.
-const START_UP: &str = "(function(){var d=document.documentElement;try{if(localStorage.getItem('sunlight.large')==='1')d.className+=' large'}catch(e){}var ok=false;try{ok=typeof WebAssembly==='object'&&WebAssembly.validate(new Uint8Array([0,97,115,109,1,0,0,0,1,7,1,96,1,111,2,127,127,3,2,1,0,10,8,1,6,0,65,0,65,0,11]))}catch(e){}if(!ok)d.className+=' nowasm'})();";
+/// cannot run (the same test as the app's page), before anything is drawn; then the
+/// service worker that keeps reading pages for offline reading (`public/sw.js`), where
+/// the browser has one.
+const START_UP: &str = "(function(){var d=document.documentElement;try{if(localStorage.getItem('sunlight.large')==='1')d.className+=' large'}catch(e){}var ok=false;try{ok=typeof WebAssembly==='object'&&WebAssembly.validate(new Uint8Array([0,97,115,109,1,0,0,0,1,7,1,96,1,111,2,127,127,3,2,1,0,10,8,1,6,0,65,0,65,0,11]))}catch(e){}if(!ok)d.className+=' nowasm';try{if('serviceWorker' in navigator)navigator.serviceWorker.register('sw.js').catch(function(){})}catch(e){}})();";
 
 fn yuan(fen: i64) -> String {
     if fen < 0 {
