@@ -458,3 +458,72 @@ pub struct MySubsidies {
     pub list: Vec<SubsidyPayment>,
     pub list_fen: i64,
 }
+
+/// A member of a village's villagers' financial oversight group (民主理财小组).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct GroupMember {
+    pub user: Uuid,
+    pub name: String,
+    pub appointed_at: Timestamp,
+}
+
+/// `GET /api/regions/{village}/finance-group`: who reviews and signs the village's months
+/// before the township publishes them (none: the months need no signature).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct FinanceGroup {
+    pub village: RegionCode,
+    pub members: Vec<GroupMember>,
+}
+
+/// `POST /api/regions/{village}/finance-group`: appoints a villager of the village, by
+/// the mobile number of their account.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Appointment {
+    pub mobile: String,
+}
+
+/// A member's signature on a month: agreeing, or not and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct Signature {
+    pub name: String,
+    pub agree: bool,
+    pub opinion: Option<String>,
+    pub signed_at: Timestamp,
+}
+
+/// `POST /api/regions/{village}/ledger/{month}/signatures`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct SignMonth {
+    pub agree: bool,
+    /// Required when not agreeing: what is wrong.
+    #[serde(default)]
+    pub opinion: String,
+}
+
+/// `GET /api/regions/{village}/ledger/{month}/signatures`: the group's signatures on a
+/// month, and whether the caller may sign it now.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MonthSignatures {
+    pub village: RegionCode,
+    pub month: Month,
+    /// The village has a group: the month is published only with an agreeing signature.
+    pub required: bool,
+    pub signatures: Vec<Signature>,
+    /// The caller is a member, the month waits for review and they have not signed yet.
+    pub may_sign: bool,
+}
+
+/// A month waiting for a member's signature, for their list.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(ToSchema))]
+pub struct MonthToSign {
+    pub village: RegionCode,
+    pub village_name: String,
+    pub month: Month,
+}

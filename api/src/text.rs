@@ -20,6 +20,7 @@ pub const MULTI_LINE_FIELDS: &[&str] = &[
     "question",
     "csv",
     "comment",
+    "opinion",
     "description",
     "prompt",
 ];

@@ -181,6 +181,9 @@ fn routes() -> Vec<Route> {
         ("/demands/new", || {
             view! { <Authed><pages::demands_file::NewDemandPage/></Authed> }.into_any()
         }),
+        ("/demands/sign/:code/:month", || {
+            view! { <Authed><pages::sign::SignPage/></Authed> }.into_any()
+        }),
         ("/demands/ask/:id", || {
             view! { <Authed><pages::ask::AskPage/></Authed> }.into_any()
         }),

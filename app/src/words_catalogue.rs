@@ -124,10 +124,29 @@ pub enum C {
     AnswerIt,
     SendAnswer,
     WaitingAnswer,
+    GroupTitle,
+    GroupHint,
+    GroupNone,
+    GroupMobile,
+    GroupAppoint,
 }
 
 pub fn cw(key: C) -> &'static str {
     let (zh, en) = match key {
+        C::GroupTitle => ("民主理财小组", "Financial oversight group (民主理财小组)"),
+        C::GroupHint => (
+            "由村民代表推选的村民组成。设了小组的村，每月账目要小组成员审核签字同意后，乡镇才能公开。",
+            "Villagers chosen by the villagers' representatives. Where a village has a group, the township publishes a month only after a member signs it as agreed.",
+        ),
+        C::GroupNone => (
+            "还没有设民主理财小组：每月账目不需要小组签字。",
+            "No group yet: months need no signature.",
+        ),
+        C::GroupMobile => (
+            "本村村民的手机号（已在本村注册账号）",
+            "Mobile number of a villager registered in this village",
+        ),
+        C::GroupAppoint => ("加入小组", "Appoint"),
         C::Disclosures => ("公开事项", "Disclosures"),
         C::Completeness => ("公开完成情况", "Disclosure completeness"),
         C::Catalogue => ("公开目录", "Disclosure catalogue"),

@@ -151,11 +151,40 @@ pub enum D {
     AskSent,
     AskBack,
     AskAnswered,
+    GroupToSign,
+    GroupSign,
+    GroupSignHint,
+    GroupReadMonth,
+    GroupOpinion,
+    GroupAgree,
+    GroupDisagree,
+    GroupOpinionText,
+    GroupSignNow,
+    GroupSigned,
 }
 
 /// The words for `key` in the current language.
 pub fn dw(key: D) -> &'static str {
     let (zh, en) = match key {
+        D::GroupToSign => (
+            "民主理财小组：待您审核签字的月份",
+            "Oversight group: months waiting for your signature",
+        ),
+        D::GroupSign => ("民主理财小组审核签字", "Oversight group: sign the month"),
+        D::GroupSignHint => (
+            "请先看本月每一笔收支和发票（纸质凭证可到村委会查阅），再签字。同意后乡镇才能公开；有异议请写明问题。",
+            "Read every line of the month and its invoices first (paper vouchers at the village office), then sign. The township publishes it only after an agreeing signature; if something is wrong, say what.",
+        ),
+        D::GroupReadMonth => ("查看本月账目", "Read the month's accounts"),
+        D::GroupOpinion => ("审核意见", "Your review"),
+        D::GroupAgree => ("同意公开", "Agree to publish"),
+        D::GroupDisagree => ("有异议", "Something is wrong"),
+        D::GroupOpinionText => ("意见（有异议时必填）", "Opinion (required if something is wrong)"),
+        D::GroupSignNow => ("签字", "Sign"),
+        D::GroupSigned => (
+            "已签字。签字会和本月账目一起公开。",
+            "Signed. Your signature is published with the month.",
+        ),
         D::AskTitle => ("提问", "Ask a question"),
         D::AskHint => (
             "问题会公开显示在这一条下面，不显示您的名字；村里会作答。",

@@ -54,6 +54,10 @@ pub enum Action {
     AskAboutLedger,
     /// Answer villagers' questions on the village's lines.
     AnswerAboutLedger,
+    /// Sign a month before the township publishes it, as a member of the village's
+    /// financial oversight group (民主理财小组): villagers the cadre appointed, checked
+    /// against the group besides this role.
+    SignMonths,
     /// Set a county's disclosure catalogue and ledger categories.
     ManageCatalogue,
     /// Write the village's entries for the catalogue's items, attach their files and
@@ -116,6 +120,7 @@ impl Action {
             Action::ReviewLedger | Action::SeeDuplicateInvoices => &[Reviewer],
             Action::AskAboutLedger => &[Villager],
             Action::AnswerAboutLedger => &[Accountant],
+            Action::SignMonths => &[Villager],
             Action::ManageCatalogue => &[Admin],
             Action::PostDisclosure => &[Accountant, Cadre],
             Action::ManageGroupRobot => &[Cadre, Admin],

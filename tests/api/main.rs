@@ -10,6 +10,7 @@ mod ledger;
 mod ledger_import;
 mod log;
 mod matrix;
+mod oversight;
 mod pages;
 mod polls;
 mod projects;

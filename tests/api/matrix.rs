@@ -225,6 +225,13 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/api/disclosure-files/{id}/{variant}", Target::PublicInVillage, ALL, 200),
     ep("DELETE", "/api/disclosure-files/{id}", IN_VILLAGE, &[Accountant, Cadre], 204),
     ep("GET", "/api/regions/{code}/disclosure-queue", ANY, &[Reviewer], 200),
+    // The villagers' financial oversight group and its signatures on months.
+    ep("GET", "/api/regions/{code}/finance-group", Target::PublicVillage, ALL, 200),
+    ep("POST", "/api/regions/{code}/finance-group", VILLAGE, HOUSEHOLD_MANAGERS, 200),
+    ep("DELETE", "/api/regions/{code}/finance-group/{user}", VILLAGE, HOUSEHOLD_MANAGERS, 200),
+    ep("GET", "/api/regions/{code}/ledger/{month}/signatures", Target::PublicVillage, ALL, 200),
+    ep("POST", "/api/regions/{code}/ledger/{month}/signatures", VILLAGE, &[Villager], 201),
+    ep("GET", "/api/me/months-to-sign", Target::Myself(200), ALL, 200),
     // Projects and disposals, their stages and payments, and questions on entries.
     ep("GET", "/api/regions/{code}/projects", Target::PublicVillage, ALL, 200),
     ep("POST", "/api/regions/{code}/projects", VILLAGE, &[Accountant, Cadre], 201),
@@ -834,6 +841,27 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
         }
         "/api/regions/{code}/ledger/{month}/publish" => {
             let (month, _) = ledger_fixture(app, region, MonthState::Sealed).await;
+            // Other cells appoint villages' oversight groups: this month is signed by one,
+            // so that it may be published whatever they did.
+            if region.level() == RegionLevel::Village {
+                let member = app
+                    .account(&format!("132{:08}", n), Villager, region.as_str(), None)
+                    .await;
+                let admin = app.db.user_id_by_mobile("13800000009").await.unwrap().unwrap();
+                let _ = app.db.appoint(region, member, admin).await.unwrap();
+                let record = app
+                    .db
+                    .ledger_month(region, sunlight_api::date::Month::parse(&month).unwrap())
+                    .await
+                    .unwrap()
+                    .unwrap();
+                assert!(
+                    app.db
+                        .sign_month(record.id, member, true, None, chrono::Utc::now())
+                        .await
+                        .unwrap()
+                );
+            }
             (format!("api/regions/{region}/ledger/{month}/publish"), json!({}))
         }
         "/api/ledger-lines/{id}" => {
@@ -938,6 +966,55 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
             (
                 ep.path[1..].replace("{id}", &id.to_string()),
                 json!({"title": "矩阵", "body": "矩阵", "approve": true, "note": "", "reason": "矩阵"}),
+            )
+        }
+        "/api/regions/{code}/finance-group" if ep.method == "POST" => {
+            // A villager of the village (a new one per cell) to appoint.
+            let mobile = format!("133{:08}", n);
+            if region.level() == RegionLevel::Village {
+                app.account(&mobile, Villager, region.as_str(), None).await;
+            }
+            (format!("api/regions/{region}/finance-group"), json!({"mobile": mobile}))
+        }
+        "/api/regions/{code}/finance-group/{user}" => {
+            let member = if region.level() == RegionLevel::Village {
+                let user = app
+                    .account(&format!("133{:08}", n), Villager, region.as_str(), None)
+                    .await;
+                let admin = app.db.user_id_by_mobile("13800000009").await.unwrap().unwrap();
+                assert!(app.db.appoint(region, user, admin).await.unwrap());
+                user
+            } else {
+                Uuid::new_v4()
+            };
+            (format!("api/regions/{region}/finance-group/{member}"), json!(null))
+        }
+        "/api/regions/{code}/ledger/{month}/signatures" => {
+            // GET: a published month; POST: a submitted one the caller sits on the group of.
+            let state = if ep.method == "GET" {
+                MonthState::Published
+            } else {
+                MonthState::Submitted
+            };
+            let (month, _) = ledger_fixture(app, region, state).await;
+            if ep.method == "POST" && region.level() == RegionLevel::Village {
+                let me = client
+                    .get(app.url("api/me"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .json::<serde_json::Value>()
+                    .await
+                    .ok()
+                    .and_then(|m| m["id"].as_str().and_then(|s| s.parse::<Uuid>().ok()));
+                if let Some(me) = me {
+                    let admin = app.db.user_id_by_mobile("13800000009").await.unwrap().unwrap();
+                    let _ = app.db.appoint(region, me, admin).await.unwrap();
+                }
+            }
+            (
+                format!("api/regions/{region}/ledger/{month}/signatures"),
+                json!({"agree": true}),
             )
         }
         "/api/regions/{code}/projects" if ep.method == "POST" => (

@@ -33,6 +33,7 @@ pub fn DemandsHome() -> impl IntoView {
                 <Page title=t(T::TabDemands)>
                     <p><Go href=paths::DEMAND_NEW class="button big">{dw(D::NewDemand)}</Go></p>
                     <p class="hint">{dw(D::NewDemandHint)}</p>
+                    <super::sign::MonthsToSign/>
                     <h2>{dw(D::MyDemands)}</h2>
                     <DemandList url="api/me/demands" empty=dw(D::NoMyDemands)/>
                     <h2>{dw(D::VillageDemands)}</h2>

@@ -36,6 +36,8 @@ pub mod projects;
 pub mod report;
 #[cfg(any(feature = "office", feature = "report"))]
 pub mod report_text;
+#[cfg(feature = "demands")]
+pub mod sign;
 #[cfg(villagers)]
 pub mod villager;
 #[cfg(feature = "staff")]

@@ -15,6 +15,7 @@ pub mod demands;
 pub mod households;
 pub mod ledger;
 pub mod log;
+pub mod oversight;
 pub mod polls;
 pub mod projects;
 pub mod push;
@@ -206,6 +207,8 @@ fn constraint_columns(constraint: &str) -> &'static str {
         "disclosures_period_key" => "disclosures.village_code, disclosures.item_key, disclosures.period",
         "disclosures_correction_key" => "disclosures.corrects",
         "project_payments_pkey" => "project_payments.line_id",
+        "finance_group_members_pkey" => "finance_group_members.village_code, finance_group_members.user_id",
+        "ledger_signatures_pkey" => "ledger_signatures.month_id, ledger_signatures.user_id",
         _ => "\u{0}never",
     }
 }

@@ -71,7 +71,8 @@ pub async fn load_all(db: &Db, storage: &Storage) -> anyhow::Result<()> {
     load(db, storage).await?;
     catalogue::load(db).await.context("demo disclosures")?;
     projects::load(db, storage).await.context("demo projects")?;
-    demo_demands(db).await
+    demo_demands(db).await?;
+    demo_group(db).await.context("demo oversight group")
 }
 
 pub async fn load(db: &Db, storage: &Storage) -> anyhow::Result<()> {
@@ -462,6 +463,38 @@ async fn demo_poll(db: &Db, storage: &Storage) -> anyhow::Result<()> {
     crate::http::files::store_upload(db, storage, pictures::lighting_plan().into(), Owner::Poll(poll), cadre)
         .await
         .map_err(|e| anyhow::anyhow!("demo poll plan: {e}"))?;
+    Ok(())
+}
+
+/// 下坪村's financial oversight group (民主理财小组): one of its villagers, who signed its
+/// latest published month (agreeing) before the township published it.
+async fn demo_group(db: &Db) -> anyhow::Result<()> {
+    let village = RegionCode::parse("359901101202")?;
+    let index = REGIONS
+        .iter()
+        .position(|(c, _)| *c == village.as_str())
+        .context("demo village")?;
+    let member = db
+        .user_id_by_mobile(&format!("1380010{index:04}"))
+        .await?
+        .context("demo villager of 下坪村")?;
+    let cadre = db.user_id_by_mobile("13800000003").await?.context("demo cadre")?;
+    if !db.appoint(&village, member, cadre).await? {
+        return Ok(());
+    }
+    let last = chrono::Utc::now() - chrono::Duration::days(31);
+    let month = crate::demands::china_date(last).month();
+    if let Some(record) = db.ledger_month(&village, month).await?
+        && let Some(published) = record.published_at
+    {
+        db.record_past_signature(
+            record.id,
+            member,
+            "凭证已逐笔核对，同意公开。",
+            published - chrono::Duration::days(1),
+        )
+        .await?;
+    }
     Ok(())
 }
 

@@ -263,9 +263,21 @@ pub(crate) async fn month_for(
     month: Month,
 ) -> ApiResult<LedgerMonth> {
     readable(state, reader, &code).await?;
-    let staff_actor = reader
+    let mut staff_actor = reader
         .person()
         .filter(|a| permits(a, Action::ViewUnpublishedLedger, &code));
+    // The village's financial oversight group reviews the month once it is submitted.
+    if staff_actor.is_none()
+        && let Some(a) = reader.person()
+        && state.db.in_group(&code, a.0.id).await?
+        && state
+            .db
+            .ledger_month(&code, month)
+            .await?
+            .is_some_and(|r| r.status == MonthStatus::Submitted)
+    {
+        staff_actor = Some(a);
+    }
     month_view(state, code, month, staff_actor).await
 }
 
@@ -591,6 +603,12 @@ async fn publish(
         }
         crate::publication::after_publish(&state, &code, parse_month(&month)?, Some(c.seq as u32)).await;
         return Ok(StatusCode::NO_CONTENT);
+    }
+    // The village's financial oversight group, where it has one, signs first (民主理财).
+    if !state.db.group_members(&code).await?.is_empty()
+        && !state.db.signatures(record.id).await?.iter().any(|(_, s)| s.agree)
+    {
+        return Err(ApiError::invalid("signatures", FieldError::Required));
     }
     if !state.db.publish_ledger_month(record.id, actor.0.id).await? {
         return Err(ApiError::WrongState(

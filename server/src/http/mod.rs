@@ -16,6 +16,7 @@ mod households;
 mod invites;
 pub(crate) mod ledger;
 mod log;
+pub(crate) mod oversight;
 mod polls;
 pub(crate) mod projects;
 mod regions;
@@ -105,6 +106,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(catalogue::router())
         .merge(robots::router())
         .merge(projects::router())
+        .merge(oversight::router())
         .merge(log::router())
 }
 

@@ -110,6 +110,11 @@ const PRINT: &str = "打印";
 const QR_LABEL: &str = "本村公开页的二维码";
 const SITE_DESCRIPTION: &str = "阳光村务：本村每月收入支出、发票照片、乡镇审核盖章和村民投票，人人可查。";
 const YEAR_DESCRIPTION: &str = "每月收入支出公开，附发票照片和乡镇审核盖章。";
+const GROUP_TITLE: &str = "民主理财小组审核";
+const GROUP_NOT_YET: &str = "民主理财小组还没有签字。";
+const GROUP_AGREE: &str = "同意";
+const GROUP_DISAGREE: &str = "有异议";
+const GROUP_SIGN: &str = "审核签字";
 const MONTH_DESCRIPTION: &str = "每一笔都附发票照片和乡镇审核盖章。";
 
 mod demand;
@@ -175,6 +180,7 @@ async fn month_page(
     let (Ok(code), Ok(month)) = (RegionCode::parse(&code), Month::parse(&month)) else {
         return not_found(&here);
     };
+    let signatures = super::oversight::month_signatures(&here.state, &reader, &code, month).await;
     match ledger::month_for(&here.state, &reader, code, month).await {
         Ok(m) => {
             let title = format!("{} · {}", m.village_name, m.month);
@@ -196,10 +202,36 @@ async fn month_page(
                     heading: &heading,
                     description,
                 },
-                month_body(&m),
+                html! { (month_body(&m)) @if let Some(s) = &signatures { (signatures_card(s)) } },
             )
         }
         Err(e) => refused(&here, e),
+    }
+}
+
+/// The village's financial oversight group's signatures on a month, and the way to sign
+/// for a member whose signature it waits for.
+fn signatures_card(s: &sunlight_api::ledger::MonthSignatures) -> Markup {
+    html! {
+        @if s.required || !s.signatures.is_empty() {
+            section.card {
+                h2 { (GROUP_TITLE) }
+                @if s.signatures.is_empty() { p.muted { (GROUP_NOT_YET) } }
+                ul.plain {
+                    @for sig in &s.signatures {
+                        li {
+                            b { (sig.name) } " "
+                            @if sig.agree { span.tag.ok { (GROUP_AGREE) } } @else { span.tag.bad { (GROUP_DISAGREE) } }
+                            span.muted { " " (sig.signed_at.china_string()) }
+                            @if let Some(o) = &sig.opinion { p.prose { (o) } }
+                        }
+                    }
+                }
+                @if s.may_sign {
+                    p { a.button href=(format!("demands/sign/{}/{}", s.village, s.month)) rel="nofollow" { (GROUP_SIGN) } }
+                }
+            }
+        }
     }
 }
 
