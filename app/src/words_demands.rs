@@ -150,7 +150,6 @@ pub enum D {
     AskSend,
     AskSent,
     AskBack,
-    AskAnswered,
     GroupToSign,
     GroupSign,
     GroupSignHint,
@@ -197,7 +196,6 @@ pub fn dw(key: D) -> &'static str {
             "Sent. The answer will appear on the public page.",
         ),
         D::AskBack => ("返回公开页", "Back to the public page"),
-        D::AskAnswered => ("已有的提问与答复", "Questions asked so far"),
         D::VoiceUnsupported => (
             "这个浏览器不能录音，请用文字说明；也可以用手机自带的浏览器打开再录。",
             "This browser cannot record: please type instead, or open the page in the phone's own browser.",

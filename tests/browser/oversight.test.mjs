@@ -67,7 +67,7 @@ test('a member of the group signs the month before the township publishes it', a
   await signIn(member, server.base, '13800000001');
   await member.goto(`${server.base}demands`);
   await member.getByRole('heading', { name: /民主理财小组：待您审核签字/ }).waitFor();
-  await member.getByRole('link', { name: new RegExp(month) }).click();
+  await member.locator('section', { hasText: '民主理财小组' }).getByRole('link', { name: new RegExp(month) }).click();
   await member.waitForURL((u) => u.pathname.endsWith(`/ledger/${VILLAGE}/${month}`));
   assert.match(await member.locator('main').innerText(), /鱼塘承包户/);
   await member.getByRole('link', { name: '审核签字' }).click();

@@ -1,48 +1,38 @@
-//! `/demands/ask/:id`: a villager asks about a published entry (a project's stage or a
-//! catalogue entry) from its server-rendered page. The question is shown under the entry
-//! without the asker's name; the village answers it there.
+//! `/demands/ask/:id?title=…&back=…`: a villager asks about a published entry (a
+//! project's stage or a catalogue entry) from its server-rendered page, which names the
+//! entry and itself in the link. The question is shown under the entry without the
+//! asker's name; the village answers it there.
 
 use leptos::{prelude::*, task::spawn_local};
-use sunlight_api::{catalogue::Entry, ledger::Text};
+use sunlight_api::ledger::Text;
 
 use crate::{
     api::{self, Failure},
-    components::{ErrorRetry, FormError, Loading, Page},
+    components::{FormError, Page},
     router,
     words_demands::{D, dw},
 };
 
-/// The public page the entry is on, and the entry's place on it.
-fn public_page(e: &Entry) -> String {
-    match &e.project {
-        Some(f) => format!("projects/{}#entry-{}", f.project, e.id),
-        None => format!("disclosures/{}#entry-{}", e.village, e.id),
-    }
+/// The page to go back to: one of the reading pages the server renders, nothing else.
+fn back_link() -> String {
+    router::query("back")
+        .filter(|b| {
+            (b.starts_with("projects/") || b.starts_with("disclosures/"))
+                && b.chars().all(|c| c.is_ascii_alphanumeric() || "/-#".contains(c))
+        })
+        .unwrap_or_else(|| "./".to_owned())
 }
 
 #[component]
 pub fn AskPage() -> impl IntoView {
     let id = router::param("id").unwrap_or_default();
-    let data = api::Fetch::<Entry>::new(move || format!("api/disclosures/{id}"));
-    view! {
-        <Page title=dw(D::AskTitle)>
-            {move || match data.get() {
-                None => view! { <Loading/> }.into_any(),
-                Some(Err(f)) => view! { <ErrorRetry failure=f retry=move |_| data.refetch()/> }.into_any(),
-                Some(Ok(e)) => view! { <AskForm e=e/> }.into_any(),
-            }}
-        </Page>
-    }
-}
-
-#[component]
-fn AskForm(e: Entry) -> impl IntoView {
-    let id = e.id;
+    let title = router::query("title").unwrap_or_default();
+    let back = back_link();
     let text = RwSignal::new(String::new());
     let error = RwSignal::new(None::<Failure>);
     let busy = RwSignal::new(false);
     let sent = RwSignal::new(false);
-    let back = public_page(&e);
+    let url = StoredValue::new(format!("api/disclosures/{id}/questions"));
     let send = move |ev: web_sys::SubmitEvent| {
         ev.prevent_default();
         let req = Text {
@@ -50,7 +40,9 @@ fn AskForm(e: Entry) -> impl IntoView {
         };
         busy.set(true);
         spawn_local(async move {
-            match api::post::<_, Entry>(&format!("api/disclosures/{id}/questions"), &req).await {
+            // The answer (the entry with its questions) is not shown here: the page it is on
+            // shows it.
+            match api::post::<_, serde::de::IgnoredAny>(&url.get_value(), &req).await {
                 Ok(_) => {
                     error.set(None);
                     sent.set(true);
@@ -61,35 +53,25 @@ fn AskForm(e: Entry) -> impl IntoView {
         });
     };
     view! {
-        <section class="card">
-            <p class="muted">{e.item_title.clone()}" · "{e.period_label.clone()}</p>
-            <h2>{e.title.clone()}</h2>
-            {(!e.questions.is_empty()).then(|| view! {
-                <h3>{dw(D::AskAnswered)}</h3>
-                <ul class="plain">
-                    {e.questions.iter().map(|q| view! {
-                        <li><p>"问："{q.question.clone()}</p>
-                            {q.answer.clone().map(|a| view! { <p>"答："{a}</p> })}</li>
-                    }).collect_view()}
-                </ul>
-            })}
-        </section>
-        {move || if sent.get() {
-            view! { <p class="ok" role="status">{dw(D::AskSent)}</p> }.into_any()
-        } else {
-            view! {
-                <form on:submit=send novalidate>
-                    <p class="hint">{dw(D::AskHint)}</p>
-                    <div class="field">
-                        <label for="ask-text">{dw(D::AskLabel)}</label>
-                        <textarea id="ask-text" rows="4" maxlength="300" prop:value=move || text.get()
-                            on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-                    </div>
-                    <FormError error=error/>
-                    <button type="submit" disabled=move || busy.get()>{dw(D::AskSend)}</button>
-                </form>
-            }.into_any()
-        }}
-        <p><a href=back rel="external">{dw(D::AskBack)}</a></p>
+        <Page title=dw(D::AskTitle)>
+            {(!title.is_empty()).then(|| view! { <h2>{title}</h2> })}
+            {move || if sent.get() {
+                view! { <p class="ok" role="status">{dw(D::AskSent)}</p> }.into_any()
+            } else {
+                view! {
+                    <form on:submit=send novalidate>
+                        <p class="hint">{dw(D::AskHint)}</p>
+                        <div class="field">
+                            <label for="ask-text">{dw(D::AskLabel)}</label>
+                            <textarea id="ask-text" rows="4" maxlength="300" prop:value=move || text.get()
+                                on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+                        </div>
+                        <FormError error=error/>
+                        <button type="submit" disabled=move || busy.get()>{dw(D::AskSend)}</button>
+                    </form>
+                }.into_any()
+            }}
+            <p><a href=back rel="external">{dw(D::AskBack)}</a></p>
+        </Page>
     }
 }

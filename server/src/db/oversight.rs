@@ -10,6 +10,9 @@ use uuid::Uuid;
 
 use super::{Db, now, on_pool, to_wire};
 
+/// A signature as stored: who, agreeing or not, their opinion, when.
+type SignatureRow = (Uuid, String, bool, Option<String>, DateTime<Utc>);
+
 impl Db {
     /// The group's members, in the order they were appointed.
     pub async fn group_members(&self, village: &RegionCode) -> Result<Vec<GroupMember>, sqlx::Error> {
@@ -87,7 +90,7 @@ impl Db {
 
     /// A month's signatures, oldest first.
     pub async fn signatures(&self, month: Uuid) -> Result<Vec<(Uuid, Signature)>, sqlx::Error> {
-        let rows: Vec<(Uuid, String, bool, Option<String>, DateTime<Utc>)> = on_pool!(self, p => sqlx::query_as(
+        let rows: Vec<SignatureRow> = on_pool!(self, p => sqlx::query_as(
             "SELECT s.user_id, u.name, s.agree, s.opinion, s.signed_at FROM ledger_signatures s JOIN users u ON u.id = s.user_id
              WHERE s.month_id = $1 ORDER BY s.signed_at, s.user_id",
         )

@@ -125,7 +125,7 @@ fn body(p: &Project) -> Markup {
         }
         // What is published only, whoever reads (staff see drafts in the workbench).
         @for e in p.stages.iter().filter(|e| e.status == EntryStatus::Published) {
-            section.card { (stage(e)) }
+            section.card { (stage(e, p.id)) }
         }
         section.card {
             h2 { @if p.kind == ProjectKind::Works { (PAYMENTS) } @else { (RECEIPTS) } }
@@ -149,12 +149,17 @@ fn body(p: &Project) -> Markup {
     }
 }
 
-/// A stage: the entry as the notice board shows it, and the link to ask about it.
-fn stage(e: &Entry) -> Markup {
+/// A stage: the entry as the notice board shows it, and the link to ask about it (which
+/// names the stage and this page, for the form to show and return to).
+fn stage(e: &Entry, project: Uuid) -> Markup {
+    let ask = form_urlencoded::Serializer::new(String::new())
+        .append_pair("title", &e.title)
+        .append_pair("back", &format!("projects/{project}#entry-{}", e.id))
+        .finish();
     html! {
         (entry(e))
         @if e.withdrawn.is_none() && e.corrected_by.is_none() {
-            p { a.button.secondary href=(format!("demands/ask/{}", e.id)) rel="nofollow" { (ASK) } }
+            p { a.button.secondary href=(format!("demands/ask/{}?{ask}", e.id)) rel="nofollow" { (ASK) } }
         }
     }
 }
