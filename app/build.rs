@@ -3,7 +3,7 @@
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(villagers)");
-    let others = ["STAFF", "REPORT", "OFFICE", "DEMANDS", "POLLS", "SIGNIN"];
+    let others = ["STAFF", "RECORDS", "REPORT", "OFFICE", "DEMANDS", "POLLS", "SIGNIN"];
     if !others
         .iter()
         .any(|f| std::env::var_os(format!("CARGO_FEATURE_{f}")).is_some())

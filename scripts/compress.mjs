@@ -16,7 +16,8 @@ const BUNDLES = [
   // 317 KiB with leptos_router; 267 before the disclosure catalogue's screens (with its
   // corrections and withdrawals) and the group robot's card added 36 KiB: a bundle of their
   // own is the way back down.
-  { dir: 'staff', name: 'staff workbench', budget: 330 * 1024 },
+  { dir: 'staff', name: 'staff workbench', budget: 280 * 1024 },
+  { dir: 'records', name: 'workbench disclosures', budget: 205 * 1024 },
   { dir: 'report', name: 'reports', budget: 200 * 1024 }, // 227 KiB with leptos_router
   { dir: 'office', name: 'inspectors\' office', budget: 225 * 1024 }, // 257 KiB with leptos_router
   { dir: 'demands', name: 'demands', budget: 185 * 1024 }, // 211 KiB with leptos_router

@@ -31,7 +31,7 @@ impl From<sunlight_api::error::Invalid> for Failure {
 
 impl Failure {
     /// A field refused before asking the server.
-    #[cfg(any(feature = "report", feature = "office", feature = "staff"))]
+    #[cfg(any(feature = "report", feature = "office", feature = "records"))]
     pub fn invalid(field: &'static str, reason: sunlight_api::error::FieldError) -> Self {
         sunlight_api::error::Invalid::new(field, reason).into()
     }
@@ -237,13 +237,13 @@ pub async fn post<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> Ap
     run(marked(start(Request::post(path))).json(body)).await
 }
 
-#[cfg(feature = "staff")]
+#[cfg(any(feature = "staff", feature = "records"))]
 pub async fn put<B: Serialize, T: DeserializeOwned>(path: &str, body: &B) -> ApiResult<T> {
     run(marked(Request::put(path)).json(body)).await
 }
 
 /// Sends a file as the whole body.
-#[cfg(any(feature = "staff", feature = "demands"))]
+#[cfg(any(feature = "staff", feature = "records", feature = "demands"))]
 pub async fn upload<T: DeserializeOwned>(path: &str, body: web_sys::Blob, content_type: &str) -> ApiResult<T> {
     run(marked(Request::post(path))
         .header("content-type", content_type)

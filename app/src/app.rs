@@ -150,6 +150,13 @@ fn routes() -> Vec<Route> {
         ("/staff/demand-stats/:code", || {
             view! { <Authed><pages::demands_staff::DemandDashboard/></Authed> }.into_any()
         }),
+    ]
+}
+
+/// The disclosures bundle: the workbench's catalogue and project screens.
+#[cfg(feature = "records")]
+fn routes() -> Vec<Route> {
+    vec![
         ("/staff/disclosures/:code", || {
             view! { <Authed><pages::disclosures::VillageDisclosuresPage/></Authed> }.into_any()
         }),

@@ -45,7 +45,7 @@ pub fn TabBar() -> impl IntoView {
     move || {
         let me = session.0.get().flatten()?;
         let tabs: Vec<(&'static str, T)> =
-            if me.has_role(Role::Villager) && !cfg!(any(feature = "staff", feature = "office")) {
+            if me.has_role(Role::Villager) && !cfg!(any(feature = "staff", feature = "records", feature = "office")) {
                 vec![
                     (paths::HOME, T::TabDisclosures),
                     (paths::DEMANDS, T::TabDemands),
@@ -53,7 +53,7 @@ pub fn TabBar() -> impl IntoView {
                     (paths::POLLS, T::TabPolls),
                     (paths::ME, T::TabMe),
                 ]
-            } else if cfg!(any(feature = "staff", feature = "office")) {
+            } else if cfg!(any(feature = "staff", feature = "records", feature = "office")) {
                 vec![(paths::WORK, T::TabWork), (paths::STAFF_ME, T::TabMe)]
             } else {
                 vec![(paths::WORK, T::TabWork), (paths::ME, T::TabMe)]
@@ -193,7 +193,7 @@ pub fn Leave(path: &'static str) -> impl IntoView {
     view! { <Loading/> }
 }
 
-#[cfg(any(feature = "staff", feature = "report", feature = "demands"))]
+#[cfg(any(feature = "staff", feature = "records", feature = "report", feature = "demands"))]
 /// The file a person just chose in an `<input type="file">`; the input is cleared so that
 /// choosing the same file again fires again.
 pub fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
@@ -206,7 +206,7 @@ pub fn chosen_file(ev: &leptos::ev::Event) -> Option<web_sys::File> {
 
 /// What a report is, who reads it, and the two ways on: the villagers' 举报 tab and the
 /// reports page both start here.
-#[cfg(not(any(feature = "staff", feature = "office")))]
+#[cfg(not(any(feature = "staff", feature = "records", feature = "office")))]
 #[component]
 pub fn ReportEntry() -> impl IntoView {
     view! {

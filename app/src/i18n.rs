@@ -1328,35 +1328,35 @@ pub fn field_label(field: &str) -> &'static str {
         "view" => ("列表", "List"),
         "cursor" => ("翻页位置", "Page position"),
         // The workbench's own fields: only its bundle carries their names.
-        #[cfg(feature = "staff")]
+        #[cfg(any(feature = "staff", feature = "records"))]
         "url" => ("Webhook 地址", "Webhook address"),
-        #[cfg(feature = "staff")]
+        #[cfg(any(feature = "staff", feature = "records"))]
         "stage" => ("步骤", "Stage"),
-        #[cfg(feature = "staff")]
+        #[cfg(any(feature = "staff", feature = "records"))]
         "progress_pct" => ("进度", "Progress"),
-        #[cfg(feature = "staff")]
+        #[cfg(any(feature = "staff", feature = "records"))]
         "amount_fen" => ("金额", "Amount"),
-        #[cfg(feature = "staff")]
+        #[cfg(any(feature = "staff", feature = "records"))]
         "budget_fen" => ("预算", "Budget"),
-        #[cfg(feature = "staff")]
+        #[cfg(any(feature = "staff", feature = "records"))]
         "description" => ("项目概况", "About the project"),
-        #[cfg(feature = "staff")]
+        #[cfg(any(feature = "staff", feature = "records"))]
         "line" => ("账目", "Ledger line"),
-        #[cfg(feature = "staff")]
+        #[cfg(any(feature = "staff", feature = "records"))]
         "signatures" => ("民主理财小组签字", "The oversight group's signature"),
         #[cfg(feature = "demands")]
         "opinion" => ("审核意见", "Opinion"),
-        #[cfg(feature = "staff")]
+        #[cfg(any(feature = "staff", feature = "records"))]
         "item" | "key" => ("公开项目", "Item"),
-        #[cfg(feature = "staff")]
+        #[cfg(any(feature = "staff", feature = "records"))]
         "period" => ("期间", "Period"),
-        #[cfg(feature = "staff")]
+        #[cfg(any(feature = "staff", feature = "records"))]
         "body" => ("公开内容", "What is disclosed"),
-        #[cfg(feature = "staff")]
+        #[cfg(any(feature = "staff", feature = "records"))]
         "deadline" => ("截止", "Deadline"),
-        #[cfg(feature = "staff")]
+        #[cfg(any(feature = "staff", feature = "records"))]
         "frequency" => ("频次", "How often"),
-        #[cfg(feature = "staff")]
+        #[cfg(any(feature = "staff", feature = "records"))]
         "items" => ("公开目录", "Catalogue"),
         _ => ("内容", "Value"),
     };

@@ -11,7 +11,13 @@ mod i18n;
 mod log_check;
 mod pages;
 mod paths;
-#[cfg(any(feature = "staff", feature = "report", feature = "office", feature = "demands"))]
+#[cfg(any(
+    feature = "staff",
+    feature = "records",
+    feature = "report",
+    feature = "office",
+    feature = "demands"
+))]
 mod photo;
 mod prefs;
 mod router;
@@ -20,7 +26,7 @@ mod seal;
 mod session;
 #[cfg(feature = "demands")]
 mod voice;
-#[cfg(feature = "staff")]
+#[cfg(any(feature = "staff", feature = "records"))]
 mod words_catalogue;
 #[cfg(any(feature = "staff", feature = "demands"))]
 mod words_demands;

@@ -43,7 +43,7 @@ pub fn admin(region: &str) -> String {
 /// A village's accounts: read-only in the villagers' bundle, with the accountant's and
 /// reviewer's controls in the workbench.
 pub fn ledger(region: &str) -> String {
-    if cfg!(feature = "staff") {
+    if cfg!(any(feature = "staff", feature = "records")) {
         format!("/staff/ledger/{region}")
     } else {
         format!("/ledger/{region}")
@@ -66,7 +66,7 @@ pub fn poll(id: &uuid::Uuid) -> String {
 
 /// One demand: followed in the demands bundle, worked in the workbench.
 pub fn demand(id: &uuid::Uuid) -> String {
-    if cfg!(feature = "staff") {
+    if cfg!(any(feature = "staff", feature = "records")) {
         format!("/staff/demand/{id}")
     } else {
         format!("/demands/{id}")
@@ -144,6 +144,8 @@ pub fn base() -> String {
 pub enum Bundle {
     Villagers,
     Staff,
+    /// The workbench's disclosures: the catalogue's and projects' screens under `/staff/`.
+    Records,
     Report,
     Office,
     Demands,
@@ -154,6 +156,8 @@ pub enum Bundle {
 /// The bundle this page is.
 pub const THIS: Bundle = if cfg!(feature = "staff") {
     Bundle::Staff
+} else if cfg!(feature = "records") {
+    Bundle::Records
 } else if cfg!(feature = "report") {
     Bundle::Report
 } else if cfg!(feature = "office") {
@@ -168,9 +172,22 @@ pub const THIS: Bundle = if cfg!(feature = "staff") {
     Bundle::Villagers
 };
 
+/// The workbench's addresses the disclosures bundle serves (keep in step with the
+/// server's `static_files::RECORDS`).
+pub const RECORDS: [&str; 6] = [
+    "/staff/disclosures/",
+    "/staff/disclosure/",
+    "/staff/disclosure-queue/",
+    "/staff/completeness/",
+    "/staff/catalogue/",
+    "/staff/project/",
+];
+
 /// Which bundle serves `path`.
 pub fn bundle_of(path: &str) -> Bundle {
-    if path == "/staff" || path.starts_with("/staff/") {
+    if RECORDS.iter().any(|p| path.starts_with(p)) {
+        Bundle::Records
+    } else if path == "/staff" || path.starts_with("/staff/") {
         Bundle::Staff
     } else if path == REPORT || path.starts_with("/report/") {
         Bundle::Report

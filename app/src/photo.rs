@@ -11,7 +11,7 @@ use wasm_bindgen_futures::JsFuture;
 const MAX_SIDE: f64 = 2048.0;
 
 /// The body and content type to upload for a chosen file.
-#[cfg(any(feature = "staff", feature = "demands"))]
+#[cfg(any(feature = "staff", feature = "records", feature = "demands"))]
 pub async fn prepare(file: web_sys::File) -> (web_sys::Blob, String) {
     let kind = file.type_();
     if kind == "application/pdf" || !kind.starts_with("image/") {

@@ -1,5 +1,8 @@
 //! The words of the disclosure catalogue (公开目录) in the workbench, in Simplified Chinese
-//! and English: only the workbench uses them, so no other bundle carries them.
+//! and English: only the workbench's two bundles use them, so no other bundle carries them.
+//! The disclosures bundle (`records`) uses them all, the rest of the workbench a few (the
+//! to-do list's and the village cards').
+#![cfg_attr(feature = "staff", allow(dead_code))]
 
 use sunlight_api::catalogue::{Frequency, Light, Section, Standing};
 
@@ -88,6 +91,7 @@ pub enum C {
     Projects,
     NoProjects,
     NewProject,
+    CreateProject,
     ProjectKind,
     Works,
     Disposal,
@@ -249,6 +253,7 @@ pub fn cw(key: C) -> &'static str {
         C::Projects => ("工程项目与资产处置", "Projects and asset disposals"),
         C::NoProjects => ("还没有项目。", "No projects yet."),
         C::NewProject => ("新建项目", "New project"),
+        C::CreateProject => ("建立项目", "Open the project"),
         C::ProjectKind => ("类别", "Kind"),
         C::Works => ("工程项目", "Building works"),
         C::Disposal => ("资产资源处置", "Asset disposal"),

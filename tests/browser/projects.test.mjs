@@ -93,7 +93,7 @@ test('the accountant opens a project and records its approval, which the townshi
   await acc.getByLabel('项目名称').fill('文化礼堂修缮');
   await acc.getByLabel(/预算（元）/).fill('150000');
   await acc.getByLabel(/项目概况/).fill('屋面翻修、门窗更换。');
-  await acc.getByRole('button', { name: '保存草稿' }).last().click();
+  await acc.getByRole('button', { name: '建立项目' }).click();
   await acc.waitForURL((u) => u.pathname.includes('/staff/project/'));
   await acc.getByRole('heading', { name: '记录下一步' }).waitFor();
   await acc.getByLabel('日期').fill(todayInChina());

@@ -195,8 +195,8 @@ fn RegionPage(region: RegionView) -> impl IntoView {
             {(is_village && manages).then(|| view! {
                 <Households code=code.clone() on_issued=move || invites_version.update(|v| *v += 1)/>
                 <Invites code=code.clone() version=invites_version/>
-                <crate::pages::disclosures::RobotCard code=code.clone()/>
-                <crate::pages::projects::FinanceGroupCard code=code.clone()/>
+                <crate::pages::village_cards::RobotCard code=code.clone()/>
+                <crate::pages::village_cards::FinanceGroupCard code=code.clone()/>
             })}
             {manages.then(|| view! { <Accounts code=code.clone()/> })}
             {(admin && region.level == RegionLevel::County).then(|| view! { <CategoriesEditor code=code.clone()/> })}

@@ -14,7 +14,7 @@ pub mod demands;
 pub mod demands_file;
 #[cfg(feature = "staff")]
 pub mod demands_staff;
-#[cfg(feature = "staff")]
+#[cfg(feature = "records")]
 pub mod disclosures;
 #[cfg(any(villagers, feature = "staff"))]
 pub mod ledger;
@@ -30,7 +30,7 @@ pub mod office_report;
 pub mod polls;
 #[cfg(feature = "polls")]
 pub mod polls_vote;
-#[cfg(feature = "staff")]
+#[cfg(feature = "records")]
 pub mod projects;
 #[cfg(feature = "report")]
 pub mod report;
@@ -38,6 +38,8 @@ pub mod report;
 pub mod report_text;
 #[cfg(feature = "demands")]
 pub mod sign;
+#[cfg(feature = "staff")]
+pub mod village_cards;
 #[cfg(villagers)]
 pub mod villager;
 #[cfg(feature = "staff")]

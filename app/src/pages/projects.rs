@@ -113,7 +113,7 @@ pub fn ProjectsCard(code: String, may_create: bool) -> impl IntoView {
                             on:input=move |ev| description.set(event_target_value(&ev))></textarea>
                     </div>
                     <FormError error=error/>
-                    <button type="submit" disabled=move || busy.get()>{cw(C::Create)}</button>
+                    <button type="submit" disabled=move || busy.get()>{cw(C::CreateProject)}</button>
                 </form>
             </section>
         })}
@@ -385,71 +385,6 @@ fn Payments(p: Project, may_link: bool, on_change: Callback<()>) -> impl IntoVie
                 })}
             })}
             <FormError error=error/>
-        </section>
-    }
-}
-
-/// The village's financial oversight group (民主理财小组), for its cadre: who sits on it,
-/// appointing a villager by their account's mobile number, and removing one.
-#[component]
-pub fn FinanceGroupCard(code: sunlight_api::RegionCode) -> impl IntoView {
-    use sunlight_api::ledger::{Appointment, FinanceGroup};
-    let url = StoredValue::new(format!("api/regions/{code}/finance-group"));
-    let data = api::Fetch::<FinanceGroup>::new(move || url.get_value());
-    let mobile = RwSignal::new(String::new());
-    let error = RwSignal::new(None::<Failure>);
-    let add = move |ev: web_sys::SubmitEvent| {
-        ev.prevent_default();
-        let req = Appointment {
-            mobile: mobile.get_untracked(),
-        };
-        spawn_local(async move {
-            match api::post::<_, FinanceGroup>(&url.get_value(), &req).await {
-                Ok(_) => {
-                    error.set(None);
-                    mobile.set(String::new());
-                    data.refetch();
-                }
-                Err(f) => error.set(Some(f)),
-            }
-        });
-    };
-    let remove = move |user: Uuid| {
-        spawn_local(async move {
-            match api::delete::<FinanceGroup>(&format!("{}/{user}", url.get_value())).await {
-                Ok(_) => data.refetch(),
-                Err(f) => error.set(Some(f)),
-            }
-        });
-    };
-    view! {
-        <section class="card">
-            <h2>{cw(C::GroupTitle)}</h2>
-            <p class="hint">{cw(C::GroupHint)}</p>
-            {move || data.get().map(|g| match g {
-                Err(f) => view! { <ErrorRetry failure=f retry=move |_| data.refetch()/> }.into_any(),
-                Ok(g) if g.members.is_empty() => view! { <p class="muted">{cw(C::GroupNone)}</p> }.into_any(),
-                Ok(g) => view! {
-                    <ul class="plain">
-                        {g.members.into_iter().map(|m| {
-                            let user = m.user;
-                            view! {
-                                <li class="obligation"><b>{m.name}</b>" "
-                                    <button type="button" class="secondary small" on:click=move |_| remove(user)>{cw(C::Remove)}</button></li>
-                            }
-                        }).collect_view()}
-                    </ul>
-                }.into_any(),
-            })}
-            <form on:submit=add novalidate>
-                <div class="field">
-                    <label for="group-mobile">{cw(C::GroupMobile)}</label>
-                    <input id="group-mobile" type="tel" inputmode="numeric" autocomplete="off"
-                        prop:value=move || mobile.get() on:input=move |ev| mobile.set(event_target_value(&ev))/>
-                </div>
-                <FormError error=error/>
-                <button type="submit" class="secondary">{cw(C::GroupAppoint)}</button>
-            </form>
         </section>
     }
 }

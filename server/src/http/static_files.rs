@@ -18,8 +18,8 @@ use tower_http::services::ServeDir;
 
 use super::AppState;
 
-/// The client's seven pages, prepared once: the villagers' `index.html`, the staff
-/// workbench's `staff/index.html`, the reports page's `report/index.html`, the
+/// The client's eight pages, prepared once: the villagers' `index.html`, the staff
+/// workbench's `staff/index.html` (and its disclosures' `records/index.html`), the reports page's `report/index.html`, the
 /// inspectors' `office/index.html`, the demands page's `demands/index.html`, the polls
 /// page's `polls/index.html` and the sign-in page's `signin/index.html` (served at
 /// `/login`, `/register` and `/reset`).
@@ -29,6 +29,7 @@ pub struct Client {
     shell: Shell,
     index: Option<String>,
     staff: Option<String>,
+    records: Option<String>,
     report: Option<String>,
     office: Option<String>,
     demands: Option<String>,
@@ -60,6 +61,7 @@ impl Client {
             },
             index,
             staff: page("staff"),
+            records: page("records"),
             report: page("report"),
             office: page("office"),
             demands: page("demands"),
@@ -115,6 +117,17 @@ fn with_base(html: &str, base_path: &str) -> String {
     }
 }
 
+/// The workbench's addresses its disclosures bundle serves (`records/index.html`): the
+/// catalogue's and projects' screens (keep in step with the app's `paths::RECORDS`).
+pub const RECORDS: [&str; 6] = [
+    "/staff/disclosures/",
+    "/staff/disclosure/",
+    "/staff/disclosure-queue/",
+    "/staff/completeness/",
+    "/staff/catalogue/",
+    "/staff/project/",
+];
+
 pub fn router() -> Router<AppState> {
     Router::new().fallback(serve)
 }
@@ -143,7 +156,9 @@ pub(super) async fn serve(State(state): State<AppState>, req: Request<Body>) -> 
         }
     }
     let under = |bundle: &str| path == format!("/{bundle}") || path.starts_with(&format!("/{bundle}/"));
-    index(if under("staff") {
+    index(if RECORDS.iter().any(|p| path.starts_with(p)) {
+        client.records.as_ref()
+    } else if under("staff") {
         client.staff.as_ref()
     } else if under("report") {
         client.report.as_ref()
