@@ -12,8 +12,9 @@ use super::*;
 const VILLAGE: &str = "359901101201";
 const MONTH: &str = "2024-03";
 
-/// A one-line month of the village, submitted and its line sealed: waiting to be published.
-async fn submitted_month(app: &TestApp) {
+/// A one-line month of the village with the line's invoice photo, submitted and its line
+/// sealed: waiting to be published. Answers the photo's id.
+async fn submitted_month(app: &TestApp) -> uuid::Uuid {
     let (acc, rev) = (app.signed_in("13800000002").await, app.signed_in("13800000004").await);
     let url = format!("api/regions/{VILLAGE}/ledger/{MONTH}");
     let res = acc
@@ -25,6 +26,16 @@ async fn submitted_month(app: &TestApp) {
         .await;
     assert_eq!(res.status(), StatusCode::CREATED);
     let line: Line = json(res).await;
+    let res = acc
+        .client
+        .post(acc.url(&format!("api/ledger-lines/{}/attachments", line.id)))
+        .header(sunlight_api::CSRF_HEADER, "1")
+        .body(png())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::CREATED);
+    let photo: sunlight_api::ledger::Attachment = json(res).await;
     assert_eq!(
         acc.post(&format!("{url}/submit"), &json!({})).await.status(),
         StatusCode::NO_CONTENT
@@ -36,6 +47,7 @@ async fn submitted_month(app: &TestApp) {
         )
         .await;
     assert!(res.status().is_success());
+    photo.id
 }
 
 db_test!(
@@ -84,9 +96,17 @@ db_test!(
         let public: FinanceGroup = json(app.get(&group).await).await;
         assert_eq!(public.members.len(), 1);
 
-        submitted_month(&app).await;
+        let photo = submitted_month(&app).await;
         let month = format!("api/regions/{VILLAGE}/ledger/{MONTH}");
         let signatures = format!("{month}/signatures");
+        // The member sees the invoice's photo too (not its original); the public does not.
+        let thumb = format!("api/files/{photo}/thumb");
+        assert_eq!(villager.get(&thumb).await.status(), StatusCode::OK);
+        assert_eq!(
+            villager.get(&format!("api/files/{photo}/original")).await.status(),
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(app.get(&thumb).await.status(), StatusCode::NOT_FOUND);
         // The member reads the month while it waits; the public does not.
         let seen: LedgerMonth = json(villager.get(&month).await).await;
         assert_eq!((seen.status, seen.lines.len()), (Some(MonthStatus::Submitted), 1));
@@ -143,7 +163,16 @@ db_test!(
             .await
             .unwrap();
         assert!(page.contains("民主理财小组审核") && page.contains("凭证齐全，同意公开。"));
-        // A published month takes no more signatures.
+        // A published month takes no more signatures; a member can be dismissed (their
+        // signature stays with the month).
+        expect_error(
+            villager
+                .post(&signatures, &json!({"agree": false, "opinion": "迟到的异议"}))
+                .await,
+            409,
+            "wrong_state",
+        )
+        .await;
         let g: FinanceGroup = json(cadre.delete(&format!("{group}/{}", g.members[0].user)).await).await;
         assert!(g.members.is_empty());
         assert_eq!(

@@ -131,7 +131,8 @@ pub(crate) async fn stage_upload(storage: &Storage, body: Bytes) -> ApiResult<(A
 
 /// Finds an attachment and checks the reader may see it: its village's published ledger
 /// (anyone's, where the county keeps it public), and, while its month or correction is
-/// unpublished, only staff.
+/// unpublished, only staff (and the village's financial oversight group while the month
+/// waits for review).
 async fn visible(state: &AppState, reader: &Reader, id: Uuid) -> ApiResult<(Attachment, crate::db::ledger::LinePlace)> {
     let found = state.db.attachment(id).await?.ok_or(ApiError::NotFound)?;
     let place = state.db.line_place(found.line_id).await?.ok_or(ApiError::NotFound)?;
@@ -139,6 +140,7 @@ async fn visible(state: &AppState, reader: &Reader, id: Uuid) -> ApiResult<(Atta
     authorize_reader(reader, Action::ViewLedger, &place.village, public)?;
     if place.edition_status != MonthStatus::Published
         && !permits_reader(reader, Action::ViewUnpublishedLedger, &place.village)
+        && !super::oversight::group_reads(state, reader, &place.village, place.edition_status).await?
     {
         return Err(ApiError::NotFound);
     }

@@ -269,12 +269,8 @@ pub(crate) async fn month_for(
     // The village's financial oversight group reviews the month once it is submitted.
     if staff_actor.is_none()
         && let Some(a) = reader.person()
-        && state.db.in_group(&code, a.0.id).await?
-        && state
-            .db
-            .ledger_month(&code, month)
-            .await?
-            .is_some_and(|r| r.status == MonthStatus::Submitted)
+        && let Some(r) = state.db.ledger_month(&code, month).await?
+        && super::oversight::group_reads(state, reader, &code, r.status).await?
     {
         staff_actor = Some(a);
     }

@@ -97,6 +97,20 @@ async fn dismiss(
     Ok(Json(group_of(&state, &code).await?))
 }
 
+/// Whether `reader` reads an unpublished month of the village (its lines and their files)
+/// as a member of its group: only while the month waits for review.
+pub(crate) async fn group_reads(
+    state: &AppState,
+    reader: &Reader,
+    village: &RegionCode,
+    status: MonthStatus,
+) -> ApiResult<bool> {
+    Ok(match reader {
+        Reader::Person(a) if status == MonthStatus::Submitted => state.db.in_group(village, a.0.id).await?,
+        _ => false,
+    })
+}
+
 /// The month a signature is about, if `reader` may see it: published for everyone who may
 /// read the village; waiting for review for its staff and its group's members too.
 async fn month_of(

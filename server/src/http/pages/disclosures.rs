@@ -43,6 +43,7 @@ const ORIGINAL: &str = "原版本";
 /// Entries of items the county has since removed from its catalogue: what was published stays.
 const OTHERS: &str = "其他公开事项";
 const WAITING_VILLAGE: &str = "等待村里回答";
+const ASK: &str = "对这一条提问";
 
 #[derive(Debug, Deserialize)]
 pub(super) struct YearQuery {
@@ -104,6 +105,20 @@ fn rule(i: &Item) -> String {
     match i.frequency {
         Frequency::Event => DEADLINE_EVENT.replace("{0}", &d),
         _ => DEADLINE_PERIODIC.replace("{0}", &d),
+    }
+}
+
+/// The link to ask about a published entry that stands (`demands/ask/{id}`), naming the
+/// entry and the page it is on (`page`) for the form to show and return to.
+pub(super) fn ask_link(e: &Entry, page: &str, label: &str) -> Markup {
+    let query = form_urlencoded::Serializer::new(String::new())
+        .append_pair("title", &e.title)
+        .append_pair("back", &format!("{page}#entry-{}", e.id))
+        .finish();
+    html! {
+        @if e.status == EntryStatus::Published && e.withdrawn.is_none() && e.corrected_by.is_none() {
+            p { a.button.secondary href=(format!("demands/ask/{}?{query}", e.id)) rel="nofollow" { (label) } }
+        }
     }
 }
 
@@ -211,7 +226,7 @@ fn body(d: &VillageDisclosures) -> Markup {
                                     }
                                 }
                             }
-                            @for e in entries { (entry(e)) }
+                            @for e in entries { (entry(e)) (ask_link(e, &format!("disclosures/{code}"), ASK)) }
                         }
                     }
                 }

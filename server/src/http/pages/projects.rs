@@ -17,7 +17,11 @@ use sunlight_api::{
 };
 use uuid::Uuid;
 
-use super::{Doc, Here, POSTER_STYLE, PRINT, disclosures::entry, not_found, page, qr, refused, yuan};
+use super::{
+    Doc, Here, POSTER_STYLE, PRINT,
+    disclosures::{ask_link, entry},
+    not_found, page, qr, refused, yuan,
+};
 use crate::{authz::Reader, http::error::ApiError};
 
 /// This page's own words (it has no screen in the app).
@@ -149,18 +153,11 @@ fn body(p: &Project) -> Markup {
     }
 }
 
-/// A stage: the entry as the notice board shows it, and the link to ask about it (which
-/// names the stage and this page, for the form to show and return to).
+/// A stage: the entry as the notice board shows it, and the link to ask about it.
 fn stage(e: &Entry, project: Uuid) -> Markup {
-    let ask = form_urlencoded::Serializer::new(String::new())
-        .append_pair("title", &e.title)
-        .append_pair("back", &format!("projects/{project}#entry-{}", e.id))
-        .finish();
     html! {
         (entry(e))
-        @if e.withdrawn.is_none() && e.corrected_by.is_none() {
-            p { a.button.secondary href=(format!("demands/ask/{}?{ask}", e.id)) rel="nofollow" { (ASK) } }
-        }
+        (ask_link(e, &format!("projects/{project}"), ASK))
     }
 }
 
