@@ -76,6 +76,19 @@ db_test!(
         )
         .await;
         assert_eq!(err.field.as_deref(), Some("mobile"));
+        // The cadre is a villager of the village too: he may not oversee himself.
+        let me = app.db.user_id_by_mobile("13800000003").await.unwrap().unwrap();
+        app.db
+            .grant(me, sunlight_api::Role::Villager, &code(VILLAGE), None)
+            .await
+            .unwrap();
+        let err = expect_error(
+            cadre.post(&group, &json!({"mobile": "13800000003"})).await,
+            422,
+            "invalid",
+        )
+        .await;
+        assert_eq!(err.field.as_deref(), Some("mobile"));
         let acc = app.signed_in("13800000002").await;
         assert_eq!(
             acc.post(&group, &json!({"mobile": "13800000001"})).await.status(),

@@ -46,6 +46,21 @@ impl Db {
         Ok(n > 0)
     }
 
+    /// Whether `user` keeps the village's accounts or runs it (an accountant's or a cadre's
+    /// grant there): who the group oversees, and so may not sit on it.
+    pub async fn runs_village(&self, user: Uuid, village: &RegionCode) -> Result<bool, sqlx::Error> {
+        let n: i64 = on_pool!(self, p => sqlx::query_scalar(
+            "SELECT COUNT(*) FROM grants WHERE user_id = $1 AND region_code = $2 AND role IN ($3, $4)",
+        )
+        .bind(user)
+        .bind(village.as_str())
+        .bind(sunlight_api::Role::Accountant.as_str())
+        .bind(sunlight_api::Role::Cadre.as_str())
+        .fetch_one(p)
+        .await)?;
+        Ok(n > 0)
+    }
+
     /// Whether `user` sits on the village's group.
     pub async fn in_group(&self, village: &RegionCode, user: Uuid) -> Result<bool, sqlx::Error> {
         let n: i64 = on_pool!(self, p => sqlx::query_scalar(
