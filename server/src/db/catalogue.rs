@@ -502,31 +502,15 @@ impl Db {
 
     /// The files of some entries, oldest first.
     pub async fn disclosure_files(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, Attachment)>, sqlx::Error> {
-        let mut out = Vec::new();
-        // A page holds a year of one village's entries: a few hundred at most, asked in
-        // chunks so that neither engine meets its limit on parameters.
-        for chunk in ids.chunks(100) {
-            if chunk.is_empty() {
-                continue;
-            }
-            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "SELECT id, disclosure_id, kind, width, height FROM disclosure_files
-                 WHERE disclosure_id IN ({}) ORDER BY created_at, id",
-                marks.join(", ")
-            );
-            let rows: Vec<FileRow> = on_pool!(self, p => {
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-                for id in chunk {
-                    q = q.bind(*id);
-                }
-                q.fetch_all(p).await
-            })?;
-            for r in rows {
-                out.push(r.into_pair()?);
-            }
-        }
-        Ok(out)
+        let rows: Vec<FileRow> = self
+            .rows_for_ids(ids, |marks| {
+                format!(
+                    "SELECT id, disclosure_id, kind, width, height FROM disclosure_files
+                     WHERE disclosure_id IN ({marks}) ORDER BY created_at, id"
+                )
+            })
+            .await?;
+        rows.into_iter().map(FileRow::into_pair).collect()
     }
 
     /// A file of an entry: the entry it belongs to and the file.

@@ -52,6 +52,39 @@ macro_rules! on_pool {
 }
 pub use on_pool;
 
+impl Db {
+    /// The rows of `sql(marks)` for a list of ids, asked in chunks of at most 100 (`marks`
+    /// is `$1, $2, …` for a chunk's ids) so that neither engine meets its limit on
+    /// parameters; a page's lists (a year of a village's entries, their files, questions
+    /// and payments) hold a few hundred at most.
+    pub(super) async fn rows_for_ids<R>(
+        &self,
+        ids: &[uuid::Uuid],
+        sql: impl Fn(&str) -> String,
+    ) -> Result<Vec<R>, sqlx::Error>
+    where
+        R: for<'r> sqlx::FromRow<'r, sqlx::sqlite::SqliteRow>
+            + for<'r> sqlx::FromRow<'r, sqlx::postgres::PgRow>
+            + Send
+            + Unpin,
+    {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(100) {
+            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
+            let sql = sql(&marks.join(", "));
+            let rows: Vec<R> = on_pool!(self, p => {
+                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
+                for id in chunk {
+                    q = q.bind(*id);
+                }
+                q.fetch_all(p).await
+            })?;
+            out.extend(rows);
+        }
+        Ok(out)
+    }
+}
+
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 

@@ -162,21 +162,11 @@ impl Db {
     /// The stages recorded for some projects (every version, drafts too), oldest first,
     /// with their files and questions.
     pub async fn project_stages(&self, projects: &[Uuid]) -> Result<Vec<Entry>, sqlx::Error> {
-        let mut rows: Vec<EntryRow> = Vec::new();
-        for chunk in projects.chunks(100) {
-            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "SELECT {ENTRY_COLUMNS} WHERE d.project_id IN ({}) ORDER BY d.period, d.created_at, d.id",
-                marks.join(", ")
-            );
-            rows.extend(on_pool!(self, p => {
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-                for id in chunk {
-                    q = q.bind(*id);
-                }
-                q.fetch_all(p).await
-            })?);
-        }
+        let rows: Vec<EntryRow> = self
+            .rows_for_ids(projects, |marks| {
+                format!("SELECT {ENTRY_COLUMNS} WHERE d.project_id IN ({marks}) ORDER BY d.period, d.created_at, d.id")
+            })
+            .await?;
         self.with_files(rows).await
     }
 
@@ -210,39 +200,30 @@ impl Db {
 
     /// The lines linked to some projects, by date, with the project each pays.
     pub async fn project_payments(&self, projects: &[Uuid]) -> Result<Vec<(Uuid, Payment)>, sqlx::Error> {
+        let rows: Vec<PaymentRow> = self
+            .rows_for_ids(projects, |marks| {
+                format!("SELECT {PAYMENT_COLUMNS} WHERE pp.project_id IN ({marks}) ORDER BY l.entry_date, l.id")
+            })
+            .await?;
         let mut out = Vec::new();
-        for chunk in projects.chunks(100) {
-            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "SELECT {PAYMENT_COLUMNS} WHERE pp.project_id IN ({}) ORDER BY l.entry_date, l.id",
-                marks.join(", ")
-            );
-            let rows: Vec<PaymentRow> = on_pool!(self, p => {
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-                for id in chunk {
-                    q = q.bind(*id);
-                }
-                q.fetch_all(p).await
-            })?;
-            for r in rows {
-                out.push((
-                    r.project_id,
-                    Payment {
-                        line: r.line_id,
-                        month: month(&r.month)?,
-                        date: to_date(r.entry_date),
-                        amount_fen: r.amount_fen,
-                        category: r.category,
-                        counterparty: if r.counterparty_is_person {
-                            mask_name(&r.counterparty)
-                        } else {
-                            r.counterparty
-                        },
-                        invoice_no: r.invoice_no,
-                        published: r.edition_status == "published",
+        for r in rows {
+            out.push((
+                r.project_id,
+                Payment {
+                    line: r.line_id,
+                    month: month(&r.month)?,
+                    date: to_date(r.entry_date),
+                    amount_fen: r.amount_fen,
+                    category: r.category,
+                    counterparty: if r.counterparty_is_person {
+                        mask_name(&r.counterparty)
+                    } else {
+                        r.counterparty
                     },
-                ));
-            }
+                    invoice_no: r.invoice_no,
+                    published: r.edition_status == "published",
+                },
+            ));
         }
         Ok(out)
     }
@@ -286,23 +267,18 @@ impl Db {
 
     /// Questions on some entries, oldest first, with the entry each is on.
     pub async fn entry_questions(&self, ids: &[Uuid]) -> Result<Vec<(Uuid, Question)>, sqlx::Error> {
-        let mut out = Vec::new();
-        for chunk in ids.chunks(100) {
-            let marks: Vec<String> = (1..=chunk.len()).map(|i| format!("${i}")).collect();
-            let sql = format!(
-                "SELECT q.id, q.disclosure_id, q.question, q.asked_at, q.answer, u.name AS answerer, q.answered_at
-                 FROM disclosure_questions q LEFT JOIN users u ON u.id = q.answered_by
-                 WHERE q.disclosure_id IN ({}) ORDER BY q.asked_at, q.id",
-                marks.join(", ")
-            );
-            let rows: Vec<QuestionRow> = on_pool!(self, p => {
-                let mut q = sqlx::query_as(sqlx::AssertSqlSafe(sql.clone()));
-                for id in chunk {
-                    q = q.bind(*id);
-                }
-                q.fetch_all(p).await
-            })?;
-            out.extend(rows.into_iter().map(|r| {
+        let rows: Vec<QuestionRow> = self
+            .rows_for_ids(ids, |marks| {
+                format!(
+                    "SELECT q.id, q.disclosure_id, q.question, q.asked_at, q.answer, u.name AS answerer, q.answered_at
+                     FROM disclosure_questions q LEFT JOIN users u ON u.id = q.answered_by
+                     WHERE q.disclosure_id IN ({marks}) ORDER BY q.asked_at, q.id"
+                )
+            })
+            .await?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
                 (
                     r.disclosure_id,
                     Question {
@@ -314,9 +290,8 @@ impl Db {
                         answered_at: r.answered_at.map(to_wire),
                     },
                 )
-            }));
-        }
-        Ok(out)
+            })
+            .collect())
     }
 
     /// A villager's question on a published entry that stands; false when it does not.
