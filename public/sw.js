@@ -1,7 +1,8 @@
 // Sunlight's service worker: the reading pages the server renders (a village's accounts,
 // its notice board, its projects) stay readable without network. Each is fetched from the
 // network first; the last copy is kept with the time it was fetched and shown, marked as
-// such, when the network cannot be reached. Nothing else is touched: the app, the API,
+// such, when the network cannot be reached. Their log check (verify.js) is kept the same
+// way, with what it verified (see that file). Nothing else is touched: the app, the API,
 // private reports and personal pages go to the network as if this file did not exist.
 // Signing out in the app deletes the kept copies (phones are shared).
 'use strict';
@@ -22,8 +23,15 @@ self.addEventListener('activate', function (event) {
 
 self.addEventListener('fetch', function (event) {
   var req = event.request;
-  if (req.method !== 'GET' || req.mode !== 'navigate') return;
+  if (req.method !== 'GET') return;
   var url = new URL(req.url);
+  // The reading pages' log check (verify.js), so that a kept copy can still say whether
+  // it was verified when it was fetched.
+  if (url.origin === self.location.origin && /\/verify\.js$/.test(url.pathname)) {
+    event.respondWith(script(req, url.origin + url.pathname));
+    return;
+  }
+  if (req.mode !== 'navigate') return;
   if (url.origin !== self.location.origin || url.searchParams.has('app') || !READING.test(url.pathname)) return;
   event.respondWith(reading(req, url));
 });
@@ -49,6 +57,20 @@ function reading(req, url) {
         function (res) { return res || offline(kept); },
         function () { return offline(kept); }
       );
+    });
+  });
+}
+
+function script(req, key) {
+  return caches.open(CACHE).then(function (cache) {
+    return fetch(req).then(function (res) {
+      if (res.status === 200) cache.put(key, res.clone());
+      return res;
+    }, function (err) {
+      return cache.match(key).then(function (kept) {
+        if (kept) return kept;
+        throw err;
+      });
     });
   });
 }

@@ -89,6 +89,17 @@ db_test!(
         )
         .await;
         assert_eq!(err.field.as_deref(), Some("mobile"));
+        // Nor may the township's reviewer, or the city's administrator, who gave himself a
+        // villager's grant: whoever holds an office over the village does not oversee it.
+        for mobile in ["13800000004", "13800000009"] {
+            let official = app.db.user_id_by_mobile(mobile).await.unwrap().unwrap();
+            app.db
+                .grant(official, sunlight_api::Role::Villager, &code(VILLAGE), None)
+                .await
+                .unwrap();
+            let err = expect_error(cadre.post(&group, &json!({ "mobile": mobile })).await, 422, "invalid").await;
+            assert_eq!(err.field.as_deref(), Some("mobile"), "{mobile}");
+        }
         let acc = app.signed_in("13800000002").await;
         assert_eq!(
             acc.post(&group, &json!({"mobile": "13800000001"})).await.status(),

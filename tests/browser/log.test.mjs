@@ -76,3 +76,34 @@ test('a cadre, who sees names in full, is checked too; at 320 px with large text
   assert.ok(width <= 320, `no sideways scrolling (${width}px)`);
   await shot(page, 'log-verified-320-large');
 });
+
+test('the server-drawn pages are checked too: the month, each notice-board entry, and an entry edited under the server is named', async () => {
+  const page = await phone(browser);
+  // The plain month page, without the app: its mark comes from verify.js and the same worker.
+  await page.goto(`${server.base}ledger/${VILLAGE}/${monthsAgo(3)}`);
+  await page.locator('.log-mark.ok').waitFor({ timeout: 30000 });
+  assert.match(await page.locator('.log-mark.ok').innerText(), /已核验：与公开时的记录一致 · 全县记录条数 \d+/);
+
+  await page.goto(`${server.base}disclosures/${VILLAGE}`);
+  const logged = await page.locator('[data-log]').count();
+  assert.ok(logged >= 3, `the notice board carries its published entries (${logged})`);
+  const verified = page.locator('article.entry .log-mark.ok');
+  await page.waitForFunction((n) => document.querySelectorAll('article.entry .log-mark.ok').length === n, logged, { timeout: 60000 });
+  assert.equal(await verified.count(), logged);
+  assert.equal(await page.locator('.log-mark.warn').count(), 0);
+  await shot(page, 'log-notice-board-verified');
+
+  // Someone with the database rewrites one published entry's text in place.
+  const id = (await page.locator('article.entry[data-log]').first().getAttribute('id')).slice('entry-'.length);
+  const hex = id.replaceAll('-', '');
+  edit(`UPDATE disclosures SET body = body || '（已改）' WHERE hex(id) = upper(?)`, hex);
+  await page.reload();
+  const warned = page.locator(`#entry-${id} .log-mark.warn`);
+  await warned.waitFor({ timeout: 30000 });
+  assert.match(await warned.innerText(), /公开后被改动过/);
+  // Only that entry: the others still hold.
+  await page.waitForFunction((n) => document.querySelectorAll('article.entry .log-mark.ok').length === n, logged - 1, { timeout: 60000 });
+  assert.equal(await page.locator('.log-mark.warn').count(), 1);
+  await shot(page, 'log-notice-board-tampered');
+  assert.deepEqual(page.errors, []);
+});

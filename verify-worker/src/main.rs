@@ -12,13 +12,21 @@
 //! the verified head's JSON, to keep. A build with `SUNLIGHT_LOG_KEY` set checks against
 //! that key only. Plain strings keep the page's side of this exchange small.
 //!
+//! The server's reading pages (a month, the notice board, a project's page; see
+//! `public/verify.js`) ask the same way, several questions at once: their third line is a
+//! tag (`@m…` for a month, `@e…` for a catalogue entry), and a fourth the JSON the page
+//! carries in its `data-log`. Each answer then starts with the tag.
+//!
 //! Only a request that never got an answer (no network) is "could not check"; an answer
 //! that is an error or not a proof is a warning, so that a server cannot turn the check
 //! off by failing it.
 
 use sunlight_api::{
+    catalogue::Entry,
     ledger::LedgerMonth,
-    published::{ConsistencyProof, MonthProof, Problem, PublicKey, check_extends, check_month},
+    published::{
+        ConsistencyProof, EntryProof, MonthProof, Problem, PublicKey, check_entry, check_extends, check_month,
+    },
     transparency::{TreeHead, from_hex},
 };
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
@@ -33,17 +41,17 @@ const BUILT_IN_KEY: Option<&str> = option_env!("SUNLIGHT_LOG_PUBLIC_KEY");
 struct Ask<'a> {
     key: Option<&'a str>,
     kept: Option<&'a str>,
-    month: &'a str,
+    shown: &'a str,
 }
 
 fn ask<'a>(message: &'a str) -> Option<Ask<'a>> {
     let mut lines = message.splitn(3, '\n');
     let some = |l: &'a str| (l != "-").then_some(l);
-    let (key, kept, month) = (lines.next()?, lines.next()?, lines.next()?);
+    let (key, kept, shown) = (lines.next()?, lines.next()?, lines.next()?);
     Some(Ask {
         key: some(key),
         kept: some(kept),
-        month,
+        shown,
     })
 }
 
@@ -104,7 +112,13 @@ struct Verified {
 /// it as to the page.
 async fn check(scope: &DedicatedWorkerGlobalScope, message: &str) -> Result<Verified, (Failed, Option<String>)> {
     let asked = ask(message).ok_or((Failed::Unreachable, None))?;
-    let month: LedgerMonth = serde_json::from_str(asked.month).map_err(|_| (Failed::Unreachable, None))?;
+    // A month as the app sends it, or a page's tagged month (`@m…`) or catalogue entry (`@e…`).
+    let unreadable = |_| (Failed::Unreachable, None);
+    let shown = match asked.shown.strip_prefix('@').and_then(|t| t.split_once('\n')) {
+        Some((tag, entry)) if tag.starts_with('e') => Shown::Entry(serde_json::from_str(entry).map_err(unreadable)?),
+        Some((_, month)) => Shown::Month(serde_json::from_str(month).map_err(unreadable)?),
+        None => Shown::Month(serde_json::from_str(asked.shown).map_err(unreadable)?),
+    };
     let key_hex = match BUILT_IN_KEY.or(asked.key).map(str::to_owned) {
         Some(k) => k,
         None => {
@@ -118,33 +132,55 @@ async fn check(scope: &DedicatedWorkerGlobalScope, message: &str) -> Result<Veri
     let key: [u8; 32] = from_hex(&key_hex)
         .and_then(|k| k.try_into().ok())
         .ok_or_else(|| fail(Problem::BadSignature))?;
-    let proof: MonthProof = fetch(
-        scope,
-        &format!("api/regions/{}/ledger/{}/proof", month.village, month.month),
-    )
-    .await
-    .map_err(|f| (f, Some(key_hex.clone())))?;
-    check_month(&month, &proof, &key).map_err(fail)?;
+    let unanswered = |f| (f, Some(key_hex.clone()));
+    let head = match shown {
+        Shown::Month(month) => {
+            let proof: MonthProof = fetch(
+                scope,
+                &format!("api/regions/{}/ledger/{}/proof", month.village, month.month),
+            )
+            .await
+            .map_err(unanswered)?;
+            check_month(&month, &proof, &key).map_err(fail)?;
+            proof.head
+        }
+        Shown::Entry(entry) => {
+            let proof: EntryProof = fetch(scope, &format!("api/disclosures/{}/proof", entry.id))
+                .await
+                .map_err(unanswered)?;
+            check_entry(&entry, &proof, &key).map_err(fail)?;
+            proof.head
+        }
+    };
     let kept: Option<TreeHead> = asked.kept.and_then(|k| serde_json::from_str(k).ok());
-    if let Some(kept) = kept.filter(|k| k.log == proof.head.log && *k != proof.head) {
-        if kept.size > proof.head.size {
+    if let Some(kept) = kept.filter(|k| k.log == head.log && *k != head) {
+        if kept.size > head.size {
             return Err(fail(Problem::RolledBack));
         }
         let c: ConsistencyProof = fetch(
             scope,
             &format!(
                 "api/regions/{}/log/consistency?from={}&to={}",
-                proof.head.log, kept.size, proof.head.size
+                head.log, kept.size, head.size
             ),
         )
         .await
-        .map_err(|f| (f, Some(key_hex.clone())))?;
-        check_extends(&kept, &proof.head, &c, &key).map_err(fail)?;
+        .map_err(unanswered)?;
+        check_extends(&kept, &head, &c, &key).map_err(fail)?;
     }
-    Ok(Verified {
-        key: key_hex,
-        head: proof.head,
-    })
+    Ok(Verified { key: key_hex, head })
+}
+
+/// What the page shows and asks about.
+enum Shown {
+    Month(Box<LedgerMonth>),
+    Entry(Box<Entry>),
+}
+
+/// A tagged question's answer starts with its tag.
+fn tagged(message: &str) -> Option<String> {
+    let (tag, _) = ask(message)?.shown.strip_prefix('@')?.split_once('\n')?;
+    Some(format!("{tag} "))
 }
 
 fn answer(result: Result<Verified, (Failed, Option<String>)>) -> String {
@@ -169,7 +205,8 @@ fn main() {
         wasm_bindgen_futures::spawn_local(async move {
             let message = e.data().as_string().unwrap_or_default();
             let result = check(&scope, &message).await;
-            let _ = scope.post_message(&JsValue::from_str(&answer(result)));
+            let said = format!("{}{}", tagged(&message).unwrap_or_default(), answer(result));
+            let _ = scope.post_message(&JsValue::from_str(&said));
         });
     });
     scope.set_onmessage(Some(on_message.as_ref().unchecked_ref()));

@@ -46,19 +46,22 @@ impl Db {
         Ok(n > 0)
     }
 
-    /// Whether `user` keeps the village's accounts or runs it (an accountant's or a cadre's
-    /// grant there): who the group oversees, and so may not sit on it.
-    pub async fn runs_village(&self, user: Uuid, village: &RegionCode) -> Result<bool, sqlx::Error> {
-        let n: i64 = on_pool!(self, p => sqlx::query_scalar(
-            "SELECT COUNT(*) FROM grants WHERE user_id = $1 AND region_code = $2 AND role IN ($3, $4)",
+    /// Whether `user` holds an office over the village: any grant other than a villager's
+    /// on the village or a region above it (its accountant and cadres, the township's
+    /// reviewers and handlers, inspectors, administrators). The group oversees the village's
+    /// officials, so none of them sits on it, even one who gave himself a villager's grant.
+    pub async fn holds_office_over(&self, user: Uuid, village: &RegionCode) -> Result<bool, sqlx::Error> {
+        let regions: Vec<String> = on_pool!(self, p => sqlx::query_scalar(
+            "SELECT region_code FROM grants WHERE user_id = $1 AND role <> $2",
         )
         .bind(user)
-        .bind(village.as_str())
-        .bind(sunlight_api::Role::Accountant.as_str())
-        .bind(sunlight_api::Role::Cadre.as_str())
-        .fetch_one(p)
+        .bind(sunlight_api::Role::Villager.as_str())
+        .fetch_all(p)
         .await)?;
-        Ok(n > 0)
+        Ok(regions
+            .iter()
+            .filter_map(|r| RegionCode::parse(r).ok())
+            .any(|r| r.contains(village)))
     }
 
     /// Whether `user` sits on the village's group.

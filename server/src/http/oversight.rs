@@ -73,9 +73,10 @@ async fn appoint(
     if !state.db.is_villager_of(user, &code).await? {
         return Err(ApiError::invalid("mobile", FieldError::NotInRegion));
     }
-    // The group oversees the accountant and the cadres: none of them sits on it (a cadre
-    // is often a villager too, and would otherwise appoint himself).
-    if state.db.runs_village(user, &code).await? {
+    // The group oversees the village's officials: none of them sits on it (a cadre is
+    // often a villager too, and would otherwise appoint himself; an administrator could
+    // give himself a villager's grant).
+    if state.db.holds_office_over(user, &code).await? {
         return Err(ApiError::invalid("mobile", FieldError::NotListed));
     }
     if !state.db.appoint(&code, user, actor.0.id).await? {
@@ -208,8 +209,8 @@ async fn sign(
     authorize(&actor, Action::SignMonths, &code)?;
     let reader = Reader::Person(actor.clone());
     let (record, member) = month_of(&state, &reader, &code, &month).await?;
-    // A member who has since become the village's accountant or cadre no longer signs.
-    if !member || state.db.runs_village(actor.0.id, &code).await? {
+    // A member who has since taken an office over the village no longer signs.
+    if !member || state.db.holds_office_over(actor.0.id, &code).await? {
         return Err(ApiError::Forbidden);
     }
     let opinion = text(&body.opinion, "opinion", 500)?;

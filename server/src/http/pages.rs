@@ -416,6 +416,8 @@ fn page(here: &Here, status: StatusCode, doc: Doc, content: Markup) -> Response 
     let shell = static_files::shell(&here.state);
     let title = format!("{} · {APP_NAME}", doc.title);
     let heading = doc.heading;
+    // What the page shows from the publication log is checked in the phone after it is shown.
+    let checked = content.0.contains(" data-log=");
     let html = html! {
         (DOCTYPE)
         html lang="zh-Hans" {
@@ -438,6 +440,7 @@ fn page(here: &Here, status: StatusCode, doc: Doc, content: Markup) -> Response 
                     link rel="stylesheet" href=(css);
                 }
                 script { (PreEscaped(START_UP)) }
+                @if checked { script src="verify.js" defer {} }
             }
             body {
                 header.bar { h1 { (heading) } }
@@ -461,6 +464,12 @@ fn page(here: &Here, status: StatusCode, doc: Doc, content: Markup) -> Response 
         HeaderValue::from_static(static_files::PAGE_POLICY),
     );
     res
+}
+
+/// The JSON a reading page drew a published month, entry or stage from, carried in its
+/// `data-log` for the phone's check against the publication log (`public/verify.js`).
+fn log_data<T: serde::Serialize>(shown: &T) -> String {
+    serde_json::to_string(shown).unwrap_or_default()
 }
 
 /// Large text as the app set it on this phone, and a mark on `<html>` where WebAssembly
@@ -657,6 +666,7 @@ fn month_body(m: &LedgerMonth) -> Markup {
             (m.village_name) " · " (m.month)
             @if let Some(s) = m.status { " " span.tag { (status_text(s)) } }
         }
+        @if m.status == Some(MonthStatus::Published) { div data-log=(log_data(m)) data-log-kind="month" {} }
         @if m.closed_early { p.tag.warn { (CLOSED_EARLY) } }
         (totals(m.income_fen, m.expense_fen))
         @if !m.categories.is_empty() {

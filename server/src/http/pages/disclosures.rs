@@ -17,7 +17,7 @@ use sunlight_api::{
     catalogue::{Entry, EntryStatus, Frequency, Item, LEDGER_ITEM, Light, Section, Standing, VillageDisclosures},
 };
 
-use super::{Doc, Here, NEXT_YEAR, PREV_YEAR, PUBLISHED_AT, QUESTIONS, not_found, page, refused, thumbs};
+use super::{Doc, Here, NEXT_YEAR, PREV_YEAR, PUBLISHED_AT, QUESTIONS, log_data, not_found, page, refused, thumbs};
 use crate::authz::Reader;
 
 /// This page's own words (it has no screen in the app).
@@ -124,7 +124,8 @@ pub(super) fn ask_link(e: &Entry, page: &str, label: &str) -> Markup {
 
 pub(super) fn entry(e: &Entry) -> Markup {
     html! {
-        article.entry id=(format!("entry-{}", e.id)) {
+        @let logged = (e.status == EntryStatus::Published).then(|| log_data(e));
+        article.entry id=(format!("entry-{}", e.id)) data-log=[logged] {
             @if let Some(t) = &e.withdrawn {
                 // What it said is gone; that it was published, and why it was removed, stay.
                 p.tombstone role="note" {
