@@ -22,6 +22,7 @@ pub mod role;
 pub mod text;
 pub mod time;
 pub mod transparency;
+pub mod wechat;
 pub mod workdays;
 
 pub use error::{ErrorBody, ErrorCode};

@@ -213,13 +213,21 @@ fn routes() -> Vec<Route> {
     ]
 }
 
-/// The reports bundle, everything under `/report/`: no account, no session.
+/// The reports bundle, everything under `/report/`: no account, no session, and never
+/// inside WeChat's mini-program (`OutsideWeChat`).
 #[cfg(feature = "report")]
 fn routes() -> Vec<Route> {
+    use pages::report::OutsideWeChat;
     vec![
-        ("/report", || view! { <pages::report::Intro/> }.into_any()),
-        ("/report/new", || view! { <pages::report::NewReportPage/> }.into_any()),
-        ("/report/follow", || view! { <pages::report::Follow/> }.into_any()),
+        ("/report", || {
+            view! { <OutsideWeChat><pages::report::Intro/></OutsideWeChat> }.into_any()
+        }),
+        ("/report/new", || {
+            view! { <OutsideWeChat><pages::report::NewReportPage/></OutsideWeChat> }.into_any()
+        }),
+        ("/report/follow", || {
+            view! { <OutsideWeChat><pages::report::Follow/></OutsideWeChat> }.into_any()
+        }),
     ]
 }
 

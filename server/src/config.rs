@@ -76,6 +76,17 @@ pub struct Config {
     /// the WeCom and DingTalk hosts, keeping each robot's path and key.
     #[arg(long, env = "SUNLIGHT_ROBOT_BASE", global = true, hide = true)]
     pub robot_base: Option<String>,
+    /// The WeChat mini-program's AppID (`wx…`), for signing in inside WeChat (with
+    /// `--wechat-secret-file`; without both, WeChat sign-in is off).
+    #[arg(long, env = "SUNLIGHT_WECHAT_APP_ID", global = true)]
+    pub wechat_app_id: Option<String>,
+    /// A file holding the mini-program's AppSecret (one line, mode 0600): kept out of the
+    /// command line and the environment, read once at start, never logged.
+    #[arg(long, env = "SUNLIGHT_WECHAT_SECRET_FILE", global = true)]
+    pub wechat_secret_file: Option<PathBuf>,
+    /// For tests: WeChat's API at this base (a local stand-in) instead of its host.
+    #[arg(long, env = "SUNLIGHT_WECHAT_BASE", global = true, hide = true)]
+    pub wechat_base: Option<String>,
 }
 
 impl Config {
@@ -95,6 +106,9 @@ impl Config {
             report_pow_bits: 4,
             log_key: None,
             robot_base: None,
+            wechat_app_id: None,
+            wechat_secret_file: None,
+            wechat_base: None,
         }
     }
 

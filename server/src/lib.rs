@@ -19,6 +19,7 @@ pub mod ratelimit;
 pub mod storage;
 pub mod uploads;
 pub mod voice;
+pub mod wechat;
 
 use std::net::SocketAddr;
 

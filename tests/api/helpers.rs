@@ -45,6 +45,9 @@ pub struct Options {
     /// Where group robots' messages go instead of WeCom's and DingTalk's hosts.
     pub robot_base: Option<String>,
     pub public_url: Option<String>,
+    /// WeChat sign-in: the AppID, the AppSecret (written to a file in the app's data
+    /// directory) and a local stand-in for WeChat's API.
+    pub wechat: Option<(String, String, String)>,
 }
 
 static TEMPLATE: OnceCell<String> = OnceCell::const_new();
@@ -128,6 +131,19 @@ impl TestApp {
             robot_base: opts.robot_base,
             public_url: opts.public_url,
             ..Config::local(dir.path(), url.clone())
+        };
+        let config = match opts.wechat {
+            Some((app_id, secret, base)) => {
+                let file = dir.path().join("wechat-secret");
+                std::fs::write(&file, format!("{secret}\n")).expect("secret file");
+                Config {
+                    wechat_app_id: Some(app_id),
+                    wechat_secret_file: Some(file),
+                    wechat_base: Some(base),
+                    ..config
+                }
+            }
+            None => config,
         };
         // The log key's default place is the data directory; each test app has its own.
         let log_key = sunlight_server::log_key::LogKey::generate(&config.log_key_path()).expect("log key");

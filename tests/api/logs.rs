@@ -50,6 +50,9 @@ async fn no_peer_address_is_logged_at_trace_level() {
     // A village's group robot: its address (whose key is the secret) is set, and a
     // message fails to reach it (nothing listens), through the server's own HTTP client.
     robot_secret_stays_out_of_the_log().await;
+    // The WeChat AppSecret travels in code2session's query: asked once of a WeChat that
+    // answers (refusing the code), once of one that cannot be reached.
+    wechat_secret_stays_out_of_the_log().await;
 
     let log = String::from_utf8(buf.lock().unwrap().clone()).unwrap();
     assert!(
@@ -60,6 +63,16 @@ async fn no_peer_address_is_logged_at_trace_level() {
         !log.contains(ROBOT_KEY),
         "the robot's key is in the log: {}",
         log.lines().find(|l| l.contains(ROBOT_KEY)).unwrap_or_default()
+    );
+    assert!(
+        log.contains("WeChat code2session: no answer"),
+        "the unreachable WeChat was logged"
+    );
+    assert!(log.contains("refused a code"), "the refused code was logged");
+    assert!(
+        !log.contains(WECHAT_SECRET),
+        "the WeChat AppSecret is in the log: {}",
+        log.lines().find(|l| l.contains(WECHAT_SECRET)).unwrap_or_default()
     );
     assert!(log.contains("TRACE"), "the log was captured at trace level");
     assert!(log.contains("/api/report-places"), "request lines are logged");
@@ -111,4 +124,35 @@ async fn robot_secret_stays_out_of_the_log() {
         .await
         .unwrap();
     assert!(tried >= 1, "the message was tried");
+}
+
+/// The mini-program's AppSecret: whoever has it can act as the mini-program towards WeChat.
+const WECHAT_SECRET: &str = "0ddba11c0ffee5ec2e7105ecre7a55e7";
+
+async fn wechat_secret_stays_out_of_the_log() {
+    // One WeChat that answers every code with "invalid code", one that nothing listens on.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let answering = format!("http://{}", listener.local_addr().unwrap());
+    let refuse = axum::Router::new().fallback(|| async { r#"{"errcode":40029,"errmsg":"invalid code"}"# });
+    tokio::spawn(async move { axum::serve(listener, refuse).await.unwrap() });
+    let closed = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let unreachable = format!("http://{}", closed.local_addr().unwrap());
+    drop(closed);
+    for (base, status) in [
+        (answering, StatusCode::UNAUTHORIZED),
+        (unreachable, StatusCode::SERVICE_UNAVAILABLE),
+    ] {
+        let opts = sunlight_tests::Options {
+            wechat: Some(("wx0123456789abcdef".into(), WECHAT_SECRET.into(), base)),
+            ..Default::default()
+        };
+        let app = TestApp::spawn_with(Backend::Sqlite, opts).await.unwrap();
+        let res = client()
+            .post(app.url("api/wechat/session"))
+            .json(&serde_json::json!({"code": "0a1b2c3d4e"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), status);
+    }
 }

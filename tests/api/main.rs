@@ -20,5 +20,6 @@ mod subsidies;
 mod system;
 mod text;
 mod tidy;
+mod wechat;
 
 pub use sunlight_tests::*;

@@ -111,6 +111,10 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("GET", "/api/me", Target::Myself(200), ALL, 200),
     ep("POST", "/api/registrations", Target::Public(422), ALL, 422),
     ep("POST", "/api/password-resets", Target::Public(422), ALL, 422),
+    // WeChat sign-in is not configured here (tests/api/wechat.rs tries it configured).
+    ep("POST", "/api/wechat/session", Target::Public(404), ALL, 404),
+    ep("POST", "/api/wechat/bind", Target::Public(404), ALL, 404),
+    ep("POST", "/api/wechat/unbind", Target::Public(404), ALL, 404),
     ep("GET", "/api/regions/{code}", ANY, ALL, 200),
     ep("GET", "/api/regions/{code}/households", VILLAGE, HOUSEHOLD_MANAGERS, 200),
     ep("POST", "/api/regions/{code}/households", VILLAGE, HOUSEHOLD_MANAGERS, 201),
@@ -1102,6 +1106,11 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
         "/api/password-resets" => (
             ep.path[1..].to_owned(),
             json!({"mobile": format!("139{:08}", n), "code": "ABCD-EFGH", "password": "password-1"}),
+        ),
+        "/api/wechat/session" | "/api/wechat/unbind" => (ep.path[1..].to_owned(), json!({"code": "0a1b2c3d"})),
+        "/api/wechat/bind" => (
+            ep.path[1..].to_owned(),
+            json!({"bind": "not-a-token", "mobile": format!("139{:08}", n), "password": "not-the-password"}),
         ),
         "/api/report-offices" => ("api/report-offices?village=359901101201".to_owned(), json!(null)),
         "/api/report-counts" => (format!("api/report-counts?region={region}"), json!(null)),

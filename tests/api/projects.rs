@@ -557,7 +557,10 @@ db_test!(the_project_page_shows_the_chain_and_its_sign_carries_a_qr_code, |app| 
     // carries the JSON it was drawn from for it.
     assert_eq!(page.matches("<script src").count(), 1);
     assert!(page.contains(r#"<script src="verify.js" defer>"#) && !page.contains(".wasm"));
-    assert!(page.contains("data-log=\"{&quot;id&quot;:"), "the stages carry their JSON");
+    assert!(
+        page.contains("data-log=\"{&quot;id&quot;:"),
+        "the stages carry their JSON"
+    );
     let sign = app.get(&format!("projects/{}/sign", p.id)).await.text().await.unwrap();
     assert!(sign.contains("<svg") && sign.contains(&format!("projects/{}", p.id)));
     let res = app.get(&format!("projects/{}/qr.svg", p.id)).await;

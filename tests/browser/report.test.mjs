@@ -328,3 +328,20 @@ test('the filer\'s phone encrypts only to an office key that the office\'s chain
   assert.deepEqual(filed, [], 'nothing was sent');
   assert.deepEqual(filer.errors, []);
 });
+
+test('inside WeChat\'s mini-program the report pages send the filer to a browser, with the address', async () => {
+  const ua = 'Mozilla/5.0 (Linux; Android 12; V2055A) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/111.0 Mobile Safari/537.36 XWEB/1300333 MicroMessenger/8.0.50.2701(0x28003253) WeChat/arm64 Weixin NetType/4G Language/zh_CN ABI/arm64 miniProgram/wx0123456789abcdef';
+  const inWeChat = await phone(browser, { userAgent: ua });
+  await inWeChat.goto(`${server.base}report/new`);
+  const alert = inWeChat.getByRole('alert');
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /不在微信小程序里进行/);
+  assert.equal(await inWeChat.locator('input.copy').inputValue(), `${server.base}report/new`);
+  assert.equal(await inWeChat.locator('textarea').count(), 0, 'no report form inside WeChat');
+  await shot(inWeChat, 'report-in-wechat');
+  // WeChat's ordinary browser (a link opened in a chat, not the mini-program) is a browser.
+  const chat = await phone(browser, { userAgent: ua.replace(/ miniProgram\/\S+/, '') });
+  await chat.goto(`${server.base}report`);
+  await chat.getByRole('link', { name: '我要举报' }).waitFor();
+  assert.deepEqual(inWeChat.errors, []);
+});

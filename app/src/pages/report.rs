@@ -27,6 +27,45 @@ use crate::{
 #[derive(Clone, Copy)]
 pub struct JustFiled(pub RwSignal<Option<String>>);
 
+/// Inside WeChat's mini-program web-view (its user agent says `miniProgram`) WeChat knows
+/// whose WeChat it is, so a report filed there sits beside a WeChat identity. The report
+/// pages say so and give their address to open in the phone's own browser instead (the
+/// shell never opens them, but the tab bar inside the web-view can).
+#[component]
+pub fn OutsideWeChat(children: Children) -> impl IntoView {
+    let window = web_sys::window();
+    let inside = window
+        .as_ref()
+        .and_then(|w| w.navigator().user_agent().ok())
+        .is_some_and(|ua| ua.contains("miniProgram"));
+    if !inside {
+        return children().into_any();
+    }
+    let address = window.and_then(|w| w.location().href().ok()).unwrap_or_default();
+    let (title, why, copy) = match crate::i18n::lang() {
+        crate::i18n::Lang::Zh => (
+            "请在浏览器中举报",
+            "为保护举报人，举报不在微信小程序里进行：微信知道是谁在用这个小程序，举报和微信身份放在一起，就不再是匿名的。",
+            "请长按复制下面的地址，粘贴到手机自带的浏览器里打开：",
+        ),
+        crate::i18n::Lang::En => (
+            "Report from a browser",
+            "To protect whoever reports, reports are not filed inside the WeChat mini-program: WeChat knows whose WeChat it is, and a report next to a WeChat identity is no longer anonymous.",
+            "Copy this address and open it in your phone's own browser:",
+        ),
+    };
+    view! {
+        <Page title=title.to_owned()>
+            <section class="card" role="alert">
+                <p>{why}</p>
+                <p class="muted">{copy}</p>
+                <p><input class="copy" readonly aria-label=title value=address/></p>
+            </section>
+        </Page>
+    }
+    .into_any()
+}
+
 /// The start: what a report is, who will read it, and the two ways on.
 #[component]
 pub fn Intro() -> impl IntoView {

@@ -296,7 +296,8 @@ impl Db {
         Ok(())
     }
 
-    /// Replaces the password hash and ends every session of the account.
+    /// Replaces the password hash, ends every session of the account and unbinds its WeChat
+    /// (a lost phone's WeChat no longer signs in; the owner binds again with the new one).
     pub async fn set_password(&self, user: Uuid, password_hash: &str) -> Result<(), sqlx::Error> {
         on_pool!(self, p => {
             let mut tx = p.begin().await?;
@@ -305,10 +306,13 @@ impl Db {
                 .bind(user)
                 .execute(&mut *tx)
                 .await?;
-            sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-                .bind(user)
-                .execute(&mut *tx)
-                .await?;
+            for sql in [
+                "DELETE FROM sessions WHERE user_id = $1",
+                "DELETE FROM wechat_tickets WHERE user_id = $1",
+                "DELETE FROM wechat_bindings WHERE user_id = $1",
+            ] {
+                sqlx::query(sql).bind(user).execute(&mut *tx).await?;
+            }
             tx.commit().await
         })
     }

@@ -22,6 +22,7 @@ pub mod push;
 pub mod regions;
 pub mod reports;
 pub mod sessions;
+pub mod wechat;
 
 use std::{path::Path, str::FromStr, time::Duration};
 

@@ -33,6 +33,8 @@ pub enum ApiError {
     Poll(ErrorCode),
     #[error("key grant refused: {0:?}")]
     KeyGrant(ErrorCode),
+    #[error("{0} did not answer")]
+    Unavailable(&'static str),
     #[error("rate limited")]
     RateLimited { retry_after: u32 },
     #[error("mobile number or password is wrong")]
@@ -104,6 +106,7 @@ impl ApiError {
             ),
             ApiError::KeyGrant(code) => (StatusCode::FORBIDDEN, *code),
             ApiError::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, ErrorCode::RateLimited),
+            ApiError::Unavailable(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::Internal),
             ApiError::BadCredentials => (StatusCode::UNAUTHORIZED, ErrorCode::BadCredentials),
             ApiError::InviteInvalid => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::InviteInvalid),
             ApiError::ResetCodeInvalid => (StatusCode::UNPROCESSABLE_ENTITY, ErrorCode::ResetCodeInvalid),

@@ -23,6 +23,7 @@ mod regions;
 mod reports;
 mod robots;
 mod session;
+mod wechat;
 
 use std::{sync::Arc, time::Duration};
 
@@ -56,6 +57,9 @@ pub struct AppState {
     pub log_key: Arc<crate::log_key::LogKey>,
     /// Posts to villages' group robots (`push.rs`).
     pub robots: crate::push::Robots,
+    /// Exchanges the mini-program's `wx.login` codes (`crate::wechat`); none where WeChat
+    /// sign-in is not configured.
+    pub wechat: Option<Arc<dyn crate::wechat::CodeExchange>>,
     client: Arc<static_files::Client>,
 }
 
@@ -70,6 +74,7 @@ impl AppState {
             clock: crate::clock::Clock::system(),
             log_key: Arc::new(log_key),
             robots: crate::push::Robots::new(config.robot_base.clone())?,
+            wechat: crate::wechat::from_config(&config)?,
             client: Arc::new(client),
             config: Arc::new(config),
         })
@@ -108,6 +113,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .merge(projects::router())
         .merge(oversight::router())
         .merge(log::router())
+        .merge(wechat::router())
 }
 
 /// The OpenAPI document of the API.

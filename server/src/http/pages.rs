@@ -121,6 +121,7 @@ mod demand;
 mod disclosures;
 mod projects;
 mod subsidies;
+mod wechat;
 
 pub fn router() -> Router<AppState> {
     Router::new()
@@ -131,6 +132,7 @@ pub fn router() -> Router<AppState> {
         .route("/ledger/{code}/{month}", get(month_page))
         .route("/polls/{id}", get(poll_page))
         .route("/projects/{id}", get(projects::project_page))
+        .route("/wechat/enter", get(wechat::enter))
         .route("/projects/{id}/sign", get(projects::sign))
         .route("/projects/{id}/qr.svg", get(projects::qr_svg))
         .route("/poster/{code}", get(poster))

@@ -40,7 +40,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// Sign-in limits count failures only, never successful sign-ins, so a village behind one
 /// mobile-network address does not lock itself out. In 15 minutes:
 /// - from one network (an IPv4 address or an IPv6 /64), whatever the accounts;
-const NETWORK_FAILURES: u32 = 100;
+pub(super) const NETWORK_FAILURES: u32 = 100;
 /// - for one account from one network (someone mistyping stops others nowhere);
 const PAIR_FAILURES: u32 = 5;
 /// - for one account from devices it never signed in from, whatever the network (an
@@ -65,7 +65,7 @@ static DUMMY_HASH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
 });
 
 /// Refuses with 429 while `key` has `n` counted failures in its window.
-fn limit(state: &AppState, key: &str, n: u32) -> ApiResult<()> {
+pub(super) fn limit(state: &AppState, key: &str, n: u32) -> ApiResult<()> {
     state
         .limiter
         .check(key, n)
@@ -73,7 +73,7 @@ fn limit(state: &AppState, key: &str, n: u32) -> ApiResult<()> {
 }
 
 /// Starts a session for `user` and answers with its cookie and the person.
-async fn start_session(
+pub(super) async fn start_session(
     state: &AppState,
     user: uuid::Uuid,
     status: StatusCode,
@@ -104,20 +104,47 @@ async fn sign_in(
     headers: HeaderMap,
     ApiJson(req): ApiJson<SignIn>,
 ) -> ApiResult<impl IntoResponse + use<>> {
+    let device_token = cookie(&headers, auth::DEVICE_COOKIE);
+    let device = device_token.as_deref().map(auth::hash_token);
+    let user = check_credentials(&state, ip, device.as_deref(), &req.mobile, &req.password).await?;
+    let device_token = match device_token {
+        Some(t) if t.len() == 43 => t,
+        _ => auth::new_session_token(),
+    };
+    state.db.remember_device(&auth::hash_token(&device_token), user).await?;
+    let (status, mut headers, body) = start_session(&state, user, StatusCode::OK).await?;
+    let device_cookie = auth::device_cookie(&device_token, &state.config.base_path(), state.config.secure_cookies);
+    headers.append(
+        header::SET_COOKIE,
+        HeaderValue::from_str(&device_cookie).map_err(anyhow::Error::from)?,
+    );
+    Ok((status, headers, body))
+}
+
+/// The account whose mobile number and password these are, judged and limited as every
+/// sign-in is (also binding a WeChat, `wechat.rs`): an unknown number and a wrong password
+/// get the same answer, in the same time; failures count against the network, the pair
+/// and the account, or only against the phone once it signed in to this account before.
+pub(super) async fn check_credentials(
+    state: &AppState,
+    ip: std::net::IpAddr,
+    device: Option<&[u8]>,
+    mobile: &str,
+    password: &str,
+) -> ApiResult<uuid::Uuid> {
     let network_key = format!("login-ip:{ip}");
-    limit(&state, &network_key, NETWORK_FAILURES)?;
-    let Ok(mobile) = Mobile::parse(&req.mobile) else {
+    limit(state, &network_key, NETWORK_FAILURES)?;
+    let Ok(mobile) = Mobile::parse(mobile) else {
         state.limiter.record(&network_key);
         return Err(ApiError::BadCredentials);
     };
     let found = state.db.credentials(mobile.as_str()).await?;
-    let device = cookie(&headers, auth::DEVICE_COOKIE).map(|t| auth::hash_token(&t));
-    let known_device = match (&found, &device) {
+    let known_device = match (&found, device) {
         (Some((user, _)), Some(device)) => state.db.is_known_device(device, *user).await?,
         _ => false,
     };
     // Which counters this attempt is judged by, and charged to if it fails.
-    let keys: Vec<(String, u32)> = match (&device, known_device) {
+    let keys: Vec<(String, u32)> = match (device, known_device) {
         (Some(device), true) => vec![(
             format!(
                 "login-device:{}:{}",
@@ -133,13 +160,13 @@ async fn sign_in(
         ],
     };
     for (key, n) in &keys {
-        limit(&state, key, *n)?;
+        limit(state, key, *n)?;
     }
     let (user, hash) = match &found {
         Some((id, hash)) => (Some(*id), hash.as_str()),
         None => (None, DUMMY_HASH.as_str()),
     };
-    let ok = auth::verify_password(&req.password, hash).await;
+    let ok = auth::verify_password(password, hash).await;
     match user {
         Some(user) if ok => {
             // The account-wide counter stays: the owner signing in somewhere does not give
@@ -147,19 +174,7 @@ async fn sign_in(
             for (key, _) in keys.iter().filter(|(k, _)| !k.starts_with("login-account:")) {
                 state.limiter.clear(key);
             }
-            let device_token = match cookie(&headers, auth::DEVICE_COOKIE) {
-                Some(t) if t.len() == 43 => t,
-                _ => auth::new_session_token(),
-            };
-            state.db.remember_device(&auth::hash_token(&device_token), user).await?;
-            let (status, mut headers, body) = start_session(&state, user, StatusCode::OK).await?;
-            let device_cookie =
-                auth::device_cookie(&device_token, &state.config.base_path(), state.config.secure_cookies);
-            headers.append(
-                header::SET_COOKIE,
-                HeaderValue::from_str(&device_cookie).map_err(anyhow::Error::from)?,
-            );
-            Ok((status, headers, body))
+            Ok(user)
         }
         _ => {
             for (key, _) in &keys {

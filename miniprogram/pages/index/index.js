@@ -1,0 +1,62 @@
+// The home page: the village's name once known, and the way in. Signing in is WeChat's
+// (wx.login): a bound WeChat goes straight in; an unbound one signs in once with its
+// mobile number and password (pages/signin).
+'use strict';
+
+var api = require('../../lib/api.js');
+
+Page({
+  data: { name: '', village: '', busy: false, error: '' },
+
+  onShow: function () {
+    var who = wx.getStorageSync('sunlight.who') || {};
+    this.setData({ name: who.name || '', village: who.village || '', error: '' });
+  },
+
+  enter: function () {
+    var page = this;
+    page.setData({ busy: true, error: '' });
+    api.signIn().then(function (answer) {
+      page.setData({ busy: false });
+      if (answer.ticket) {
+        wx.setStorageSync('sunlight.who', { name: answer.name || '', village: answer.village || '' });
+        wx.navigateTo({ url: '/pages/webview/webview?ticket=' + encodeURIComponent(answer.ticket) });
+      } else {
+        wx.navigateTo({ url: '/pages/signin/signin?bind=' + encodeURIComponent(answer.bind) });
+      }
+    }, function (err) {
+      page.setData({ busy: false, error: err.message });
+    });
+  },
+
+  // Unbinds this WeChat; the next 进入 asks for a mobile number and password.
+  switchAccount: function () {
+    var page = this;
+    wx.showModal({
+      title: '换一个账号',
+      content: '这个微信将不再自动登录' + page.data.name + '的账号。下次进入时，请输入要用的手机号和密码。',
+      confirmText: '换账号',
+      success: function (res) {
+        if (!res.confirm) return;
+        api.unbind().then(function () {
+          wx.removeStorageSync('sunlight.who');
+          page.setData({ name: '', village: '', error: '' });
+        }, function (err) {
+          page.setData({ error: err.message });
+        });
+      },
+    });
+  },
+
+  browse: function () {
+    wx.navigateTo({ url: '/pages/webview/webview?public=1' });
+  },
+
+  report: function () {
+    wx.navigateTo({ url: '/pages/fallback/fallback?reason=report' });
+  },
+
+  onShareAppMessage: function () {
+    return { title: '阳光村务', path: '/pages/index/index' };
+  },
+});
