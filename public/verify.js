@@ -121,8 +121,11 @@
     }
   }
 
+  // The worker is WebAssembly: where it cannot run (the page's start-up check marks
+  // that), only what was remembered can be said.
   var worker;
   try {
+    if (typeof WebAssembly !== 'object' || /\bnowasm\b/.test(document.documentElement.className)) throw new Error('no WebAssembly');
     worker = new Worker('sunlight-verify_loader.js');
   } catch (e) {
     asks.forEach(unanswered);
@@ -130,7 +133,9 @@
   }
   var byTag = {};
   asks.forEach(function (a) { byTag[a.tag] = a; });
-  worker.onerror = function () {
+  worker.onerror = function (e) {
+    // Handled here: not the page's error.
+    if (e && e.preventDefault) e.preventDefault();
     asks.forEach(function (a) { if (!a.done) unanswered(a); });
     worker.terminate();
   };

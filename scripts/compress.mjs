@@ -11,8 +11,9 @@ const BUNDLES = [
   // first load was allowed 160 KiB until the publication log's mark (its worker loads
   // later) added 3 KB to the module and its glue: 162 KiB, the module within 150 until the
   // link to the catalogue's page (its words are in every bundle's message table) took it
-  // 40 bytes over: 151.
-  { dir: '', name: 'villagers', budget: 162 * 1024, module: 151 * 1024 },
+  // 40 bytes over: 151. The accounts kept for reading offline where no service worker runs
+  // (iOS web-views: kept.rs) cost the module 1.1 KB: 163.5 and 152.
+  { dir: '', name: 'villagers', budget: 163.5 * 1024, module: 152 * 1024 },
   // 317 KiB with leptos_router; 267 before the disclosure catalogue's screens (with its
   // corrections and withdrawals) and the group robot's card added 36 KiB: a bundle of their
   // own is the way back down.

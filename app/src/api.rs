@@ -194,7 +194,18 @@ impl<T> Copy for Fetch<T> {}
 type TextFuture = Pin<Box<dyn Future<Output = ApiResult<String>>>>;
 
 fn text_resource(url: Box<dyn Fn() -> String>) -> LocalResource<ApiResult<String>> {
-    LocalResource::new(move || -> TextFuture { Box::pin(exchange(start(Request::get(&url())).build())) })
+    LocalResource::new(move || -> TextFuture {
+        let url = url();
+        #[cfg(villagers)]
+        let kept_at = use_context::<crate::kept::KeptAt>();
+        Box::pin(async move {
+            let answer = exchange(start(Request::get(&url)).build()).await;
+            // The accounts read last stay readable without network (`kept`).
+            #[cfg(villagers)]
+            let answer = crate::kept::through(&url, answer, kept_at);
+            answer
+        })
+    })
 }
 
 impl<T: DeserializeOwned> Fetch<T> {

@@ -30,6 +30,8 @@ pub fn App() -> impl IntoView {
     prefs::apply_large(prefs::load_large());
     provide_context(lang);
     provide_context(online_signal());
+    #[cfg(villagers)]
+    provide_context(crate::kept::KeptAt(RwSignal::new(None)));
     let session = Session(RwSignal::new(None));
     provide_context(session);
     let boot_error = RwSignal::new(None::<Failure>);

@@ -17,6 +17,8 @@ pub fn Page(#[prop(into)] title: Signal<String>, children: Children) -> impl Int
         <header class="bar"><h1>{move || title.get()}</h1></header>
         <main>
             <OfflineBanner/>
+            {#[cfg(villagers)]
+            view! { <crate::kept::KeptNote/> }}
             <ResetNotice/>
             <div class="content">{children()}</div>
         </main>

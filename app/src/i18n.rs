@@ -435,6 +435,7 @@ pub enum T {
     LogBadProof,
     LogUnchecked,
     MySubsidies,
+    KeptCopy,
     PublishedAt,
     FilerKeyUnproven,
     FilerRootChanged,
@@ -1060,6 +1061,10 @@ impl T {
                 "The server's proof for this page does not hold.",
             ),
             T::MySubsidies => ("我的补助", "My subsidies"),
+            T::KeptCopy => (
+                "没有网络：这是 {0} 保存的内容。",
+                "No network: this is what was saved at {0}.",
+            ),
             T::LogUnchecked => (
                 "暂时无法核验（网络不通或服务器未应答），稍后再打开本页。",
                 "Could not check now (no network or no answer); open this page again later.",

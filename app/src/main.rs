@@ -7,6 +7,8 @@ mod api;
 mod app;
 mod components;
 mod i18n;
+#[cfg(any(villagers, feature = "staff"))]
+mod kept;
 #[cfg(villagers)]
 mod log_check;
 mod pages;

@@ -50,10 +50,19 @@ pub fn set_lang(lang: Lang) {
 }
 
 /// A value this phone keeps for itself (the publication log's pinned key and the last
-/// head it verified of each county), not personal and kept across sign-outs.
+/// head it verified of each county, kept across sign-outs; the accounts read last, which
+/// sign-out forgets: `kept.rs`).
 #[cfg(villagers)]
 pub fn kept(key: &str) -> Option<String> {
     storage().and_then(|s| s.get_item(key).ok().flatten())
+}
+
+/// Removes a kept value.
+#[cfg(any(villagers, feature = "staff"))]
+pub fn forget(key: &str) {
+    if let Some(s) = storage() {
+        let _ = s.remove_item(key);
+    }
 }
 
 #[cfg(villagers)]

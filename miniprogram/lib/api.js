@@ -14,11 +14,11 @@ var WORDS = {
   invalid: '填写的内容有误。',
 };
 
-function post(path, body) {
+function request(method, path, body) {
   return new Promise(function (resolve, reject) {
     wx.request({
       url: config.server + path,
-      method: 'POST',
+      method: method,
       data: body,
       header: { 'content-type': 'application/json' },
       timeout: 15000,
@@ -33,6 +33,37 @@ function post(path, body) {
         reject(new Error('网络不通，请检查网络后再试。'));
       },
     });
+  });
+}
+
+function post(path, body) {
+  return request('POST', path, body);
+}
+
+// A fresh wx.login code.
+function code() {
+  return new Promise(function (resolve, reject) {
+    wx.login({
+      success: function (res) {
+        if (res.code) resolve(res.code);
+        else reject(new Error(WORDS.internal));
+      },
+      fail: function () {
+        reject(new Error('微信登录没有成功，请稍后再试。'));
+      },
+    });
+  });
+}
+
+// The message templates the server sends (`[{kind, template_id}]`).
+function templates() {
+  return request('GET', 'api/wechat/templates');
+}
+
+// Tells the server which templates the person accepted: one message of each.
+function subscribe(accepted) {
+  return code().then(function (c) {
+    return post('api/wechat/subscriptions', { code: c, accepted: accepted });
   });
 }
 
@@ -72,4 +103,4 @@ function bind(token, mobile, password) {
   return post('api/wechat/bind', { bind: token, mobile: mobile, password: password });
 }
 
-module.exports = { signIn: signIn, bind: bind, unbind: unbind };
+module.exports = { signIn: signIn, bind: bind, unbind: unbind, templates: templates, subscribe: subscribe };

@@ -84,6 +84,10 @@ pub struct Config {
     /// command line and the environment, read once at start, never logged.
     #[arg(long, env = "SUNLIGHT_WECHAT_SECRET_FILE", global = true)]
     pub wechat_secret_file: Option<PathBuf>,
+    /// A JSON file naming the subscription message templates chosen in the mini-program's
+    /// console, by kind (README, "Inside WeChat"); without it no message is sent.
+    #[arg(long, env = "SUNLIGHT_WECHAT_TEMPLATES", global = true)]
+    pub wechat_templates: Option<PathBuf>,
     /// For tests: WeChat's API at this base (a local stand-in) instead of its host.
     #[arg(long, env = "SUNLIGHT_WECHAT_BASE", global = true, hide = true)]
     pub wechat_base: Option<String>,
@@ -108,6 +112,7 @@ impl Config {
             robot_base: None,
             wechat_app_id: None,
             wechat_secret_file: None,
+            wechat_templates: None,
             wechat_base: None,
         }
     }

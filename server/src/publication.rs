@@ -18,6 +18,7 @@ use sunlight_api::{
         correction_subject, entry_content, month_content, month_subject, of_month, tombstone_content,
     },
     transparency::{self, Hash, TreeHead, to_hex},
+    wechat::NoticeKind,
 };
 
 use crate::{
@@ -92,6 +93,26 @@ pub async fn after_publish(state: &AppState, village: &RegionCode, month: Month,
         tracing::error!(error = %e, village = %village, "publication not logged yet; the catch-up will log it");
     }
     crate::push::month_published(state, village, month, correction).await;
+    if correction.is_none() {
+        let kind = NoticeKind::MonthPublished;
+        match state.db.notice_recipients(village, kind).await {
+            Ok(users) => {
+                let what = format!("{}年{}月收支账目已公开", month.year, month.month);
+                let event = format!("month:{village}:{month}");
+                crate::wechat::notify(
+                    state,
+                    &users,
+                    kind,
+                    &event,
+                    village,
+                    what,
+                    format!("ledger/{village}/{month}"),
+                )
+                .await
+            }
+            Err(e) => tracing::error!(error = %e, "the month's WeChat messages could not be queued"),
+        }
+    }
 }
 
 /// Logs a published catalogue entry as readers see it now or, withdrawn, its tombstone

@@ -16,10 +16,15 @@ use sunlight_api::{
     RegionCode,
     date::Month,
     robot::{MAX_ATTEMPTS, check_url},
+    wechat::NoticeKind,
 };
 use tokio::sync::Notify;
 
-use crate::{db::Db, http::AppState};
+use crate::{
+    db::{Db, push::Claimed},
+    http::AppState,
+    wechat::{NotSent, Notice, WeChat},
+};
 
 /// How long a claim lasts: longer than a post may take.
 const CLAIM: Duration = Duration::from_secs(60);
@@ -52,6 +57,11 @@ pub fn install_crypto() {
 }
 
 impl Robots {
+    /// Wakes the worker: a message was queued.
+    pub fn wake(&self) {
+        self.wake.notify_one();
+    }
+
     pub fn new(base: Option<String>) -> anyhow::Result<Robots> {
         install_crypto();
         let client = reqwest::Client::builder()
@@ -94,7 +104,8 @@ async fn enqueue(state: &AppState, village: &RegionCode, key: &str, body: String
     }
 }
 
-async fn village_name(state: &AppState, village: &RegionCode) -> String {
+/// A village's name for a message (its code if it cannot be read).
+pub(crate) async fn village_name(state: &AppState, village: &RegionCode) -> String {
     match state.db.region(village).await {
         Ok(Some(r)) => r.name,
         _ => village.to_string(),
@@ -180,8 +191,35 @@ async fn post(robots: &Robots, url: &str, text: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// Sends every message due now, one at a time; returns how many were tried.
-pub async fn deliver_due(db: &Db, robots: &Robots, now: impl Fn() -> DateTime<Utc>) -> anyhow::Result<usize> {
+/// Sends one person's WeChat message (see `wechat.rs`).
+async fn to_wechat(db: &Db, wechat: Option<&WeChat>, c: &Claimed) -> Result<(), NotSent> {
+    let wechat = wechat.ok_or_else(|| NotSent::GiveUp("WeChat is not configured now".into()))?;
+    let kind = c
+        .kind
+        .as_deref()
+        .and_then(NoticeKind::parse)
+        .ok_or_else(|| NotSent::GiveUp("no kind".into()))?;
+    let notice: Notice = serde_json::from_str(&c.body).map_err(|_| NotSent::GiveUp("not a message".into()))?;
+    let user = c.user_id.ok_or_else(|| NotSent::GiveUp("no person".into()))?;
+    let sealed = db
+        .wechat_openid(user)
+        .await
+        .map_err(|e| NotSent::Retry(format!("database: {e}")))?
+        .ok_or_else(|| NotSent::GiveUp("the person's WeChat is no longer bound".into()))?;
+    let openid = wechat
+        .open(&sealed)
+        .ok_or_else(|| NotSent::GiveUp("the openid cannot be opened with this AppSecret".into()))?;
+    wechat.send(&openid, kind, &notice).await
+}
+
+/// Sends every message due now, one at a time, to villages' group robots and people's
+/// WeChat; returns how many were tried.
+pub async fn deliver_due(
+    db: &Db,
+    robots: &Robots,
+    wechat: Option<&WeChat>,
+    now: impl Fn() -> DateTime<Utc>,
+) -> anyhow::Result<usize> {
     let mut tried = 0;
     loop {
         let at = now();
@@ -191,18 +229,27 @@ pub async fn deliver_due(db: &Db, robots: &Robots, now: impl Fn() -> DateTime<Ut
         tried += 1;
         let attempts = u32::try_from(c.attempts).unwrap_or(u32::MAX);
         let village = RegionCode::parse(&c.village_code).map_err(|e| anyhow::anyhow!("stored region: {e}"))?;
-        let sent = match db.robot(&village).await? {
-            None => Err("the village has no robot now".to_owned()),
-            Some((url, _)) => match robots.target(&url) {
-                Ok(target) => post(robots, &target, &c.body).await,
-                Err(e) => Err(e.to_string()),
-            },
+        let sent = if c.channel == "wechat" {
+            to_wechat(db, wechat, &c).await
+        } else {
+            match db.robot(&village).await? {
+                None => Err("the village has no robot now".to_owned()),
+                Some((url, _)) => match robots.target(&url) {
+                    Ok(target) => post(robots, &target, &c.body).await,
+                    Err(e) => Err(e.to_string()),
+                },
+            }
+            .map_err(NotSent::Retry)
         };
         match sent {
             Ok(()) => db.push_sent(c.id, now()).await?,
             Err(e) => {
-                let retry = (attempts < MAX_ATTEMPTS).then(|| now() + backoff(attempts));
-                tracing::warn!(village = %village, attempts, error = %e, "a robot message was not delivered");
+                let (e, may_retry) = match e {
+                    NotSent::Retry(e) => (e, true),
+                    NotSent::GiveUp(e) => (e, false),
+                };
+                let retry = (may_retry && attempts < MAX_ATTEMPTS).then(|| now() + backoff(attempts));
+                tracing::warn!(village = %village, channel = %c.channel, attempts, error = %e, "a message was not delivered");
                 db.push_failed(c.id, &e, retry).await?;
             }
         }
@@ -215,7 +262,7 @@ pub fn spawn_worker(state: AppState) {
     tokio::spawn(async move {
         loop {
             let clock = state.clock.clone();
-            if let Err(e) = deliver_due(&state.db, &state.robots, move || clock.now()).await {
+            if let Err(e) = deliver_due(&state.db, &state.robots, state.wechat.as_deref(), move || clock.now()).await {
                 tracing::error!(error = %format!("{e:#}"), "the robots' worker failed");
             }
             tokio::select! {

@@ -45,9 +45,18 @@ pub struct Options {
     /// Where group robots' messages go instead of WeCom's and DingTalk's hosts.
     pub robot_base: Option<String>,
     pub public_url: Option<String>,
-    /// WeChat sign-in: the AppID, the AppSecret (written to a file in the app's data
-    /// directory) and a local stand-in for WeChat's API.
-    pub wechat: Option<(String, String, String)>,
+    /// WeChat sign-in and messages.
+    pub wechat: Option<WeChatOptions>,
+}
+
+/// WeChat for a test app: the AppID, the AppSecret (written to a file in the app's data
+/// directory), a local stand-in for WeChat's API, and the templates file's JSON.
+#[derive(Clone, Default)]
+pub struct WeChatOptions {
+    pub app_id: String,
+    pub secret: String,
+    pub base: String,
+    pub templates: Option<String>,
 }
 
 static TEMPLATE: OnceCell<String> = OnceCell::const_new();
@@ -133,13 +142,19 @@ impl TestApp {
             ..Config::local(dir.path(), url.clone())
         };
         let config = match opts.wechat {
-            Some((app_id, secret, base)) => {
+            Some(w) => {
                 let file = dir.path().join("wechat-secret");
-                std::fs::write(&file, format!("{secret}\n")).expect("secret file");
+                std::fs::write(&file, format!("{}\n", w.secret)).expect("secret file");
+                let templates = w.templates.map(|json| {
+                    let path = dir.path().join("wechat-templates.json");
+                    std::fs::write(&path, json).expect("templates file");
+                    path
+                });
                 Config {
-                    wechat_app_id: Some(app_id),
+                    wechat_app_id: Some(w.app_id),
                     wechat_secret_file: Some(file),
-                    wechat_base: Some(base),
+                    wechat_templates: templates,
+                    wechat_base: Some(w.base),
                     ..config
                 }
             }

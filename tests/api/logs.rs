@@ -56,7 +56,7 @@ async fn no_peer_address_is_logged_at_trace_level() {
 
     let log = String::from_utf8(buf.lock().unwrap().clone()).unwrap();
     assert!(
-        log.contains("a robot message was not delivered"),
+        log.contains("a message was not delivered"),
         "the failed delivery was logged"
     );
     assert!(
@@ -120,7 +120,7 @@ async fn robot_secret_stays_out_of_the_log() {
             .unwrap()
     );
     let robots = sunlight_server::push::Robots::new(Some(base)).unwrap();
-    let tried = sunlight_server::push::deliver_due(&app.db, &robots, move || now + chrono::Duration::hours(2))
+    let tried = sunlight_server::push::deliver_due(&app.db, &robots, None, move || now + chrono::Duration::hours(2))
         .await
         .unwrap();
     assert!(tried >= 1, "the message was tried");
@@ -143,7 +143,12 @@ async fn wechat_secret_stays_out_of_the_log() {
         (unreachable, StatusCode::SERVICE_UNAVAILABLE),
     ] {
         let opts = sunlight_tests::Options {
-            wechat: Some(("wx0123456789abcdef".into(), WECHAT_SECRET.into(), base)),
+            wechat: Some(sunlight_tests::WeChatOptions {
+                app_id: "wx0123456789abcdef".into(),
+                secret: WECHAT_SECRET.into(),
+                base,
+                templates: None,
+            }),
             ..Default::default()
         };
         let app = TestApp::spawn_with(Backend::Sqlite, opts).await.unwrap();

@@ -115,6 +115,8 @@ const ENDPOINTS: &[Endpoint] = &[
     ep("POST", "/api/wechat/session", Target::Public(404), ALL, 404),
     ep("POST", "/api/wechat/bind", Target::Public(404), ALL, 404),
     ep("POST", "/api/wechat/unbind", Target::Public(404), ALL, 404),
+    ep("GET", "/api/wechat/templates", Target::Public(404), ALL, 404),
+    ep("POST", "/api/wechat/subscriptions", Target::Public(404), ALL, 404),
     ep("GET", "/api/regions/{code}", ANY, ALL, 200),
     ep("GET", "/api/regions/{code}/households", VILLAGE, HOUSEHOLD_MANAGERS, 200),
     ep("POST", "/api/regions/{code}/households", VILLAGE, HOUSEHOLD_MANAGERS, 201),
@@ -1108,6 +1110,7 @@ async fn call(app: &TestApp, client: &Client, ep: &Endpoint, region: &RegionCode
             json!({"mobile": format!("139{:08}", n), "code": "ABCD-EFGH", "password": "password-1"}),
         ),
         "/api/wechat/session" | "/api/wechat/unbind" => (ep.path[1..].to_owned(), json!({"code": "0a1b2c3d"})),
+        "/api/wechat/subscriptions" => (ep.path[1..].to_owned(), json!({"code": "0a1b2c3d", "accepted": []})),
         "/api/wechat/bind" => (
             ep.path[1..].to_owned(),
             json!({"bind": "not-a-token", "mobile": format!("139{:08}", n), "password": "not-the-password"}),

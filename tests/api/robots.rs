@@ -201,11 +201,11 @@ async fn run(backend: Backend) {
     // pass; these workers are given their own times.
     let t0 = app.clock().now();
     let soon = move || t0 + chrono::Duration::seconds(5);
-    assert_eq!(deliver_due(&app.db, &robots_a, soon).await.unwrap(), 0);
+    assert_eq!(deliver_due(&app.db, &robots_a, None, soon).await.unwrap(), 0);
     let later = move || t0 + chrono::Duration::minutes(2);
     let (a, b) = tokio::join!(
-        deliver_due(&app.db, &robots_a, later),
-        deliver_due(&app.db, &robots_b, later)
+        deliver_due(&app.db, &robots_a, None, later),
+        deliver_due(&app.db, &robots_b, None, later)
     );
     assert_eq!(a.unwrap() + b.unwrap(), 1, "exactly one process took it");
     assert_eq!(service.count(), 2);
@@ -282,7 +282,7 @@ async fn run(backend: Backend) {
     assert_eq!(cadre.delete(&url).await.status(), StatusCode::NO_CONTENT);
     assert_eq!(cadre.delete(&url).await.status(), StatusCode::NOT_FOUND);
     let far = move || t0 + chrono::Duration::days(2);
-    assert_eq!(deliver_due(&app.db, &robots_a, far).await.unwrap(), 1);
+    assert_eq!(deliver_due(&app.db, &robots_a, None, far).await.unwrap(), 1);
     assert_eq!(service.count(), 3);
     let r = robot(&cadre).await;
     assert_eq!(r.service, None);

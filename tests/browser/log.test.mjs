@@ -107,3 +107,35 @@ test('the server-drawn pages are checked too: the month, each notice-board entry
   await shot(page, 'log-notice-board-tampered');
   assert.deepEqual(page.errors, []);
 });
+
+test('where no service worker runs (an iPhone\'s WeChat), the accounts read last stay readable in the app, until sign-out', async () => {
+  const page = await phone(browser, { serviceWorkers: 'block' });
+  await signIn(page, server.base, '13800000001');
+  await page.getByRole('heading', { name: '上坪村 · 公开' }).waitFor();
+  const month = page.locator('ul.months a').nth(2);
+  const label = await month.innerText();
+  await month.click();
+  await page.getByRole('heading', { name: '支出构成' }).waitFor();
+  const online = await page.locator('.totals').first().innerText();
+  const lines = await page.locator('li.line').count();
+  await page.goBack();
+  await page.getByRole('heading', { name: '上坪村 · 公开' }).waitFor();
+
+  await page.context().setOffline(true);
+  await page.getByRole('link', { name: label }).click();
+  const note = page.getByText(/没有网络：这是 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 保存的内容/);
+  await note.waitFor();
+  await page.getByRole('heading', { name: '支出构成' }).waitFor();
+  // The same month, whole.
+  assert.equal(await page.locator('.totals').first().innerText(), online);
+  assert.equal(await page.locator('li.line').count(), lines);
+  await shot(page, 'month-kept-offline');
+  await page.context().setOffline(false);
+
+  // Signed out: nothing of it stays on the phone.
+  await page.getByRole('link', { name: '我的' }).click();
+  await page.getByRole('button', { name: '退出登录' }).click();
+  await page.waitForURL((u) => u.pathname.endsWith('/login'));
+  assert.deepEqual(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('sunlight.kept'))), []);
+  assert.deepEqual(page.errors, []);
+});

@@ -94,4 +94,5 @@ fn forget_offline_pages() {
         // Runs to its end whether or not anyone waits for it.
         let _ = caches.delete("sunlight-pages-v1");
     }
+    crate::kept::forget_all();
 }

@@ -6,7 +6,7 @@
 var api = require('../../lib/api.js');
 
 Page({
-  data: { name: '', village: '', busy: false, error: '' },
+  data: { name: '', village: '', busy: false, error: '', reminded: '' },
 
   onShow: function () {
     var who = wx.getStorageSync('sunlight.who') || {};
@@ -26,6 +26,37 @@ Page({
       }
     }, function (err) {
       page.setData({ busy: false, error: err.message });
+    });
+  },
+
+  // WeChat's subscription messages: the person agrees to each kind, one message per
+  // agreement, at most three kinds per tap (WeChat's limit); each tap asks the next three.
+  remind: function () {
+    var page = this;
+    api.templates().then(function (list) {
+      var ids = list.map(function (t) { return t.template_id; });
+      if (!ids.length) return page.setData({ reminded: '这个服务器没有设置消息提醒。' });
+      var start = (page.asked || 0) % ids.length;
+      var chunk = ids.slice(start, start + 3);
+      page.asked = start + chunk.length;
+      wx.requestSubscribeMessage({
+        tmplIds: chunk,
+        success: function (res) {
+          var accepted = chunk.filter(function (id) { return res[id] === 'accept'; });
+          if (!accepted.length) return page.setData({ reminded: '没有选择提醒。' });
+          api.subscribe(accepted).then(function () {
+            var more = page.asked < ids.length ? '再点一次，可以选择其他提醒。' : '';
+            page.setData({ reminded: '好的，有新消息时会在微信里提醒您一次。' + more });
+          }, function (err) {
+            page.setData({ reminded: err.message });
+          });
+        },
+        fail: function () {
+          page.setData({ reminded: '微信没有打开提醒设置，请稍后再试。' });
+        },
+      });
+    }, function (err) {
+      page.setData({ reminded: err.message });
     });
   },
 

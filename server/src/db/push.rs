@@ -16,6 +16,10 @@ pub struct Claimed {
     pub village_code: String,
     pub body: String,
     pub attempts: i32,
+    /// `robot` (the village's group) or `wechat` (one person's WeChat, `user_id`).
+    pub channel: String,
+    pub user_id: Option<Uuid>,
+    pub kind: Option<String>,
 }
 
 #[derive(sqlx::FromRow)]
@@ -106,7 +110,7 @@ impl Db {
                            AND (claimed_until IS NULL OR claimed_until <= $1)
                          ORDER BY next_attempt_at, id LIMIT 1)
                AND status = 'pending' AND (claimed_until IS NULL OR claimed_until <= $1)
-             RETURNING id, village_code, body, attempts",
+             RETURNING id, village_code, body, attempts, channel, user_id, kind",
         )
         .bind(now)
         .bind(until)
@@ -147,7 +151,7 @@ impl Db {
     pub async fn deliveries(&self, village: &RegionCode) -> Result<Vec<Delivery>, sqlx::Error> {
         let rows: Vec<DeliveryRow> = on_pool!(self, p => sqlx::query_as(
             "SELECT id, body, status, attempts, last_error, created_at, sent_at FROM push_deliveries
-             WHERE village_code = $1 ORDER BY created_at DESC, id DESC LIMIT 20",
+             WHERE village_code = $1 AND channel = 'robot' ORDER BY created_at DESC, id DESC LIMIT 20",
         )
         .bind(village.as_str())
         .fetch_all(p)

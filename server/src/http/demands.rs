@@ -19,6 +19,7 @@ use sunlight_api::{
     },
     error::FieldError,
     ledger::Attachment,
+    wechat::NoticeKind,
 };
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -646,6 +647,26 @@ async fn step(
         Err(StepRefused::AlreadyRated) => return Err(ApiError::AlreadyRated),
         Err(StepRefused::Changed) => return Err(ApiError::DemandStepRefused),
         Err(StepRefused::TargetClosed) => return Err(ApiError::invalid("into", FieldError::NotListed)),
+    }
+    // Its followers hear of it in WeChat, where they agreed to.
+    let told = match body.step {
+        Step::Accept => Some((NoticeKind::DemandAccepted, "已受理")),
+        Step::Answer => Some((NoticeKind::DemandAnswered, "有了答复")),
+        Step::Close => Some((NoticeKind::DemandClosed, "已办结")),
+        _ => None,
+    };
+    if let Some((kind, done)) = told {
+        let users: Vec<Uuid> = state
+            .db
+            .demand_followers(id)
+            .await?
+            .into_iter()
+            .filter(|u| *u != actor.0.id)
+            .collect();
+        let event = format!("demand:{id}:{}:{}", kind.as_str(), now.timestamp_millis());
+        // What happened first: a message field holds 20 characters.
+        let what = format!("您的诉求{done}：{}", d.subcategory);
+        crate::wechat::notify(&state, &users, kind, &event, &d.village, what, format!("demands/{id}")).await;
     }
     let (d, s) = readable(&state, &actor, id).await?;
     Ok(Json(detail(&state, &actor, d, &s).await?))

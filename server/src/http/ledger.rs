@@ -22,6 +22,7 @@ use sunlight_api::{
         SubsidyPayment, Text, is_subsidy_category, open_for_entry,
     },
     money,
+    wechat::NoticeKind,
 };
 use utoipa::IntoParams;
 use utoipa_axum::{router::OpenApiRouter, routes};
@@ -756,6 +757,20 @@ async fn answer(
     let text = required(&body.text, "text", 500)?;
     if !state.db.answer_question(id, actor.0.id, &text).await? {
         return Err(ApiError::WrongState("the question is answered already"));
+    }
+    if let Some((asker, _)) = state.db.ledger_question_asker(id).await? {
+        let what = "您对账目的提问有了回答".to_owned();
+        let page = format!("ledger/{}", place.village);
+        crate::wechat::notify(
+            &state,
+            &[asker],
+            NoticeKind::QuestionAnswered,
+            &format!("ledger-answer:{id}"),
+            &place.village,
+            what,
+            page,
+        )
+        .await;
     }
     let line = state.db.ledger_line(line).await?.ok_or(ApiError::NotFound)?;
     Ok(Json(for_staff(&actor, &place.village, line)))

@@ -59,7 +59,7 @@ pub struct AppState {
     pub robots: crate::push::Robots,
     /// Exchanges the mini-program's `wx.login` codes (`crate::wechat`); none where WeChat
     /// sign-in is not configured.
-    pub wechat: Option<Arc<dyn crate::wechat::CodeExchange>>,
+    pub wechat: Option<Arc<crate::wechat::WeChat>>,
     client: Arc<static_files::Client>,
 }
 

@@ -14,6 +14,7 @@ use sunlight_api::{
     ErrorBody, ErrorCode, RegionCode, RegionLevel,
     error::FieldError,
     poll::{BallotIn, MIN_LIVE_BALLOTS, NewPoll, Per, Poll, PollResults, PollState, PollSummary, QuestionKind},
+    wechat::NoticeKind,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -289,6 +290,21 @@ async fn create(
         questions,
     };
     let id = state.db.create_poll(&code, &spec, actor.0.id).await?;
+    // The villages' people hear of it in WeChat, where they agreed to.
+    for v in &spec.villages {
+        let users = state.db.notice_recipients(v, NoticeKind::PollOpened).await?;
+        let what = format!("新投票：{}", spec.title);
+        crate::wechat::notify(
+            &state,
+            &users,
+            NoticeKind::PollOpened,
+            &format!("poll:{id}"),
+            v,
+            what,
+            format!("polls/{id}"),
+        )
+        .await;
+    }
     let poll = poll_for(&state, &Reader::Person(actor), id).await?;
     Ok((StatusCode::CREATED, Json(poll)))
 }

@@ -12,6 +12,7 @@ use sunlight_api::{
     project::{
         self, NOTE_MAX, NewProject, NewStage, Payment, PaymentLink, Project, ProjectSummary, StageFacts, TITLE_MAX,
     },
+    wechat::NoticeKind,
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -349,6 +350,24 @@ async fn answer(
         .await?
     {
         return Err(ApiError::WrongState("the question is answered already"));
+    }
+    if let Some(asker) = state.db.entry_question_asker(id).await? {
+        let what = format!("您的提问有了回答：{}", entry.title);
+        let page = match &entry.project {
+            Some(f) => format!("projects/{}#entry-{}", f.project, entry.id),
+            None => format!("disclosures/{}#entry-{}", entry.village, entry.id),
+        };
+        let event = format!("entry-answer:{id}");
+        crate::wechat::notify(
+            &state,
+            &[asker],
+            NoticeKind::QuestionAnswered,
+            &event,
+            &entry.village,
+            what,
+            page,
+        )
+        .await;
     }
     Ok(Json(
         state.db.disclosure(entry_id).await?.ok_or(ApiError::NotFound)?.entry,

@@ -17,7 +17,10 @@ use chrono::Duration;
 use sunlight_api::{
     ErrorBody, RegionLevel,
     error::FieldError,
-    wechat::{BIND_SECONDS, TICKET_SECONDS, WeChatBind, WeChatCode, WeChatSignIn},
+    wechat::{
+        Allowance, BIND_SECONDS, MAX_ALLOWANCE, NoticeTemplate, TICKET_SECONDS, WeChatBind, WeChatCode, WeChatSignIn,
+        WeChatSubscribe,
+    },
 };
 use utoipa_axum::{router::OpenApiRouter, routes};
 use uuid::Uuid;
@@ -39,6 +42,44 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(wechat_session))
         .routes(routes!(wechat_bind))
         .routes(routes!(wechat_unbind))
+        .routes(routes!(templates))
+        .routes(routes!(subscribe))
+}
+
+/// The subscription message templates this server sends (an empty list where none are
+/// configured), for the shell's `wx.requestSubscribeMessage`.
+#[utoipa::path(get, path = "/api/wechat/templates", tag = "session",
+    responses((status = 200, body = Vec<NoticeTemplate>), (status = 404, body = ErrorBody)))]
+async fn templates(State(state): State<AppState>) -> ApiResult<Json<Vec<NoticeTemplate>>> {
+    Ok(Json(state.wechat.as_ref().ok_or(ApiError::NotFound)?.templates()))
+}
+
+/// Records what the person agreed to in `wx.requestSubscribeMessage` (the template ids
+/// accepted; a fresh `wx.login` code says whose WeChat it is): one more message of each
+/// kind, for the account this WeChat is bound to. Answers what is allowed now. A WeChat
+/// bound to nothing is 404; an id that is not one of this server's templates is 422.
+#[utoipa::path(post, path = "/api/wechat/subscriptions", tag = "session", request_body = WeChatSubscribe,
+    responses((status = 200, body = Vec<Allowance>), (status = 401, body = ErrorBody), (status = 404, body = ErrorBody),
+        (status = 422, body = ErrorBody), (status = 429, body = ErrorBody), (status = 503, body = ErrorBody)))]
+async fn subscribe(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    ApiJson(req): ApiJson<WeChatSubscribe>,
+) -> ApiResult<Json<Vec<Allowance>>> {
+    let wechat = state.wechat.clone().ok_or(ApiError::NotFound)?;
+    let kinds = req
+        .accepted
+        .iter()
+        .map(|id| {
+            wechat
+                .kind_of(id)
+                .ok_or(ApiError::invalid("accepted", FieldError::NotListed))
+        })
+        .collect::<ApiResult<Vec<_>>>()?;
+    let (_, hash) = openid_of(&state, ip, &req.code).await?;
+    let user = state.db.wechat_user(&hash).await?.ok_or(ApiError::NotFound)?;
+    state.db.add_allowances(user, &kinds, MAX_ALLOWANCE).await?;
+    Ok(Json(state.db.allowances(user).await?))
 }
 
 /// Makes a ticket (or bind token), keeps its hash, and gives it out once.
@@ -66,7 +107,7 @@ async fn ticket_for(state: &AppState, user: Uuid) -> ApiResult<WeChatSignIn> {
         Purpose::Enter,
         Held {
             user: Some(user),
-            openid_hash: None,
+            ..Held::default()
         },
         TICKET_SECONDS,
     )
@@ -85,10 +126,10 @@ async fn ticket_for(state: &AppState, user: Uuid) -> ApiResult<WeChatSignIn> {
     })
 }
 
-/// Who a `wx.login` code says this is (the hash of their openid), asking WeChat. A code
+/// Who a `wx.login` code says this is (their openid, and its hash), asking WeChat. A code
 /// WeChat refuses counts against the network's allowance.
-async fn openid_of(state: &AppState, ip: std::net::IpAddr, code: &str) -> ApiResult<Vec<u8>> {
-    let exchange = state.wechat.clone().ok_or(ApiError::NotFound)?;
+async fn openid_of(state: &AppState, ip: std::net::IpAddr, code: &str) -> ApiResult<(String, Vec<u8>)> {
+    let wechat = state.wechat.clone().ok_or(ApiError::NotFound)?;
     let key = format!("wechat-ip:{ip}");
     limit(state, &key, NETWORK_FAILURES)?;
     let code = code.trim();
@@ -101,8 +142,11 @@ async fn openid_of(state: &AppState, ip: std::net::IpAddr, code: &str) -> ApiRes
         state.limiter.record(&key);
         return Err(ApiError::invalid("code", FieldError::BadFormat));
     }
-    match exchange.openid(code).await {
-        Ok(openid) => Ok(openid_hash(&openid)),
+    match wechat.exchange().openid(code).await {
+        Ok(openid) => {
+            let hash = openid_hash(&openid);
+            Ok((openid, hash))
+        }
         Err(ExchangeError::Refused(_)) => {
             state.limiter.record(&key);
             Err(ApiError::BadCredentials)
@@ -122,7 +166,7 @@ async fn wechat_session(
     ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<WeChatCode>,
 ) -> ApiResult<Json<WeChatSignIn>> {
-    let hash = openid_of(&state, ip, &req.code).await?;
+    let (openid, hash) = openid_of(&state, ip, &req.code).await?;
     Ok(Json(match state.db.wechat_user(&hash).await? {
         Some(user) => ticket_for(&state, user).await?,
         None => WeChatSignIn {
@@ -134,6 +178,7 @@ async fn wechat_session(
                     Held {
                         user: None,
                         openid_hash: Some(hash),
+                        openid_sealed: state.wechat.as_ref().map(|w| w.seal(&openid)),
                     },
                     BIND_SECONDS,
                 )
@@ -178,8 +223,10 @@ async fn wechat_bind(
         .take_ticket(&token, Purpose::Bind, state.clock.now())
         .await?
         .ok_or(ApiError::NotSignedIn)?;
-    let openid = held.openid_hash.ok_or(ApiError::NotSignedIn)?;
-    if !state.db.bind_wechat(&openid, user).await? {
+    let (Some(hash), Some(sealed)) = (held.openid_hash, held.openid_sealed) else {
+        return Err(ApiError::NotSignedIn);
+    };
+    if !state.db.bind_wechat(&hash, &sealed, user).await? {
         return Err(ApiError::Conflict("wechat"));
     }
     Ok(Json(ticket_for(&state, user).await?))
@@ -196,7 +243,7 @@ async fn wechat_unbind(
     ClientIp(ip): ClientIp,
     ApiJson(req): ApiJson<WeChatCode>,
 ) -> ApiResult<StatusCode> {
-    let hash = openid_of(&state, ip, &req.code).await?;
+    let (_, hash) = openid_of(&state, ip, &req.code).await?;
     match state.db.wechat_user(&hash).await? {
         Some(user) if state.db.unbind_wechat(user).await? => Ok(StatusCode::NO_CONTENT),
         _ => Err(ApiError::NotFound),
