@@ -656,10 +656,12 @@ async fn step(
         _ => None,
     };
     if let Some((kind, done)) = told {
+        // The step stands whatever happens to its messages.
         let users: Vec<Uuid> = state
             .db
             .demand_followers(id)
-            .await?
+            .await
+            .unwrap_or_default()
             .into_iter()
             .filter(|u| *u != actor.0.id)
             .collect();

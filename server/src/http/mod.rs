@@ -22,7 +22,7 @@ pub(crate) mod projects;
 mod regions;
 mod reports;
 mod robots;
-mod session;
+pub(crate) mod session;
 mod wechat;
 
 use std::{sync::Arc, time::Duration};

@@ -292,7 +292,12 @@ async fn create(
     let id = state.db.create_poll(&code, &spec, actor.0.id).await?;
     // The villages' people hear of it in WeChat, where they agreed to.
     for v in &spec.villages {
-        let users = state.db.notice_recipients(v, NoticeKind::PollOpened).await?;
+        // The poll stands whatever happens to its messages.
+        let users = state
+            .db
+            .notice_recipients(v, NoticeKind::PollOpened)
+            .await
+            .unwrap_or_default();
         let what = format!("新投票：{}", spec.title);
         crate::wechat::notify(
             &state,

@@ -73,7 +73,7 @@ pub(super) fn limit(state: &AppState, key: &str, n: u32) -> ApiResult<()> {
 }
 
 /// Starts a session for `user` and answers with its cookie and the person.
-pub(super) async fn start_session(
+pub(crate) async fn start_session(
     state: &AppState,
     user: uuid::Uuid,
     status: StatusCode,

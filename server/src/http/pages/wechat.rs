@@ -8,12 +8,10 @@ use axum::{
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
 };
-use chrono::Duration;
 use maud::html;
 use serde::Deserialize;
 
 use super::{Doc, Here, page};
-use crate::{auth, db::now};
 
 const EXPIRED_TITLE: &str = "进入链接已失效";
 const EXPIRED: &str =
@@ -66,24 +64,15 @@ pub(super) async fn enter(here: Here, Query(q): Query<Enter>) -> Response {
             .insert(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
         return res;
     };
-    let token = auth::new_session_token();
-    let created = state
-        .db
-        .create_session(
-            &auth::hash_token(&token),
-            user,
-            now() + Duration::days(auth::SESSION_DAYS),
-        )
-        .await;
-    if let Err(e) = created {
-        return super::refused(&here, e.into());
-    }
-    let cookie = auth::session_cookie(&token, &state.config.base_path(), state.config.secure_cookies);
+    // The same session, and cookie, as signing in with a password starts.
+    let session = match crate::http::session::start_session(state, user, StatusCode::OK).await {
+        Ok((_, session, _)) => session,
+        Err(e) => return super::refused(&here, e),
+    };
     let location = format!("{}{to}", state.config.base_path());
-    let mut res = StatusCode::SEE_OTHER.into_response();
+    let mut res = (StatusCode::SEE_OTHER, session).into_response();
     let headers = res.headers_mut();
-    if let (Ok(cookie), Ok(location)) = (HeaderValue::from_str(&cookie), HeaderValue::from_str(&location)) {
-        headers.insert(header::SET_COOKIE, cookie);
+    if let Ok(location) = HeaderValue::from_str(&location) {
         headers.insert(header::LOCATION, location);
     }
     // The ticket is in this address: it is spent, and no next page is told of it.
